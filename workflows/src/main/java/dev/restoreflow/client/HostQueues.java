@@ -1,0 +1,33 @@
+package dev.restoreflow.client;
+
+import dev.restoreflow.workflows.HostQueueWorkflow;
+import dev.restoreflow.workflows.TaskQueues;
+import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.QueueState;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.util.List;
+
+/** Puts a job in its host's queue, starting the queue if it is not running (signal-with-start). */
+public final class HostQueues {
+
+  private HostQueues() {}
+
+  public static void enqueue(WorkflowClient client, String host, QueueEntry entry) {
+    HostQueueWorkflow queue = client.newWorkflowStub(HostQueueWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(TaskQueues.hostQueueWorkflowId(host))
+            .setTaskQueue(TaskQueues.SERVER)
+            .build());
+    BatchRequest batch = client.newSignalWithStartRequest();
+    batch.add(queue::run, new QueueState(host, null, List.of()));
+    batch.add(queue::request, entry);
+    client.signalWithStart(batch);
+  }
+
+  public static QueueState state(WorkflowClient client, String host) {
+    return client.newWorkflowStub(HostQueueWorkflow.class, TaskQueues.hostQueueWorkflowId(host))
+        .queue();
+  }
+}

@@ -1,0 +1,40 @@
+package dev.restoreflow.workflows;
+
+/**
+ * Failure types carried by {@code ApplicationFailure}s. Permanent ones are never retried; a
+ * retry cannot make a missing backup appear.
+ */
+public enum FailureType {
+  INVALID_REQUEST(true),
+  UNKNOWN_INSTANCE(true),
+  UNKNOWN_HOST(true),
+  BACKUP_NOT_FOUND(true),
+  BACKUP_NOT_VALID(true),
+  NO_VALID_BACKUP(true),
+  INSUFFICIENT_DISK(true),
+  TOOL_MISSING(true),
+  WIPE_REFUSED(true),
+  RESTORE_REFUSED(true),
+  CONFIG_ERROR(true),
+  COMMAND_FAILED(false),
+  COMMAND_TIMEOUT(false),
+  CLUSTER_NOT_READY(false),
+  VERIFY_FAILED(false);
+
+  private final boolean permanent;
+
+  FailureType(boolean permanent) {
+    this.permanent = permanent;
+  }
+
+  public boolean isPermanent() {
+    return permanent;
+  }
+
+  public static String[] permanentNames() {
+    return java.util.Arrays.stream(values())
+        .filter(FailureType::isPermanent)
+        .map(Enum::name)
+        .toArray(String[]::new);
+  }
+}

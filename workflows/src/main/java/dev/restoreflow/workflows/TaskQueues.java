@@ -1,0 +1,27 @@
+package dev.restoreflow.workflows;
+
+/** Task queue and workflow id conventions shared by clients, the server and host workers. */
+public final class TaskQueues {
+
+  /** Where the workflow code (and the server's local activities) runs. */
+  public static final String SERVER = "restoreflow";
+
+  private TaskQueues() {}
+
+  public static String forHost(String host) {
+    return "restoreflow.host." + host;
+  }
+
+  public static String hostQueueWorkflowId(String host) {
+    return "host-queue:" + host;
+  }
+
+  public static String restoreWorkflowId(String jobId) {
+    return "restore-" + jobId;
+  }
+
+  /** The job id of a workflow id; workflows started by hand keep their own id as job id. */
+  public static String jobIdOf(String workflowId) {
+    return workflowId.startsWith("restore-") ? workflowId.substring("restore-".length()) : workflowId;
+  }
+}

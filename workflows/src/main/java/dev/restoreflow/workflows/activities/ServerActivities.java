@@ -1,0 +1,27 @@
+package dev.restoreflow.workflows.activities;
+
+import dev.restoreflow.workflows.model.JobEvent;
+import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.ResolvedRestore;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import io.temporal.activity.ActivityInterface;
+
+/**
+ * Runs as local activities in the server process, which holds the config, the ledger and a
+ * Temporal client.
+ */
+@ActivityInterface
+public interface ServerActivities {
+
+  /** Checks the request against the config and fills in the defaults (host, engine). */
+  ResolvedRestore resolveRestore(String jobId, RestoreRequest request);
+
+  /** Puts the job in its host's queue, starting the queue workflow if needed. Idempotent. */
+  void requestTurn(String host, QueueEntry entry);
+
+  /** Whether a workflow execution is still open (the queue's guard against lost releases). */
+  boolean isWorkflowOpen(String workflowId);
+
+  /** Writes a job event to the ledger. */
+  void recordJobEvent(JobEvent event);
+}

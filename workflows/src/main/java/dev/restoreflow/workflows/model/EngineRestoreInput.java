@@ -1,0 +1,5 @@
+package dev.restoreflow.workflows.model;
+
+/** Input of the engine's restore step (ProbackupRestore). */
+public record EngineRestoreInput(StepInput step, String backupId, boolean incremental,
+    RecoveryTarget recoveryTarget) {}

@@ -1,0 +1,4 @@
+package dev.restoreflow.workflows.model;
+
+public record PlanInput(StepInput step, String backupId, boolean incremental,
+    RecoveryTarget recoveryTarget) {}

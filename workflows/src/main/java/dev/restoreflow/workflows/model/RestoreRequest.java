@@ -1,0 +1,55 @@
+package dev.restoreflow.workflows.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * What a user asks for. Only {@code instance} is required: the host defaults to the instance's
+ * host in the config and the backup to the newest valid one. The same JSON works from the
+ * Temporal UI ({@code {"instance":"main1"}}), the CLI, the gateways and Java.
+ *
+ * @param promote null = promote when the restored cluster ends in recovery
+ * @param requestedVia the way in: cli, api, nc, temporal (default)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record RestoreRequest(
+    String instance,
+    String host,
+    String backupId,
+    boolean incremental,
+    RecoveryTarget recoveryTarget,
+    Boolean promote,
+    boolean dryRun,
+    String requestedBy,
+    String requestedVia) {
+
+  public static RestoreRequest of(String instance) {
+    return new RestoreRequest(instance, null, null, false, null, null, false, null, null);
+  }
+
+  public RestoreRequest withHost(String newHost) {
+    return new RestoreRequest(instance, newHost, backupId, incremental, recoveryTarget, promote,
+        dryRun, requestedBy, requestedVia);
+  }
+
+  public RestoreRequest withBackupId(String id) {
+    return new RestoreRequest(instance, host, id, incremental, recoveryTarget, promote, dryRun,
+        requestedBy, requestedVia);
+  }
+
+  public RestoreRequest withIncremental(boolean value) {
+    return new RestoreRequest(instance, host, backupId, value, recoveryTarget, promote, dryRun,
+        requestedBy, requestedVia);
+  }
+
+  public RestoreRequest withDryRun(boolean value) {
+    return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote, value,
+        requestedBy, requestedVia);
+  }
+
+  public RestoreRequest withRequestedVia(String via, String by) {
+    return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote,
+        dryRun, by, via);
+  }
+}
