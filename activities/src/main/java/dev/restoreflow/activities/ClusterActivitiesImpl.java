@@ -1,0 +1,96 @@
+package dev.restoreflow.activities;
+
+import dev.restoreflow.activities.cluster.DataWiper;
+import dev.restoreflow.activities.cluster.WipeRefusedException;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.exec.CommandFailedException;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.activities.ClusterActivities;
+import dev.restoreflow.workflows.model.StepInput;
+import dev.restoreflow.workflows.model.StepResult;
+import java.util.ArrayList;
+import java.util.List;
+
+public class ClusterActivitiesImpl implements ClusterActivities {
+
+  private final RestoreflowConfig config;
+  private final HostRunners runners;
+
+  public ClusterActivitiesImpl(RestoreflowConfig config, HostRunners runners) {
+    this.config = config;
+    this.runners = runners;
+  }
+
+  @Override
+  public StepResult stopCluster(StepInput input, boolean immediate) {
+    return step(Steps.STOP, input, (ctx, beats) -> ctx.cluster.stop(immediate));
+  }
+
+  @Override
+  public StepResult wipeData(StepInput input) {
+    return step(Steps.WIPE, input, (ctx, beats) -> {
+      try {
+        return new DataWiper(ctx.runner, ctx.instance, ctx.cluster).wipe(ctx.instance.pgdata());
+      } catch (WipeRefusedException e) {
+        throw Failures.of(FailureType.WIPE_REFUSED, e.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public StepResult startCluster(StepInput input) {
+    return step(Steps.START, input, (ctx, beats) -> ctx.cluster.start(beats::stopped));
+  }
+
+  @Override
+  public StepResult promote(StepInput input) {
+    return step(Steps.PROMOTE, input, (ctx, beats) -> ctx.cluster.promote(beats::stopped));
+  }
+
+  @Override
+  public StepResult verifyCluster(StepInput input) {
+    return step(Steps.VERIFY, input, (ctx, beats) -> {
+      List<String> failures = new ArrayList<>();
+      boolean inRecovery = ctx.cluster.inRecovery();
+      List<String> queries = ctx.instance.smokeQueries();
+      for (String query : queries) {
+        try {
+          ctx.cluster.queryValue(query);
+        } catch (CommandFailedException e) {
+          failures.add(query + " -> " + e.stderrTail().strip());
+        }
+      }
+      if (!failures.isEmpty()) {
+        throw Failures.of(FailureType.VERIFY_FAILED, "smoke queries failed: "
+            + String.join("; ", failures));
+      }
+      return "connected; in recovery: " + inRecovery + "; " + queries.size()
+          + " smoke queries passed";
+    });
+  }
+
+  private StepResult step(String name, StepInput input, Body body) {
+    long started = System.currentTimeMillis();
+    try (InstanceContext ctx = InstanceContext.open(config, runners, input);
+        Heartbeats beats = Heartbeats.start()) {
+      String detail;
+      try {
+        detail = body.run(ctx, beats);
+      } catch (CommandFailedException e) {
+        beats.rethrowIfStopped();
+        throw Failures.ofCommand(name, e);
+      } catch (IllegalStateException e) {
+        beats.rethrowIfStopped();
+        throw Failures.of(FailureType.CLUSTER_NOT_READY, name + ": " + e.getMessage());
+      }
+      return new StepResult(name, started, System.currentTimeMillis(), detail);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Body {
+    String run(InstanceContext ctx, Heartbeats beats);
+  }
+
+}

@@ -1,0 +1,73 @@
+package dev.restoreflow.activities;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.engine.BackupIds;
+import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.client.HostQueues;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.model.JobEvent;
+import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.ResolvedRestore;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import java.util.TreeSet;
+
+/** The server side of a job: config checks, the host queue, the ledger. */
+public class ServerActivitiesImpl implements dev.restoreflow.workflows.activities.ServerActivities {
+
+  private final RestoreflowConfig config;
+  private final JobLedger ledger;
+  private final WorkflowClient client;
+
+  public ServerActivitiesImpl(RestoreflowConfig config, JobLedger ledger, WorkflowClient client) {
+    this.config = config;
+    this.ledger = ledger;
+    this.client = client;
+  }
+
+  @Override
+  public ResolvedRestore resolveRestore(String jobId, RestoreRequest request) {
+    if (request == null || request.instance() == null || request.instance().isBlank()) {
+      throw Failures.of(FailureType.INVALID_REQUEST, "a restore needs an instance, e.g."
+          + " {\"instance\":\"main1\"}");
+    }
+    InstanceConfig instance = config.instance(request.instance()).orElseThrow(() -> Failures.of(
+        FailureType.UNKNOWN_INSTANCE, "instance '" + request.instance() + "' is not configured;"
+            + " configured: " + String.join(", ", new TreeSet<>(config.instances().keySet()))));
+    String host = request.host() != null ? request.host() : instance.host();
+    if (!config.hosts().containsKey(host)) {
+      throw Failures.of(FailureType.UNKNOWN_HOST, "host '" + host + "' is not configured;"
+          + " configured: " + String.join(", ", new TreeSet<>(config.hosts().keySet())));
+    }
+    if (request.backupId() != null && !BackupIds.isValid(request.backupId())) {
+      throw Failures.of(FailureType.INVALID_REQUEST, "'" + request.backupId()
+          + "' is not a backup id (six characters of 0-9 and A-Z, e.g. SCUN1Q)");
+    }
+    return new ResolvedRestore(jobId, request.instance(), host, instance.engine(),
+        !Boolean.FALSE.equals(instance.promote()));
+  }
+
+  @Override
+  public void requestTurn(String host, QueueEntry entry) {
+    HostQueues.enqueue(client, host, entry);
+  }
+
+  @Override
+  public boolean isWorkflowOpen(String workflowId) {
+    try {
+      WorkflowExecutionStatus status = client.newUntypedWorkflowStub(workflowId).describe()
+          .getStatus();
+      return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (WorkflowNotFoundException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void recordJobEvent(JobEvent event) {
+    ledger.record(event);
+  }
+}

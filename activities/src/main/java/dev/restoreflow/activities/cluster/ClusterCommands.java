@@ -1,0 +1,68 @@
+package dev.restoreflow.activities.cluster;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Pure builders of the argv that control a cluster: pg_ctl or systemctl, psql, pg_isready. */
+public final class ClusterCommands {
+
+  private ClusterCommands() {}
+
+  public static List<String> status(InstanceConfig i) {
+    return List.of(i.pgTool("pg_ctl"), "status", "-D", i.pgCtlDir());
+  }
+
+  public static List<String> stop(InstanceConfig i, boolean immediate) {
+    if (i.systemdUnit() != null && !immediate) {
+      return List.of("systemctl", "stop", i.systemdUnit());
+    }
+    return List.of(i.pgTool("pg_ctl"), "stop", "-D", i.pgCtlDir(), "-m",
+        immediate ? "immediate" : "fast", "-w", "-t", String.valueOf(i.stopTimeoutSeconds()));
+  }
+
+  public static List<String> start(InstanceConfig i) {
+    if (i.systemdUnit() != null) {
+      return List.of("systemctl", "start", i.systemdUnit());
+    }
+    return List.of(i.pgTool("pg_ctl"), "start", "-D", i.pgCtlDir(), "-w", "-t",
+        String.valueOf(i.startTimeoutSeconds()), "-l", i.serverLog());
+  }
+
+  public static List<String> promote(InstanceConfig i) {
+    return List.of(i.pgTool("pg_ctl"), "promote", "-D", i.pgCtlDir(), "-w", "-t",
+        String.valueOf(i.startTimeoutSeconds()));
+  }
+
+  public static List<String> isReady(InstanceConfig i) {
+    return List.of(i.pgTool("pg_isready"), "-h", i.connectHost(), "-p", String.valueOf(i.port()),
+        "-d", i.database(), "-U", i.dbUser(), "-t", "2");
+  }
+
+  /** psql that prints bare values, stops at the first error and reads no psqlrc. */
+  public static List<String> query(InstanceConfig i, String sql) {
+    List<String> argv = new ArrayList<>(List.of(i.pgTool("psql"), "-X", "-A", "-t", "-q",
+        "-v", "ON_ERROR_STOP=1", "-h", i.connectHost(), "-p", String.valueOf(i.port()),
+        "-U", i.dbUser(), "-d", i.database(), "-c", sql));
+    return argv;
+  }
+
+  /** Empties a directory, keeping the directory itself; never follows symbolic links. */
+  public static List<String> emptyDirectory(String dir) {
+    return List.of("find", dir, "-mindepth", "1", "-delete");
+  }
+
+  public static List<String> listDirectory(String dir) {
+    return List.of("ls", "-A", dir);
+  }
+
+  /** Bytes available to the cluster's user on the file system of {@code dir}. */
+  public static List<String> freeBytes(String dir) {
+    return List.of("df", "-B1", "--output=avail", dir);
+  }
+
+  /** Bytes used by {@code dir}. */
+  public static List<String> usedBytes(String dir) {
+    return List.of("du", "-sb", dir);
+  }
+}

@@ -1,0 +1,124 @@
+package dev.restoreflow.activities.cluster;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandFailedException;
+import dev.restoreflow.activities.exec.CommandResult;
+import dev.restoreflow.activities.exec.CommandRunner;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts, stops, promotes and queries one cluster through a host's command runner. */
+public final class ClusterControl {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterControl.class);
+  private static final Duration QUICK = Duration.ofSeconds(30);
+  private static final Duration POLL = Duration.ofMillis(250);
+
+  private final CommandRunner runner;
+  private final InstanceConfig instance;
+
+  public ClusterControl(CommandRunner runner, InstanceConfig instance) {
+    this.runner = runner;
+    this.instance = instance;
+  }
+
+  public ClusterState state() {
+    CommandResult result = runner.run(asOwner(ClusterCommands.status(instance), QUICK));
+    return ClusterState.fromPgCtlExit(result.exitCode());
+  }
+
+  /** Stops the cluster; returns what happened, for the step's detail. */
+  public String stop(boolean immediate) {
+    if (state() != ClusterState.RUNNING) {
+      return "already stopped";
+    }
+    Duration timeout = Duration.ofSeconds(instance.stopTimeoutSeconds() + 30L);
+    CommandResult result = runner.run(asOwnerOrRoot(ClusterCommands.stop(instance, immediate), timeout));
+    if (!result.succeeded() && !immediate) {
+      log.warn("fast shutdown of {} did not finish ({}); stopping immediately",
+          instance.pgdata(), result.stderrTail());
+      runner.runChecked(asOwner(ClusterCommands.stop(instance, true), timeout));
+      return "stopped (fast shutdown timed out, then immediate)";
+    }
+    if (!result.succeeded()) {
+      throw new CommandFailedException(asOwner(ClusterCommands.stop(instance, immediate), timeout),
+          result);
+    }
+    if (state() == ClusterState.RUNNING) {
+      throw new IllegalStateException("cluster still running after stop");
+    }
+    return immediate ? "stopped (immediate)" : "stopped (fast)";
+  }
+
+  public String start(BooleanSupplier stopWaiting) {
+    String what = "already running";
+    if (state() != ClusterState.RUNNING) {
+      Duration timeout = Duration.ofSeconds(instance.startTimeoutSeconds() + 30L);
+      runner.runChecked(asOwnerOrRoot(ClusterCommands.start(instance), timeout));
+      what = "started";
+    }
+    long waited = waitUntil(() -> runner.run(asOwner(ClusterCommands.isReady(instance), QUICK))
+        .succeeded(), Duration.ofSeconds(instance.startTimeoutSeconds()), stopWaiting,
+        "accepting connections");
+    return what + ", accepting connections after " + waited + " ms";
+  }
+
+  public boolean inRecovery() {
+    return "t".equals(queryValue("select pg_is_in_recovery()"));
+  }
+
+  public String promote(BooleanSupplier stopWaiting) {
+    if (!inRecovery()) {
+      return "not in recovery; nothing to promote";
+    }
+    runner.runChecked(asOwner(ClusterCommands.promote(instance),
+        Duration.ofSeconds(instance.startTimeoutSeconds() + 30L)));
+    long waited = waitUntil(() -> !inRecovery(), Duration.ofSeconds(instance.startTimeoutSeconds()),
+        stopWaiting, "out of recovery");
+    return "promoted; out of recovery after " + waited + " ms";
+  }
+
+  /** Runs one query and returns its output, trimmed. */
+  public String queryValue(String sql) {
+    return runner.runChecked(asOwner(ClusterCommands.query(instance, sql), Duration.ofMinutes(5)))
+        .stdout().strip();
+  }
+
+  private long waitUntil(BooleanSupplier condition, Duration limit, BooleanSupplier stopWaiting,
+      String what) {
+    long started = System.nanoTime();
+    long deadline = started + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("cluster not " + what + " after " + limit.toSeconds() + " s");
+      }
+      if (stopWaiting.getAsBoolean()) {
+        throw new IllegalStateException("stopped waiting for the cluster to be " + what);
+      }
+      sleep(POLL);
+    }
+    return (System.nanoTime() - started) / 1_000_000;
+  }
+
+  private Command asOwner(List<String> argv, Duration timeout) {
+    return Command.of(argv, instance.osUser(), timeout);
+  }
+
+  /** systemctl needs root; pg_ctl must not be root. */
+  private Command asOwnerOrRoot(List<String> argv, Duration timeout) {
+    return Command.of(argv, "systemctl".equals(argv.get(0)) ? null : instance.osUser(), timeout);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

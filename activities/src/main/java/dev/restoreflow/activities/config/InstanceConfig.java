@@ -1,0 +1,50 @@
+package dev.restoreflow.activities.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/**
+ * A PostgreSQL cluster restoreflow may restore. Defaults are applied by the loader; after loading
+ * every field is set except {@code controlDir} and {@code systemdUnit}.
+ *
+ * @param pgdata the data directory: the only directory WipeData may ever empty
+ * @param controlDir what {@code pg_ctl -D} gets when it differs from pgdata (Debian's
+ *     /etc/postgresql/VER/NAME); null = pgdata
+ * @param systemdUnit when set, the cluster is started and stopped with systemctl
+ * @param osUser the OS user owning pgdata; commands run as it
+ * @param pgBin directory of pg_ctl, psql, pg_isready
+ * @param serverLog pg_ctl's log file ({@code -l}); default: beside pgdata
+ * @param connectHost where psql connects: 127.0.0.1 or a socket directory
+ * @param keepArchiving keep the restored cluster's archive_command (off by default, so a restored
+ *     cluster never writes into the source's archive)
+ * @param promote promote after restore when the cluster ends in recovery
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record InstanceConfig(
+    String engine,
+    String host,
+    String pgdata,
+    String controlDir,
+    String systemdUnit,
+    Integer port,
+    String osUser,
+    String pgBin,
+    String serverLog,
+    String connectHost,
+    String database,
+    String dbUser,
+    List<String> smokeQueries,
+    Boolean keepArchiving,
+    Boolean promote,
+    Integer stopTimeoutSeconds,
+    Integer startTimeoutSeconds,
+    ProbackupConfig probackup) {
+
+  public String pgCtlDir() {
+    return controlDir != null ? controlDir : pgdata;
+  }
+
+  public String pgTool(String name) {
+    return pgBin + "/" + name;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.restoreflow.activities.engine;
+
+/**
+ * One backup as {@code pg_probackup show --format=json} lists it (the fields restoreflow uses).
+ *
+ * @param parentBackupId null for a FULL backup
+ * @param pgdataBytes size of the restored data directory; 0 when the tool did not say
+ */
+public record BackupInfo(
+    String id,
+    String parentBackupId,
+    String backupMode,
+    String status,
+    String startTime,
+    String recoveryTime,
+    long dataBytes,
+    long pgdataBytes) {
+
+  /** Statuses pg_probackup restores from. */
+  public boolean isRestorable() {
+    return "OK".equals(status) || "DONE".equals(status);
+  }
+}

@@ -1,0 +1,176 @@
+package dev.restoreflow.activities.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.ProbackupConfig;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.model.RecoveryTarget;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * pg_probackup: pure argv builders, the parser of {@code show --format=json}, and the choice of
+ * the backup to restore. Running the commands is the activities' job.
+ */
+public final class ProbackupEngine {
+
+  public static final String NAME = "probackup";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern LSN = Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
+  private static final Pattern XID = Pattern.compile("[0-9]{1,20}");
+  private static final Pattern TIME =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([+-]\\d{2}(:?\\d{2})?|Z)?");
+  private static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9_.-]{1,63}");
+
+  private ProbackupEngine() {}
+
+  public static List<String> version(ProbackupConfig p) {
+    return List.of(p.binary(), "version");
+  }
+
+  public static List<String> show(InstanceConfig i) {
+    ProbackupConfig p = i.probackup();
+    return List.of(p.binary(), "show", "-B", p.catalog(), "--instance", p.instance(),
+        "--format=json");
+  }
+
+  public static List<String> restore(InstanceConfig i, String backupId, boolean incremental,
+      RecoveryTarget target) {
+    ProbackupConfig p = i.probackup();
+    List<String> argv = new ArrayList<>(List.of(p.binary(), "restore", "-B", p.catalog(),
+        "--instance", p.instance(), "-D", i.pgdata()));
+    if (backupId != null) {
+      argv.addAll(List.of("-i", BackupIds.normalize(backupId)));
+    }
+    if (incremental) {
+      argv.addAll(List.of("-I", "CHECKSUM"));
+    }
+    if (p.threads() > 1) {
+      argv.addAll(List.of("-j", String.valueOf(p.threads())));
+    }
+    argv.addAll(recoveryTargetOptions(target));
+    argv.add("--progress");
+    return argv;
+  }
+
+  /** {@code --recovery-target-*} options; each value is checked against its strict form. */
+  public static List<String> recoveryTargetOptions(RecoveryTarget target) {
+    if (target == null || target.isEmpty()) {
+      return List.of();
+    }
+    List<String> options = new ArrayList<>();
+    add(options, "time", target.time(), TIME);
+    add(options, "lsn", target.lsn(), LSN);
+    add(options, "xid", target.xid(), XID);
+    add(options, "name", target.name(), NAME_PATTERN);
+    if (options.size() > 1) {
+      throw new IllegalArgumentException("give one recovery target (time, lsn, xid or name)");
+    }
+    return options;
+  }
+
+  private static void add(List<String> options, String kind, String value, Pattern form) {
+    if (value == null) {
+      return;
+    }
+    if (!form.matcher(value).matches()) {
+      throw new IllegalArgumentException("recovery target " + kind + " '" + value
+          + "' is not valid");
+    }
+    options.add("--recovery-target-" + kind + "=" + value);
+  }
+
+  /** Parses {@code show --format=json} output: backups newest first, as the tool lists them. */
+  public static List<BackupInfo> parseShow(String json, String instanceName) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("pg_probackup show did not print JSON: " + e.getMessage(), e);
+    }
+    List<BackupInfo> backups = new ArrayList<>();
+    if (root == null || !root.isArray()) {
+      return backups;
+    }
+    for (JsonNode instance : root) {
+      if (!instanceName.equals(instance.path("instance").asText())) {
+        continue;
+      }
+      for (JsonNode b : instance.path("backups")) {
+        backups.add(new BackupInfo(
+            b.path("id").asText(),
+            b.hasNonNull("parent-backup-id") ? b.get("parent-backup-id").asText() : null,
+            b.path("backup-mode").asText(),
+            b.path("status").asText(),
+            b.path("start-time").asText(null),
+            b.path("recovery-time").asText(null),
+            b.path("data-bytes").asLong(0),
+            b.path("pgdata-bytes").asLong(0)));
+      }
+    }
+    return backups;
+  }
+
+  /**
+   * The backup to restore: the given id (which must exist and be restorable, as must its
+   * chain), or the newest restorable backup whose chain is whole.
+   */
+  public static BackupChoice choose(List<BackupInfo> backups, String requestedId) {
+    Map<String, BackupInfo> byId = new HashMap<>();
+    backups.forEach(b -> byId.put(b.id(), b));
+    if (requestedId != null) {
+      String id = BackupIds.normalize(requestedId);
+      BackupInfo backup = byId.get(id);
+      if (backup == null) {
+        throw new BackupChoiceException(FailureType.BACKUP_NOT_FOUND,
+            "backup " + id + " is not in the catalog; `pg_probackup show` lists "
+                + (backups.isEmpty() ? "no backups" : backups.size() + " backups, newest "
+                + backups.get(0).id()));
+      }
+      return new BackupChoice(backup, chainOf(backup, byId));
+    }
+    for (BackupInfo backup : backups) {
+      if (backup.isRestorable()) {
+        try {
+          return new BackupChoice(backup, chainOf(backup, byId));
+        } catch (BackupChoiceException brokenChain) {
+          // an older backup may still have a whole chain
+        }
+      }
+    }
+    throw new BackupChoiceException(FailureType.NO_VALID_BACKUP,
+        "no backup with status OK or DONE (and a whole chain) in the catalog; make one with"
+            + " `pg_probackup backup -b FULL`");
+  }
+
+  private static List<BackupInfo> chainOf(BackupInfo backup, Map<String, BackupInfo> byId) {
+    List<BackupInfo> chain = new ArrayList<>();
+    BackupInfo current = backup;
+    while (current != null) {
+      if (!current.isRestorable()) {
+        throw new BackupChoiceException(FailureType.BACKUP_NOT_VALID, "backup " + current.id()
+            + (current == backup ? "" : " (in the chain of " + backup.id() + ")")
+            + " has status " + current.status() + "; only OK or DONE backups are restored");
+      }
+      chain.add(current);
+      if (current.parentBackupId() == null) {
+        break;
+      }
+      BackupInfo parent = byId.get(current.parentBackupId());
+      if (parent == null) {
+        throw new BackupChoiceException(FailureType.BACKUP_NOT_VALID, "backup " + backup.id()
+            + " needs its parent " + current.parentBackupId() + ", which is not in the catalog");
+      }
+      current = parent;
+    }
+    Collections.reverse(chain);
+    return chain;
+  }
+}

@@ -1,0 +1,165 @@
+package dev.restoreflow.activities.exec;
+
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecuteResultHandler;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.LogOutputStream;
+import org.apache.commons.exec.PumpStreamHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs commands on this machine with Commons Exec. When the worker runs as root and the command
+ * names another OS user, it runs through {@code runuser -u USER --} (PostgreSQL refuses root),
+ * from {@code /} so that the user never needs access to the worker's directory.
+ */
+public final class LocalCommandRunner implements CommandRunner {
+
+  private static final Logger log = LoggerFactory.getLogger("restoreflow.command");
+  private static final int MAX_STDOUT_CHARS = 32 * 1024 * 1024;
+  private static final long POLL_MILLIS = 200;
+
+  private final boolean workerIsRoot;
+  private final Redactor redactor;
+
+  public LocalCommandRunner(Redactor redactor) {
+    this(isRoot(), redactor);
+  }
+
+  LocalCommandRunner(boolean workerIsRoot, Redactor redactor) {
+    this.workerIsRoot = workerIsRoot;
+    this.redactor = redactor;
+  }
+
+  public static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  /** The argv that actually runs: the command itself, or wrapped in runuser. */
+  List<String> effectiveArgv(Command command) {
+    if (!needsUserSwitch(command)) {
+      return command.argv();
+    }
+    List<String> argv = new ArrayList<>(List.of("runuser", "-u", command.runAs(), "--"));
+    argv.addAll(command.argv());
+    return argv;
+  }
+
+  private boolean needsUserSwitch(Command command) {
+    return workerIsRoot && command.runAs() != null && !command.runAs().equals("root");
+  }
+
+  @Override
+  public CommandResult run(Command command, OutputListener listener, BooleanSupplier stopRequested) {
+    List<String> argv = effectiveArgv(command);
+    CommandLine line = new CommandLine(argv.get(0));
+    argv.subList(1, argv.size()).forEach(arg -> line.addArgument(arg, false));
+
+    StringBuilder stdout = new StringBuilder();
+    TailBuffer stderr = new TailBuffer(20);
+    LineStream out = new LineStream(l -> {
+      if (stdout.length() < MAX_STDOUT_CHARS) {
+        stdout.append(l).append('\n');
+      }
+      log.debug("[{}] {}", command.program(), redactor.redact(l));
+      listener.onLine(OutputListener.Stream.STDOUT, l);
+    });
+    LineStream err = new LineStream(l -> {
+      stderr.add(redactor.redact(l));
+      log.info("[{}] {}", command.program(), redactor.redact(l));
+      listener.onLine(OutputListener.Stream.STDERR, l);
+    });
+
+    ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(command.timeout()).get();
+    DefaultExecutor executor = DefaultExecutor.builder().get();
+    executor.setExitValues(null);
+    executor.setWatchdog(watchdog);
+    executor.setStreamHandler(new PumpStreamHandler(out, err, command.stdin() == null ? null
+        : new ByteArrayInputStream(command.stdin().getBytes(StandardCharsets.UTF_8))));
+    if (needsUserSwitch(command)) {
+      executor.setWorkingDirectory(new File("/"));
+    }
+
+    log.info("run{}: {}", command.runAs() == null ? "" : " as " + command.runAs(),
+        redactor.redact(command.display()));
+    long started = System.nanoTime();
+    DefaultExecuteResultHandler handler = new DefaultExecuteResultHandler();
+    try {
+      executor.execute(line, environment(command), handler);
+      boolean stopped = false;
+      while (!handler.hasResult()) {
+        handler.waitFor(java.time.Duration.ofMillis(POLL_MILLIS));
+        if (!stopped && !handler.hasResult() && stopRequested.getAsBoolean()) {
+          log.info("stopping {} on request", command.program());
+          watchdog.destroyProcess();
+          stopped = true;
+        }
+      }
+    } catch (IOException e) {
+      throw new CommandFailedException(command, "could not start: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      watchdog.destroyProcess();
+      Thread.currentThread().interrupt();
+      throw new CommandFailedException(command, "interrupted", e);
+    } finally {
+      out.flushQuietly();
+      err.flushQuietly();
+    }
+    long elapsed = (System.nanoTime() - started) / 1_000_000;
+    int exit = handler.getExitValue();
+    CommandResult result = new CommandResult(exit, stdout.toString(), stderr.text(), elapsed);
+    if (watchdog.killedProcess() && !stopRequested.getAsBoolean()) {
+      throw new CommandTimeoutException(command, command.timeout(), result);
+    }
+    if (exit != 0 && handler.getException() != null && exit == org.apache.commons.exec.Executor.INVALID_EXITVALUE) {
+      throw new CommandFailedException(command, "could not start: "
+          + handler.getException().getMessage(), handler.getException());
+    }
+    log.info("{} exited {} after {} ms", command.program(), exit, elapsed);
+    return result;
+  }
+
+  private static Map<String, String> environment(Command command) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putAll(command.environment());
+    return env;
+  }
+
+  @Override
+  public String where() {
+    return "local";
+  }
+
+  /** Splits a process stream into lines, decoded as UTF-8. */
+  private static final class LineStream extends LogOutputStream {
+    private final java.util.function.Consumer<String> sink;
+
+    LineStream(java.util.function.Consumer<String> sink) {
+      super(0, StandardCharsets.UTF_8);
+      this.sink = sink;
+    }
+
+    @Override
+    protected void processLine(String line, int level) {
+      sink.accept(line);
+    }
+
+    void flushQuietly() {
+      try {
+        close();
+      } catch (IOException ignored) {
+        // the stream is gone with the process
+      }
+    }
+  }
+}

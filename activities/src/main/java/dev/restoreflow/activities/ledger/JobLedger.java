@@ -1,0 +1,196 @@
+package dev.restoreflow.activities.ledger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.workflows.model.JobEvent;
+import dev.restoreflow.workflows.model.StepProgress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The job history of record (SQLite, WAL mode): a row per job and a row per step, kept after
+ * Temporal's retention has dropped the workflow. Writes are idempotent upserts, so an event
+ * recorded twice (a retried local activity) changes nothing.
+ */
+public final class JobLedger implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Connection connection;
+
+  public JobLedger(Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement s = connection.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=NORMAL");
+        s.execute("PRAGMA busy_timeout=5000");
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS jobs (
+              job_id TEXT PRIMARY KEY, workflow_id TEXT, run_id TEXT, kind TEXT,
+              instance TEXT, host TEXT, requested_via TEXT, client_address TEXT,
+              request_json TEXT, status TEXT NOT NULL, current_step TEXT, error TEXT,
+              created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at INTEGER)""");
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS job_steps (
+              job_id TEXT NOT NULL, step TEXT NOT NULL, status TEXT NOT NULL,
+              started_at INTEGER, ended_at INTEGER, detail TEXT,
+              PRIMARY KEY (job_id, step))""");
+        s.execute("CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_at)");
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot open the ledger " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public synchronized void record(JobEvent e) {
+    try {
+      upsertJob(e);
+      if (e.step() != null) {
+        upsertStep(e.jobId(), e.step());
+      }
+    } catch (SQLException ex) {
+      throw new IllegalStateException("ledger write failed: " + ex.getMessage(), ex);
+    }
+  }
+
+  private void upsertJob(JobEvent e) throws SQLException {
+    String current = e.step() != null && e.step().status().name().equals("RUNNING")
+        ? e.step().name() : null;
+    boolean finished = e.state() != null && e.state().isFinal();
+    try (PreparedStatement ps = connection.prepareStatement("""
+        INSERT INTO jobs (job_id, workflow_id, run_id, kind, instance, host, requested_via,
+          request_json, status, current_step, error, created_at, updated_at, finished_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(job_id) DO UPDATE SET
+          run_id = excluded.run_id,
+          instance = COALESCE(excluded.instance, jobs.instance),
+          host = COALESCE(excluded.host, jobs.host),
+          status = excluded.status,
+          current_step = excluded.current_step,
+          error = COALESCE(excluded.error, jobs.error),
+          updated_at = MAX(jobs.updated_at, excluded.updated_at),
+          finished_at = COALESCE(excluded.finished_at, jobs.finished_at)""")) {
+      ps.setString(1, e.jobId());
+      ps.setString(2, e.workflowId());
+      ps.setString(3, e.runId());
+      ps.setString(4, e.kind());
+      ps.setString(5, e.instance());
+      ps.setString(6, e.host());
+      ps.setString(7, e.requestedVia());
+      ps.setString(8, toJson(e.request()));
+      ps.setString(9, e.state() == null ? "UNKNOWN" : e.state().name());
+      ps.setString(10, current);
+      ps.setString(11, e.error());
+      ps.setLong(12, e.atMillis());
+      ps.setLong(13, e.atMillis());
+      if (finished) {
+        ps.setLong(14, e.atMillis());
+      } else {
+        ps.setNull(14, java.sql.Types.INTEGER);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  private void upsertStep(String jobId, StepProgress step) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("""
+        INSERT INTO job_steps (job_id, step, status, started_at, ended_at, detail)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT(job_id, step) DO UPDATE SET status = excluded.status,
+          started_at = excluded.started_at, ended_at = excluded.ended_at,
+          detail = excluded.detail""")) {
+      ps.setString(1, jobId);
+      ps.setString(2, step.name());
+      ps.setString(3, step.status().name());
+      ps.setLong(4, step.startedAtMillis());
+      ps.setLong(5, step.endedAtMillis());
+      ps.setString(6, step.detail());
+      ps.executeUpdate();
+    }
+  }
+
+  public synchronized Optional<JobRow> job(String jobId) {
+    List<JobRow> rows = query("SELECT * FROM jobs WHERE job_id = ?", jobId);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  /** Jobs, newest first, optionally only of one instance and/or status. */
+  public synchronized List<JobRow> jobs(String instance, String status, int limit) {
+    return query("SELECT * FROM jobs WHERE (? IS NULL OR instance = ?) AND (? IS NULL OR status = ?)"
+        + " ORDER BY created_at DESC LIMIT " + Math.max(1, limit), instance, instance, status, status);
+  }
+
+  public synchronized List<StepRow> steps(String jobId) {
+    List<StepRow> rows = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT * FROM job_steps WHERE job_id = ? ORDER BY CASE WHEN started_at > 0 THEN started_at"
+            + " ELSE 9223372036854775807 END, rowid")) {
+      ps.setString(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new StepRow(rs.getString("job_id"), rs.getString("step"), rs.getString("status"),
+              rs.getLong("started_at"), rs.getLong("ended_at"), rs.getString("detail")));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("ledger read failed: " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
+  private List<JobRow> query(String sql, String... params) {
+    List<JobRow> rows = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setString(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new JobRow(rs.getString("job_id"), rs.getString("workflow_id"),
+              rs.getString("run_id"), rs.getString("kind"), rs.getString("instance"),
+              rs.getString("host"), rs.getString("requested_via"), rs.getString("client_address"),
+              rs.getString("request_json"), rs.getString("status"), rs.getString("current_step"),
+              rs.getString("error"), rs.getLong("created_at"), rs.getLong("updated_at"),
+              rs.getLong("finished_at")));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("ledger read failed: " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
+  private static String toJson(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      return String.valueOf(value);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // closing a ledger that is gone
+    }
+  }
+}
