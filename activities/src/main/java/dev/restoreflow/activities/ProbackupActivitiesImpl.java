@@ -78,8 +78,7 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
 
   /** After a crash of the previous attempt: no two restores on one directory, no leftovers. */
   private void prepareRetry(InstanceContext ctx, boolean incremental) {
-    new StaleProcesses(ctx.runner).killRestoresInto(ctx.instance.probackup().binary(),
-        ctx.instance.pgdata());
+    new StaleProcesses(ctx.runner).killRestoresInto(ctx.instance.pgdata());
     if (!incremental) {
       try {
         String wiped = new DataWiper(ctx.runner, ctx.instance, ctx.cluster).wipe(ctx.instance.pgdata());

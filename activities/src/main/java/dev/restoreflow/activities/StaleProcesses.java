@@ -24,12 +24,12 @@ final class StaleProcesses {
     this.runner = runner;
   }
 
-  void killRestoresInto(String binary, String pgdata) {
+  /** Kills every {@code ... restore ... -D PGDATA} process (whatever wrapper ran it). */
+  void killRestoresInto(String pgdata) {
     String table = runner.runChecked(Command.of(List.of("ps", "-eo", "pid=,ppid=,args="), null,
         Duration.ofSeconds(30))).stdout();
     List<long[]> parents = new ArrayList<>();
     Set<Long> stale = new HashSet<>();
-    String programName = binary.substring(binary.lastIndexOf('/') + 1);
     for (String row : table.split("\n")) {
       String[] parts = row.strip().split("\\s+", 3);
       if (parts.length < 3) {
@@ -38,8 +38,9 @@ final class StaleProcesses {
       long pid = Long.parseLong(parts[0]);
       parents.add(new long[] {pid, Long.parseLong(parts[1])});
       List<String> args = List.of(parts[2].split(" "));
-      boolean isRestore = args.stream().anyMatch(a -> a.endsWith(programName))
-          && args.contains("restore") && args.contains(pgdata);
+      int d = args.indexOf("-D");
+      boolean isRestore = args.contains("restore") && d >= 0 && d + 1 < args.size()
+          && args.get(d + 1).equals(pgdata);
       if (isRestore && !args.get(0).equals("runuser")) {
         stale.add(pid);
       }

@@ -40,6 +40,12 @@ public record InstanceConfig(
     Integer startTimeoutSeconds,
     ProbackupConfig probackup) {
 
+  public InstanceConfig withProbackup(ProbackupConfig other) {
+    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
+        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
+        stopTimeoutSeconds, startTimeoutSeconds, other);
+  }
+
   public String pgCtlDir() {
     return controlDir != null ? controlDir : pgdata;
   }

@@ -41,6 +41,27 @@ public final class ProbackupEngine {
         "--format=json");
   }
 
+  /** A STREAM backup (WAL inside the backup), connecting to the running cluster. */
+  public static List<String> backup(InstanceConfig i, String mode) {
+    ProbackupConfig p = i.probackup();
+    if (!mode.equals("FULL") && !mode.equals("DELTA") && !mode.equals("PAGE")) {
+      throw new IllegalArgumentException("backup mode must be FULL, DELTA or PAGE");
+    }
+    return List.of(p.binary(), "backup", "-B", p.catalog(), "--instance", p.instance(),
+        "-b", mode, "--stream", "-h", i.connectHost(), "-p", String.valueOf(i.port()),
+        "-U", i.dbUser(), "-d", i.database());
+  }
+
+  public static List<String> init(ProbackupConfig p) {
+    return List.of(p.binary(), "init", "-B", p.catalog());
+  }
+
+  public static List<String> addInstance(InstanceConfig i) {
+    ProbackupConfig p = i.probackup();
+    return List.of(p.binary(), "add-instance", "-B", p.catalog(), "-D", i.pgdata(),
+        "--instance", p.instance());
+  }
+
   public static List<String> restore(InstanceConfig i, String backupId, boolean incremental,
       RecoveryTarget target) {
     ProbackupConfig p = i.probackup();

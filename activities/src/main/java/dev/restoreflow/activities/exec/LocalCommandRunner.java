@@ -33,16 +33,12 @@ public final class LocalCommandRunner implements CommandRunner {
   private final Redactor redactor;
 
   public LocalCommandRunner(Redactor redactor) {
-    this(isRoot(), redactor);
+    this(OsUser.isRoot(), redactor);
   }
 
   LocalCommandRunner(boolean workerIsRoot, Redactor redactor) {
     this.workerIsRoot = workerIsRoot;
     this.redactor = redactor;
-  }
-
-  public static boolean isRoot() {
-    return "root".equals(System.getProperty("user.name"));
   }
 
   /** The argv that actually runs: the command itself, or wrapped in runuser. */

@@ -1,0 +1,87 @@
+package dev.restoreflow.activities.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LocalCommandRunnerTest {
+
+  private final LocalCommandRunner runner = new LocalCommandRunner(false, Redactor.NONE);
+
+  @Test
+  void argumentsReachTheProgramUnchangedAndUninterpreted() {
+    List<String> tricky = List.of("a b", "'quoted'", "\"dq\"", "; rm -rf /", "$(id)", "`id`",
+        "line1\nline2", "*", "$HOME");
+    List<String> argv = new ArrayList<>(List.of("printf", "%s\\0"));
+    argv.addAll(tricky);
+    CommandResult result = runner.runChecked(Command.of(argv, null, Duration.ofSeconds(10)));
+    assertEquals(String.join("\0", tricky) + "\0\n", result.stdout());
+  }
+
+  @Test
+  void nonZeroExitIsAFailureWithTheStderrTail() {
+    CommandFailedException e = assertThrows(CommandFailedException.class, () -> runner.runChecked(
+        Command.of(List.of("sh", "-c", "echo first >&2; echo 'ERROR: it broke' >&2; exit 3"), null,
+            Duration.ofSeconds(10))));
+    assertEquals(3, e.exitCode());
+    assertTrue(e.stderrTail().contains("ERROR: it broke"), e.stderrTail());
+    assertTrue(e.getMessage().contains("exited with 3"), e.getMessage());
+  }
+
+  @Test
+  void aCommandThatOutlivesItsTimeoutIsKilled() {
+    long started = System.nanoTime();
+    assertThrows(CommandTimeoutException.class, () -> runner.run(
+        Command.of(List.of("sleep", "30"), null, Duration.ofMillis(500))));
+    assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
+  }
+
+  @Test
+  void aStopRequestKillsTheCommand() {
+    long started = System.nanoTime();
+    CommandResult result = runner.run(Command.of(List.of("sleep", "30"), null, Duration.ofMinutes(1)),
+        OutputListener.NONE, () -> System.nanoTime() - started > Duration.ofMillis(300).toNanos());
+    assertTrue(result.exitCode() != 0);
+    assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
+  }
+
+  @Test
+  void missingProgramIsAClearFailure() {
+    CommandFailedException e = assertThrows(CommandFailedException.class,
+        () -> runner.run(Command.of(List.of("/nonexistent/pg_probackup", "show"), null,
+            Duration.ofSeconds(5))));
+    assertTrue(e.getMessage().contains("pg_probackup"), e.getMessage());
+  }
+
+  @Test
+  void linesAreStreamedAndStdinAndEnvironmentArePassed() {
+    List<String> seen = new ArrayList<>();
+    Command command = new Command(List.of("sh", "-c", "cat; echo \"$RF_TEST\" >&2"), null,
+        Duration.ofSeconds(10), "one\ntwo\n", Map.of("RF_TEST", "from-env"));
+    CommandResult result = runner.run(command, (stream, line) -> seen.add(stream + ":" + line),
+        () -> false);
+    assertEquals("one\ntwo\n", result.stdout());
+    assertTrue(seen.containsAll(List.of("STDOUT:one", "STDOUT:two", "STDERR:from-env")), seen.toString());
+  }
+
+  @Test
+  void rootRunsOtherUsersCommandsThroughRunuser() {
+    LocalCommandRunner asRoot = new LocalCommandRunner(true, Redactor.NONE);
+    assertEquals(List.of("runuser", "-u", "postgres", "--", "pg_ctl", "status"),
+        asRoot.effectiveArgv(Command.of(List.of("pg_ctl", "status"), "postgres", null)));
+    assertEquals(List.of("id"), asRoot.effectiveArgv(Command.of(List.of("id"), null, null)));
+    assertEquals(List.of("id"), runner.effectiveArgv(Command.of(List.of("id"), "postgres", null)));
+  }
+
+  @Test
+  void secretsAreMasked() {
+    Redactor redactor = new Redactor(List.of("s3cr3t-key"));
+    assertEquals("key=****** ok", redactor.redact("key=s3cr3t-key ok"));
+  }
+}

@@ -1,0 +1,44 @@
+package dev.restoreflow.worker;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "dev", description = "Start the embedded default: Temporal, server, host worker and a"
+    + " sandbox PostgreSQL cluster with a backup; stay up.")
+final class DevCommand implements Callable<Integer> {
+
+  @Option(names = "--state-dir", description = "sandbox state (default: /var/tmp/restoreflow/dev as"
+      + " root, else ./.restoreflow/dev)")
+  Path stateDir;
+
+  @Option(names = "--pg-bin", description = "PostgreSQL binaries (default: ${DEFAULT-VALUE})")
+  String pgBin = "/usr/lib/postgresql/15/bin";
+
+  @Option(names = "--embedded", description = "use the in-process test server even if `temporal` is on PATH")
+  boolean embedded;
+
+  @Override
+  public Integer call() throws Exception {
+    Path state = stateDir != null ? stateDir.toAbsolutePath() : StateDirs.defaultFor("dev");
+    Logging.init(state.resolve("Logs"), "WARN");
+    PrintStream out = System.out;
+    out.println("restoreflow dev: setting up in " + state + " ...");
+    DevEnvironment env = DevEnvironment.start(state, pgBin, embedded, out);
+    Runtime.getRuntime().addShutdownHook(new Thread(env::close));
+    Path config = env.sandbox.stateDir().resolve("config.json");
+    out.println("Temporal:  " + env.temporalDescription);
+    out.println("sandbox:   instance " + DevEnvironment.INSTANCE + " on host " + DevEnvironment.HOST
+        + ", pgdata " + env.sandbox.instance().pgdata() + ", port " + env.sandbox.instance().port()
+        + ", " + env.sandbox.backups().size() + " backup(s) in " + env.sandbox.instance().probackup().catalog());
+    out.println("config:    " + config);
+    out.println("logs:      " + state.resolve("Logs"));
+    out.println();
+    out.println("try:  ./restoreflow restore --config " + config + " --instance main1 --follow");
+    out.println("restoreflow dev is up; Ctrl-C stops it.");
+    Temporal.awaitForever();
+    return 0;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.restoreflow.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.exec.LocalCommandRunner;
+import dev.restoreflow.activities.exec.Redactor;
+import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.worker.sandbox.Sandbox;
+import dev.restoreflow.worker.temporal.EmbeddedTemporalServer;
+import dev.restoreflow.worker.temporal.TemporalCliServer;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.WorkerFactory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The embedded default: a Temporal server on 127.0.0.1 (the real {@code temporal} CLI dev server
+ * when it is on PATH, else the in-process Java test server), the sandbox cluster with a backup,
+ * the server's workflow worker and the sandbox host's activity worker.
+ */
+final class DevEnvironment implements AutoCloseable {
+
+  static final String INSTANCE = "main1";
+  static final String HOST = "local";
+
+  final Sandbox sandbox;
+  final RestoreflowConfig config;
+  final String temporalDescription;
+  final RestoreflowClient restoreflow;
+  private final AutoCloseable temporalServer;
+  private final WorkflowServiceStubs service;
+  private final WorkerFactory factory;
+  private final JobLedger ledger;
+
+  private DevEnvironment(Sandbox sandbox, RestoreflowConfig config, String temporalDescription,
+      AutoCloseable temporalServer, WorkflowServiceStubs service, WorkerFactory factory,
+      JobLedger ledger) {
+    this.sandbox = sandbox;
+    this.config = config;
+    this.temporalDescription = temporalDescription;
+    this.temporalServer = temporalServer;
+    this.service = service;
+    this.factory = factory;
+    this.ledger = ledger;
+    this.restoreflow = new RestoreflowClient(factory.getWorkflowClient());
+  }
+
+  static DevEnvironment start(Path stateDir, String pgBin, boolean embeddedOnly, PrintStream out)
+      throws IOException {
+    Sandbox sandbox = Sandbox.open(stateDir, INSTANCE, HOST, pgBin,
+        new LocalCommandRunner(Redactor.NONE));
+    if (sandbox.backups().isEmpty()) {
+      out.println("sandbox: loading demo data and taking a FULL backup ...");
+      sandbox.loadDemoData(20_000);
+      sandbox.backup("FULL");
+    }
+    AutoCloseable server;
+    String target;
+    String description;
+    Optional<Path> cli = embeddedOnly ? Optional.empty() : TemporalCliServer.findOnPath();
+    if (cli.isPresent()) {
+      TemporalCliServer real = TemporalCliServer.start(cli.get(), stateDir.resolve("temporal"));
+      server = real;
+      target = real.target();
+      description = "temporal CLI dev server on " + target + " (state in "
+          + stateDir.resolve("temporal") + ", Web UI " + real.webUi() + ")";
+    } else {
+      EmbeddedTemporalServer embedded = EmbeddedTemporalServer.start(0);
+      server = embedded;
+      target = embedded.target();
+      description = "embedded Temporal test server on " + target
+          + " (in memory: jobs are lost when this process ends; no Web UI — put the `temporal`"
+          + " CLI on PATH for a durable server)";
+    }
+    RestoreflowConfig config = sandbox.config(target);
+    Files.writeString(sandbox.stateDir().resolve("config.json"), new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(config));
+    WorkflowServiceStubs service = Temporal.connect(config.temporal());
+    WorkflowClient client = Temporal.client(service, config.temporal());
+    JobLedger ledger = new JobLedger(Path.of(config.ledger()));
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    Workers.addServer(factory, config, ledger);
+    Workers.addHost(factory, config, HOST);
+    factory.start();
+    return new DevEnvironment(sandbox, config, description, server, service, factory, ledger);
+  }
+
+  JobLedger ledger() {
+    return ledger;
+  }
+
+  @Override
+  public void close() {
+    factory.shutdownNow();
+    service.shutdownNow();
+    ledger.close();
+    try {
+      temporalServer.close();
+    } catch (Exception ignored) {
+      // the server goes with the process anyway
+    }
+  }
+}

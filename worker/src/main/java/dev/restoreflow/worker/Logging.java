@@ -1,0 +1,22 @@
+package dev.restoreflow.worker;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Points Logback at the log directory before the first logger exists. */
+final class Logging {
+
+  private Logging() {}
+
+  /** @param consoleLevel what reaches the terminal: INFO for services, WARN for the CLI */
+  static void init(Path logDir, String consoleLevel) {
+    try {
+      Files.createDirectories(logDir);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the log directory " + logDir + ": "
+          + e.getMessage(), e);
+    }
+    System.setProperty("restoreflow.logDir", logDir.toAbsolutePath().toString());
+    System.setProperty("restoreflow.consoleLevel", consoleLevel);
+  }
+}

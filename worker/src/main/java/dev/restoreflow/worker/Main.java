@@ -1,0 +1,35 @@
+package dev.restoreflow.worker;
+
+import dev.restoreflow.worker.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code restoreflow} command. */
+@Command(name = "restoreflow", mixinStandardHelpOptions = true, version = "restoreflow 0.1.0",
+    description = "Durable backup and restore orchestration for PostgreSQL on Temporal.",
+    subcommands = {DemoCommand.class, DevCommand.class, ServerCommand.class, WorkerCommand.class,
+        RestoreCommand.class, JobsCommand.class, JobCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      commandLine.getErr().println("restoreflow: " + explain(e));
+      return e instanceof ConfigException || e instanceof IllegalArgumentException ? 2 : 1;
+    });
+    return cli.execute(args);
+  }
+
+  /** What went wrong, in one line; the stack trace goes to the log, not to the user. */
+  private static String explain(Exception e) {
+    if (e instanceof ConfigException) {
+      return "config error: " + e.getMessage();
+    }
+    String message = e.getMessage();
+    return message != null ? message : e.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,103 @@
+package dev.restoreflow.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.engine.BackupIds;
+import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.client.Submission;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.RestoreProgress;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "restore", description = "Start a restore job (and follow it with --follow).")
+final class RestoreCommand implements Callable<Integer> {
+
+  @Mixin
+  ConfigOption config;
+
+  @Option(names = "--instance", required = true, description = "instance to restore")
+  String instance;
+
+  @Option(names = "--host", description = "host to restore onto (default: the instance's)")
+  String host;
+
+  @Option(names = "--backup-id", description = "backup to restore (default: the newest valid)")
+  String backupId;
+
+  @Option(names = "--incremental", description = "restore in place with -I CHECKSUM, no wipe")
+  boolean incremental;
+
+  @Option(names = "--dry-run", description = "only plan: which backup, is there room")
+  boolean dryRun;
+
+  @Option(names = "--follow", description = "print the steps as they run and wait for the end")
+  boolean follow;
+
+  @Option(names = "--json", description = "print JSON for scripts")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    RestoreflowConfig cfg = config.load();
+    InstanceConfig inst = cfg.requireInstance(instance);
+    String target = host != null ? host : inst.host();
+    if (!cfg.hosts().containsKey(target)) {
+      throw new IllegalArgumentException("host '" + target + "' is not configured; configured: "
+          + cfg.hosts().keySet());
+    }
+    String id = backupId == null ? null : BackupIds.normalize(backupId);
+    Logging.init(config.resolve(cfg.logDir()), "WARN");
+    PrintStream out = System.out;
+    WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
+    try {
+      RestoreflowClient restoreflow = new RestoreflowClient(Temporal.client(service, cfg.temporal()));
+      RestoreRequest request = RestoreRequest.of(instance).withHost(target).withBackupId(id)
+          .withIncremental(incremental).withDryRun(dryRun)
+          .withRequestedVia("cli", System.getProperty("user.name"));
+      Submission job = restoreflow.submit(request);
+      if (json && !follow) {
+        out.println(new ObjectMapper().writeValueAsString(job));
+        return 0;
+      }
+      if (!json) {
+        out.printf("job %s on host %s: %s (workflow %s)%n", job.jobId(), target,
+            job.queuePosition() == 0 ? "running" : job.queuePosition() > 0
+                ? "queued, " + job.queuePosition() + " ahead" : "submitted", job.workflowId());
+      }
+      if (!follow) {
+        return 0;
+      }
+      RestoreProgress last = new JobFollower(restoreflow, json ? nullStream() : out)
+          .follow(job.jobId(), Duration.ofDays(2));
+      if (json) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("submission", job);
+        result.put("progress", last);
+        out.println(new ObjectMapper().writeValueAsString(result));
+      } else {
+        out.printf("job %s %s: %s%n", job.jobId(), last.state(),
+            last.message() == null ? "" : last.message());
+        if (last.state() != JobState.SUCCEEDED && last.state() != JobState.PLANNED) {
+          out.printf("data directory: %s%n", last.dataState());
+        }
+      }
+      return last.state() == JobState.SUCCEEDED || last.state() == JobState.PLANNED ? 0 : 1;
+    } finally {
+      service.shutdown();
+    }
+  }
+
+  private static PrintStream nullStream() {
+    return new PrintStream(java.io.OutputStream.nullOutputStream());
+  }
+}

@@ -1,0 +1,41 @@
+package dev.restoreflow.worker;
+
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.ledger.JobLedger;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.WorkerFactory;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "server", description = "Run the workflow worker (job orchestration, host queues, ledger).")
+final class ServerCommand implements Callable<Integer> {
+
+  @Mixin
+  ConfigOption config;
+
+  @Override
+  public Integer call() throws Exception {
+    RestoreflowConfig cfg = config.load();
+    Logging.init(config.resolve(cfg.logDir()), "INFO");
+    WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
+    WorkflowClient client = Temporal.client(service, cfg.temporal());
+    try (JobLedger ledger = new JobLedger(config.resolve(cfg.ledger()))) {
+      WorkerFactory factory = WorkerFactory.newInstance(client);
+      Workers.addServer(factory, cfg, ledger);
+      factory.start();
+      LoggerFactory.getLogger(ServerCommand.class).info(
+          "restoreflow server up: Temporal {} namespace {}, {} instances, ledger {}",
+          cfg.temporal().target(), cfg.temporal().namespace(), cfg.instances().size(),
+          config.resolve(cfg.ledger()));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        factory.shutdown();
+        service.shutdown();
+      }));
+      Temporal.awaitForever();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.restoreflow.worker;
+
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.workflows.TaskQueues;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.WorkerFactory;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "worker", description = "Run the activity worker of one database host.")
+final class WorkerCommand implements Callable<Integer> {
+
+  @Mixin
+  ConfigOption config;
+
+  @Option(names = "--host", required = true, paramLabel = "HOST", description = "a host of the config")
+  String host;
+
+  @Override
+  public Integer call() throws Exception {
+    RestoreflowConfig cfg = config.load();
+    if (!cfg.hosts().containsKey(host)) {
+      throw new IllegalArgumentException("host '" + host + "' is not in " + config.file
+          + "; configured: " + cfg.hosts().keySet());
+    }
+    Logging.init(config.resolve(cfg.logDir()), "INFO");
+    WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
+    WorkerFactory factory = WorkerFactory.newInstance(Temporal.client(service, cfg.temporal()));
+    Workers.addHost(factory, cfg, host);
+    factory.start();
+    LoggerFactory.getLogger(WorkerCommand.class).info("restoreflow worker for host {} polls {}",
+        host, TaskQueues.forHost(host));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      factory.shutdown();
+      service.shutdown();
+    }));
+    Temporal.awaitForever();
+    return 0;
+  }
+}

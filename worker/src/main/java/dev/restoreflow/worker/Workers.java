@@ -1,0 +1,51 @@
+package dev.restoreflow.worker;
+
+import dev.restoreflow.activities.ClusterActivitiesImpl;
+import dev.restoreflow.activities.PlanActivitiesImpl;
+import dev.restoreflow.activities.ProbackupActivitiesImpl;
+import dev.restoreflow.activities.ServerActivitiesImpl;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.workflows.HostQueueWorkflowImpl;
+import dev.restoreflow.workflows.RestoreWorkflowImpl;
+import dev.restoreflow.workflows.TaskQueues;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+
+/** Registers restoreflow's workflows and activities on a worker factory. */
+public final class Workers {
+
+  private Workers() {}
+
+  /** The server's worker: all workflow code, plus the local activities (config, queue, ledger). */
+  public static Worker addServer(WorkerFactory factory, RestoreflowConfig config, JobLedger ledger) {
+    WorkflowClient client = factory.getWorkflowClient();
+    Worker worker = factory.newWorker(TaskQueues.SERVER);
+    worker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
+        HostQueueWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new ServerActivitiesImpl(config, ledger, client));
+    return worker;
+  }
+
+  /**
+   * A host's worker: the host-bound activities, one at a time (the host queue already runs one
+   * job at a time; this is the second guard).
+   */
+  public static Worker addHost(WorkerFactory factory, RestoreflowConfig config, String host) {
+    if (!config.hosts().containsKey(host)) {
+      throw new IllegalArgumentException("host '" + host + "' is not in the config; configured: "
+          + config.hosts().keySet());
+    }
+    Worker worker = factory.newWorker(TaskQueues.forHost(host), WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(1)
+        .build());
+    ConfiguredHosts runners = new ConfiguredHosts(config);
+    worker.registerActivitiesImplementations(
+        new PlanActivitiesImpl(config, runners),
+        new ClusterActivitiesImpl(config, runners),
+        new ProbackupActivitiesImpl(config, runners));
+    return worker;
+  }
+}

@@ -1,0 +1,192 @@
+package dev.restoreflow.worker.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.restoreflow.activities.config.HostConfig;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.ProbackupConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.config.TemporalConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads {@code config.json}, applies defaults and validates every key; a bad value is reported by
+ * its key, never by a stack trace.
+ */
+public final class ConfigLoader {
+
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+  private static final Pattern OS_USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+  private static final List<String> ENGINES = List.of("probackup");
+  static final String DEFAULT_PG_BIN = "/usr/lib/postgresql/15/bin";
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private ConfigLoader() {}
+
+  public static RestoreflowConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config", "no config file at " + file.toAbsolutePath()
+          + "; copy src/config.example.json there, or give --config");
+    } catch (IOException e) {
+      throw new ConfigException("config", "cannot read " + file + ": " + e.getMessage());
+    }
+    return parse(text);
+  }
+
+  public static RestoreflowConfig parse(String text) {
+    RawConfig raw;
+    try {
+      raw = JSON.readValue(text, RawConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(path(e), "unknown key '" + e.getPropertyName() + "'; known: "
+          + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+              .collect(Collectors.joining(", ")));
+    } catch (JsonMappingException e) {
+      throw new ConfigException(path(e), "bad value: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("config", "not valid JSON at line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+    }
+    if (raw == null) {
+      throw new ConfigException("config", "the file is empty");
+    }
+    return validate(raw);
+  }
+
+  private static RestoreflowConfig validate(RawConfig raw) {
+    Map<String, HostConfig> hosts = raw.hosts() == null ? Map.of() : raw.hosts();
+    if (hosts.isEmpty()) {
+      throw new ConfigException("hosts", "at least one host is needed, e.g."
+          + " \"hosts\": {\"local\": {\"kind\": \"local\"}}");
+    }
+    hosts.forEach((name, host) -> {
+      requireName("hosts." + name, name);
+      if (host == null || !HostConfig.LOCAL.equals(host.kind())) {
+        throw new ConfigException("hosts." + name + ".kind", "must be \"local\" (ssh hosts are"
+            + " not supported yet)");
+      }
+    });
+    Map<String, InstanceConfig> raws = raw.instances() == null ? Map.of() : raw.instances();
+    if (raws.isEmpty()) {
+      throw new ConfigException("instances", "at least one instance is needed");
+    }
+    Map<String, InstanceConfig> instances = new LinkedHashMap<>();
+    raws.forEach((name, instance) -> instances.put(name, instance(name, instance, hosts)));
+    TemporalConfig temporal = raw.temporal() == null ? new TemporalConfig(null, null) : raw.temporal();
+    if (!temporal.target().matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+      throw new ConfigException("temporal.target", "must be host:port, e.g. 127.0.0.1:7233");
+    }
+    return new RestoreflowConfig(temporal,
+        raw.ledger() == null ? "restoreflow-ledger.db" : raw.ledger(),
+        raw.logDir() == null ? "Logs" : raw.logDir(), hosts, instances);
+  }
+
+  private static InstanceConfig instance(String name, InstanceConfig i, Map<String, HostConfig> hosts) {
+    String key = "instances." + name;
+    requireName(key, name);
+    if (i == null) {
+      throw new ConfigException(key, "is empty");
+    }
+    String engine = i.engine() == null ? "probackup" : i.engine();
+    if (!ENGINES.contains(engine)) {
+      throw new ConfigException(key + ".engine", "'" + engine + "' is not supported; use one of "
+          + ENGINES);
+    }
+    if (i.host() == null || !hosts.containsKey(i.host())) {
+      throw new ConfigException(key + ".host", "must name a configured host (" + hosts.keySet() + ")");
+    }
+    String pgdata = absolute(key + ".pgdata", i.pgdata(), true);
+    if (Path.of(pgdata).getNameCount() < 2) {
+      throw new ConfigException(key + ".pgdata", "must be at least two levels below /");
+    }
+    int port = i.port() == null ? 5432 : i.port();
+    if (port < 1 || port > 65535) {
+      throw new ConfigException(key + ".port", "must be 1-65535");
+    }
+    String osUser = i.osUser() == null ? "postgres" : i.osUser();
+    if (!OS_USER.matcher(osUser).matches()) {
+      throw new ConfigException(key + ".osUser", "'" + osUser + "' is not an OS user name");
+    }
+    String pgBin = absolute(key + ".pgBin", i.pgBin() == null ? DEFAULT_PG_BIN : i.pgBin(), true);
+    String serverLog = i.serverLog() != null ? absolute(key + ".serverLog", i.serverLog(), true)
+        : Path.of(pgdata).getParent().resolve(name + "-server.log").toString();
+    ProbackupConfig probackup = i.probackup();
+    if (probackup == null || probackup.catalog() == null) {
+      throw new ConfigException(key + ".probackup.catalog", "is required: pg_probackup's -B");
+    }
+    absolute(key + ".probackup.catalog", probackup.catalog(), true);
+    String catalogInstance = probackup.instance() == null ? name : probackup.instance();
+    requireName(key + ".probackup.instance", catalogInstance);
+    if (probackup.threads() < 1 || probackup.threads() > 64) {
+      throw new ConfigException(key + ".probackup.threads", "must be 1-64");
+    }
+    List<String> smoke = i.smokeQueries() == null ? List.of("select 1") : List.copyOf(i.smokeQueries());
+    return new InstanceConfig(engine, i.host(), pgdata,
+        i.controlDir() == null ? null : absolute(key + ".controlDir", i.controlDir(), true),
+        i.systemdUnit(), port, osUser, pgBin, serverLog,
+        i.connectHost() == null ? "127.0.0.1" : i.connectHost(),
+        i.database() == null ? "postgres" : i.database(),
+        i.dbUser() == null ? osUser : i.dbUser(), smoke,
+        Boolean.TRUE.equals(i.keepArchiving()), !Boolean.FALSE.equals(i.promote()),
+        positive(key + ".stopTimeoutSeconds", i.stopTimeoutSeconds(), 60),
+        positive(key + ".startTimeoutSeconds", i.startTimeoutSeconds(), 300),
+        new ProbackupConfig(probackup.binary(), probackup.catalog(), catalogInstance,
+            probackup.threads()));
+  }
+
+  private static void requireName(String key, String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new ConfigException(key, "'" + name + "' is not a valid name (letters, digits, _ . -)");
+    }
+  }
+
+  private static String absolute(String key, String value, boolean required) {
+    if (value == null) {
+      if (required) {
+        throw new ConfigException(key, "is required");
+      }
+      return null;
+    }
+    Path path = Path.of(value);
+    if (!path.isAbsolute() || !path.normalize().toString().equals(value.replaceAll("/+$", ""))) {
+      throw new ConfigException(key, "must be an absolute, normalized path (got '" + value + "')");
+    }
+    return path.normalize().toString();
+  }
+
+  private static int positive(String key, Integer value, int fallback) {
+    int v = value == null ? fallback : value;
+    if (v < 1) {
+      throw new ConfigException(key, "must be at least 1");
+    }
+    return v;
+  }
+
+  private static String path(JsonMappingException e) {
+    String key = e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining("."));
+    return key.isEmpty() ? "config" : key;
+  }
+
+  /** The file as written; defaults are filled in by {@link #validate}. */
+  record RawConfig(TemporalConfig temporal, String ledger, String logDir,
+      Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances) {}
+}

@@ -1,0 +1,119 @@
+package dev.restoreflow.it;
+
+import dev.restoreflow.activities.config.HostConfig;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.ProbackupConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.config.TemporalConfig;
+import dev.restoreflow.activities.exec.LocalCommandRunner;
+import dev.restoreflow.activities.exec.OsUser;
+import dev.restoreflow.activities.exec.Redactor;
+import dev.restoreflow.worker.sandbox.Sandbox;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A real PostgreSQL cluster for an integration test (initdb as an unprivileged OS user), with a
+ * pg_probackup catalog driven by the simulator through a wrapper that records every argv and
+ * can slow restores down (so a test can kill or cancel one mid-way).
+ */
+final class ItSandbox implements AutoCloseable {
+
+  static final String PG_BIN = "/usr/lib/postgresql/15/bin";
+  private static final Path ROOT = OsUser.isRoot()
+      ? Path.of("/var/tmp/restoreflow-it") : Path.of(System.getProperty("java.io.tmpdir"), "restoreflow-it");
+
+  final Sandbox sandbox;
+  final InstanceConfig instance;
+  final String host;
+  private final Path stateDir;
+  private final Path argvLog;
+  private final Path throttle;
+
+  private ItSandbox(Sandbox sandbox, InstanceConfig instance, String host, Path stateDir,
+      Path argvLog, Path throttle) {
+    this.sandbox = sandbox;
+    this.instance = instance;
+    this.host = host;
+    this.stateDir = stateDir;
+    this.argvLog = argvLog;
+    this.throttle = throttle;
+  }
+
+  static ItSandbox create(String name, String host) throws IOException {
+    Files.createDirectories(ROOT);
+    Files.setPosixFilePermissions(ROOT, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path state = ROOT.resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    Sandbox sandbox = Sandbox.open(state, name, host, PG_BIN, new LocalCommandRunner(Redactor.NONE));
+    Path bin = state.resolve("bin");
+    Path argvLog = writable(bin.resolve("argv.log"), "");
+    Path throttle = writable(bin.resolve("throttle-ms"), "0");
+    Path wrapper = bin.resolve("pg_probackup-recording");
+    Files.writeString(wrapper, """
+        #!/usr/bin/env bash
+        # test wrapper: records the argv, applies the test's throttle, runs the simulator
+        printf '%%s\\n' "$*" >> '%s'
+        export PG_PROBACKUP_SIM_THROTTLE_MS="$(cat '%s' 2>/dev/null || echo 0)"
+        exec '%s' "$@"
+        """.formatted(argvLog, throttle, bin.resolve("pg_probackup")));
+    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    InstanceConfig base = sandbox.instance();
+    ProbackupConfig p = base.probackup();
+    InstanceConfig instance = base.withProbackup(
+        new ProbackupConfig(wrapper.toString(), p.catalog(), p.instance(), p.threads()));
+    return new ItSandbox(sandbox, instance, host, state, argvLog, throttle);
+  }
+
+  private static Path writable(Path file, String content) throws IOException {
+    Files.writeString(file, content);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+    return file;
+  }
+
+  /** A config with these sandboxes, each on its own host, for the given Temporal server. */
+  static RestoreflowConfig config(String temporalTarget, Path ledger, ItSandbox... sandboxes) {
+    Map<String, HostConfig> hosts = new LinkedHashMap<>();
+    Map<String, InstanceConfig> instances = new LinkedHashMap<>();
+    for (ItSandbox s : sandboxes) {
+      hosts.put(s.host, new HostConfig(HostConfig.LOCAL));
+      instances.put(s.sandbox.name(), s.instance);
+    }
+    return new RestoreflowConfig(new TemporalConfig(temporalTarget, "default"), ledger.toString(),
+        ledger.getParent().resolve("Logs").toString(), hosts, instances);
+  }
+
+  /** Each restore sleeps this long after every file it writes. */
+  void throttleRestores(int millisPerFile) throws IOException {
+    Files.writeString(throttle, String.valueOf(millisPerFile));
+  }
+
+  List<String> recordedInvocations() throws IOException {
+    return Files.readAllLines(argvLog);
+  }
+
+  Path stateDir() {
+    return stateDir;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      sandbox.stopCluster();
+    } catch (RuntimeException ignored) {
+      // already stopped
+    }
+    try (Stream<Path> walk = Files.walk(stateDir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.restoreflow.it;
+
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.worker.Workers;
+import dev.restoreflow.worker.temporal.EmbeddedTemporalServer;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The embedded Temporal server on a free loopback port, the server's workflow worker in this
+ * JVM, and in-process activity workers for the hosts asked for (other hosts can get a worker
+ * process of their own).
+ */
+final class ItTemporal implements AutoCloseable {
+
+  final EmbeddedTemporalServer server;
+  final WorkflowServiceStubs service;
+  final WorkflowClient client;
+  final RestoreflowClient restoreflow;
+  final JobLedger ledger;
+  private final WorkerFactory factory;
+
+  private ItTemporal(EmbeddedTemporalServer server, WorkflowServiceStubs service,
+      WorkflowClient client, JobLedger ledger, WorkerFactory factory) {
+    this.server = server;
+    this.service = service;
+    this.client = client;
+    this.ledger = ledger;
+    this.factory = factory;
+    this.restoreflow = new RestoreflowClient(client);
+  }
+
+  static EmbeddedTemporalServer startServer() {
+    return EmbeddedTemporalServer.start(0);
+  }
+
+  static ItTemporal start(EmbeddedTemporalServer server, RestoreflowConfig config,
+      List<String> inProcessHosts) {
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(server.target()).build());
+    WorkflowClient client = WorkflowClient.newInstance(service);
+    JobLedger ledger = new JobLedger(Path.of(config.ledger()));
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    Workers.addServer(factory, config, ledger);
+    for (String host : inProcessHosts) {
+      Workers.addHost(factory, config, host);
+    }
+    factory.start();
+    return new ItTemporal(server, service, client, ledger, factory);
+  }
+
+  @Override
+  public void close() {
+    factory.shutdownNow();
+    service.shutdownNow();
+    ledger.close();
+    server.close();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.restoreflow.worker.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  static final String GOOD = """
+      {
+        "temporal": {"target": "127.0.0.1:7233"},
+        "hosts": {"S-DB1": {"kind": "local"}},
+        "instances": {
+          "main1": {
+            "host": "S-DB1",
+            "pgdata": "/var/lib/postgresql/15/main",
+            "probackup": {"catalog": "/mnt/backups"}
+          }
+        }
+      }
+      """;
+
+  @Test
+  void defaultsAreFilledIn() {
+    RestoreflowConfig config = ConfigLoader.parse(GOOD);
+    InstanceConfig main1 = config.requireInstance("main1");
+    assertEquals("probackup", main1.engine());
+    assertEquals(5432, main1.port());
+    assertEquals("postgres", main1.osUser());
+    assertEquals("main1", main1.probackup().instance());
+    assertEquals("pg_probackup", main1.probackup().binary());
+    assertEquals("/var/lib/postgresql/15/main1-server.log", main1.serverLog());
+    assertEquals("default", config.temporal().namespace());
+  }
+
+  @Test
+  void exampleConfigLoads() throws Exception {
+    Path example = Path.of("..", "src", "config.example.json");
+    assertTrue(Files.exists(example), "src/config.example.json is missing");
+    assertEquals(1, ConfigLoader.load(example).instances().size());
+  }
+
+  @Test
+  void badValuesAreReportedByTheirKey() {
+    assertKey("instances.main1.pgdata", GOOD.replace("/var/lib/postgresql/15/main", "relative/dir"));
+    assertKey("instances.main1.pgdata", GOOD.replace("/var/lib/postgresql/15/main", "/"));
+    assertKey("instances.main1.pgdata", GOOD.replace("/var/lib/postgresql/15/main", "/var/lib/../../etc"));
+    assertKey("instances.main1.host", GOOD.replace("\"host\": \"S-DB1\"", "\"host\": \"nowhere\""));
+    assertKey("instances.main1.pgdta", GOOD.replace("\"pgdata\"", "\"pgdta\""));
+    assertKey("instances.main1.port", GOOD.replace("\"host\": \"S-DB1\",", "\"host\": \"S-DB1\", \"port\": 70000,"));
+    assertKey("instances.main1.port", GOOD.replace("\"host\": \"S-DB1\",", "\"host\": \"S-DB1\", \"port\": \"x\","));
+    assertKey("instances.main1.osUser", GOOD.replace("\"host\": \"S-DB1\",", "\"host\": \"S-DB1\", \"osUser\": \"root; id\","));
+    assertKey("instances.main1.engine", GOOD.replace("\"host\": \"S-DB1\",", "\"host\": \"S-DB1\", \"engine\": \"rsync\","));
+    assertKey("instances.main1.probackup.catalog", GOOD.replace("\"catalog\": \"/mnt/backups\"", "\"threads\": 2"));
+    assertKey("temporal.target", GOOD.replace("127.0.0.1:7233", "not a target"));
+    assertKey("config", "{ not json");
+    assertKey("hosts", "{}");
+  }
+
+  private static void assertKey(String key, String json) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(json));
+    assertEquals(key, e.key(), e.getMessage());
+  }
+}

@@ -1,0 +1,254 @@
+package dev.restoreflow.workflows;
+
+import dev.restoreflow.workflows.activities.ClusterActivities;
+import dev.restoreflow.workflows.activities.PlanActivities;
+import dev.restoreflow.workflows.activities.ProbackupActivities;
+import dev.restoreflow.workflows.model.EngineRestoreInput;
+import dev.restoreflow.workflows.model.PlanInput;
+import dev.restoreflow.workflows.model.RestorePlan;
+import dev.restoreflow.workflows.model.StepInput;
+import dev.restoreflow.workflows.model.StepResult;
+import io.temporal.activity.Activity;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * One database host, faked: the activities of its task queue record what they were asked to do
+ * (in order, with real-time intervals) and can be told to fail, fail for a while, or block.
+ */
+final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActivities {
+
+  /** The backup catalog of every instance on a fake host, oldest first. */
+  static final List<String> BACKUPS = List.of("SFULL01", "SDELTA02");
+  static final String NEWEST_BACKUP = "SDELTA02";
+
+  /** Runs inside a step, before it does its work; may block, throw, or record. */
+  @FunctionalInterface
+  interface Hook {
+    void run(StepInput input) throws Exception;
+  }
+
+  /** One finished attempt of a step, timed on the real clock. */
+  record Call(String step, String jobId, String detail, long startedNanos, long endedNanos,
+      String outcome) {
+
+    boolean overlaps(Call other) {
+      return startedNanos < other.endedNanos && other.startedNanos < endedNanos;
+    }
+  }
+
+  private final String host;
+  private final List<String> started = new ArrayList<>();
+  private final List<Call> calls = new ArrayList<>();
+  private final Map<String, Hook> hooks = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+
+  FakeHost(String host) {
+    this.host = host;
+  }
+
+  // ---- what the tests set up
+
+  void onStep(String step, Hook hook) {
+    hooks.put(step, hook);
+  }
+
+  /** The step fails {@code times} times with a retryable COMMAND_FAILED, then works. */
+  void failTransiently(String step, int times) {
+    transientFailures.put(step, new AtomicInteger(times));
+  }
+
+  /** Holds every attempt of {@code step} until the returned gate opens (or is cancelled). */
+  Gate gate(String step) {
+    Gate gate = new Gate();
+    onStep(step, gate);
+    return gate;
+  }
+
+  // ---- what the tests read
+
+  /** Step names in the order their attempts started (a retried step shows up again). */
+  List<String> steps() {
+    synchronized (started) {
+      return List.copyOf(started);
+    }
+  }
+
+  List<Call> calls() {
+    synchronized (calls) {
+      return List.copyOf(calls);
+    }
+  }
+
+  List<Call> calls(String step) {
+    return calls().stream().filter(c -> c.step().equals(step)).toList();
+  }
+
+  int attempts(String step) {
+    AtomicInteger count = attempts.get(step);
+    return count == null ? 0 : count.get();
+  }
+
+  // ---- the activities
+
+  @Override
+  public RestorePlan planRestore(PlanInput input) {
+    return run(Steps.PLAN, input.step(), "planned", () -> {
+      String backupId = input.backupId() == null ? NEWEST_BACKUP : input.backupId();
+      if (!BACKUPS.contains(backupId)) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "backup " + backupId + " not found in the catalog of " + input.step().instance(),
+            FailureType.BACKUP_NOT_FOUND.name());
+      }
+      List<String> chain = BACKUPS.subList(0, BACKUPS.indexOf(backupId) + 1);
+      return new RestorePlan(input.step().instance(), host, "probackup", backupId,
+          backupId.startsWith("SFULL") ? "FULL" : "DELTA", "2024-05-01 10:00:00+00",
+          List.copyOf(chain), 1_600_000_000L, 50_000_000_000L, "/var/lib/postgresql/16/main");
+    });
+  }
+
+  @Override
+  public StepResult stopCluster(StepInput input, boolean immediate) {
+    String detail = immediate ? "stopped (immediate)" : "stopped (fast)";
+    return run(Steps.STOP, input, detail, () -> null);
+  }
+
+  @Override
+  public StepResult wipeData(StepInput input) {
+    return run(Steps.WIPE, input, "wiped", () -> null);
+  }
+
+  @Override
+  public StepResult probackupRestore(EngineRestoreInput input) {
+    String detail = "restored " + input.backupId() + (input.incremental() ? " (incremental)" : "");
+    return run(Steps.RESTORE, input.step(), detail, () -> null);
+  }
+
+  @Override
+  public StepResult startCluster(StepInput input) {
+    return run(Steps.START, input, "started", () -> null);
+  }
+
+  @Override
+  public StepResult promote(StepInput input) {
+    return run(Steps.PROMOTE, input, "promoted", () -> null);
+  }
+
+  @Override
+  public StepResult verifyCluster(StepInput input) {
+    return run(Steps.VERIFY, input, "verified", () -> null);
+  }
+
+  /**
+   * Records the attempt, runs the step's hook and transient failures, then the body. A body
+   * returning null means "return a StepResult with the detail".
+   */
+  @SuppressWarnings("unchecked")
+  private <T> T run(String step, StepInput input, String detail, Supplier<T> body) {
+    synchronized (started) {
+      started.add(step);
+    }
+    attempts.computeIfAbsent(step, s -> new AtomicInteger()).incrementAndGet();
+    long startedNanos = System.nanoTime();
+    long startedMillis = System.currentTimeMillis();
+    String outcome = "failed";
+    try {
+      Hook hook = hooks.get(step);
+      if (hook != null) {
+        hook.run(input);
+      }
+      AtomicInteger failures = transientFailures.get(step);
+      if (failures != null && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw ApplicationFailure.newFailure("ssh connection to " + host + " dropped",
+            FailureType.COMMAND_FAILED.name());
+      }
+      T value = body.get();
+      outcome = "done";
+      return value != null ? value
+          : (T) new StepResult(step, startedMillis, System.currentTimeMillis(), detail);
+    } catch (ActivityCompletionException e) {
+      outcome = "cancelled";
+      throw e;
+    } catch (Exception e) {
+      throw Activity.wrap(e);
+    } finally {
+      synchronized (calls) {
+        calls.add(new Call(step, input.jobId(), detail, startedNanos, System.nanoTime(), outcome));
+      }
+    }
+  }
+
+  // ---- blocking helpers for hooks (they run inside an activity)
+
+  /**
+   * Heartbeats every 100 ms until the latch opens. A cancelled activity learns about it only
+   * through a heartbeat: then this throws ActivityCanceledException (an
+   * ActivityCompletionException), as a real long step would.
+   */
+  static void heartbeatUntil(CountDownLatch latch, Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (true) {
+      Activity.getExecutionContext().heartbeat(null);
+      if (latch.await(100, TimeUnit.MILLISECONDS)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the test never opened the gate");
+      }
+    }
+  }
+
+  /** A hook that works (heartbeating) for a while, in real time. */
+  static Hook busyFor(Duration duration) {
+    return input -> {
+      long end = System.nanoTime() + duration.toNanos();
+      while (System.nanoTime() < end) {
+        Activity.getExecutionContext().heartbeat(null);
+        Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      }
+    };
+  }
+
+  /** Holds a step until the test opens it; tells the test when it was entered or cancelled. */
+  static final class Gate implements Hook {
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch open = new CountDownLatch(1);
+    private final CountDownLatch cancelled = new CountDownLatch(1);
+
+    @Override
+    public void run(StepInput input) throws Exception {
+      entered.countDown();
+      try {
+        heartbeatUntil(open, Duration.ofSeconds(30));
+      } catch (ActivityCompletionException e) {
+        cancelled.countDown();
+        throw e;
+      }
+    }
+
+    void awaitEntered() throws InterruptedException {
+      if (!entered.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("the step was never entered");
+      }
+    }
+
+    /** Whether the activity saw its cancellation (through a heartbeat) within the time. */
+    boolean awaitCancelled(Duration max) throws InterruptedException {
+      return cancelled.await(max.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void open() {
+      open.countDown();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.restoreflow.workflows;
+
+import dev.restoreflow.client.HostQueues;
+import dev.restoreflow.workflows.activities.ServerActivities;
+import dev.restoreflow.workflows.model.JobEvent;
+import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.ResolvedRestore;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The server process's local activities, faked the way production behaves: a small config of
+ * instances and hosts, a real signal-with-start of the host queue, a real describe for
+ * {@code isWorkflowOpen}, and an in-memory ledger.
+ */
+final class FakeServerActivities implements ServerActivities {
+
+  /** instance -> its host in the (fake) config. */
+  static final Map<String, String> INSTANCES = Map.of("main1", "db1", "reports", "db2");
+  static final Set<String> HOSTS = Set.of("db1", "db2", "A", "B");
+
+  private final WorkflowClient client;
+  private final List<JobEvent> events = new ArrayList<>();
+  private final AtomicInteger resolveCalls = new AtomicInteger();
+  private final AtomicInteger turnRequests = new AtomicInteger();
+  private volatile Consumer<JobEvent> eventHook = e -> {};
+
+  FakeServerActivities(WorkflowClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public ResolvedRestore resolveRestore(String jobId, RestoreRequest request) {
+    resolveCalls.incrementAndGet();
+    String defaultHost = INSTANCES.get(request.instance());
+    if (defaultHost == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "unknown instance " + request.instance(), FailureType.UNKNOWN_INSTANCE.name());
+    }
+    String host = request.host() != null ? request.host() : defaultHost;
+    if (!HOSTS.contains(host)) {
+      throw ApplicationFailure.newNonRetryableFailure("unknown host " + host,
+          FailureType.UNKNOWN_HOST.name());
+    }
+    return new ResolvedRestore(jobId, request.instance(), host, "probackup", false);
+  }
+
+  @Override
+  public void requestTurn(String host, QueueEntry entry) {
+    turnRequests.incrementAndGet();
+    HostQueues.enqueue(client, host, entry);
+  }
+
+  @Override
+  public boolean isWorkflowOpen(String workflowId) {
+    return client.newUntypedWorkflowStub(workflowId).describe().getStatus()
+        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  @Override
+  public void recordJobEvent(JobEvent event) {
+    synchronized (events) {
+      events.add(event);
+    }
+    eventHook.accept(event);
+  }
+
+  /** Runs inside recordJobEvent, e.g. to hold the workflow at one event. */
+  void onEvent(Consumer<JobEvent> hook) {
+    eventHook = hook;
+  }
+
+  List<JobEvent> events() {
+    synchronized (events) {
+      return List.copyOf(events);
+    }
+  }
+
+  int resolveCalls() {
+    return resolveCalls.get();
+  }
+
+  int turnRequests() {
+    return turnRequests.get();
+  }
+}
