@@ -57,8 +57,10 @@ final class ItTemporal implements AutoCloseable {
 
   @Override
   public void close() {
-    factory.shutdownNow();
-    service.shutdownNow();
+    factory.shutdown();
+    factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    service.shutdown();
+    service.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
     ledger.close();
     server.close();
   }

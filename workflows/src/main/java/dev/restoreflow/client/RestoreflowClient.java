@@ -9,6 +9,7 @@ import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.security.SecureRandom;
@@ -73,15 +74,19 @@ public final class RestoreflowClient {
   private int waitForPosition(String workflowId) {
     long deadline = System.nanoTime() + POSITION_WAIT.toNanos();
     while (System.nanoTime() < deadline) {
-      RestoreProgress progress = progressOf(workflowId);
-      if (progress.state().isFinal()) {
-        return -1;
-      }
-      if (progress.host() != null) {
-        int position = HostQueues.state(client, progress.host()).positionOf(workflowId);
-        if (position >= 0) {
-          return position;
+      try {
+        RestoreProgress progress = progressOf(workflowId);
+        if (progress.state().isFinal()) {
+          return -1;
         }
+        if (progress.host() != null) {
+          int position = HostQueues.state(client, progress.host()).positionOf(workflowId);
+          if (position >= 0) {
+            return position;
+          }
+        }
+      } catch (WorkflowException notThereYet) {
+        // the job or its host queue has not run its first workflow task yet
       }
       sleep(Duration.ofMillis(50));
     }

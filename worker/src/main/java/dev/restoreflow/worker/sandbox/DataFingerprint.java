@@ -10,25 +10,22 @@ import java.util.TreeMap;
  */
 public final class DataFingerprint {
 
-  private static final String SQL = """
-      select string_agg(format('%s=%s', c.relname,
-        (xpath('/row/c/text()', query_to_xml(format(
-          'select count(*)::text || '':'' || coalesce(md5(string_agg(t::text, ''|'' order by t::text)), '''') as c from public.%I t',
-          c.relname), false, false, '')))[1]::text), E'\\n' order by c.relname)
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = 'public' and c.relkind = 'r'""";
+  private static final String TABLES = "select quote_ident(c.relname) from pg_class c"
+      + " join pg_namespace n on n.oid = c.relnamespace"
+      + " where n.nspname = 'public' and c.relkind = 'r' order by c.relname";
 
   private DataFingerprint() {}
 
-  /** table name -> "rows:md5". */
+  /** table name -> "rows:md5 of the rows in a fixed order". */
   public static Map<String, String> of(ClusterControl cluster) {
     Map<String, String> tables = new TreeMap<>();
-    String out = cluster.queryValue(SQL);
-    for (String line : out.split("\n")) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        tables.put(line.substring(0, eq), line.substring(eq + 1));
+    for (String table : cluster.queryValue(TABLES).split("\n")) {
+      if (table.isBlank()) {
+        continue;
       }
+      String value = cluster.queryValue("select count(*) || ':' || coalesce(md5(string_agg(t::text,"
+          + " '|' order by t::text)), '') from public." + table + " t");
+      tables.put(table, value);
     }
     return tables;
   }
