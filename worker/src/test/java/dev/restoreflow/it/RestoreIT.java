@@ -238,7 +238,7 @@ class RestoreIT {
       main1.throttleRestores(0);
     }
     RestoreProgress after = temporal.restoreflow.progress(job.jobId());
-    assertEquals(JobState.CANCELLED, after.state());
+    assertEquals(JobState.CANCELLED, after.state(), after + " / " + temporal.ledger.job(job.jobId()));
     assertTrue(after.dataState().startsWith("partly restored"), after.dataState());
     assertEquals(ClusterState.STOPPED, main1.sandbox.cluster().state(),
         "a cancelled restore leaves the cluster stopped");

@@ -118,6 +118,10 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       Workflow.newDetachedCancellationScope(this::afterCancel).run();
       throw e;
     } catch (ActivityFailure e) {
+      if (isCancellation(e)) {
+        Workflow.newDetachedCancellationScope(this::afterCancel).run();
+        throw new CanceledFailure("restore cancelled during " + e.getActivityType());
+      }
       Workflow.newDetachedCancellationScope(() -> afterFailure(e)).run();
       throw asWorkflowFailure(e);
     } finally {
@@ -181,7 +185,9 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     try {
       value = body.get();
     } catch (ActivityFailure e) {
-      steps.endRunning(StepStatus.FAILED, rootMessage(e));
+      boolean cancelled = isCancellation(e);
+      steps.endRunning(cancelled ? StepStatus.CANCELLED : StepStatus.FAILED,
+          cancelled ? "cancelled" : rootMessage(e));
       recordStep(name);
       throw e;
     } catch (CanceledFailure e) {
@@ -208,6 +214,10 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   private void afterFailure(ActivityFailure e) {
     steps.skipPending("an earlier step failed");
+    if (dataState == DataState.WIPING && e.getCause() instanceof ApplicationFailure app
+        && FailureType.WIPE_REFUSED.name().equals(app.getType())) {
+      dataState = DataState.STOPPED_INTACT;
+    }
     restartIfIntact();
     fail(e);
   }
@@ -284,6 +294,11 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     }
     return ApplicationFailure.newNonRetryableFailureWithCause(
         rootMessage(e) + " (data directory: " + dataState.description + ")", type, e);
+  }
+
+  /** A cancelled job sees its running activity fail with a CanceledFailure cause. */
+  private static boolean isCancellation(ActivityFailure e) {
+    return e.getCause() instanceof CanceledFailure;
   }
 
   static String rootMessage(ActivityFailure e) {

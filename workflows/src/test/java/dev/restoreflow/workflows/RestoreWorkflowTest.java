@@ -1,0 +1,223 @@
+package dev.restoreflow.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.restoreflow.client.Submission;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.RestoreProgress;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.workflows.model.StepProgress;
+import dev.restoreflow.workflows.model.StepStatus;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** RestoreWorkflow and HostQueueWorkflow with faked activities on the time-skipping server. */
+class RestoreWorkflowTest {
+
+  private RestoreflowTestEnv env;
+
+  @BeforeEach
+  void setUp() {
+    env = new RestoreflowTestEnv();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void restoreRunsAllStepsInOrderAndSucceeds() {
+    RestoreResult result = env.run("j1", RestoreRequest.of("main1").withHost("db1")
+        .withIncremental(false));
+    assertEquals(JobState.SUCCEEDED, result.state());
+    assertEquals(FakeHost.NEWEST_BACKUP, result.backupId());
+    assertEquals(List.of(Steps.PLAN, Steps.STOP, Steps.WIPE, Steps.RESTORE, Steps.START,
+        Steps.VERIFY), env.host("db1").steps());
+    assertEquals("stopped (immediate)", env.host("db1").calls(Steps.STOP).get(0).detail(),
+        "the data is about to be wiped, so no fast shutdown");
+    for (StepProgress step : result.steps()) {
+      boolean promote = step.name().equals(Steps.PROMOTE);
+      assertEquals(promote ? StepStatus.SKIPPED : StepStatus.DONE, step.status(), step.toString());
+    }
+    assertEquals(JobState.SUCCEEDED, env.server().events().get(env.server().events().size() - 1).state());
+  }
+
+  @Test
+  void incrementalRestoreSkipsWipeDataAndStopsWithoutImmediate() {
+    RestoreResult result = env.run("j1", RestoreRequest.of("main1").withIncremental(true));
+    assertFalse(env.host("db1").steps().contains(Steps.WIPE));
+    assertEquals("stopped (fast)", env.host("db1").calls(Steps.STOP).get(0).detail());
+    assertEquals("restored SDELTA02 (incremental)", env.host("db1").calls(Steps.RESTORE).get(0).detail());
+    assertEquals(StepStatus.SKIPPED, step(result.steps(), Steps.WIPE).status());
+  }
+
+  @Test
+  void unknownBackupIdFailsInPlanRestoreWithoutTouchingTheCluster() {
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> env.run("j1", RestoreRequest.of("main1").withBackupId("NOSUCH")));
+    assertEquals(Optional.of("BACKUP_NOT_FOUND"), failureType(e));
+    assertEquals(List.of(Steps.PLAN), env.host("db1").steps(), "nothing after PlanRestore ran");
+    assertEquals(1, env.host("db1").attempts(Steps.PLAN), "a permanent failure is not retried");
+    RestoreProgress progress = env.progress("j1");
+    assertEquals(JobState.FAILED, progress.state());
+    assertTrue(progress.dataState().startsWith("untouched"), progress.dataState());
+  }
+
+  @Test
+  void unknownInstanceFailsBeforeQueueing() {
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> env.run("j1", RestoreRequest.of("nope")));
+    assertEquals(Optional.of("UNKNOWN_INSTANCE"), failureType(e));
+    assertEquals(0, env.server().turnRequests());
+  }
+
+  @Test
+  void transientFailureIsRetriedByTemporal() {
+    env.host("db1").failTransiently(Steps.RESTORE, 2);
+    RestoreResult result = env.run("j1", RestoreRequest.of("main1"));
+    assertEquals(JobState.SUCCEEDED, result.state());
+    assertEquals(3, env.host("db1").attempts(Steps.RESTORE));
+    assertEquals(1, env.host("db1").attempts(Steps.WIPE), "earlier steps did not run again");
+  }
+
+  @Test
+  void dryRunStopsAfterPlanRestore() {
+    RestoreResult result = env.run("j1", RestoreRequest.of("main1").withDryRun(true));
+    assertEquals(JobState.PLANNED, result.state());
+    assertEquals(List.of(Steps.PLAN), env.host("db1").steps());
+  }
+
+  @Test
+  void jobsOnOneHostRunOneAtATimeInSubmissionOrderWhileAnotherHostRunsAlongside()
+      throws Exception {
+    env.host("A").onStep(Steps.RESTORE, FakeHost.busyFor(Duration.ofMillis(400)));
+    env.host("B").onStep(Steps.RESTORE, FakeHost.busyFor(Duration.ofMillis(900)));
+    List<Submission> onA = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      onA.add(env.restoreflow().submit(RestoreRequest.of("main1").withHost("A")));
+    }
+    Submission onB = env.restoreflow().submit(RestoreRequest.of("reports").withHost("B"));
+    assertEquals(List.of(0, 1, 2), onA.stream().map(Submission::queuePosition).toList());
+    for (Submission job : onA) {
+      env.restoreflow().await(job.jobId(), Duration.ofMinutes(1));
+    }
+    env.restoreflow().await(onB.jobId(), Duration.ofMinutes(1));
+
+    List<FakeHost.Call> calls = env.host("A").calls();
+    List<String> order = calls.stream().map(FakeHost.Call::jobId).distinct().toList();
+    assertEquals(onA.stream().map(Submission::jobId).toList(), order, "submission order");
+    for (int i = 0; i < calls.size(); i++) {
+      for (int j = i + 1; j < calls.size(); j++) {
+        assertFalse(calls.get(i).overlaps(calls.get(j)), calls.get(i) + " overlaps " + calls.get(j));
+      }
+    }
+    long aStart = calls.get(0).startedNanos();
+    long aEnd = calls.get(calls.size() - 1).endedNanos();
+    FakeHost.Call bRestore = env.host("B").calls(Steps.RESTORE).get(0);
+    assertTrue(bRestore.startedNanos() < aEnd && bRestore.endedNanos() > aStart,
+        "host B ran while host A's jobs ran");
+  }
+
+  @Test
+  void progressQueryNamesTheCurrentStep() throws Exception {
+    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    env.start("j1", RestoreRequest.of("main1"));
+    gate.awaitEntered();
+    RestoreProgress progress = env.progress("j1");
+    assertEquals(JobState.RUNNING, progress.state());
+    assertEquals(Steps.RESTORE, progress.currentStep());
+    assertEquals(StepStatus.DONE, step(progress.steps(), Steps.WIPE).status());
+    gate.open();
+    assertEquals(JobState.SUCCEEDED, env.result("j1").state());
+  }
+
+  @Test
+  void cancelDuringRestoreLeavesTheClusterStoppedAndTheHostFree() throws Exception {
+    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    WorkflowStub job = env.start("j1", RestoreRequest.of("main1"));
+    gate.awaitEntered();
+    job.cancel();
+    assertTrue(gate.awaitCancelled(Duration.ofSeconds(10)), "the activity saw the cancel");
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> job.getResult(RestoreResult.class));
+    assertTrue(e.getCause() instanceof CanceledFailure, e.toString());
+    RestoreProgress progress = env.progress("j1");
+    assertEquals(JobState.CANCELLED, progress.state());
+    assertEquals(StepStatus.CANCELLED, step(progress.steps(), Steps.RESTORE).status());
+    assertTrue(progress.dataState().startsWith("partly restored"), progress.dataState());
+    assertFalse(env.host("db1").steps().contains(Steps.START), "data is half-written: stay stopped");
+
+    env.host("db1").onStep(Steps.RESTORE, input -> { });
+    assertEquals(JobState.SUCCEEDED, env.run("j2", RestoreRequest.of("main1")).state(),
+        "the host was given back");
+  }
+
+  @Test
+  void refusedWipeStartsTheUntouchedClusterAgain() {
+    env.host("db1").onStep(Steps.WIPE, input -> {
+      throw ApplicationFailure.newNonRetryableFailure("refused", FailureType.WIPE_REFUSED.name());
+    });
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> env.run("j1", RestoreRequest.of("main1")));
+    assertEquals(Optional.of("WIPE_REFUSED"), failureType(e));
+    assertEquals(List.of(Steps.PLAN, Steps.STOP, Steps.WIPE, Steps.START), env.host("db1").steps(),
+        "the refused wipe left the data intact, so the cluster is started again");
+    assertTrue(env.progress("j1").dataState().startsWith("untouched"), env.progress("j1").dataState());
+  }
+
+  @Test
+  void cancelWhileQueuedTouchesNothingAndLeavesTheQueue() throws Exception {
+    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    env.start("first", RestoreRequest.of("main1"));
+    gate.awaitEntered();
+    WorkflowStub second = env.start("second", RestoreRequest.of("main1"));
+    RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "second queued");
+    second.cancel();
+    assertThrows(WorkflowFailedException.class, () -> second.getResult(RestoreResult.class));
+    RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().isEmpty(), "second left the queue");
+    assertEquals(JobState.CANCELLED, env.progress("second").state());
+    gate.open();
+    assertEquals(JobState.SUCCEEDED, env.result("first").state());
+    assertEquals(1, env.host("db1").attempts(Steps.PLAN), "the cancelled job never ran a step");
+  }
+
+  @Test
+  void hostQueueMovesOnWhenAJobEndsWithoutGivingTheHostBack() throws Exception {
+    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    WorkflowStub first = env.start("first", RestoreRequest.of("main1"));
+    gate.awaitEntered();
+    env.start("second", RestoreRequest.of("main1"));
+    RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "second queued");
+    first.terminate("operator pulled the plug");
+    env.host("db1").onStep(Steps.RESTORE, input -> { });
+    RestoreResult second = env.result("second");
+    assertEquals(JobState.SUCCEEDED, second.state(), "the lease check freed the host");
+  }
+
+  private static StepProgress step(List<StepProgress> steps, String name) {
+    return steps.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static Optional<String> failureType(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure app) {
+        return Optional.of(app.getType());
+      }
+    }
+    return Optional.empty();
+  }
+}
