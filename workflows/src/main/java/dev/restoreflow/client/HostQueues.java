@@ -7,7 +7,6 @@ import dev.restoreflow.workflows.model.QueueState;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import java.util.List;
 
 /** Puts a job in its host's queue, starting the queue if it is not running (signal-with-start). */
 public final class HostQueues {
@@ -21,7 +20,7 @@ public final class HostQueues {
             .setTaskQueue(TaskQueues.SERVER)
             .build());
     BatchRequest batch = client.newSignalWithStartRequest();
-    batch.add(queue::run, new QueueState(host, null, List.of()));
+    batch.add(queue::run, QueueState.empty(host));
     batch.add(queue::request, entry);
     client.signalWithStart(batch);
   }

@@ -19,7 +19,7 @@ public class HostQueueWorkflowImpl implements HostQueueWorkflow {
 
   /** How often the queue checks that the job holding the host is still alive. */
   static final Duration LEASE_CHECK = Duration.ofMinutes(1);
-  static final int HISTORY_LIMIT = 2000;
+  static final int DEFAULT_HISTORY_LIMIT = 2000;
   private static final int REMEMBERED_RELEASES = 200;
 
   private static final Logger log = Workflow.getLogger(HostQueueWorkflowImpl.class);
@@ -31,6 +31,7 @@ public class HostQueueWorkflowImpl implements HostQueueWorkflow {
           .build());
 
   private String host;
+  private Integer historyLimit;
   private QueueEntry running;
   private final List<QueueEntry> waiting = new ArrayList<>();
   private final Deque<String> released = new ArrayDeque<>();
@@ -38,6 +39,7 @@ public class HostQueueWorkflowImpl implements HostQueueWorkflow {
   @Override
   public void run(QueueState state) {
     host = state.host();
+    historyLimit = state.historyLimit();
     running = state.running();
     waiting.addAll(state.waiting());
     if (host == null || host.isBlank()) {
@@ -81,12 +83,14 @@ public class HostQueueWorkflowImpl implements HostQueueWorkflow {
   }
 
   private boolean historyIsLong() {
-    return Workflow.getInfo().getHistoryLength() > HISTORY_LIMIT
+    int limit = historyLimit != null ? historyLimit : DEFAULT_HISTORY_LIMIT;
+    return Workflow.getInfo().getHistoryLength() > limit
         || Workflow.getInfo().isContinueAsNewSuggested();
   }
 
   private void continueAsNew() {
-    Workflow.continueAsNew(new QueueState(host, running, List.copyOf(waiting)));
+    log.info("host queue {} continues as new with {} waiting", host, waiting.size());
+    Workflow.continueAsNew(new QueueState(host, running, waiting, historyLimit));
   }
 
   @Override
@@ -118,6 +122,6 @@ public class HostQueueWorkflowImpl implements HostQueueWorkflow {
 
   @Override
   public QueueState queue() {
-    return new QueueState(host, running, List.copyOf(waiting));
+    return new QueueState(host, running, waiting, historyLimit);
   }
 }

@@ -34,6 +34,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import java.time.Duration;
@@ -186,6 +187,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       value = body.get();
     } catch (ActivityFailure e) {
       boolean cancelled = isCancellation(e);
+      log.info("job {} step {} ended {}: {}", jobId, name, cancelled ? "by cancel" : "in failure",
+          e.getCause() == null ? e : e.getCause().toString());
       steps.endRunning(cancelled ? StepStatus.CANCELLED : StepStatus.FAILED,
           cancelled ? "cancelled" : rootMessage(e));
       recordStep(name);
@@ -296,9 +299,13 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         rootMessage(e) + " (data directory: " + dataState.description + ")", type, e);
   }
 
-  /** A cancelled job sees its running activity fail with a CanceledFailure cause. */
+  /**
+   * A cancelled job sees its running activity fail: with a CanceledFailure cause, or with
+   * whatever the activity ended with once it noticed the cancel.
+   */
   private static boolean isCancellation(ActivityFailure e) {
-    return e.getCause() instanceof CanceledFailure;
+    return e.getCause() instanceof CanceledFailure
+        || CancellationScope.current().isCancelRequested();
   }
 
   static String rootMessage(ActivityFailure e) {

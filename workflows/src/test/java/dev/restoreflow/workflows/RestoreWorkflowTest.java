@@ -208,6 +208,35 @@ class RestoreWorkflowTest {
     assertEquals(JobState.SUCCEEDED, second.state(), "the lease check freed the host");
   }
 
+  @Test
+  void hostQueueContinuesAsNewAndKeepsItsJobsInOrder() throws Exception {
+    HostQueueWorkflow queue = env.client().newWorkflowStub(HostQueueWorkflow.class,
+        io.temporal.client.WorkflowOptions.newBuilder()
+            .setWorkflowId(TaskQueues.hostQueueWorkflowId("A"))
+            .setTaskQueue(TaskQueues.SERVER).build());
+    io.temporal.api.common.v1.WorkflowExecution firstRun = io.temporal.client.WorkflowClient.start(
+        queue::run, new dev.restoreflow.workflows.model.QueueState("A", null, List.of(), 40));
+    env.host("A").onStep(Steps.RESTORE, FakeHost.busyFor(Duration.ofMillis(100)));
+    List<Submission> jobs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      jobs.add(env.restoreflow().submit(RestoreRequest.of("main1").withHost("A")));
+    }
+    for (Submission job : jobs) {
+      assertEquals(JobState.SUCCEEDED, env.restoreflow().await(job.jobId(), Duration.ofMinutes(1)).state());
+    }
+    List<String> order = env.host("A").calls().stream().map(FakeHost.Call::jobId).distinct().toList();
+    assertEquals(jobs.stream().map(Submission::jobId).toList(), order);
+    String currentRun = env.client().getWorkflowServiceStubs().blockingStub()
+        .describeWorkflowExecution(io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest
+            .newBuilder().setNamespace("default")
+            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                .setWorkflowId(firstRun.getWorkflowId()))
+            .build())
+        .getWorkflowExecutionInfo().getExecution().getRunId();
+    assertFalse(currentRun.equals(firstRun.getRunId()), "the queue continued as new");
+    assertTrue(env.queue("A").waiting().isEmpty());
+  }
+
   private static StepProgress step(List<StepProgress> steps, String name) {
     return steps.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
   }
