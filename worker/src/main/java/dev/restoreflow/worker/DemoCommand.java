@@ -19,30 +19,23 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "demo", description = "Set up the sandbox, damage its data, restore the newest backup"
     + " through the workflow, and check the data is back.")
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--state-dir", description = "demo state, recreated on every run (default:"
-      + " /var/tmp/restoreflow/demo as root, else ./.restoreflow/demo)")
-  Path stateDir;
-
-  @Option(names = "--pg-bin", description = "PostgreSQL binaries (default: ${DEFAULT-VALUE})")
-  String pgBin = "/usr/lib/postgresql/15/bin";
-
-  @Option(names = "--embedded", description = "use the in-process test server even if `temporal` is on PATH")
-  boolean embedded;
+  @Mixin
+  SandboxOptions options;
 
   @Override
   public Integer call() throws Exception {
-    Path state = stateDir != null ? stateDir.toAbsolutePath() : StateDirs.defaultFor("demo");
+    Path state = options.stateDir("demo");
     PrintStream out = System.out;
-    removeEarlierRun(state, pgBin);
+    removeEarlierRun(state, options.pgBin);
     Logging.init(state.resolve("Logs"), "WARN");
     out.println("restoreflow demo in " + state);
-    try (DevEnvironment env = DevEnvironment.start(state, pgBin, embedded, out)) {
+    try (DevEnvironment env = DevEnvironment.start(state, options.pgBin, options.embedded, out)) {
       out.println("Temporal: " + env.temporalDescription);
       var sandbox = env.sandbox;
       sandbox.sql("update accounts set balance = balance + 1 where id % 10 = 0;"

@@ -4,29 +4,22 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "dev", description = "Start the embedded default: Temporal, server, host worker and a"
     + " sandbox PostgreSQL cluster with a backup; stay up.")
 final class DevCommand implements Callable<Integer> {
 
-  @Option(names = "--state-dir", description = "sandbox state (default: /var/tmp/restoreflow/dev as"
-      + " root, else ./.restoreflow/dev)")
-  Path stateDir;
-
-  @Option(names = "--pg-bin", description = "PostgreSQL binaries (default: ${DEFAULT-VALUE})")
-  String pgBin = "/usr/lib/postgresql/15/bin";
-
-  @Option(names = "--embedded", description = "use the in-process test server even if `temporal` is on PATH")
-  boolean embedded;
+  @Mixin
+  SandboxOptions options;
 
   @Override
   public Integer call() throws Exception {
-    Path state = stateDir != null ? stateDir.toAbsolutePath() : StateDirs.defaultFor("dev");
+    Path state = options.stateDir("dev");
     Logging.init(state.resolve("Logs"), "WARN");
     PrintStream out = System.out;
     out.println("restoreflow dev: setting up in " + state + " ...");
-    DevEnvironment env = DevEnvironment.start(state, pgBin, embedded, out);
+    DevEnvironment env = DevEnvironment.start(state, options.pgBin, options.embedded, out);
     Runtime.getRuntime().addShutdownHook(new Thread(env::close));
     Path config = env.sandbox.stateDir().resolve("config.json");
     out.println("Temporal:  " + env.temporalDescription);
