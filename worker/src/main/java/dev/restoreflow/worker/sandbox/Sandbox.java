@@ -9,6 +9,7 @@ import dev.restoreflow.activities.config.TemporalConfig;
 import dev.restoreflow.activities.engine.BackupInfo;
 import dev.restoreflow.activities.engine.ProbackupEngine;
 import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.CommandRunner;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -127,14 +129,24 @@ public final class Sandbox {
 
   /** Takes a STREAM backup; returns its id. */
   public String backup(String mode) {
-    CommandResult result = runAsOwner(ProbackupEngine.backup(instance, mode), Duration.ofMinutes(30));
-    Matcher m = BACKUP_ID.matcher(result.stderrTail() + "\n" + result.stdout());
-    if (!m.find()) {
+    AtomicReference<String> id = new AtomicReference<>();
+    Command command = Command.of(ProbackupEngine.backup(instance, mode), instance.osUser(),
+        Duration.ofMinutes(30));
+    CommandResult result = runner.run(command, (stream, line) -> {
+      Matcher m = BACKUP_ID.matcher(line);
+      if (m.find()) {
+        id.compareAndSet(null, m.group(1));
+      }
+    }, () -> false);
+    if (!result.succeeded()) {
+      throw new CommandFailedException(command, result);
+    }
+    if (id.get() == null) {
       throw new IllegalStateException("pg_probackup backup printed no backup id: "
           + result.stderrTail());
     }
-    log.info("sandbox {}: {} backup {}", name, mode, m.group(1));
-    return m.group(1);
+    log.info("sandbox {}: {} backup {}", name, mode, id.get());
+    return id.get();
   }
 
   /** The catalog's backups, newest first. */
