@@ -27,6 +27,9 @@ final class DevCommand implements Callable<Integer> {
         + ", pgdata " + env.sandbox.instance().pgdata() + ", port " + env.sandbox.instance().port()
         + ", " + env.sandbox.backups().size() + " backup(s) in " + env.sandbox.instance().probackup().catalog());
     out.println("config:    " + config);
+    if (env.gateway != null) {
+      out.println("gateway:   echo \"db_instance=main1\" | nc 127.0.0.1 " + env.gateway.port());
+    }
     out.println("logs:      " + state.resolve("Logs"));
     out.println();
     out.println("try:  ./restoreflow restore --config " + config + " --instance main1 --follow");

@@ -2,11 +2,13 @@ package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.restoreflow.activities.config.LineGatewayConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.worker.gateway.LineGateway;
 import dev.restoreflow.worker.sandbox.Sandbox;
 import dev.restoreflow.worker.temporal.EmbeddedTemporalServer;
 import dev.restoreflow.worker.temporal.TemporalCliServer;
@@ -15,6 +17,8 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -37,10 +41,12 @@ final class DevEnvironment implements AutoCloseable {
   private final WorkflowServiceStubs service;
   private final WorkerFactory factory;
   private final JobLedger ledger;
+  final LineGateway gateway;
 
   private DevEnvironment(Sandbox sandbox, RestoreflowConfig config, String temporalDescription,
       AutoCloseable temporalServer, WorkflowServiceStubs service, WorkerFactory factory,
-      JobLedger ledger) {
+      JobLedger ledger, LineGateway gateway) {
+    this.gateway = gateway;
     this.sandbox = sandbox;
     this.config = config;
     this.temporalDescription = temporalDescription;
@@ -79,6 +85,11 @@ final class DevEnvironment implements AutoCloseable {
           + " CLI on PATH for a durable server)";
     }
     RestoreflowConfig config = sandbox.config(target);
+    LineGatewayConfig line = config.lineGateway();
+    if (!portIsFree(line.port())) {
+      out.println("port " + line.port() + " is taken: the line gateway listens on a free port");
+      config = config.withLineGateway(line.withPort(0));
+    }
     Files.writeString(sandbox.stateDir().resolve("config.json"), new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(config));
     WorkflowServiceStubs service = Temporal.connect(config.temporal());
@@ -88,7 +99,17 @@ final class DevEnvironment implements AutoCloseable {
     Workers.addServer(factory, config, ledger);
     Workers.addHost(factory, config, HOST);
     factory.start();
-    return new DevEnvironment(sandbox, config, description, server, service, factory, ledger);
+    LineGateway gateway = LineGateway.forConfig(config, new RestoreflowClient(client), ledger);
+    return new DevEnvironment(sandbox, config, description, server, service, factory, ledger,
+        gateway);
+  }
+
+  private static boolean portIsFree(int port) {
+    try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException taken) {
+      return false;
+    }
   }
 
   JobLedger ledger() {
@@ -97,6 +118,9 @@ final class DevEnvironment implements AutoCloseable {
 
   @Override
   public void close() {
+    if (gateway != null) {
+      gateway.close();
+    }
     factory.shutdown();
     factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     service.shutdown();

@@ -2,6 +2,8 @@ package dev.restoreflow.worker;
 
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.worker.gateway.LineGateway;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
@@ -26,11 +28,15 @@ final class ServerCommand implements Callable<Integer> {
       WorkerFactory factory = WorkerFactory.newInstance(client);
       Workers.addServer(factory, cfg, ledger);
       factory.start();
+      LineGateway gateway = LineGateway.forConfig(cfg, new RestoreflowClient(client), ledger);
       LoggerFactory.getLogger(ServerCommand.class).info(
           "restoreflow server up: Temporal {} namespace {}, {} instances, ledger {}",
           cfg.temporal().target(), cfg.temporal().namespace(), cfg.instances().size(),
           config.resolve(cfg.ledger()));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (gateway != null) {
+          gateway.close();
+        }
         factory.shutdown();
         service.shutdown();
       }));

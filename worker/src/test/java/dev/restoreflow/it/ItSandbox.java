@@ -87,7 +87,7 @@ final class ItSandbox implements AutoCloseable {
       instances.put(s.sandbox.name(), s.instance);
     }
     return new RestoreflowConfig(new TemporalConfig(temporalTarget, "default"), ledger.toString(),
-        ledger.getParent().resolve("Logs").toString(), hosts, instances);
+        ledger.getParent().resolve("Logs").toString(), hosts, instances, null);
   }
 
   /** Each restore sleeps this long after every file it writes. */

@@ -42,6 +42,12 @@ final class ItTemporal implements AutoCloseable {
 
   static ItTemporal start(EmbeddedTemporalServer server, RestoreflowConfig config,
       List<String> inProcessHosts) {
+    return start(server, config, inProcessHosts, factory -> { });
+  }
+
+  /** @param more registers more workers (e.g. fake hosts) before the factory starts */
+  static ItTemporal start(EmbeddedTemporalServer server, RestoreflowConfig config,
+      List<String> inProcessHosts, java.util.function.Consumer<WorkerFactory> more) {
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(server.target()).build());
     WorkflowClient client = WorkflowClient.newInstance(service);
@@ -51,6 +57,7 @@ final class ItTemporal implements AutoCloseable {
     for (String host : inProcessHosts) {
       Workers.addHost(factory, config, host);
     }
+    more.accept(factory);
     factory.start();
     return new ItTemporal(server, service, client, ledger, factory);
   }

@@ -9,11 +9,17 @@ public record RestoreflowConfig(
     String ledger,
     String logDir,
     Map<String, HostConfig> hosts,
-    Map<String, InstanceConfig> instances) {
+    Map<String, InstanceConfig> instances,
+    LineGatewayConfig lineGateway) {
 
   public RestoreflowConfig {
     hosts = Map.copyOf(hosts);
     instances = Map.copyOf(instances);
+    lineGateway = lineGateway == null ? LineGatewayConfig.defaults() : lineGateway;
+  }
+
+  public RestoreflowConfig withLineGateway(LineGatewayConfig gateway) {
+    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, gateway);
   }
 
   public Optional<InstanceConfig> instance(String name) {

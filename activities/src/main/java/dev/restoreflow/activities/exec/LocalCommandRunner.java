@@ -17,6 +17,7 @@ import org.apache.commons.exec.LogOutputStream;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs commands on this machine with Commons Exec. When the worker runs as root and the command
@@ -63,14 +64,16 @@ public final class LocalCommandRunner implements CommandRunner {
 
     StringBuilder stdout = new StringBuilder();
     TailBuffer stderr = new TailBuffer(20);
-    LineStream out = new LineStream(l -> {
+    // the stream pumps run on their own threads: give them the caller's log context (job id)
+    Map<String, String> logContext = MDC.getCopyOfContextMap();
+    LineStream out = new LineStream(logContext, l -> {
       if (stdout.length() < MAX_STDOUT_CHARS) {
         stdout.append(l).append('\n');
       }
       log.debug("[{}] {}", command.program(), redactor.redact(l));
       listener.onLine(OutputListener.Stream.STDOUT, l);
     });
-    LineStream err = new LineStream(l -> {
+    LineStream err = new LineStream(logContext, l -> {
       stderr.add(redactor.redact(l));
       log.info("[{}] {}", command.program(), redactor.redact(l));
       listener.onLine(OutputListener.Stream.STDERR, l);
@@ -139,14 +142,19 @@ public final class LocalCommandRunner implements CommandRunner {
   /** Splits a process stream into lines, decoded as UTF-8. */
   private static final class LineStream extends LogOutputStream {
     private final java.util.function.Consumer<String> sink;
+    private final Map<String, String> logContext;
 
-    LineStream(java.util.function.Consumer<String> sink) {
+    LineStream(Map<String, String> logContext, java.util.function.Consumer<String> sink) {
       super(0, StandardCharsets.UTF_8);
       this.sink = sink;
+      this.logContext = logContext;
     }
 
     @Override
     protected void processLine(String line, int level) {
+      if (logContext != null) {
+        MDC.setContextMap(logContext);
+      }
       sink.accept(line);
     }
 

@@ -73,8 +73,9 @@ public final class JobLedger implements AutoCloseable {
     boolean finished = e.state() != null && e.state().isFinal();
     try (PreparedStatement ps = connection.prepareStatement("""
         INSERT INTO jobs (job_id, workflow_id, run_id, kind, instance, host, requested_via,
-          request_json, status, current_step, error, created_at, updated_at, finished_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          request_json, status, current_step, error, created_at, updated_at, finished_at,
+          client_address)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(job_id) DO UPDATE SET
           run_id = excluded.run_id,
           instance = COALESCE(excluded.instance, jobs.instance),
@@ -102,8 +103,14 @@ public final class JobLedger implements AutoCloseable {
       } else {
         ps.setNull(14, java.sql.Types.INTEGER);
       }
+      ps.setString(15, clientAddress(e));
       ps.executeUpdate();
     }
+  }
+
+  /** The line gateway puts the client's address in requestedBy. */
+  private static String clientAddress(JobEvent e) {
+    return "nc".equals(e.requestedVia()) && e.request() != null ? e.request().requestedBy() : null;
   }
 
   private void upsertStep(String jobId, StepProgress step) throws SQLException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.LineGatewayConfig;
 import dev.restoreflow.activities.config.ProbackupConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.config.TemporalConfig;
@@ -95,7 +96,39 @@ public final class ConfigLoader {
     }
     return new RestoreflowConfig(temporal,
         raw.ledger() == null ? "restoreflow-ledger.db" : raw.ledger(),
-        raw.logDir() == null ? "Logs" : raw.logDir(), hosts, instances);
+        raw.logDir() == null ? "Logs" : raw.logDir(), hosts, instances,
+        lineGateway(raw.lineGateway()));
+  }
+
+  private static LineGatewayConfig lineGateway(LineGatewayConfig g) {
+    LineGatewayConfig d = LineGatewayConfig.defaults();
+    if (g == null) {
+      return d;
+    }
+    String key = "lineGateway";
+    String bind = g.bind() == null ? d.bind() : g.bind();
+    if (!bind.matches("[0-9A-Fa-f.:]+")) {
+      throw new ConfigException(key + ".bind", "must be an IP address, e.g. 127.0.0.1");
+    }
+    int port = g.port() == null ? d.port() : g.port();
+    if (port < 0 || port > 65535) {
+      throw new ConfigException(key + ".port", "must be 0-65535 (0 = any free port)");
+    }
+    if (g.tokenEnv() != null && !g.tokenEnv().matches("[A-Z_][A-Z0-9_]*")) {
+      throw new ConfigException(key + ".tokenEnv", "must name an environment variable");
+    }
+    List<String> allow = g.allow() == null ? List.of() : List.copyOf(g.allow());
+    for (int i = 0; i < allow.size(); i++) {
+      if (!allow.get(i).matches("[0-9A-Fa-f.:]+(/\\d{1,3})?")) {
+        throw new ConfigException(key + ".allow[" + i + "]", "must be an address or CIDR block");
+      }
+    }
+    return new LineGatewayConfig(g.enabled() == null ? d.enabled() : g.enabled(), bind, port,
+        g.tokenEnv(), allow,
+        positive(key + ".maxConnections", g.maxConnections(), d.maxConnections()),
+        positive(key + ".idleTimeoutSeconds", g.idleTimeoutSeconds(), d.idleTimeoutSeconds()),
+        positive(key + ".lingerSeconds", g.lingerSeconds(), d.lingerSeconds()),
+        positive(key + ".maxLineBytes", g.maxLineBytes(), d.maxLineBytes()));
   }
 
   private static InstanceConfig instance(String name, InstanceConfig i, Map<String, HostConfig> hosts) {
@@ -188,5 +221,6 @@ public final class ConfigLoader {
 
   /** The file as written; defaults are filled in by {@link #validate}. */
   record RawConfig(TemporalConfig temporal, String ledger, String logDir,
-      Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances) {}
+      Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances,
+      LineGatewayConfig lineGateway) {}
 }

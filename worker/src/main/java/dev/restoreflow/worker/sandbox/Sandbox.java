@@ -201,7 +201,7 @@ public final class Sandbox {
   public RestoreflowConfig config(String temporalTarget) {
     return new RestoreflowConfig(new TemporalConfig(temporalTarget, "default"),
         stateDir.resolve("ledger.db").toString(), stateDir.resolve("Logs").toString(),
-        Map.of(host, new HostConfig(HostConfig.LOCAL)), Map.of(name, instance));
+        Map.of(host, new HostConfig(HostConfig.LOCAL)), Map.of(name, instance), null);
   }
 
   private CommandResult runAsOwner(List<String> argv, Duration timeout) {

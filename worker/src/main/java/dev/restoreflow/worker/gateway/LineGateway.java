@@ -1,0 +1,191 @@
+package dev.restoreflow.worker.gateway;
+
+import dev.restoreflow.activities.config.LineGatewayConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP line gateway of seed 000: one request per line, one reply line per request, several
+ * lines per connection; {@code echo "db_instance=main1" | nc HOST 5000} gets its reply before
+ * the server closes after the client's end of input. Bad input gets an {@code ERROR} and never
+ * ends the gateway.
+ */
+public final class LineGateway implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LineGateway.class);
+
+  private final LineGatewayConfig config;
+  private final LineService service;
+  private final ClientAllowlist allowlist;
+  private final ServerSocket server;
+  private final ExecutorService connections;
+  private final AtomicInteger open = new AtomicInteger();
+  private final Thread acceptor;
+
+  private LineGateway(LineGatewayConfig config, LineService service, ServerSocket server) {
+    this.config = config;
+    this.service = service;
+    this.allowlist = new ClientAllowlist(config.allow());
+    this.server = server;
+    this.connections = Executors.newFixedThreadPool(config.maxConnections(), r -> {
+      Thread thread = new Thread(r, "line-gateway-connection");
+      thread.setDaemon(true);
+      return thread;
+    });
+    this.acceptor = new Thread(this::acceptLoop, "line-gateway-accept");
+    acceptor.setDaemon(true);
+  }
+
+  public static LineGateway start(LineGatewayConfig config, LineService service) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    socket.setReuseAddress(true);
+    socket.bind(new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 128);
+    LineGateway gateway = new LineGateway(config, service, socket);
+    gateway.acceptor.start();
+    log.info("line gateway listening on {}:{}", config.bind(), gateway.port());
+    return gateway;
+  }
+
+  /**
+   * The gateway of {@code config}, its token read from the environment variable the config
+   * names; null when the config switches it off.
+   */
+  public static LineGateway forConfig(dev.restoreflow.activities.config.RestoreflowConfig config,
+      dev.restoreflow.client.RestoreflowClient restoreflow,
+      dev.restoreflow.activities.ledger.JobLedger ledger) throws IOException {
+    LineGatewayConfig line = config.lineGateway();
+    if (!Boolean.TRUE.equals(line.enabled())) {
+      return null;
+    }
+    String token = null;
+    if (line.tokenEnv() != null) {
+      token = System.getenv(line.tokenEnv());
+      if (token == null || token.isBlank()) {
+        throw new IllegalArgumentException("lineGateway.tokenEnv names " + line.tokenEnv()
+            + ", which is not set; export it or remove tokenEnv");
+      }
+    }
+    return start(line, new LineService(config, restoreflow, ledger, token));
+  }
+
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      Socket socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        if (!server.isClosed()) {
+          log.warn("line gateway: accept failed: {}", e.getMessage());
+        }
+        continue;
+      }
+      String client = socket.getInetAddress().getHostAddress();
+      if (!allowlist.allows(socket.getInetAddress())) {
+        refuse(socket, new GatewayError(GatewayError.NOT_ALLOWED,
+            "client " + client + " is not allowed (lineGateway.allow)"));
+        continue;
+      }
+      if (open.incrementAndGet() > config.maxConnections()) {
+        open.decrementAndGet();
+        refuse(socket, new GatewayError(GatewayError.TOO_MANY_CONNECTIONS,
+            "more than " + config.maxConnections() + " connections; try again shortly"));
+        continue;
+      }
+      connections.execute(() -> {
+        try {
+          serve(socket, client + ":" + socket.getPort());
+        } finally {
+          open.decrementAndGet();
+        }
+      });
+    }
+  }
+
+  private void serve(Socket socket, String client) {
+    try (socket) {
+      socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(config.idleTimeoutSeconds()));
+      LineReader reader = new LineReader(socket.getInputStream(), config.maxLineBytes());
+      OutputStream out = socket.getOutputStream();
+      boolean answered = false;
+      while (true) {
+        LineReader.RawLine line;
+        try {
+          line = reader.next();
+        } catch (SocketTimeoutException idle) {
+          if (!answered) {
+            write(out, new GatewayError(GatewayError.IDLE_TIMEOUT, "no request for "
+                + config.idleTimeoutSeconds() + " s; closing").reply());
+          }
+          return;
+        }
+        if (line == null) {
+          return;
+        }
+        String reply = line.tooLong()
+            ? new GatewayError(GatewayError.TOO_LONG, "a line may have at most "
+                + config.maxLineBytes() + " bytes").reply()
+            : answer(line.bytes(), client);
+        write(out, reply);
+        if (!answered) {
+          answered = true;
+          socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(config.lingerSeconds()));
+        }
+      }
+    } catch (SocketException gone) {
+      log.debug("line gateway: {} went away: {}", client, gone.getMessage());
+    } catch (IOException e) {
+      log.warn("line gateway: connection from {} failed: {}", client, e.getMessage());
+    }
+  }
+
+  private String answer(byte[] line, String client) {
+    try {
+      return service.answer(line, client);
+    } catch (RuntimeException e) {
+      log.error("line gateway: request from {} failed", client, e);
+      return new GatewayError("INTERNAL", "the request failed inside restoreflow ("
+          + e.getClass().getSimpleName() + "); see the server log").reply();
+    }
+  }
+
+  private static void refuse(Socket socket, GatewayError error) {
+    try (socket) {
+      log.info("line gateway: refused {}: {}", socket.getInetAddress().getHostAddress(), error.code());
+      write(socket.getOutputStream(), error.reply());
+    } catch (IOException ignored) {
+      // the client is gone already
+    }
+  }
+
+  private static void write(OutputStream out, String reply) throws IOException {
+    out.write((reply + "\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+    connections.shutdownNow();
+  }
+}

@@ -1,0 +1,175 @@
+package dev.restoreflow.worker.gateway;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.activities.ledger.JobRow;
+import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.client.Submission;
+import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.QueueState;
+import dev.restoreflow.workflows.model.RestoreProgress;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowNotFoundException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Answers one request line: checks it against the config, starts the job, or reports. */
+public final class LineService {
+
+  private static final Logger log = LoggerFactory.getLogger(LineService.class);
+
+  private final RestoreflowConfig config;
+  private final RestoreflowClient restoreflow;
+  private final JobLedger ledger;
+  private final byte[] token;
+
+  /** @param token the shared token restore lines must carry, or null for none */
+  public LineService(RestoreflowConfig config, RestoreflowClient restoreflow, JobLedger ledger,
+      String token) {
+    this.config = config;
+    this.restoreflow = restoreflow;
+    this.ledger = ledger;
+    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The reply line to {@code raw} from {@code client}. */
+  public String answer(byte[] raw, String client) {
+    String line;
+    try {
+      line = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(raw)).toString();
+    } catch (CharacterCodingException e) {
+      return error(client, new GatewayError(GatewayError.NOT_UTF8, "the line is not UTF-8"));
+    }
+    LineCommand command = LineParser.parse(line);
+    try {
+      if (command instanceof LineCommand.Restore restore) {
+        return restore(restore, client);
+      }
+      if (command instanceof LineCommand.Status status) {
+        return status(status.jobId());
+      }
+      if (command instanceof LineCommand.Queue queue) {
+        return queue(queue.host());
+      }
+      return error(client, ((LineCommand.Invalid) command).error());
+    } catch (WorkflowException | io.grpc.StatusRuntimeException e) {
+      log.error("gateway: Temporal did not answer for {}: {}", command, e.getMessage());
+      return error(client, new GatewayError(GatewayError.UNAVAILABLE,
+          "the Temporal server did not answer; try again, and check `restoreflow server` logs"));
+    }
+  }
+
+  private String restore(LineCommand.Restore r, String client) {
+    if (token != null) {
+      if (r.token() == null) {
+        return error(client, new GatewayError(GatewayError.TOKEN_REQUIRED,
+            "this gateway wants token=<shared token> in restore lines"));
+      }
+      if (!MessageDigest.isEqual(token, r.token().getBytes(StandardCharsets.UTF_8))) {
+        return error(client, new GatewayError(GatewayError.BAD_TOKEN, "wrong token"));
+      }
+    }
+    Optional<InstanceConfig> instance = config.instance(r.instance());
+    if (instance.isEmpty()) {
+      return error(client, new GatewayError(GatewayError.UNKNOWN_INSTANCE, "instance '"
+          + r.instance() + "' is not configured; configured: " + names(config.instances().keySet())));
+    }
+    String host = r.host() != null ? r.host() : instance.get().host();
+    if (!config.hosts().containsKey(host)) {
+      return error(client, new GatewayError(GatewayError.UNKNOWN_HOST, "host '" + host
+          + "' is not configured; configured: " + names(config.hosts().keySet())));
+    }
+    RestoreRequest request = RestoreRequest.of(r.instance()).withHost(host)
+        .withBackupId(r.backupId()).withIncremental(r.incremental())
+        .withRequestedVia("nc", client);
+    Submission job = restoreflow.submit(request);
+    log.info("gateway: {} from {} -> job {} on {} (queue {})", r, client, job.jobId(), host,
+        job.queuePosition());
+    return "OK job=" + job.jobId() + " workflow=" + job.workflowId() + " host=" + host
+        + " queue=" + job.queuePosition();
+  }
+
+  private String status(String jobId) {
+    try {
+      RestoreProgress p = restoreflow.progress(jobId);
+      StringBuilder out = new StringBuilder("OK job=" + jobId + " state=" + p.state());
+      if (p.currentStep() != null) {
+        out.append(" step=").append(p.currentStep());
+      }
+      if (p.host() != null && !p.state().isFinal()) {
+        out.append(" queue=").append(restoreflow.queue(p.host())
+            .positionOf(dev.restoreflow.workflows.TaskQueues.restoreWorkflowId(jobId)));
+      }
+      if (p.backupId() != null) {
+        out.append(" backup=").append(p.backupId());
+      }
+      if (p.state().isFinal()) {
+        out.append(" result=\"").append(oneLine(p.message())).append('"');
+        out.append(" data=\"").append(oneLine(p.dataState())).append('"');
+      }
+      return out.toString();
+    } catch (WorkflowNotFoundException e) {
+      Optional<JobRow> row = ledger.job(jobId);
+      if (row.isPresent()) {
+        return "OK job=" + jobId + " state=" + row.get().status() + " (from the ledger)"
+            + (row.get().error() != null ? " error=\"" + oneLine(row.get().error()) + "\"" : "");
+      }
+      return new GatewayError(GatewayError.UNKNOWN_JOB, "no job '" + jobId + "'").reply();
+    }
+  }
+
+  private String queue(String host) {
+    List<String> hosts = new ArrayList<>();
+    if (host != null) {
+      if (!config.hosts().containsKey(host)) {
+        return new GatewayError(GatewayError.UNKNOWN_HOST, "host '" + host
+            + "' is not configured; configured: " + names(config.hosts().keySet())).reply();
+      }
+      hosts.add(host);
+    } else {
+      hosts.addAll(new TreeSet<>(config.hosts().keySet()));
+    }
+    List<String> parts = new ArrayList<>();
+    for (String h : hosts) {
+      QueueState state;
+      try {
+        state = restoreflow.queue(h);
+      } catch (WorkflowNotFoundException e) {
+        state = QueueState.empty(h);
+      }
+      parts.add("host=" + h + " running=" + (state.running() == null ? "-" : state.running().jobId())
+          + " waiting=" + state.waiting().size()
+          + (state.waiting().isEmpty() ? "" : " next=" + state.waiting().stream()
+              .limit(20).map(QueueEntry::jobId).collect(Collectors.joining(","))));
+    }
+    return "OK " + String.join("; ", parts);
+  }
+
+  private static String error(String client, GatewayError error) {
+    log.info("gateway: {} from {}: {}", error.code(), client, error.reason());
+    return error.reply();
+  }
+
+  private static String names(java.util.Set<String> names) {
+    return String.join(", ", new TreeSet<>(names));
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.replaceAll("[\\r\\n\"]+", " ");
+  }
+}

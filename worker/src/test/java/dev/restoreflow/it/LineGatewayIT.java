@@ -1,0 +1,369 @@
+package dev.restoreflow.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.restoreflow.activities.config.HostConfig;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.LineGatewayConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.ledger.JobRow;
+import dev.restoreflow.workflows.RestoreWorkflow;
+import dev.restoreflow.workflows.TaskQueues;
+import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.QueueState;
+import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.worker.gateway.LineGateway;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The nc line gateway inside the server: the seed's lines against a real cluster on host S-DB1,
+ * and a bounded load and fuzz test against four instant (command-free) hosts h1..h4.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class LineGatewayIT {
+
+  private static final Pattern OK = Pattern.compile(
+      "OK job=(\\S+) workflow=(\\S+) host=(\\S+) queue=(-?\\d+)");
+  private static final List<String> FAKE_HOSTS = List.of("h1", "h2", "h3", "h4");
+
+  private ItSandbox main1;
+  private ItTemporal temporal;
+  private LineGateway gateway;
+  private RestoreflowConfig config;
+  private Path configFile;
+  private final Map<String, InstantHost> fakes = new LinkedHashMap<>();
+  private String fullId;
+  private Map<String, String> atFull;
+
+  @BeforeAll
+  void setUp() throws Exception {
+    main1 = ItSandbox.create("main1", "S-DB1");
+    main1.sandbox.loadDemoData(2_000);
+    fullId = main1.sandbox.backup("FULL");
+    atFull = main1.sandbox.fingerprint();
+    var server = ItTemporal.startServer();
+    Map<String, HostConfig> hosts = new LinkedHashMap<>();
+    Map<String, InstanceConfig> instances = new LinkedHashMap<>();
+    hosts.put("S-DB1", new HostConfig(HostConfig.LOCAL));
+    instances.put("main1", main1.instance);
+    for (String h : FAKE_HOSTS) {
+      hosts.put(h, new HostConfig(HostConfig.LOCAL));
+      InstanceConfig i = main1.instance;
+      instances.put("f" + h.substring(1), new InstanceConfig("probackup", h,
+          "/var/tmp/restoreflow-it/never/" + h, null, null, i.port(), i.osUser(), i.pgBin(),
+          i.serverLog(), i.connectHost(), i.database(), i.dbUser(), i.smokeQueries(), false, true,
+          60, 60, i.probackup()));
+      fakes.put(h, new InstantHost(h));
+    }
+    Path ledger = main1.stateDir().resolve("ledger.db");
+    config = new RestoreflowConfig(new dev.restoreflow.activities.config.TemporalConfig(
+        server.target(), "default"), ledger.toString(), main1.stateDir().resolve("Logs").toString(),
+        hosts, instances, new LineGatewayConfig(true, "127.0.0.1", 0, null, List.of(), 60, 3, 2,
+            4096));
+    configFile = WorkerProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
+    temporal = ItTemporal.start(server, config, List.of("S-DB1"), factory -> fakes.forEach(
+        (h, fake) -> factory.newWorker(TaskQueues.forHost(h)).registerActivitiesImplementations(fake)));
+    gateway = LineGateway.forConfig(config, temporal.restoreflow, temporal.ledger);
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    if (gateway != null) {
+      gateway.close();
+    }
+    fakes.values().forEach(InstantHost::open);
+    if (temporal != null) {
+      temporal.close();
+    }
+    if (main1 != null) {
+      main1.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theSeedsFourLinesEachStartTheJobTheyDescribeAndStatusFollowsThem() throws Exception {
+    List<String> lines = List.of(
+        "db_instance=main1",
+        "db_instance=main1, db_host=S-DB1",
+        "db_instance=main1, db_host=S-DB1, backup_id=" + fullId,
+        "db_instance=main1, db_host=S-DB1, backup_id=" + fullId + ", incremental");
+    List<String> jobs = new ArrayList<>();
+    try (LineClient nc = new LineClient(gateway.port())) {
+      for (String line : lines) {
+        String reply = nc.ask(line);
+        Matcher m = OK.matcher(reply);
+        assertTrue(m.matches(), line + " -> " + reply);
+        assertEquals("S-DB1", m.group(3));
+        assertEquals(jobs.size(), Integer.parseInt(m.group(4)), "queued behind the earlier ones: " + reply);
+        jobs.add(m.group(1));
+      }
+    }
+    try (LineClient nc = new LineClient(gateway.port())) {
+      for (String job : jobs) {
+        String last = null;
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+          last = nc.ask("status " + job);
+          assertTrue(last.startsWith("OK job=" + job + " state="), last);
+          if (last.contains("state=SUCCEEDED") || last.contains("state=FAILED")) {
+            break;
+          }
+          Thread.sleep(300);
+        }
+        assertTrue(last.contains("state=SUCCEEDED") && last.contains("backup=" + fullId), last);
+      }
+    }
+    for (int i = 0; i < jobs.size(); i++) {
+      JobRow row = temporal.ledger.job(jobs.get(i)).orElseThrow();
+      assertEquals("nc", row.requestedVia());
+      assertTrue(row.clientAddress().startsWith("127.0.0.1:"), row.clientAddress());
+      assertEquals(i >= 2, row.requestJson().contains("\"backupId\":\"" + fullId + "\""), row.requestJson());
+      assertEquals(i == 3, row.requestJson().contains("\"incremental\":true"), row.requestJson());
+    }
+    assertEquals(atFull, main1.sandbox.fingerprint());
+  }
+
+  @Test
+  @Order(2)
+  void realNcGetsItsReplyAndReturnsPromptly() throws Exception {
+    long started = System.nanoTime();
+    Process nc = new ProcessBuilder("nc", "127.0.0.1", String.valueOf(gateway.port()))
+        .redirectErrorStream(true).start();
+    nc.getOutputStream().write("queue S-DB1\nstatus no-such-job\n".getBytes(StandardCharsets.UTF_8));
+    nc.getOutputStream().close();
+    assertTrue(nc.waitFor(20, TimeUnit.SECONDS), "nc returned");
+    String out = new String(nc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(out.startsWith("OK host=S-DB1 running=- waiting=0\n"), out);
+    assertTrue(out.contains("ERROR UNKNOWN_JOB"), out);
+    assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
+  }
+
+  @Test
+  @Order(3)
+  void connectionLevelAbuseGetsErrorsAndTheGatewayStaysUp() throws Exception {
+    try (LineClient c = new LineClient(gateway.port())) {
+      assertTrue(c.askRaw(new byte[] {'d', 'b', (byte) 0xC3, (byte) 0x28, '\n'}).startsWith("ERROR NOT_UTF8"));
+      assertTrue(c.askRaw("db_instance=main1\0\n".getBytes(StandardCharsets.UTF_8)).startsWith("ERROR NUL_BYTE"));
+      byte[] longLine = new byte[10_000];
+      java.util.Arrays.fill(longLine, (byte) 'a');
+      c.send(longLine);
+      assertTrue(c.askRaw("\r\n".getBytes(StandardCharsets.UTF_8)).startsWith("ERROR LINE_TOO_LONG"));
+      assertTrue(c.ask("db_instance=nosuch").startsWith("ERROR UNKNOWN_INSTANCE"));
+      assertTrue(c.ask("db_instance=main1, db_host=nowhere").startsWith("ERROR UNKNOWN_HOST"));
+      assertTrue(c.ask("queue").startsWith("OK host=S-DB1"), "still answering");
+    }
+    try (LineClient idle = new LineClient(gateway.port())) {
+      assertTrue(idle.readLine().startsWith("ERROR IDLE_TIMEOUT"), "an idle connection is told and closed");
+      assertNull(idle.readLine());
+    }
+    List<LineClient> many = new ArrayList<>();
+    try {
+      for (int i = 0; i < 60; i++) {
+        many.add(new LineClient(gateway.port()));
+      }
+      Thread.sleep(300);
+      try (LineClient extra = new LineClient(gateway.port())) {
+        assertTrue(extra.readLine().startsWith("ERROR TOO_MANY_CONNECTIONS"));
+      }
+    } finally {
+      for (LineClient c : many) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(4)
+  void fuzzLinesAllGetErrorsAndStartNothing() throws Exception {
+    int rowsBefore = temporal.ledger.jobs(null, null, 100_000).size();
+    Random random = new Random(20261123);
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    List<Future<int[]>> results = new ArrayList<>();
+    for (int c = 0; c < 10; c++) {
+      long seed = random.nextLong();
+      results.add(pool.submit(() -> {
+        Random r = new Random(seed);
+        int errors = 0;
+        int others = 0;
+        try (LineClient client = new LineClient(gateway.port())) {
+          for (int i = 0; i < 1_000; i++) {
+            String reply = client.askRaw(FuzzLines.next(r));
+            if (reply != null && reply.startsWith("ERROR ")) {
+              errors++;
+            } else {
+              others++;
+              System.err.println("not an error: " + reply);
+            }
+          }
+        }
+        return new int[] {errors, others};
+      }));
+    }
+    int errors = 0;
+    int others = 0;
+    for (Future<int[]> f : results) {
+      int[] counts = f.get(5, TimeUnit.MINUTES);
+      errors += counts[0];
+      others += counts[1];
+    }
+    pool.shutdown();
+    assertEquals(10_000, errors);
+    assertEquals(0, others);
+    assertEquals(rowsBefore, temporal.ledger.jobs(null, null, 100_000).size(), "no job started");
+    for (InstantHost fake : fakes.values()) {
+      assertEquals(0, fake.calls(), "nothing ran on a host");
+    }
+    try (LineClient c = new LineClient(gateway.port())) {
+      assertTrue(c.ask("queue").startsWith("OK "), "the gateway still answers");
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aThousandRequestsFromFiftyConnectionsAreQueuedAndRunFifoPerHost() throws Exception {
+    fakes.values().forEach(InstantHost::close);
+    int rowsBefore = temporal.ledger.jobs(null, null, 100_000).size();
+    ExecutorService pool = Executors.newFixedThreadPool(50);
+    List<Future<List<String>>> results = new ArrayList<>();
+    long started = System.nanoTime();
+    for (int c = 0; c < 50; c++) {
+      int connection = c;
+      results.add(pool.submit(() -> {
+        List<String> replies = new ArrayList<>();
+        try (LineClient client = new LineClient(gateway.port())) {
+          for (int i = 0; i < 20; i++) {
+            String instance = "f" + (1 + (connection + i) % 4);
+            replies.add(client.ask("db_instance=" + instance));
+          }
+        }
+        return replies;
+      }));
+    }
+    List<String> replies = new ArrayList<>();
+    for (Future<List<String>> f : results) {
+      replies.addAll(f.get(5, TimeUnit.MINUTES));
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    pool.shutdown();
+    System.out.printf("line gateway load: 1000 requests from 50 connections in %.2f s = %.0f requests/s%n",
+        seconds, 1000 / seconds);
+    List<String> jobIds = new ArrayList<>();
+    for (String reply : replies) {
+      Matcher m = OK.matcher(reply);
+      assertTrue(m.matches(), reply);
+      jobIds.add(m.group(1));
+    }
+    assertEquals(1000, jobIds.stream().distinct().count());
+
+    awaitTrue(() -> temporal.ledger.jobs(null, null, 100_000).size() == rowsBefore + 1000,
+        Duration.ofMinutes(2), "1000 ledger rows");
+    Map<String, List<String>> queued = new LinkedHashMap<>();
+    int inQueues = 0;
+    for (String h : FAKE_HOSTS) {
+      QueueState state = temporal.restoreflow.queue(h);
+      List<String> order = new ArrayList<>();
+      if (state.running() != null) {
+        order.add(state.running().jobId());
+      }
+      state.waiting().stream().map(QueueEntry::jobId).forEach(order::add);
+      queued.put(h, order);
+      inQueues += order.size();
+    }
+    assertEquals(1000, inQueues, "every job is in its host's queue");
+
+    fakes.values().forEach(InstantHost::open);
+    for (String h : FAKE_HOSTS) {
+      InstantHost fake = fakes.get(h);
+      awaitTrue(() -> fake.served().size() == queued.get(h).size(), Duration.ofMinutes(4),
+          h + " served its queue");
+      assertEquals(queued.get(h), fake.served(), "host " + h + " ran its jobs first in, first out");
+    }
+  }
+
+  @Test
+  @Order(6)
+  void jobsStartedWithoutTheGatewayAndFromBeforeARestartAreListed() throws Exception {
+    WorkflowStub direct = temporal.client.newUntypedWorkflowStub("RestoreWorkflow",
+        WorkflowOptions.newBuilder().setWorkflowId("manual-drill-1").setTaskQueue(TaskQueues.SERVER)
+            .build());
+    direct.start(Map.of("instance", "f1"));
+    RestoreResult result = direct.getResult(120, TimeUnit.SECONDS, RestoreResult.class);
+    assertEquals("manual-drill-1", result.jobId());
+    JobRow row = temporal.ledger.job("manual-drill-1").orElseThrow();
+    assertEquals("temporal", row.requestedVia());
+    assertEquals("SUCCEEDED", row.status());
+
+    List<JobRow> before = temporal.ledger.jobs(null, null, 100_000);
+    try (var reopened = new dev.restoreflow.activities.ledger.JobLedger(Path.of(config.ledger()))) {
+      assertEquals(before.size(), reopened.jobs(null, null, 100_000).size(), "no row lost");
+    }
+    String listed = runCli("jobs", "--config", configFile.toString(), "--limit", "100000", "--json");
+    for (JobRow r : before) {
+      assertTrue(listed.contains("\"jobId\":\"" + r.jobId() + "\""), r.jobId());
+    }
+    String timeline = runCli("job", "--config", configFile.toString(), "manual-drill-1");
+    assertTrue(timeline.contains("ProbackupRestore") && timeline.contains("SUCCEEDED"), timeline);
+  }
+
+  private static String runCli(String... args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "dev.restoreflow.worker.Main"));
+    Collections.addAll(command, args);
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    p.getInputStream().transferTo(out);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out.toString(StandardCharsets.UTF_8));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, Duration limit,
+      String what) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  static {
+    assertNotNull(WorkflowClient.class);
+    assertNotNull(RestoreWorkflow.class);
+  }
+}

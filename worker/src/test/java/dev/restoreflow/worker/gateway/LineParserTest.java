@@ -1,0 +1,75 @@
+package dev.restoreflow.worker.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LineParserTest {
+
+  @Test
+  void theSeedsFourExampleLinesParse() {
+    assertEquals(new LineCommand.Restore("main1", null, null, false, null),
+        LineParser.parse("db_instance=main1"));
+    assertEquals(new LineCommand.Restore("main1", "S-DB1", null, false, null),
+        LineParser.parse("db_instance=main1, db_host=S-DB1"));
+    assertEquals(new LineCommand.Restore("main1", "S-DB1", "SSCOAD", false, null),
+        LineParser.parse("db_instance=main1, db_host=S-DB1, backup_id=SSCOAD"));
+    assertEquals(new LineCommand.Restore("main1", "S-DB1", "SSCOAD", true, null),
+        LineParser.parse("db_instance=main1, db_host=S-DB1, backup_id=SSCOAD, incremental"));
+  }
+
+  @Test
+  void whiteSpaceAroundItemsAndLowerCaseIdsAreFine() {
+    assertEquals(new LineCommand.Restore("main1", "S-DB1", "SSCOAD", true, null),
+        LineParser.parse("  incremental ,backup_id = sscoad,\tdb_host=S-DB1 ,db_instance=main1  "));
+  }
+
+  @Test
+  void statusAndQueue() {
+    assertEquals(new LineCommand.Status("main1-20261123-060808-8d1e6f"),
+        LineParser.parse("status main1-20261123-060808-8d1e6f"));
+    assertEquals(new LineCommand.Queue(null), LineParser.parse("queue"));
+    assertEquals(new LineCommand.Queue("S-DB1"), LineParser.parse("queue S-DB1"));
+  }
+
+  @Test
+  void everyKindOfBadLineGetsItsOwnCode() {
+    Map<String, String> cases = Map.ofEntries(
+        Map.entry("", GatewayError.EMPTY),
+        Map.entry("   \t ", GatewayError.EMPTY),
+        Map.entry("db_instance=main1\0", GatewayError.NUL_BYTE),
+        Map.entry("db_instance=main1\u001b[2J", GatewayError.BAD_CHARACTER),
+        Map.entry("db_instance=main1,, incremental", GatewayError.BAD_ITEM),
+        Map.entry("db_instance=main1, incremental=yes", GatewayError.UNKNOWN_KEY),
+        Map.entry("db_instance=", GatewayError.BAD_ITEM),
+        Map.entry("db_instance=main1, colour=blue", GatewayError.UNKNOWN_KEY),
+        Map.entry("db_instance=main1, please", GatewayError.UNKNOWN_KEY),
+        Map.entry("db_instance=main1, db_instance=main2", GatewayError.REPEATED_KEY),
+        Map.entry("db_instance=main1, incremental, incremental", GatewayError.REPEATED_KEY),
+        Map.entry("db_host=S-DB1", GatewayError.MISSING_INSTANCE),
+        Map.entry("db_instance=main1;rm -rf /", GatewayError.BAD_NAME),
+        Map.entry("db_instance=$(id)", GatewayError.BAD_NAME),
+        Map.entry("db_instance=main1, db_host=../etc", GatewayError.BAD_NAME),
+        Map.entry("db_instance=main1, backup_id=SSCOA", GatewayError.BAD_BACKUP_ID),
+        Map.entry("db_instance=main1, backup_id=SSCOAD1", GatewayError.BAD_BACKUP_ID),
+        Map.entry("db_instance=main1, backup_id=-D/etc", GatewayError.BAD_BACKUP_ID),
+        Map.entry("status", GatewayError.BAD_COMMAND),
+        Map.entry("status a b", GatewayError.BAD_COMMAND),
+        Map.entry("status ../../x", GatewayError.BAD_COMMAND),
+        Map.entry("queue a b", GatewayError.BAD_COMMAND));
+    cases.forEach((line, code) -> {
+      LineCommand parsed = LineParser.parse(line);
+      LineCommand.Invalid invalid = assertInstanceOf(LineCommand.Invalid.class, parsed, line);
+      assertEquals(code, invalid.error().code(), line + " -> " + invalid.error().reason());
+    });
+  }
+
+  @Test
+  void aTokenIsNeverPrinted() {
+    LineCommand parsed = LineParser.parse("db_instance=main1, token=s3cr3t-value");
+    assertEquals("s3cr3t-value", ((LineCommand.Restore) parsed).token());
+    assertEquals(-1, parsed.toString().indexOf("s3cr3t"));
+  }
+}
