@@ -1,0 +1,62 @@
+package dev.restoreflow.worker.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.ConfigLoader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The checks the gateway makes before it asks Temporal for anything (so: no client here). */
+class LineServiceTest {
+
+  private static final RestoreflowConfig CONFIG = ConfigLoader.parse("""
+      {"hosts": {"S-DB1": {"kind": "local"}},
+       "instances": {"main1": {"host": "S-DB1", "pgdata": "/var/lib/postgresql/15/main",
+                               "probackup": {"catalog": "/mnt/backups"}}}}
+      """);
+
+  private final LineService withToken = new LineService(CONFIG, null, null, "s3cret-token");
+
+  private String answer(LineService service, String line) {
+    return service.answer(line.getBytes(StandardCharsets.UTF_8), "127.0.0.1:4242");
+  }
+
+  @Test
+  void aConfiguredTokenIsRequiredAndChecked() {
+    assertTrue(answer(withToken, "db_instance=main1").startsWith("ERROR TOKEN_REQUIRED"));
+    String wrong = answer(withToken, "db_instance=main1, token=guess");
+    assertTrue(wrong.startsWith("ERROR BAD_TOKEN"), wrong);
+    assertFalse(wrong.contains("s3cret"), "the token is never echoed");
+  }
+
+  @Test
+  void instancesAndHostsMustBeConfigured() {
+    LineService open = new LineService(CONFIG, null, null, null);
+    assertTrue(answer(open, "db_instance=main2").startsWith("ERROR UNKNOWN_INSTANCE"));
+    assertTrue(answer(open, "db_instance=main1, db_host=S-DB2").startsWith("ERROR UNKNOWN_HOST"));
+    assertTrue(answer(open, "queue S-DB2").startsWith("ERROR UNKNOWN_HOST"));
+  }
+
+  @Test
+  void invalidUtf8IsItsOwnError() {
+    LineService open = new LineService(CONFIG, null, null, null);
+    assertTrue(open.answer(new byte[] {(byte) 0xFF, 'a'}, "c").startsWith("ERROR NOT_UTF8"));
+  }
+
+  @Test
+  void allowlistTakesLoopbackAndConfiguredBlocksOnly() throws Exception {
+    ClientAllowlist loopbackOnly = new ClientAllowlist(List.of());
+    assertTrue(loopbackOnly.allows(InetAddress.getByName("127.0.0.1")));
+    assertTrue(loopbackOnly.allows(InetAddress.getByName("::1")));
+    assertFalse(loopbackOnly.allows(InetAddress.getByName("10.1.2.3")));
+    ClientAllowlist office = new ClientAllowlist(List.of("10.20.0.0/16", "192.0.2.7"));
+    assertTrue(office.allows(InetAddress.getByName("10.20.255.1")));
+    assertFalse(office.allows(InetAddress.getByName("10.21.0.1")));
+    assertTrue(office.allows(InetAddress.getByName("192.0.2.7")));
+    assertFalse(office.allows(InetAddress.getByName("192.0.2.8")));
+  }
+}
