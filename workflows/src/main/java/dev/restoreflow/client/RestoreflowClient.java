@@ -2,7 +2,6 @@ package dev.restoreflow.client;
 
 import dev.restoreflow.workflows.RestoreWorkflow;
 import dev.restoreflow.workflows.TaskQueues;
-import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.RestoreProgress;
@@ -114,16 +113,6 @@ public final class RestoreflowClient {
   public RestoreResult await(String jobId, Duration timeout) throws TimeoutException {
     WorkflowStub stub = client.newUntypedWorkflowStub(TaskQueues.restoreWorkflowId(jobId));
     return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, RestoreResult.class);
-  }
-
-  /** Whether the job's workflow has ended (in any way). */
-  public boolean isFinished(String jobId) {
-    try {
-      JobState state = progress(jobId).state();
-      return state.isFinal();
-    } catch (RuntimeException e) {
-      return true;
-    }
   }
 
   private String newJobId(String instance) {

@@ -56,11 +56,6 @@ final class StepTracker {
         .map(StepProgress::name).findFirst().orElse(null);
   }
 
-  boolean hasStarted(String name) {
-    StepStatus status = get(name).status();
-    return status != StepStatus.PENDING && status != StepStatus.SKIPPED;
-  }
-
   StepProgress get(String name) {
     return steps.stream().filter(s -> s.name().equals(name)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no step " + name));

@@ -1,7 +1,6 @@
 package dev.restoreflow.activities.cluster;
 
 import dev.restoreflow.activities.config.InstanceConfig;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Pure builders of the argv that control a cluster: pg_ctl or systemctl, psql, pg_isready. */
@@ -41,10 +40,9 @@ public final class ClusterCommands {
 
   /** psql that prints bare values, stops at the first error and reads no psqlrc. */
   public static List<String> query(InstanceConfig i, String sql) {
-    List<String> argv = new ArrayList<>(List.of(i.pgTool("psql"), "-X", "-A", "-t", "-q",
-        "-v", "ON_ERROR_STOP=1", "-h", i.connectHost(), "-p", String.valueOf(i.port()),
-        "-U", i.dbUser(), "-d", i.database(), "-c", sql));
-    return argv;
+    return List.of(i.pgTool("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1",
+        "-h", i.connectHost(), "-p", String.valueOf(i.port()), "-U", i.dbUser(),
+        "-d", i.database(), "-c", sql);
   }
 
   /** Empties a directory, keeping the directory itself; never follows symbolic links. */
