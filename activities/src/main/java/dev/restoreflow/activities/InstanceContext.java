@@ -38,8 +38,16 @@ final class InstanceContext implements AutoCloseable {
     return new InstanceContext(step.jobId(), instance, runners.forHost(step.host()));
   }
 
+  /** Ends the step: closes the host's SSH session, if any, and the log tagging. */
   @Override
   public void close() {
+    if (runner instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception ignored) {
+        // a session that is gone already
+      }
+    }
     MDC.remove("job");
   }
 }

@@ -11,6 +11,7 @@ import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.activities.exec.SshConnectException;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.activities.PlanActivities;
@@ -40,45 +41,52 @@ public class PlanActivitiesImpl implements PlanActivities {
   @Override
   public RestorePlan planRestore(PlanInput input) {
     try (InstanceContext ctx = InstanceContext.open(config, runners, input.step())) {
-      InstanceConfig instance = ctx.instance;
-      if (!ProbackupEngine.NAME.equals(instance.engine())) {
-        throw Failures.of(FailureType.CONFIG_ERROR, "instance " + input.step().instance()
-            + " uses engine " + instance.engine() + ", which this version cannot restore yet");
-      }
-      try {
-        ProbackupEngine.recoveryTargetOptions(input.recoveryTarget());
-      } catch (IllegalArgumentException e) {
-        throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage());
-      }
-      checkTool(ctx.runner, instance, ProbackupEngine.version(instance.probackup()), "pg_probackup",
-          "instances." + input.step().instance() + ".probackup.binary");
-      checkTool(ctx.runner, instance, List.of(instance.pgTool("pg_ctl"), "--version"), "pg_ctl",
-          "instances." + input.step().instance() + ".pgBin");
-
-      BackupChoice choice = choose(ctx, input);
-      BackupInfo backup = choice.backup();
-      long need = backup.pgdataBytes() > 0 ? backup.pgdataBytes() : backup.dataBytes();
-      long free = bytes(ctx, ClusterCommands.freeBytes(instance.pgdata()), 1);
-      long reusable = usedBytes(ctx);
-      long available = free + reusable;
-      if (need * DISK_MARGIN > available) {
-        throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format(
-            "backup %s needs %,d bytes (+5%%) in %s, but only %,d are free (%,d free + %,d of the"
-                + " current data); free some space or restore elsewhere",
-            backup.id(), need, instance.pgdata(), available, free, reusable));
-      }
-      log.info("plan: restore backup {} ({}) chain {} into {}; need {} bytes, available {}",
-          backup.id(), backup.backupMode(), choice.chainIds(), instance.pgdata(), need, available);
-      return new RestorePlan(input.step().instance(), input.step().host(), instance.engine(),
-          backup.id(), backup.backupMode(), backup.recoveryTime(), choice.chainIds(), need,
-          available, instance.pgdata());
+      return plan(ctx, input);
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(Steps.PLAN, e);
     }
   }
 
-  private BackupChoice choose(InstanceContext ctx, PlanInput input) {
+  private RestorePlan plan(InstanceContext ctx, PlanInput input) {
+    EngineSide engine = EngineSide.of(config, runners, ctx, input.step().host());
+    InstanceConfig instance = ctx.instance;
+    if (!ProbackupEngine.NAME.equals(instance.engine())) {
+      throw Failures.of(FailureType.CONFIG_ERROR, "instance " + input.step().instance()
+          + " uses engine " + instance.engine() + ", which this version cannot restore yet");
+    }
+    try {
+      ProbackupEngine.recoveryTargetOptions(input.recoveryTarget());
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage());
+    }
+    checkTool(engine.runner(), instance, ProbackupEngine.version(instance.probackup()),
+        "pg_probackup", "instances." + input.step().instance() + ".probackup.binary");
+    checkTool(ctx.runner, instance, List.of(instance.pgTool("pg_ctl"), "--version"), "pg_ctl",
+        "instances." + input.step().instance() + ".pgBin");
+
+    BackupChoice choice = choose(ctx, engine, input);
+    BackupInfo backup = choice.backup();
+    long need = backup.pgdataBytes() > 0 ? backup.pgdataBytes() : backup.dataBytes();
+    long free = bytes(ctx, ClusterCommands.freeBytes(instance.pgdata()), 1);
+    long reusable = usedBytes(ctx);
+    long available = free + reusable;
+    if (need * DISK_MARGIN > available) {
+      throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format(
+          "backup %s needs %,d bytes (+5%%) in %s, but only %,d are free (%,d free + %,d of the"
+              + " current data); free some space or restore elsewhere",
+          backup.id(), need, instance.pgdata(), available, free, reusable));
+    }
+    log.info("plan: restore backup {} ({}) chain {} into {}; need {} bytes, available {}",
+        backup.id(), backup.backupMode(), choice.chainIds(), instance.pgdata(), need, available);
+    return new RestorePlan(input.step().instance(), input.step().host(), instance.engine(),
+        backup.id(), backup.backupMode(), backup.recoveryTime(), choice.chainIds(), need,
+        available, instance.pgdata());
+  }
+
+  private BackupChoice choose(InstanceContext ctx, EngineSide engine, PlanInput input) {
     CommandResult show;
     try {
-      show = ctx.runner.runChecked(Command.of(ProbackupEngine.show(ctx.instance),
+      show = engine.runner().runChecked(Command.of(ProbackupEngine.show(ctx.instance),
           ctx.instance.osUser(), Duration.ofMinutes(5)));
     } catch (CommandFailedException e) {
       throw Failures.ofCommand(Steps.PLAN + ": pg_probackup show", e);
@@ -124,6 +132,8 @@ public class PlanActivitiesImpl implements PlanActivities {
       String name, String key) {
     try {
       runner.runChecked(Command.of(argv, instance.osUser(), QUICK));
+    } catch (SshConnectException e) {
+      throw Failures.ofCommand(Steps.PLAN, e);
     } catch (CommandFailedException e) {
       throw Failures.of(FailureType.TOOL_MISSING, name + " does not run on " + runner.where()
           + " (" + argv.get(0) + ": " + e.getMessage() + "); install it or set " + key);

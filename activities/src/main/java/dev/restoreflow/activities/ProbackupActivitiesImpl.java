@@ -45,20 +45,21 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
     int attempt = Activity.getExecutionContext().getInfo().getAttempt();
     try (InstanceContext ctx = InstanceContext.open(config, runners, input.step())) {
       InstanceConfig instance = ctx.instance;
+      EngineSide engine = EngineSide.of(config, runners, ctx, input.step().host());
       List<String> argv;
       try {
         argv = ProbackupEngine.restore(instance, input.backupId(), input.incremental(),
-            input.recoveryTarget());
+            input.recoveryTarget(), engine.remote());
       } catch (IllegalArgumentException e) {
         throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage());
-      }
-      if (attempt > 1) {
-        prepareRetry(ctx, input.incremental());
       }
       RestoreProgress progress = new RestoreProgress(attempt);
       CommandResult result;
       try (Heartbeats beats = Heartbeats.start(progress::snapshot)) {
-        result = ctx.runner.run(Command.of(argv, instance.osUser(), Duration.ofHours(24)),
+        if (attempt > 1) {
+          prepareRetry(ctx, engine, input.incremental());
+        }
+        result = engine.runner().run(Command.of(argv, instance.osUser(), Duration.ofHours(24)),
             progress, beats::stopped);
         beats.rethrowIfStopped();
       } catch (CommandFailedException e) {
@@ -77,8 +78,8 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
   }
 
   /** After a crash of the previous attempt: no two restores on one directory, no leftovers. */
-  private void prepareRetry(InstanceContext ctx, boolean incremental) {
-    new StaleProcesses(ctx.runner).killRestoresInto(ctx.instance.pgdata());
+  private void prepareRetry(InstanceContext ctx, EngineSide engine, boolean incremental) {
+    new StaleProcesses(engine.runner()).killRestoresInto(ctx.instance.pgdata());
     if (!incremental) {
       try {
         String wiped = new DataWiper(ctx.runner, ctx.instance, ctx.cluster).wipe(ctx.instance.pgdata());

@@ -62,8 +62,28 @@ public final class ProbackupEngine {
         "--instance", p.instance());
   }
 
+  /**
+   * pg_probackup's remote mode: the catalog is where pg_probackup runs, the data directory on
+   * the database host it reaches over ssh (key and known_hosts from the host's config).
+   */
+  public record Remote(String address, int port, String user, String privateKey,
+      String knownHosts) {
+
+    List<String> options() {
+      return List.of("--remote-proto=ssh", "--remote-host=" + address, "--remote-port=" + port,
+          "--remote-user=" + user, "--ssh-options=-i " + privateKey + " -o UserKnownHostsFile="
+              + knownHosts + " -o StrictHostKeyChecking=yes -o BatchMode=yes");
+    }
+  }
+
   public static List<String> restore(InstanceConfig i, String backupId, boolean incremental,
       RecoveryTarget target) {
+    return restore(i, backupId, incremental, target, null);
+  }
+
+  /** @param remote null when pg_probackup runs on the database host itself */
+  public static List<String> restore(InstanceConfig i, String backupId, boolean incremental,
+      RecoveryTarget target, Remote remote) {
     ProbackupConfig p = i.probackup();
     List<String> argv = new ArrayList<>(List.of(p.binary(), "restore", "-B", p.catalog(),
         "--instance", p.instance(), "-D", i.pgdata()));
@@ -77,6 +97,9 @@ public final class ProbackupEngine {
       argv.addAll(List.of("-j", String.valueOf(p.threads())));
     }
     argv.addAll(recoveryTargetOptions(target));
+    if (remote != null) {
+      argv.addAll(remote.options());
+    }
     argv.add("--progress");
     return argv;
   }

@@ -13,11 +13,9 @@ import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecuteResultHandler;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
-import org.apache.commons.exec.LogOutputStream;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Runs commands on this machine with Commons Exec. When the worker runs as root and the command
@@ -27,7 +25,6 @@ import org.slf4j.MDC;
 public final class LocalCommandRunner implements CommandRunner {
 
   private static final Logger log = LoggerFactory.getLogger("restoreflow.command");
-  private static final int MAX_STDOUT_CHARS = 32 * 1024 * 1024;
   private static final long POLL_MILLIS = 200;
 
   private final boolean workerIsRoot;
@@ -62,28 +59,13 @@ public final class LocalCommandRunner implements CommandRunner {
     CommandLine line = new CommandLine(argv.get(0));
     argv.subList(1, argv.size()).forEach(arg -> line.addArgument(arg, false));
 
-    StringBuilder stdout = new StringBuilder();
-    TailBuffer stderr = new TailBuffer(20);
-    // the stream pumps run on their own threads: give them the caller's log context (job id)
-    Map<String, String> logContext = MDC.getCopyOfContextMap();
-    LineStream out = new LineStream(logContext, l -> {
-      if (stdout.length() < MAX_STDOUT_CHARS) {
-        stdout.append(l).append('\n');
-      }
-      log.debug("[{}] {}", command.program(), redactor.redact(l));
-      listener.onLine(OutputListener.Stream.STDOUT, l);
-    });
-    LineStream err = new LineStream(logContext, l -> {
-      stderr.add(redactor.redact(l));
-      log.info("[{}] {}", command.program(), redactor.redact(l));
-      listener.onLine(OutputListener.Stream.STDERR, l);
-    });
-
+    CommandOutput output = new CommandOutput(command, listener, redactor);
     ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(command.timeout()).get();
     DefaultExecutor executor = DefaultExecutor.builder().get();
     executor.setExitValues(null);
     executor.setWatchdog(watchdog);
-    executor.setStreamHandler(new PumpStreamHandler(out, err, command.stdin() == null ? null
+    executor.setStreamHandler(new PumpStreamHandler(output.out, output.err,
+        command.stdin() == null ? null
         : new ByteArrayInputStream(command.stdin().getBytes(StandardCharsets.UTF_8))));
     if (needsUserSwitch(command)) {
       executor.setWorkingDirectory(new File("/"));
@@ -111,12 +93,11 @@ public final class LocalCommandRunner implements CommandRunner {
       Thread.currentThread().interrupt();
       throw new CommandFailedException(command, "interrupted", e);
     } finally {
-      out.flushQuietly();
-      err.flushQuietly();
+      output.flush();
     }
     long elapsed = (System.nanoTime() - started) / 1_000_000;
     int exit = handler.getExitValue();
-    CommandResult result = new CommandResult(exit, stdout.toString(), stderr.text(), elapsed);
+    CommandResult result = output.result(exit, elapsed);
     if (watchdog.killedProcess() && !stopRequested.getAsBoolean()) {
       throw new CommandTimeoutException(command, command.timeout(), result);
     }
@@ -137,33 +118,5 @@ public final class LocalCommandRunner implements CommandRunner {
   @Override
   public String where() {
     return "local";
-  }
-
-  /** Splits a process stream into lines, decoded as UTF-8. */
-  private static final class LineStream extends LogOutputStream {
-    private final java.util.function.Consumer<String> sink;
-    private final Map<String, String> logContext;
-
-    LineStream(Map<String, String> logContext, java.util.function.Consumer<String> sink) {
-      super(0, StandardCharsets.UTF_8);
-      this.sink = sink;
-      this.logContext = logContext;
-    }
-
-    @Override
-    protected void processLine(String line, int level) {
-      if (logContext != null) {
-        MDC.setContextMap(logContext);
-      }
-      sink.accept(line);
-    }
-
-    void flushQuietly() {
-      try {
-        close();
-      } catch (IOException ignored) {
-        // the stream is gone with the process
-      }
-    }
   }
 }

@@ -91,6 +91,19 @@ class ProbackupEngineTest {
   }
 
   @Test
+  void aWorkerSideCatalogReachesTheDatabaseHostWithRemoteOptions() {
+    List<String> argv = ProbackupEngine.restore(MAIN1, "SCUN22", false, null,
+        new ProbackupEngine.Remote("10.0.0.5", 2222, "postgres", "/etc/restoreflow/id_ed25519",
+            "/etc/restoreflow/known_hosts"));
+    assertTrue(argv.containsAll(List.of("--remote-proto=ssh", "--remote-host=10.0.0.5",
+        "--remote-port=2222", "--remote-user=postgres")), argv.toString());
+    assertTrue(argv.contains("--ssh-options=-i /etc/restoreflow/id_ed25519 -o UserKnownHostsFile="
+        + "/etc/restoreflow/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes"), argv.toString());
+    assertEquals("-D", argv.get(6));
+    assertEquals(MAIN1.pgdata(), argv.get(7), "the data directory is the database host's");
+  }
+
+  @Test
   void recoveryTargetsAreCheckedBeforeTheyBecomeArguments() {
     assertEquals(List.of("--recovery-target-lsn=0/9000168"),
         ProbackupEngine.recoveryTargetOptions(new RecoveryTarget(null, "0/9000168", null, null)));

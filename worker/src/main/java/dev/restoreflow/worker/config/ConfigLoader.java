@@ -72,18 +72,13 @@ public final class ConfigLoader {
   }
 
   private static RestoreflowConfig validate(RawConfig raw) {
-    Map<String, HostConfig> hosts = raw.hosts() == null ? Map.of() : raw.hosts();
-    if (hosts.isEmpty()) {
+    Map<String, HostConfig> rawHosts = raw.hosts() == null ? Map.of() : raw.hosts();
+    if (rawHosts.isEmpty()) {
       throw new ConfigException("hosts", "at least one host is needed, e.g."
           + " \"hosts\": {\"local\": {\"kind\": \"local\"}}");
     }
-    hosts.forEach((name, host) -> {
-      requireName("hosts." + name, name);
-      if (host == null || !HostConfig.LOCAL.equals(host.kind())) {
-        throw new ConfigException("hosts." + name + ".kind", "must be \"local\" (ssh hosts are"
-            + " not supported yet)");
-      }
-    });
+    Map<String, HostConfig> hosts = new LinkedHashMap<>();
+    rawHosts.forEach((name, host) -> hosts.put(name, host(name, host)));
     Map<String, InstanceConfig> raws = raw.instances() == null ? Map.of() : raw.instances();
     if (raws.isEmpty()) {
       throw new ConfigException("instances", "at least one instance is needed");
@@ -129,6 +124,36 @@ public final class ConfigLoader {
         positive(key + ".idleTimeoutSeconds", g.idleTimeoutSeconds(), d.idleTimeoutSeconds()),
         positive(key + ".lingerSeconds", g.lingerSeconds(), d.lingerSeconds()),
         positive(key + ".maxLineBytes", g.maxLineBytes(), d.maxLineBytes()));
+  }
+
+  private static HostConfig host(String name, HostConfig h) {
+    String key = "hosts." + name;
+    requireName(key, name);
+    if (h == null || HostConfig.LOCAL.equals(h.kind())) {
+      return new HostConfig(HostConfig.LOCAL);
+    }
+    if (!HostConfig.SSH.equals(h.kind())) {
+      throw new ConfigException(key + ".kind", "must be \"local\" or \"ssh\"");
+    }
+    if (h.address() == null || !h.address().matches("[A-Za-z0-9.:\\-]+")) {
+      throw new ConfigException(key + ".address", "an ssh host needs an address (name or IP)");
+    }
+    int port = h.port() == null ? 22 : h.port();
+    if (port < 1 || port > 65535) {
+      throw new ConfigException(key + ".port", "must be 1-65535");
+    }
+    if (h.user() == null || !OS_USER.matcher(h.user()).matches()) {
+      throw new ConfigException(key + ".user", "an ssh host needs the user to log in as");
+    }
+    String privateKey = absolute(key + ".privateKey", h.privateKey(), true);
+    String knownHosts = absolute(key + ".knownHosts", h.knownHosts() == null
+        ? System.getProperty("user.home") + "/.ssh/known_hosts" : h.knownHosts(), true);
+    if (h.passphraseEnv() != null && !h.passphraseEnv().matches("[A-Z_][A-Z0-9_]*")) {
+      throw new ConfigException(key + ".passphraseEnv", "must name an environment variable");
+    }
+    return new HostConfig(HostConfig.SSH, h.address(), port, h.user(), privateKey,
+        h.passphraseEnv(), knownHosts, Boolean.TRUE.equals(h.acceptNewHostKeys()),
+        positive(key + ".connectTimeoutSeconds", h.connectTimeoutSeconds(), 15));
   }
 
   private static InstanceConfig instance(String name, InstanceConfig i, Map<String, HostConfig> hosts) {
@@ -181,7 +206,15 @@ public final class ConfigLoader {
         positive(key + ".stopTimeoutSeconds", i.stopTimeoutSeconds(), 60),
         positive(key + ".startTimeoutSeconds", i.startTimeoutSeconds(), 300),
         new ProbackupConfig(probackup.binary(), probackup.catalog(), catalogInstance,
-            probackup.threads()));
+            probackup.threads(), runOn(key + ".probackup.runOn", probackup.runOn())));
+  }
+
+  private static String runOn(String key, String value) {
+    if (!ProbackupConfig.ON_DB_HOST.equals(value) && !ProbackupConfig.ON_WORKER.equals(value)) {
+      throw new ConfigException(key, "must be \"dbHost\" (pg_probackup on the database host) or"
+          + " \"worker\" (catalog on the worker, --remote-host to the database host)");
+    }
+    return value;
   }
 
   private static void requireName(String key, String name) {

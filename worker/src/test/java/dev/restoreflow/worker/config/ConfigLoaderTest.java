@@ -63,6 +63,22 @@ class ConfigLoaderTest {
     assertKey("hosts", "{}");
   }
 
+  @Test
+  void sshHostsAreCheckedAndGetDefaults() {
+    String ssh = GOOD.replace("\"S-DB1\": {\"kind\": \"local\"}", "\"S-DB1\": {\"kind\": \"ssh\","
+        + " \"address\": \"10.0.0.5\", \"user\": \"postgres\", \"privateKey\": \"/etc/restoreflow/id_ed25519\","
+        + " \"knownHosts\": \"/etc/restoreflow/known_hosts\"}");
+    var host = ConfigLoader.parse(ssh).hosts().get("S-DB1");
+    assertEquals(22, host.port());
+    assertEquals(false, host.acceptNewHostKeys());
+    assertEquals(15, host.connectTimeoutSeconds());
+    assertKey("hosts.S-DB1.user", ssh.replace("\"user\": \"postgres\", ", ""));
+    assertKey("hosts.S-DB1.privateKey", ssh.replace("/etc/restoreflow/id_ed25519", "id_ed25519"));
+    assertKey("hosts.S-DB1.kind", GOOD.replace("\"kind\": \"local\"", "\"kind\": \"telnet\""));
+    assertKey("instances.main1.probackup.runOn",
+        GOOD.replace("\"catalog\": \"/mnt/backups\"", "\"catalog\": \"/mnt/backups\", \"runOn\": \"moon\""));
+  }
+
   private static void assertKey(String key, String json) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(json));
     assertEquals(key, e.key(), e.getMessage());
