@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -35,6 +36,7 @@ public record HostConfig(
     this(kind, null, null, null, null, null, null, null, null);
   }
 
+  @JsonIgnore
   public boolean isSsh() {
     return SSH.equals(kind);
   }

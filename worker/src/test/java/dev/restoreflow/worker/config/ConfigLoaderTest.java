@@ -79,6 +79,13 @@ class ConfigLoaderTest {
         GOOD.replace("\"catalog\": \"/mnt/backups\"", "\"catalog\": \"/mnt/backups\", \"runOn\": \"moon\""));
   }
 
+  @Test
+  void aWrittenConfigReadsBack() throws Exception {
+    RestoreflowConfig config = ConfigLoader.parse(GOOD);
+    String written = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config);
+    assertEquals(config, ConfigLoader.parse(written));
+  }
+
   private static void assertKey(String key, String json) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(json));
     assertEquals(key, e.key(), e.getMessage());
