@@ -201,9 +201,9 @@ class RestoreIT {
 
       List<long[]> intervals = new ArrayList<>();
       for (Submission job : onLocal) {
-        intervals.add(interval(temporal.restoreflow.await(job.jobId(), JOB_LIMIT)));
+        intervals.add(JobIntervals.of(temporal.restoreflow.await(job.jobId(), JOB_LIMIT)));
       }
-      long[] b = interval(temporal.restoreflow.await(onB.jobId(), JOB_LIMIT));
+      long[] b = JobIntervals.of(temporal.restoreflow.await(onB.jobId(), JOB_LIMIT));
       for (int i = 1; i < intervals.size(); i++) {
         assertTrue(intervals.get(i - 1)[1] <= intervals.get(i)[0], "job " + (i - 1)
             + " ended before job " + i + " started: " + show(intervals));
@@ -265,15 +265,6 @@ class RestoreIT {
       Thread.sleep(100);
     }
     throw new AssertionError("job never reached " + step);
-  }
-
-  /** From the first step's start to the last step's end, on the activities' own clocks. */
-  private static long[] interval(RestoreResult result) {
-    long start = result.steps().stream().filter(s -> s.status() == StepStatus.DONE)
-        .mapToLong(StepProgress::startedAtMillis).min().orElseThrow();
-    long end = result.steps().stream().filter(s -> s.status() == StepStatus.DONE)
-        .mapToLong(StepProgress::endedAtMillis).max().orElseThrow();
-    return new long[] {start, end};
   }
 
   private static String show(List<long[]> intervals) {

@@ -19,7 +19,6 @@ import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
-import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepStatus;
 import io.temporal.client.WorkflowFailedException;
 import java.time.Duration;
@@ -39,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Database hosts driven over SSH: a real OpenSSH sshd on 127.0.0.1 (free port, key auth, the
- * unprivileged user that owns the clusters), two hosts names for it (ssh-a, ssh-b) with a
+ * unprivileged user that owns the clusters), two host names for it (ssh-a, ssh-b) with a
  * cluster each, and three hosts that must be refused (wrong key, unknown and changed host key).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -220,11 +219,7 @@ class SshIT {
     for (Submission job : jobs) {
       RestoreResult r = temporal.restoreflow.await(job.jobId(), JOB_LIMIT);
       assertEquals(JobState.SUCCEEDED, r.state());
-      long start = r.steps().stream().filter(s -> s.status() == StepStatus.DONE)
-          .mapToLong(StepProgress::startedAtMillis).min().orElseThrow();
-      long end = r.steps().stream().filter(s -> s.status() == StepStatus.DONE)
-          .mapToLong(StepProgress::endedAtMillis).max().orElseThrow();
-      out.add(new long[] {start, end});
+      out.add(JobIntervals.of(r));
     }
     return out;
   }
