@@ -69,20 +69,22 @@ final class DevEnvironment implements AutoCloseable {
     AutoCloseable server;
     String target;
     String description;
-    Optional<Path> cli = embeddedOnly ? Optional.empty() : TemporalCliServer.findOnPath();
+    Optional<Path> cli = embeddedOnly ? Optional.empty() : TemporalCliServer.find();
     if (cli.isPresent()) {
       TemporalCliServer real = TemporalCliServer.start(cli.get(), stateDir.resolve("temporal"));
       server = real;
       target = real.target();
-      description = "temporal CLI dev server on " + target + " (state in "
-          + stateDir.resolve("temporal") + ", Web UI " + real.webUi() + ")";
+      description = "temporal CLI dev server on " + target + ", state in "
+          + stateDir.resolve("temporal") + "\nWeb UI:    " + real.webUi();
     } else {
       EmbeddedTemporalServer embedded = EmbeddedTemporalServer.start(0);
       server = embedded;
       target = embedded.target();
       description = "embedded Temporal test server on " + target
-          + " (in memory: jobs are lost when this process ends; no Web UI — put the `temporal`"
-          + " CLI on PATH for a durable server)";
+          + (embeddedOnly ? " (asked for with --embedded)" : " (no `temporal` CLI found)")
+          + ": in memory, jobs are lost when this process ends; no Web UI, no Schedules"
+          + " (cron workflows instead). `scripts/setup` installs the CLI into .venv/ for a"
+          + " durable server with the Web UI";
     }
     RestoreflowConfig config = sandbox.config(target);
     LineGatewayConfig line = config.lineGateway();

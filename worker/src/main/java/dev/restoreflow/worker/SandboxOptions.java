@@ -13,7 +13,7 @@ final class SandboxOptions {
   @Option(names = "--pg-bin", description = "PostgreSQL binaries (default: ${DEFAULT-VALUE})")
   String pgBin = "/usr/lib/postgresql/15/bin";
 
-  @Option(names = "--embedded", description = "use the in-process test server even if `temporal` is on PATH")
+  @Option(names = "--embedded", description = "use the in-process test server even when the `temporal` CLI is installed (.venv/ or PATH)")
   boolean embedded;
 
   Path stateDir(String command) {

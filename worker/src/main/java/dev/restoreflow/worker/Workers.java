@@ -9,6 +9,7 @@ import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.workflows.HostQueueWorkflowImpl;
 import dev.restoreflow.workflows.RestoreWorkflowImpl;
 import dev.restoreflow.workflows.TaskQueues;
+import dev.restoreflow.worker.temporal.SearchAttributeSetup;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -19,9 +20,13 @@ public final class Workers {
 
   private Workers() {}
 
-  /** The server's worker: all workflow code, plus the local activities (config, queue, ledger). */
+  /**
+   * The server's worker: all workflow code, plus the local activities (config, queue, ledger).
+   * The namespace gets the search attributes the workflows set, if it lacks them.
+   */
   public static Worker addServer(WorkerFactory factory, RestoreflowConfig config, JobLedger ledger) {
     WorkflowClient client = factory.getWorkflowClient();
+    SearchAttributeSetup.ensure(client.getWorkflowServiceStubs(), client.getOptions().getNamespace());
     Worker worker = factory.newWorker(TaskQueues.SERVER);
     worker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
         HostQueueWorkflowImpl.class);

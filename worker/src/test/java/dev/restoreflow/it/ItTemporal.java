@@ -4,7 +4,6 @@ import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.Workers;
-import dev.restoreflow.worker.temporal.EmbeddedTemporalServer;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -13,20 +12,20 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The embedded Temporal server on a free loopback port, the server's workflow worker in this
+ * A Temporal server (embedded by default) on a free loopback port, the server's workflow worker in this
  * JVM, and in-process activity workers for the hosts asked for (other hosts can get a worker
  * process of their own).
  */
 final class ItTemporal implements AutoCloseable {
 
-  final EmbeddedTemporalServer server;
+  final ItServer server;
   final WorkflowServiceStubs service;
   final WorkflowClient client;
   final RestoreflowClient restoreflow;
   final JobLedger ledger;
   private final WorkerFactory factory;
 
-  private ItTemporal(EmbeddedTemporalServer server, WorkflowServiceStubs service,
+  private ItTemporal(ItServer server, WorkflowServiceStubs service,
       WorkflowClient client, JobLedger ledger, WorkerFactory factory) {
     this.server = server;
     this.service = service;
@@ -36,17 +35,17 @@ final class ItTemporal implements AutoCloseable {
     this.restoreflow = new RestoreflowClient(client);
   }
 
-  static EmbeddedTemporalServer startServer() {
-    return EmbeddedTemporalServer.start(0);
+  static ItServer startServer() {
+    return ItServer.embedded();
   }
 
-  static ItTemporal start(EmbeddedTemporalServer server, RestoreflowConfig config,
+  static ItTemporal start(ItServer server, RestoreflowConfig config,
       List<String> inProcessHosts) {
     return start(server, config, inProcessHosts, factory -> { });
   }
 
   /** @param more registers more workers (e.g. fake hosts) before the factory starts */
-  static ItTemporal start(EmbeddedTemporalServer server, RestoreflowConfig config,
+  static ItTemporal start(ItServer server, RestoreflowConfig config,
       List<String> inProcessHosts, java.util.function.Consumer<WorkerFactory> more) {
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(server.target()).build());

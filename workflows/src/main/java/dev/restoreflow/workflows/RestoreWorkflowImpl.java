@@ -103,9 +103,11 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     try {
       target = server.resolveRestore(jobId, request);
     } catch (ActivityFailure e) {
+      upsertSearchAttributes();
       fail(e);
       throw asWorkflowFailure(e);
     }
+    upsertSearchAttributes();
     setState(JobState.QUEUED, null);
     server.requestTurn(target.host(), new QueueEntry(info.getWorkflowId(), jobId,
         target.instance(), info.getRunStartedTimestampMillis()));
@@ -264,6 +266,17 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         steps.snapshot(), text);
   }
 
+  /** Whatever way the job came in, the Temporal UI and CLI can find it by these. */
+  private void upsertSearchAttributes() {
+    String instance = target != null ? target.instance() : request == null ? null : request.instance();
+    Workflow.upsertTypedSearchAttributes(JobSearchAttributes.of(jobId, instance,
+        target == null ? null : target.host(), target == null ? null : target.engine(), via()));
+  }
+
+  private String via() {
+    return request == null || request.requestedVia() == null ? "temporal" : request.requestedVia();
+  }
+
   private void setState(JobState next, String error) {
     state = next;
     record(next, null, error);
@@ -277,10 +290,9 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     WorkflowInfo info = Workflow.getInfo();
     String instance = target != null ? target.instance() : request == null ? null : request.instance();
     String host = target != null ? target.host() : request == null ? null : request.host();
-    String via = request == null || request.requestedVia() == null ? "temporal" : request.requestedVia();
     try {
       server.recordJobEvent(new JobEvent(jobId, info.getWorkflowId(), info.getRunId(), "restore",
-          instance, host, via, request, jobState, step, error, Workflow.currentTimeMillis()));
+          instance, host, via(), request, jobState, step, error, Workflow.currentTimeMillis()));
     } catch (ActivityFailure e) {
       log.warn("job {}: ledger write failed: {}", jobId, rootMessage(e));
     }

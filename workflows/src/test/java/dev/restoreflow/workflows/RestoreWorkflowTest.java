@@ -12,13 +12,18 @@ import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
 import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepStatus;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +59,40 @@ class RestoreWorkflowTest {
       assertEquals(promote ? StepStatus.SKIPPED : StepStatus.DONE, step.status(), step.toString());
     }
     assertEquals(JobState.SUCCEEDED, env.server().events().get(env.server().events().size() - 1).state());
+  }
+
+  @Test
+  void everyJobCarriesItsSearchAttributes() {
+    env.run("j1", RestoreRequest.of("main1").withRequestedVia("nc", "10.0.0.7"));
+    assertEquals(Map.of("JobId", "j1", "DbInstance", "main1", "DbHost", "db1",
+        "Engine", "probackup", "RequestedVia", "nc"), searchAttributes("j1"));
+    env.run("j2", RestoreRequest.of("main1"));
+    assertEquals("temporal", searchAttributes("j2").get("RequestedVia"),
+        "a job started from the Temporal UI or CLI says so");
+  }
+
+  @Test
+  void aJobThatFailsToResolveIsStillFoundByItsJobIdAndCappedValues() {
+    String longName = "x".repeat(5000);
+    assertThrows(WorkflowFailedException.class, () -> env.run("j3", RestoreRequest.of(longName)));
+    Map<String, String> attributes = searchAttributes("j3");
+    assertEquals("j3", attributes.get("JobId"));
+    assertEquals(200, attributes.get("DbInstance").length(), "user input is capped");
+    assertFalse(attributes.containsKey("DbHost"));
+  }
+
+  private Map<String, String> searchAttributes(String jobId) {
+    Map<String, String> values = new TreeMap<>();
+    var response = env.client().getWorkflowServiceStubs().blockingStub()
+        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(env.client().getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder()
+                .setWorkflowId(TaskQueues.restoreWorkflowId(jobId)))
+            .build());
+    response.getWorkflowExecutionInfo().getSearchAttributes().getIndexedFieldsMap()
+        .forEach((name, payload) -> values.put(name,
+            DefaultDataConverter.STANDARD_INSTANCE.fromPayload(payload, String.class, String.class)));
+    return values;
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.restoreflow.workflows.model.RestoreResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
@@ -32,6 +33,9 @@ final class RestoreflowTestEnv implements AutoCloseable {
 
   RestoreflowTestEnv() {
     env = TestWorkflowEnvironment.newInstance();
+    for (var key : JobSearchAttributes.ALL) {
+      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
     server = new FakeServerActivities(env.getWorkflowClient());
     Worker serverWorker = env.newWorker(TaskQueues.SERVER);
     serverWorker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,

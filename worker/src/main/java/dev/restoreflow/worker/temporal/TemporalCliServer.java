@@ -1,5 +1,6 @@
 package dev.restoreflow.worker.temporal;
 
+import dev.restoreflow.workflows.JobSearchAttributes;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -10,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -18,24 +20,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The real Temporal dev server of the {@code temporal} CLI, as a child process on 127.0.0.1,
- * keeping its state in SQLite under the state directory and serving the Web UI.
+ * keeping its state in SQLite under its state directory and serving the Web UI.
+ *
+ * <p>The ports it gets the first time are kept in the state directory, so a server started
+ * again on the same state answers at the same address (configs and workers point there).
  */
 public final class TemporalCliServer implements AutoCloseable {
+
+  /** Where {@code scripts/setup} installs the CLI, relative to the project directory. */
+  public static final String PROJECT_LOCAL_CLI = ".venv/bin/temporal";
 
   private static final Logger log = LoggerFactory.getLogger(TemporalCliServer.class);
 
   private final Process process;
   private final int port;
   private final int uiPort;
+  private final Path stateDir;
 
-  private TemporalCliServer(Process process, int port, int uiPort) {
+  private TemporalCliServer(Process process, int port, int uiPort, Path stateDir) {
     this.process = process;
     this.port = port;
     this.uiPort = uiPort;
+    this.stateDir = stateDir;
   }
 
-  /** The {@code temporal} program on PATH, if there is one. */
-  public static Optional<Path> findOnPath() {
+  /**
+   * The {@code temporal} program to use: {@code $RESTOREFLOW_TEMPORAL_CLI} (the launcher sets it
+   * to the project's .venv/bin/temporal) or the system property {@code restoreflow.temporalCli},
+   * else the first one on PATH.
+   */
+  public static Optional<Path> find() {
+    for (String named : new String[] {System.getenv("RESTOREFLOW_TEMPORAL_CLI"),
+        System.getProperty("restoreflow.temporalCli")}) {
+      if (named != null && !named.isBlank() && Files.isExecutable(Path.of(named))) {
+        return Optional.of(Path.of(named));
+      }
+    }
     String path = System.getenv("PATH");
     if (path == null) {
       return Optional.empty();
@@ -49,18 +69,33 @@ public final class TemporalCliServer implements AutoCloseable {
     return Optional.empty();
   }
 
+  /** Starts the dev server on the state in {@code stateDir}, at the address it had before. */
   public static TemporalCliServer start(Path program, Path stateDir) throws IOException {
-    int port = freePort();
-    int uiPort = freePort();
     Files.createDirectories(stateDir);
+    Path portsFile = stateDir.resolve("ports");
+    int[] ports = savedPorts(portsFile);
+    if (ports == null || !isFree(ports[0]) || !isFree(ports[1])) {
+      if (ports != null) {
+        log.warn("the Temporal dev server's ports {} and {} are taken; it moves to new ones",
+            ports[0], ports[1]);
+      }
+      ports = new int[] {freePort(), freePort()};
+      Files.writeString(portsFile, ports[0] + " " + ports[1] + "\n");
+    }
     Path logFile = stateDir.resolve("temporal-server.log");
-    Process process = new ProcessBuilder(List.of(program.toString(), "server", "start-dev",
-        "--ip", "127.0.0.1", "--port", String.valueOf(port), "--ui-port", String.valueOf(uiPort),
-        "--db-filename", stateDir.resolve("temporal.db").toString(), "--log-level", "warn"))
+    List<String> argv = new ArrayList<>(List.of(program.toString(), "server", "start-dev",
+        "--ip", "127.0.0.1", "--port", String.valueOf(ports[0]),
+        "--ui-port", String.valueOf(ports[1]), "--ui-disable-news-fetch",
+        "--db-filename", stateDir.resolve("temporal.db").toString(), "--log-level", "warn"));
+    for (var key : JobSearchAttributes.ALL) {
+      argv.add("--search-attribute");
+      argv.add(key.getName() + "=Keyword");
+    }
+    Process process = new ProcessBuilder(argv)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .start();
-    TemporalCliServer server = new TemporalCliServer(process, port, uiPort);
+    TemporalCliServer server = new TemporalCliServer(process, ports[0], ports[1], stateDir);
     server.awaitReady(Duration.ofSeconds(60), logFile);
     return server;
   }
@@ -78,7 +113,7 @@ public final class TemporalCliServer implements AutoCloseable {
         try {
           stubs.blockingStub().withDeadlineAfter(2, TimeUnit.SECONDS)
               .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
-          log.info("temporal dev server on {} (Web UI http://127.0.0.1:{})", target(), uiPort);
+          log.info("temporal dev server on {} (Web UI {}, state {})", target(), webUi(), stateDir);
           return;
         } catch (RuntimeException notYet) {
           sleep(300);
@@ -100,6 +135,16 @@ public final class TemporalCliServer implements AutoCloseable {
     return "http://127.0.0.1:" + uiPort;
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL, as a crash would: no chance to flush or say goodbye. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() {
     process.destroy();
@@ -110,6 +155,27 @@ public final class TemporalCliServer implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int[] savedPorts(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    String[] parts = Files.readString(file).trim().split("\\s+");
+    try {
+      return parts.length == 2 ? new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])}
+          : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException taken) {
+      return false;
     }
   }
 
