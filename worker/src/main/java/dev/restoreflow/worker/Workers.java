@@ -8,6 +8,7 @@ import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.workflows.HostQueueWorkflowImpl;
 import dev.restoreflow.workflows.RestoreWorkflowImpl;
+import dev.restoreflow.workflows.ScheduledRestoreWorkflowImpl;
 import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.worker.temporal.SearchAttributeSetup;
 import io.temporal.client.WorkflowClient;
@@ -29,7 +30,7 @@ public final class Workers {
     SearchAttributeSetup.ensure(client.getWorkflowServiceStubs(), client.getOptions().getNamespace());
     Worker worker = factory.newWorker(TaskQueues.SERVER);
     worker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
-        HostQueueWorkflowImpl.class);
+        HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class);
     worker.registerActivitiesImplementations(new ServerActivitiesImpl(config, ledger, client));
     return worker;
   }

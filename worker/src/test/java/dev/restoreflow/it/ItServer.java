@@ -16,6 +16,10 @@ interface ItServer extends AutoCloseable {
   /** For test names and messages. */
   String kind();
 
+  default String webUi() {
+    throw new UnsupportedOperationException("the " + kind() + " has no Web UI");
+  }
+
   @Override
   void close();
 
@@ -51,6 +55,11 @@ interface ItServer extends AutoCloseable {
 
       public String kind() {
         return "temporal CLI dev server";
+      }
+
+      @Override
+      public String webUi() {
+        return server.webUi();
       }
 
       public void close() {

@@ -92,7 +92,7 @@ class LineGatewayIT {
         server.target(), "default"), ledger.toString(), main1.stateDir().resolve("Logs").toString(),
         hosts, instances, new LineGatewayConfig(true, "127.0.0.1", 0, null, List.of(), 60, 3, 2,
             4096));
-    configFile = WorkerProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
+    configFile = RestoreflowProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
     temporal = ItTemporal.start(server, config, List.of("S-DB1"), factory -> fakes.forEach(
         (h, fake) -> factory.newWorker(TaskQueues.forHost(h)).registerActivitiesImplementations(fake)));
     gateway = LineGateway.forConfig(config, temporal.restoreflow, temporal.ledger);

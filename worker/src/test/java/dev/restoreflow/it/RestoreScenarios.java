@@ -10,6 +10,9 @@ import dev.restoreflow.activities.cluster.DataWiper;
 import dev.restoreflow.activities.cluster.WipeRefusedException;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;
+import dev.restoreflow.activities.ledger.JobRow;
+import dev.restoreflow.client.RestoreSchedules;
+import dev.restoreflow.client.ScheduleTiming;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.JobState;
@@ -251,6 +254,62 @@ abstract class RestoreScenarios {
     RestoreResult again = restore(main1());
     assertEquals(JobState.SUCCEEDED, again.state(), "running the restore again recovers");
     assertEquals(newest, main1.sandbox.fingerprint());
+  }
+
+  /**
+   * A nightly restore drill made through restoreflow: a Temporal Schedule on the real server
+   * (fired every 10 s here instead of nightly), a cron workflow on the embedded one, which says so
+   * (its cron has minutes as the finest unit, so the drill fires within a minute).
+   */
+  @Test
+  @Order(7)
+  void aScheduledRestoreDrillFires() throws Exception {
+    main1.sandbox.sql("delete from transfers");
+    assertNotEquals(atNewest, main1.sandbox.fingerprint());
+    RestoreSchedules schedules = new RestoreSchedules(temporal.client);
+    RestoreRequest drill = RestoreRequest.of("main1");
+    RestoreSchedules.Created created;
+    try {
+      created = schedules.create("drill", ScheduleTiming.every("10s"), drill);
+      assertEquals(RestoreSchedules.Kind.TEMPORAL_SCHEDULE, created.kind());
+      assertEquals("restoreflow-drill", created.id());
+      awaitTrue(() -> schedules.list().contains("drill"), "the server lists the schedule");
+    } catch (IllegalArgumentException noSchedules) {
+      assertTrue(noSchedules.getMessage().contains("no Schedules"), noSchedules.getMessage());
+      created = schedules.create("drill", ScheduleTiming.cron("* * * * *"), drill);
+      assertEquals(RestoreSchedules.Kind.CRON_WORKFLOW, created.kind());
+      assertTrue(created.note().contains("no Schedules"), created.note());
+    }
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+      while (drills("SUCCEEDED").isEmpty()) {
+        assertTrue(System.nanoTime() < deadline,
+            "no drill ran within 150 s on the " + temporal.server.kind() + ": " + drills(null));
+        Thread.sleep(500);
+      }
+    } finally {
+      assertEquals(created.kind(), schedules.delete("drill"));
+    }
+    awaitTrue(() -> drills(null).stream().allMatch(job -> job.finishedAt() > 0),
+        "a drill that started before the delete ends");
+    assertTrue(drills(null).stream().allMatch(job -> "SUCCEEDED".equals(job.status())),
+        drills(null).toString());
+    assertEquals(atNewest, main1.sandbox.fingerprint(), "the drill restored the newest backup");
+  }
+
+  private List<JobRow> drills(String status) {
+    return temporal.ledger.jobs("main1", status, 100).stream()
+        .filter(job -> job.jobId().startsWith("drill-") && "schedule".equals(job.requestedVia()))
+        .toList();
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, what);
+      Thread.sleep(200);
+    }
   }
 
   private Map<String, String> restoreAndFingerprint() throws Exception {

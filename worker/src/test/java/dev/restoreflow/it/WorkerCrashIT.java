@@ -37,12 +37,12 @@ class WorkerCrashIT {
       var server = ItTemporal.startServer();
       RestoreflowConfig config = ItSandbox.config(server.target(),
           main1.stateDir().resolve("ledger.db"), main1);
-      Path configFile = WorkerProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
+      Path configFile = RestoreflowProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
       Path workerLog = main1.stateDir().resolve("worker-process.log");
       try (ItTemporal temporal = ItTemporal.start(server, config, List.of())) {
         main1.throttleRestores(40);
         Submission job;
-        try (WorkerProcess first = WorkerProcess.start(configFile, "local", workerLog)) {
+        try (RestoreflowProcess first = RestoreflowProcess.worker(configFile, "local", workerLog)) {
           job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local"));
           awaitRestoreUnderWay(temporal, job.jobId());
           first.kill9();
@@ -50,7 +50,7 @@ class WorkerCrashIT {
         }
         main1.throttleRestores(0);
         RestoreResult result;
-        try (WorkerProcess second = WorkerProcess.start(configFile, "local", workerLog)) {
+        try (RestoreflowProcess second = RestoreflowProcess.worker(configFile, "local", workerLog)) {
           result = temporal.restoreflow.await(job.jobId(), Duration.ofMinutes(4));
         }
         assertEquals(JobState.SUCCEEDED, result.state());

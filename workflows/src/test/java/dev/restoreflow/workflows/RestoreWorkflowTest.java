@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.client.RestoreSchedules;
+import dev.restoreflow.client.ScheduleTiming;
 import dev.restoreflow.client.Submission;
+import dev.restoreflow.workflows.model.JobEvent;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
@@ -122,6 +125,34 @@ class RestoreWorkflowTest {
         () -> env.run("j1", RestoreRequest.of("nope")));
     assertEquals(Optional.of("UNKNOWN_INSTANCE"), failureType(e));
     assertEquals(0, env.server().turnRequests());
+  }
+
+  @Test
+  void withoutTemporalSchedulesAScheduleIsACronWorkflowThatRunsRestoreDrills() {
+    RestoreSchedules schedules = new RestoreSchedules(env.client());
+    IllegalArgumentException interval = assertThrows(IllegalArgumentException.class,
+        () -> schedules.create("drill", ScheduleTiming.every("10m"), RestoreRequest.of("main1")));
+    assertTrue(interval.getMessage().contains("no Schedules"), interval.getMessage());
+
+    RestoreSchedules.Created created = schedules.create("drill", ScheduleTiming.cron("0 3 * * *"),
+        RestoreRequest.of("main1"));
+    assertEquals(RestoreSchedules.Kind.CRON_WORKFLOW, created.kind());
+    assertTrue(created.note().contains("no Schedules"), created.note());
+    assertThrows(IllegalArgumentException.class, () -> schedules.create("drill",
+        ScheduleTiming.cron("0 4 * * *"), RestoreRequest.of("main1")), "names are unique");
+
+    env.testEnvironment().sleep(Duration.ofHours(49));
+    List<JobEvent> drills = env.server().events().stream()
+        .filter(e -> e.jobId().startsWith("drill-") && e.state() == JobState.SUCCEEDED).toList();
+    assertEquals(2, drills.size(), "two nights, two drills: " + drills);
+    for (JobEvent drill : drills) {
+      assertTrue(drill.jobId().endsWith("-030000"), drill.jobId());
+      assertEquals("schedule", drill.requestedVia());
+    }
+    assertEquals(RestoreSchedules.Kind.CRON_WORKFLOW, schedules.delete("drill"));
+    assertThrows(IllegalArgumentException.class, () -> schedules.delete("drill"));
+    assertThrows(IllegalArgumentException.class, () -> schedules.create("../x",
+        ScheduleTiming.cron("0 3 * * *"), RestoreRequest.of("main1")));
   }
 
   @Test

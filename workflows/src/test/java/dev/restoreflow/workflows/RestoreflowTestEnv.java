@@ -39,7 +39,7 @@ final class RestoreflowTestEnv implements AutoCloseable {
     server = new FakeServerActivities(env.getWorkflowClient());
     Worker serverWorker = env.newWorker(TaskQueues.SERVER);
     serverWorker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
-        HostQueueWorkflowImpl.class);
+        HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class);
     serverWorker.registerActivitiesImplementations(server);
     // Heartbeats reach the server at once instead of every 0.8 x heartbeat timeout, so a blocked
     // fake step learns about a cancel within ~100 ms.

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * Temporal UI ({@code {"instance":"main1"}}), the CLI, the gateways and Java.
  *
  * @param promote null = promote when the restored cluster ends in recovery
- * @param requestedVia the way in: cli, api, nc, temporal (default)
+ * @param requestedVia the way in: cli, api, nc, schedule, temporal (default)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)

@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code restoreflow worker --host H} as a process of its own, so a test can kill -9 it. */
-final class WorkerProcess implements AutoCloseable {
+/**
+ * {@code restoreflow worker --host H} or {@code restoreflow server} as a process of its own, so a
+ * test can kill -9 it.
+ */
+final class RestoreflowProcess implements AutoCloseable {
 
   private final Process process;
 
-  private WorkerProcess(Process process) {
+  private RestoreflowProcess(Process process) {
     this.process = process;
   }
 
@@ -22,14 +25,24 @@ final class WorkerProcess implements AutoCloseable {
     return file;
   }
 
-  static WorkerProcess start(Path configFile, String host, Path output) throws IOException {
+  static RestoreflowProcess worker(Path configFile, String host, Path output) throws IOException {
+    return start(output, "worker", "--host", host, "--config", configFile.toString());
+  }
+
+  static RestoreflowProcess server(Path configFile, Path output) throws IOException {
+    return start(output, "server", "--config", configFile.toString());
+  }
+
+  private static RestoreflowProcess start(Path output, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "dev.restoreflow.worker.Main", "worker", "--host", host, "--config", configFile.toString()))
+    List<String> argv = new java.util.ArrayList<>(List.of(java, "-cp",
+        System.getProperty("java.class.path"), "dev.restoreflow.worker.Main"));
+    argv.addAll(List.of(args));
+    Process process = new ProcessBuilder(argv)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
         .start();
-    return new WorkerProcess(process);
+    return new RestoreflowProcess(process);
   }
 
   /** SIGKILL: no shutdown hook, no goodbye to Temporal, children left running. */

@@ -1,0 +1,171 @@
+package dev.restoreflow.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.client.RestoreSchedules;
+import dev.restoreflow.client.ScheduleTiming;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Restores on a timetable: Temporal Schedules where the server has them, a cron workflow on the
+ * embedded server (which says so).
+ */
+@Command(name = "schedule", description = "Schedule restores (e.g. a nightly restore drill).",
+    subcommands = {ScheduleCommand.Create.class, ScheduleCommand.ListSchedules.class,
+        ScheduleCommand.Trigger.class, ScheduleCommand.Delete.class})
+final class ScheduleCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(),
+        "say what to do: schedule create | list | trigger | delete (--help shows each)");
+  }
+
+  /** --cron or --every, exactly one. */
+  static final class Timing {
+    @Option(names = "--cron", paramLabel = "'M H DoM Mon DoW'",
+        description = "5-field cron expression in UTC, e.g. '0 3 * * *'")
+    String cron;
+
+    @Option(names = "--every", paramLabel = "INTERVAL",
+        description = "fixed interval: 30s, 15m, 6h, 1d (servers with Schedules only)")
+    String every;
+
+    ScheduleTiming parse() {
+      return cron != null ? ScheduleTiming.cron(cron) : ScheduleTiming.every(every);
+    }
+  }
+
+  @Command(name = "create", description = "Create a schedule that restores an instance.")
+  static final class Create implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--name", required = true, description = "schedule name: a-z 0-9 _ . -")
+    String name;
+
+    @Option(names = "--instance", required = true, description = "instance to restore")
+    String instance;
+
+    @Option(names = "--backup-id", description = "backup to restore (default: the newest valid)")
+    String backupId;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Timing timing;
+
+    @Option(names = "--json", description = "print JSON for scripts")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      RestoreflowConfig cfg = config.load();
+      cfg.requireInstance(instance);
+      ScheduleTiming when = timing.parse();
+      String id = backupId == null ? null
+          : dev.restoreflow.activities.engine.BackupIds.normalize(backupId);
+      return withSchedules(cfg, schedules -> {
+        RestoreSchedules.Created created = schedules.create(name, when,
+            RestoreRequest.of(instance).withBackupId(id));
+        PrintStream out = System.out;
+        if (json) {
+          out.println(new ObjectMapper().writeValueAsString(created));
+        } else {
+          out.printf("schedule %s: restore of %s %s%n", name, instance, created.timing());
+          out.println(created.note());
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "list", description = "List the schedules restoreflow made (Temporal Schedules).")
+  static final class ListSchedules implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--json", description = "print JSON for scripts")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      return withSchedules(config.load(), schedules -> {
+        List<String> names = schedules.list();
+        if (json) {
+          System.out.println(new ObjectMapper().writeValueAsString(Map.of("schedules", names)));
+        } else if (names.isEmpty()) {
+          System.out.println("no schedules (on a server without Schedules, look for the cron"
+              + " workflows scheduled-<name>)");
+        } else {
+          names.forEach(System.out::println);
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "trigger", description = "Fire a schedule now (Temporal Schedules only).")
+  static final class Trigger implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--name", required = true)
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      return withSchedules(config.load(), schedules -> {
+        schedules.trigger(name);
+        System.out.println("schedule " + name + " fired");
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "delete", description = "Delete a schedule (or end its cron workflow).")
+  static final class Delete implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--name", required = true)
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      return withSchedules(config.load(), schedules -> {
+        RestoreSchedules.Kind kind = schedules.delete(name);
+        System.out.println("schedule " + name + " deleted ("
+            + (kind == RestoreSchedules.Kind.TEMPORAL_SCHEDULE ? "Temporal Schedule" : "cron workflow")
+            + ")");
+        return 0;
+      });
+    }
+  }
+
+  private interface ScheduleAction {
+    int run(RestoreSchedules schedules) throws Exception;
+  }
+
+  private static int withSchedules(RestoreflowConfig cfg, ScheduleAction action) throws Exception {
+    WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
+    try {
+      return action.run(new RestoreSchedules(Temporal.client(service, cfg.temporal())));
+    } finally {
+      service.shutdown();
+    }
+  }
+}
