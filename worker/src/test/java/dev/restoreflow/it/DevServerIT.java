@@ -90,7 +90,7 @@ class DevServerIT {
     JsonNode listed = new ObjectMapper().readTree(
         temporalCli("workflow", "list", "--query", "DbInstance=\"nosuch\"", "--output", "json"));
     assertTrue(listed.isNull() || listed.isEmpty(), "another instance finds nothing: " + listed);
-    runId = temporal.client.newUntypedWorkflowStub(workflowId).getExecution().getRunId();
+    runId = temporal.client.newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId();
   }
 
   @Test
@@ -124,7 +124,7 @@ class DevServerIT {
   /** Debian's chromium, headless, with virtual time so the single-page app finishes rendering. */
   private static String chromium(String... args) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of("chromium", "--headless=new", "--no-sandbox",
-        "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--window-size=1400,2000",
+        "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--window-size=1400,4200",
         "--virtual-time-budget=15000",
         "--user-data-dir=" + Files.createTempDirectory("chromium-profile")));
     argv.addAll(List.of(args));
