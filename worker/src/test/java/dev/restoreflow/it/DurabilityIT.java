@@ -10,7 +10,6 @@ import dev.restoreflow.client.Submission;
 import dev.restoreflow.worker.temporal.TemporalCliServer;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.JobState;
-import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
 import io.temporal.client.WorkflowClient;
@@ -57,7 +56,7 @@ class DurabilityIT {
             RestoreflowProcess worker = RestoreflowProcess.worker(configFile, "local", log)) {
           job = restoreflow.submit(RestoreRequest.of("main1").withHost("local")
               .withRequestedVia("api", "DurabilityIT"));
-          awaitRestoreUnderWay(restoreflow, job.jobId());
+          JobWaits.awaitStepUnderWay(restoreflow, job.jobId(), Steps.RESTORE, 3);
           temporal.kill();
           server.kill9();
           worker.kill9();
@@ -91,20 +90,5 @@ class DurabilityIT {
         temporal.close();
       }
     }
-  }
-
-  private static void awaitRestoreUnderWay(RestoreflowClient restoreflow, String jobId)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      RestoreProgress progress = restoreflow.progress(jobId);
-      if (Steps.RESTORE.equals(progress.currentStep())) {
-        Thread.sleep(3_000);
-        return;
-      }
-      assertTrue(!progress.state().isFinal(), "job ended early: " + progress);
-      Thread.sleep(200);
-    }
-    throw new AssertionError("ProbackupRestore never started");
   }
 }

@@ -233,7 +233,7 @@ abstract class RestoreScenarios {
     Submission job;
     try {
       job = temporal.restoreflow.submit(main1());
-      RestoreProgress progress = awaitStep(job.jobId(), Steps.RESTORE);
+      RestoreProgress progress = JobWaits.awaitStep(temporal.restoreflow, job.jobId(), Steps.RESTORE);
       assertEquals(JobState.RUNNING, progress.state());
       assertEquals(Steps.RESTORE, progress.currentStep());
       assertEquals(StepStatus.DONE, progress.steps().get(1).status(), "StopCluster done");
@@ -315,19 +315,6 @@ abstract class RestoreScenarios {
   private Map<String, String> restoreAndFingerprint() throws Exception {
     restore(main1());
     return main1.sandbox.fingerprint();
-  }
-
-  private RestoreProgress awaitStep(String jobId, String step) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      RestoreProgress progress = temporal.restoreflow.progress(jobId);
-      if (step.equals(progress.currentStep())) {
-        return progress;
-      }
-      assertTrue(!progress.state().isFinal(), "job ended before " + step + ": " + progress);
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job never reached " + step);
   }
 
   private static String show(List<long[]> intervals) {

@@ -7,7 +7,6 @@ import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.JobState;
-import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
 import dev.restoreflow.workflows.model.StepProgress;
@@ -44,7 +43,7 @@ class WorkerCrashIT {
         Submission job;
         try (RestoreflowProcess first = RestoreflowProcess.worker(configFile, "local", workerLog)) {
           job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local"));
-          awaitRestoreUnderWay(temporal, job.jobId());
+          JobWaits.awaitStepUnderWay(temporal.restoreflow, job.jobId(), Steps.RESTORE, 3);
           first.kill9();
           assertTrue(!first.isAlive());
         }
@@ -69,19 +68,5 @@ class WorkerCrashIT {
         assertTrue(restore.detail().contains("attempt"), restore.detail());
       }
     }
-  }
-
-  private static void awaitRestoreUnderWay(ItTemporal temporal, String jobId) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      RestoreProgress progress = temporal.restoreflow.progress(jobId);
-      if (Steps.RESTORE.equals(progress.currentStep())) {
-        Thread.sleep(3_000);
-        return;
-      }
-      assertTrue(!progress.state().isFinal(), "job ended early: " + progress);
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the restore never started");
   }
 }
