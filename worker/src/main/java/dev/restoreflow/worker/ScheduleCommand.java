@@ -74,6 +74,7 @@ final class ScheduleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       RestoreflowConfig cfg = config.load();
+      RestoreSchedules.checkName(name);
       cfg.requireInstance(instance);
       ScheduleTiming when = timing.parse();
       String id = backupId == null ? null

@@ -172,7 +172,8 @@ public final class RestoreSchedules {
         .build();
   }
 
-  private static void checkName(String name) {
+  /** @throws IllegalArgumentException unless the name is 1-63 of a-z 0-9 _ . - */
+  public static void checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("schedule name '" + name + "' must be 1-63 of a-z 0-9 _ . -"
           + " starting with a letter or digit");
