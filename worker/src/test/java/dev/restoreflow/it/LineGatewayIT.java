@@ -84,7 +84,7 @@ class LineGatewayIT {
       instances.put("f" + h.substring(1), new InstanceConfig("probackup", h,
           "/var/tmp/restoreflow-it/never/" + h, null, null, i.port(), i.osUser(), i.pgBin(),
           i.serverLog(), i.connectHost(), i.database(), i.dbUser(), i.smokeQueries(), false, true,
-          60, 60, i.probackup()));
+          60, 60, i.probackup(), null));
       fakes.put(h, new InstantHost(h));
     }
     Path ledger = main1.stateDir().resolve("ledger.db");

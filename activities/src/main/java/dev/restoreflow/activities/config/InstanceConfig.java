@@ -18,6 +18,8 @@ import java.util.List;
  * @param keepArchiving keep the restored cluster's archive_command (off by default, so a restored
  *     cluster never writes into the source's archive)
  * @param promote promote after restore when the cluster ends in recovery
+ * @param probackup settings of the probackup engine (null for other engines)
+ * @param basebackup settings of the basebackup engine (null for other engines)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record InstanceConfig(
@@ -38,12 +40,22 @@ public record InstanceConfig(
     Boolean promote,
     Integer stopTimeoutSeconds,
     Integer startTimeoutSeconds,
-    ProbackupConfig probackup) {
+    ProbackupConfig probackup,
+    BaseBackupConfig basebackup) {
+
+  public static final String PROBACKUP = "probackup";
+  public static final String BASEBACKUP = "basebackup";
 
   public InstanceConfig withProbackup(ProbackupConfig other) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, other);
+        stopTimeoutSeconds, startTimeoutSeconds, other, basebackup);
+  }
+
+  public InstanceConfig withBaseBackup(BaseBackupConfig other) {
+    return new InstanceConfig(BASEBACKUP, host, pgdata, controlDir, systemdUnit, port, osUser,
+        pgBin, serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
+        stopTimeoutSeconds, startTimeoutSeconds, probackup, other);
   }
 
   public String pgCtlDir() {

@@ -17,7 +17,7 @@ class ProbackupEngineTest {
       "/var/lib/postgresql/15/main", null, null, 5432, "postgres", "/usr/lib/postgresql/15/bin",
       "/var/lib/postgresql/15/main1-server.log", "127.0.0.1", "postgres", "postgres",
       List.of("select 1"), false, true, 60, 300,
-      new ProbackupConfig("/usr/bin/pg_probackup-15", "/mnt/backups", "main1", 1));
+      new ProbackupConfig("/usr/bin/pg_probackup-15", "/mnt/backups", "main1", 1), null);
 
   /** Layout and field names of pg_probackup 2.5 `show --format=json` (shared/reference). */
   static final String SHOW = """

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.LineGatewayConfig;
@@ -29,7 +30,8 @@ public final class ConfigLoader {
 
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
   private static final Pattern OS_USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
-  private static final List<String> ENGINES = List.of("probackup");
+  private static final List<String> ENGINES = List.of(InstanceConfig.PROBACKUP,
+      InstanceConfig.BASEBACKUP);
   static final String DEFAULT_PG_BIN = "/usr/lib/postgresql/15/bin";
 
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -185,16 +187,10 @@ public final class ConfigLoader {
     String pgBin = absolute(key + ".pgBin", i.pgBin() == null ? DEFAULT_PG_BIN : i.pgBin(), true);
     String serverLog = i.serverLog() != null ? absolute(key + ".serverLog", i.serverLog(), true)
         : Path.of(pgdata).getParent().resolve(name + "-server.log").toString();
-    ProbackupConfig probackup = i.probackup();
-    if (probackup == null || probackup.catalog() == null) {
-      throw new ConfigException(key + ".probackup.catalog", "is required: pg_probackup's -B");
-    }
-    absolute(key + ".probackup.catalog", probackup.catalog(), true);
-    String catalogInstance = probackup.instance() == null ? name : probackup.instance();
-    requireName(key + ".probackup.instance", catalogInstance);
-    if (probackup.threads() < 1 || probackup.threads() > 64) {
-      throw new ConfigException(key + ".probackup.threads", "must be 1-64");
-    }
+    ProbackupConfig probackup = engine.equals(InstanceConfig.PROBACKUP)
+        ? probackup(key, name, i.probackup()) : null;
+    BaseBackupConfig basebackup = engine.equals(InstanceConfig.BASEBACKUP)
+        ? BaseBackupValidation.validate(key + ".basebackup", i.basebackup()) : null;
     List<String> smoke = i.smokeQueries() == null ? List.of("select 1") : List.copyOf(i.smokeQueries());
     return new InstanceConfig(engine, i.host(), pgdata,
         i.controlDir() == null ? null : absolute(key + ".controlDir", i.controlDir(), true),
@@ -205,8 +201,21 @@ public final class ConfigLoader {
         Boolean.TRUE.equals(i.keepArchiving()), !Boolean.FALSE.equals(i.promote()),
         positive(key + ".stopTimeoutSeconds", i.stopTimeoutSeconds(), 60),
         positive(key + ".startTimeoutSeconds", i.startTimeoutSeconds(), 300),
-        new ProbackupConfig(probackup.binary(), probackup.catalog(), catalogInstance,
-            probackup.threads(), runOn(key + ".probackup.runOn", probackup.runOn())));
+        probackup, basebackup);
+  }
+
+  private static ProbackupConfig probackup(String key, String name, ProbackupConfig probackup) {
+    if (probackup == null || probackup.catalog() == null) {
+      throw new ConfigException(key + ".probackup.catalog", "is required: pg_probackup's -B");
+    }
+    absolute(key + ".probackup.catalog", probackup.catalog(), true);
+    String catalogInstance = probackup.instance() == null ? name : probackup.instance();
+    requireName(key + ".probackup.instance", catalogInstance);
+    if (probackup.threads() < 1 || probackup.threads() > 64) {
+      throw new ConfigException(key + ".probackup.threads", "must be 1-64");
+    }
+    return new ProbackupConfig(probackup.binary(), probackup.catalog(), catalogInstance,
+        probackup.threads(), runOn(key + ".probackup.runOn", probackup.runOn()));
   }
 
   private static String runOn(String key, String value) {

@@ -87,7 +87,8 @@ public final class Sandbox {
           port, user, pgBin, root.resolve("pg").resolve(name + "-server.log").toString(),
           "127.0.0.1", "postgres", user,
           List.of("select 1", "select count(*) from pg_class"), false, true, 60, 120,
-          new ProbackupConfig(simulator.toString(), root.resolve("backups").toString(), name, 1));
+          new ProbackupConfig(simulator.toString(), root.resolve("backups").toString(), name, 1),
+          null);
       Sandbox sandbox = new Sandbox(root, name, host, instance, runner);
       boolean fresh = !Files.exists(pgdata.resolve("PG_VERSION"));
       if (fresh) {

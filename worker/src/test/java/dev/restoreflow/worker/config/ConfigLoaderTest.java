@@ -39,6 +39,43 @@ class ConfigLoaderTest {
     assertEquals("default", config.temporal().namespace());
   }
 
+  static final String BASEBACKUP = GOOD.replace("\"probackup\": {\"catalog\": \"/mnt/backups\"}",
+      "\"engine\": \"basebackup\", \"basebackup\": {\"repository\": \"s3://pg-backups/prod/eu\","
+          + " \"endpoint\": \"http://127.0.0.1:9000\", \"accessKeyEnv\": \"S3_KEY\","
+          + " \"secretKeyEnv\": \"S3_SECRET\", \"compression\": \"zstd\","
+          + " \"settings\": {\"shared_buffers\": \"256MB\"}}");
+
+  @Test
+  void basebackupInstancesLoadWithDefaults() {
+    InstanceConfig main1 = ConfigLoader.parse(BASEBACKUP).requireInstance("main1");
+    assertEquals("basebackup", main1.engine());
+    assertEquals(null, main1.probackup());
+    assertEquals("s3://pg-backups/prod/eu", main1.basebackup().repository());
+    assertEquals("zstd", main1.basebackup().compression());
+    assertEquals("us-east-1", main1.basebackup().region());
+    assertEquals(true, main1.basebackup().pathStyle());
+    assertEquals(4, main1.basebackup().parallelDownloads());
+    assertEquals("256MB", main1.basebackup().settings().get("shared_buffers"));
+    ConfigLoader.parse(BASEBACKUP.replace("s3://pg-backups/prod/eu", "file:///srv/backups"));
+  }
+
+  @Test
+  void badBasebackupValuesAreReportedByTheirKey() {
+    String key = "instances.main1.basebackup";
+    assertKey(key, GOOD.replace("\"probackup\"", "\"engine\": \"basebackup\", \"probackup\""));
+    for (String repo : new String[] {"s3://Bad_Bucket/x", "s3://bucket/../etc", "http://x/y",
+        "file://relative", "file:///srv/../etc", "s3://bucket/a b"}) {
+      assertKey(key + ".repository", BASEBACKUP.replace("s3://pg-backups/prod/eu", repo));
+    }
+    assertKey(key + ".endpoint", BASEBACKUP.replace("http://127.0.0.1:9000", "http://key:secret@host"));
+    assertKey(key + ".endpoint", BASEBACKUP.replace("http://127.0.0.1:9000", "ftp://host"));
+    assertKey(key + ".accessKeyEnv", BASEBACKUP.replace("\"S3_KEY\"", "\"AKIAIOSFODNN7/EXAMPLE\""));
+    assertKey(key + ".secretKeyEnv", BASEBACKUP.replace("\"secretKeyEnv\": \"S3_SECRET\",", ""));
+    assertKey(key + ".compression", BASEBACKUP.replace("\"zstd\"", "\"bzip2\""));
+    assertKey(key + ".settings", BASEBACKUP.replace("\"shared_buffers\"", "\"x'; drop\""));
+    assertKey(key + ".settings.shared_buffers", BASEBACKUP.replace("\"256MB\"", "\"1\\nrestore_command = 'sh'\""));
+  }
+
   @Test
   void exampleConfigLoads() throws Exception {
     Path example = Path.of("..", "src", "config.example.json");

@@ -1,0 +1,55 @@
+package dev.restoreflow.activities.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code basebackup} engine's settings of an instance: where its pg_basebackup tarballs and
+ * archived WAL live, and how they are compressed.
+ *
+ * @param repository {@code s3://bucket/prefix} or {@code file:///absolute/dir}; the instance's
+ *     objects go under {@code <prefix>/<instance>/} (see {@code BaseBackupLayout})
+ * @param endpoint an S3-compatible endpoint ({@code http(s)://host:port}); null = AWS
+ * @param region the S3 region; default us-east-1
+ * @param pathStyle path-style addressing (most S3-compatible servers need it)
+ * @param accessKeyEnv, secretKeyEnv names of environment variables holding the credentials;
+ *     null = the AWS default chain. The values never reach logs, ledger or histories.
+ * @param compression of new backups: gzip, zstd, lz4 or none
+ * @param parallelDownloads ranged GETs in flight per object during FetchS3
+ * @param partSizeMiB multipart part size of uploads and range size of downloads
+ * @param settings written to postgresql.auto.conf of a restored cluster (ODO's {@code -c})
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record BaseBackupConfig(
+    String repository,
+    String endpoint,
+    String region,
+    Boolean pathStyle,
+    String accessKeyEnv,
+    String secretKeyEnv,
+    String compression,
+    Integer parallelDownloads,
+    Integer partSizeMiB,
+    Map<String, String> settings) {
+
+  public static final List<String> COMPRESSIONS = List.of("gzip", "zstd", "lz4", "none");
+
+  public BaseBackupConfig {
+    region = region == null ? "us-east-1" : region;
+    pathStyle = pathStyle == null ? Boolean.TRUE : pathStyle;
+    compression = compression == null ? "gzip" : compression;
+    parallelDownloads = parallelDownloads == null ? 4 : parallelDownloads;
+    partSizeMiB = partSizeMiB == null ? 16 : partSizeMiB;
+    settings = settings == null ? Map.of() : Map.copyOf(settings);
+  }
+
+  public boolean isS3() {
+    return repository != null && repository.startsWith("s3://");
+  }
+
+  public BaseBackupConfig withCompression(String other) {
+    return new BaseBackupConfig(repository, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv,
+        other, parallelDownloads, partSizeMiB, settings);
+  }
+}
