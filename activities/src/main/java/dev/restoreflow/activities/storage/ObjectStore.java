@@ -1,0 +1,35 @@
+package dev.restoreflow.activities.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A repository of backup objects: an S3 bucket prefix or a local directory. Keys are relative to
+ * the repository root, {@code /}-separated, and checked by {@link ObjectKeys}.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+  /** Objects whose key starts with {@code prefix}, sorted by key. */
+  List<StoredObject> list(String prefix) throws IOException;
+
+  Optional<StoredObject> stat(String key) throws IOException;
+
+  /** Bytes {@code [from, to)} of the object. */
+  InputStream read(String key, long from, long to) throws IOException;
+
+  /**
+   * Stores everything {@code data} yields under {@code key}, streaming (multipart for S3): no
+   * temp file, and the object appears only when complete.
+   *
+   * @return the number of bytes stored
+   */
+  long write(String key, InputStream data) throws IOException;
+
+  /** Where this store is, for messages; never contains a secret. */
+  String describe();
+
+  @Override
+  void close();
+}
