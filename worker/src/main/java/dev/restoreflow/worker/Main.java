@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "restoreflow", mixinStandardHelpOptions = true, version = "restoreflow 0.1.0",
     description = "Durable backup and restore orchestration for PostgreSQL on Temporal.",
     subcommands = {DemoCommand.class, DevCommand.class, ServerCommand.class, WorkerCommand.class,
-        RestoreCommand.class, ScheduleCommand.class, JobsCommand.class, JobCommand.class})
+        RestoreCommand.class, ScheduleCommand.class, JobsCommand.class, JobCommand.class,
+        BackupCommand.class, WalPushCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -40,7 +40,7 @@ public final class LocalCommandRunner implements CommandRunner {
   }
 
   /** The argv that actually runs: the command itself, or wrapped in runuser. */
-  List<String> effectiveArgv(Command command) {
+  public List<String> effectiveArgv(Command command) {
     if (!needsUserSwitch(command)) {
       return command.argv();
     }
@@ -49,7 +49,8 @@ public final class LocalCommandRunner implements CommandRunner {
     return argv;
   }
 
-  private boolean needsUserSwitch(Command command) {
+  /** True when the command runs as another user (and so from {@code /}). */
+  public boolean needsUserSwitch(Command command) {
     return workerIsRoot && command.runAs() != null && !command.runAs().equals("root");
   }
 

@@ -77,6 +77,11 @@ public final class FileObjectStore implements ObjectStore {
     return written;
   }
 
+  @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(resolve(key));
+  }
+
   private Path resolve(String key) {
     Path file = root.resolve(ObjectKeys.check(key)).normalize();
     if (!file.startsWith(root)) {

@@ -27,6 +27,9 @@ public interface ObjectStore extends AutoCloseable {
    */
   long write(String key, InputStream data) throws IOException;
 
+  /** Removes the object if it is there. */
+  void delete(String key) throws IOException;
+
   /** Where this store is, for messages; never contains a secret. */
   String describe();
 

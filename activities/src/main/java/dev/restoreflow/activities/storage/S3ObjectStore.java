@@ -179,6 +179,15 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  @Override
+  public void delete(String key) throws IOException {
+    try {
+      s3.deleteObject(r -> r.bucket(bucket).key(prefix + ObjectKeys.check(key)));
+    } catch (SdkException e) {
+      throw failure("delete " + key, e);
+    }
+  }
+
   private IOException failure(String what, SdkException e) {
     return new IOException("S3 " + what + " in " + description + " failed: " + e.getMessage(), e);
   }

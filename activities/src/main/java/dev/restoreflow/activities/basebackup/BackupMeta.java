@@ -1,0 +1,31 @@
+package dev.restoreflow.activities.basebackup;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.restoreflow.activities.storage.StoredObject;
+import java.util.List;
+
+/**
+ * What {@code backup.json} says of a backup. It is written last: a backup without it is
+ * incomplete and never restored.
+ *
+ * @param objects the tarballs, keys relative to the backup's directory, with their sizes
+ * @param startLsn, stopLsn the WAL range the backup needs (pg_basebackup's start and end points)
+ * @param startedAt, finishedAt epoch milliseconds; a PITR target must lie after finishedAt
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record BackupMeta(
+    String id,
+    String instance,
+    String compression,
+    long startedAt,
+    long finishedAt,
+    String startLsn,
+    String stopLsn,
+    int timeline,
+    String tool,
+    List<StoredObject> objects) {
+
+  public long storedBytes() {
+    return objects.stream().mapToLong(StoredObject::size).sum();
+  }
+}

@@ -1,0 +1,146 @@
+package dev.restoreflow.activities.basebackup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.LocalCommandRunner;
+import dev.restoreflow.activities.exec.Redactor;
+import dev.restoreflow.activities.storage.ObjectStore;
+import dev.restoreflow.activities.storage.StoredObject;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a backup of a local cluster: {@code pg_basebackup -Ft -D - -X fetch} (one tarball with
+ * the data, the WAL of the backup window and backup_manifest), compressed by pg_basebackup,
+ * streamed from its stdout into the repository as a multipart upload — no temp file. The
+ * backup's {@code backup.json} is written last, after pg_basebackup succeeded.
+ */
+public final class BaseBackupMaker {
+
+  private static final Logger log = LoggerFactory.getLogger(BaseBackupMaker.class);
+  private static final Pattern START = Pattern.compile(
+      "write-ahead log start point: ([0-9A-F]+/[0-9A-F]+) on timeline ([0-9]+)");
+  private static final Pattern END = Pattern.compile("write-ahead log end point: ([0-9A-F]+/[0-9A-F]+)");
+
+  private final Clock clock;
+  private final LocalCommandRunner runner = new LocalCommandRunner(Redactor.NONE);
+
+  public BaseBackupMaker(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** @param progress one line per stage, for the CLI */
+  public BackupMeta backup(String instanceName, InstanceConfig instance, ObjectStore store,
+      Consumer<String> progress) throws IOException, InterruptedException {
+    Compression compression = Compression.of(instance.basebackup().compression());
+    long startedAt = clock.millis();
+    String id = BaseBackupLayout.newBackupId(clock.instant());
+    if (store.stat(BaseBackupLayout.meta(instanceName, id)).isPresent()) {
+      throw new IllegalStateException("backup " + id + " exists already; wait a second and retry");
+    }
+    String object = "base.tar" + compression.suffix();
+    String key = BaseBackupLayout.backupDir(instanceName, id) + object;
+    Command command = Command.of(argv(instance, compression, id), instance.osUser(),
+        Duration.ofHours(24));
+    List<String> argv = runner.effectiveArgv(command);
+    log.info("backup {} of {}: {} > {}/{}", id, instanceName, command.display(), store.describe(), key);
+    progress.accept("backup " + id + ": pg_basebackup streaming into " + store.describe() + "/" + key);
+    ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE);
+    if (runner.needsUserSwitch(command)) {
+      builder.directory(new File("/"));
+    }
+    Process process = builder.start();
+    process.getOutputStream().close();
+    List<String> stderr = new ArrayList<>();
+    Thread errors = new Thread(() -> collect(process, stderr), "pg_basebackup-stderr");
+    errors.start();
+    long bytes;
+    try {
+      bytes = store.write(key, process.getInputStream());
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IOException("pg_basebackup did not exit after its output ended");
+    }
+    errors.join(10_000);
+    if (process.exitValue() != 0) {
+      store.delete(key);
+      throw new IOException("pg_basebackup exited " + process.exitValue() + ": "
+          + String.join(" | ", stderr.subList(Math.max(0, stderr.size() - 5), stderr.size()))
+          + "; the incomplete object was removed");
+    }
+    String startLsn = null;
+    String stopLsn = null;
+    int timeline = 0;
+    for (String line : stderr) {
+      Matcher start = START.matcher(line);
+      Matcher end = END.matcher(line);
+      if (start.find()) {
+        startLsn = start.group(1);
+        timeline = Integer.parseInt(start.group(2));
+      } else if (end.find()) {
+        stopLsn = end.group(1);
+      }
+    }
+    if (startLsn == null || stopLsn == null) {
+      throw new IOException("pg_basebackup did not report its WAL start and end points: " + stderr);
+    }
+    BackupMeta meta = new BackupMeta(id, instanceName, compression.configName(), startedAt,
+        clock.millis(), startLsn, stopLsn, timeline, version(instance),
+        List.of(new StoredObject(object, bytes)));
+    store.write(BaseBackupLayout.meta(instanceName, id),
+        new ByteArrayInputStream(new ObjectMapper().writeValueAsBytes(meta)));
+    progress.accept("backup " + id + ": " + bytes + " bytes (" + compression.configName()
+        + "), WAL " + startLsn + " .. " + stopLsn + " on timeline " + timeline);
+    return meta;
+  }
+
+  static List<String> argv(InstanceConfig instance, Compression compression, String id) {
+    List<String> argv = new ArrayList<>(List.of(instance.pgTool("pg_basebackup"),
+        "-h", instance.connectHost(), "-p", String.valueOf(instance.port()),
+        "-U", instance.dbUser(), "-D", "-", "-F", "t", "-X", "fetch",
+        "--checkpoint=fast", "--no-password", "--verbose", "--label=restoreflow " + id));
+    if (compression != Compression.NONE) {
+      argv.add("--compress=" + compression.pgBasebackupCompress());
+    }
+    return argv;
+  }
+
+  private String version(InstanceConfig instance) {
+    return runner.run(Command.of(List.of(instance.pgTool("pg_basebackup"), "--version"), null,
+        Duration.ofSeconds(30))).stdout().trim();
+  }
+
+  private static void collect(Process process, List<String> lines) {
+    try (BufferedReader reader = new BufferedReader(
+        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        log.info("[pg_basebackup] {}", line);
+        synchronized (lines) {
+          lines.add(line);
+        }
+      }
+    } catch (IOException e) {
+      log.warn("reading pg_basebackup's stderr: {}", e.getMessage());
+    }
+  }
+}
