@@ -34,15 +34,41 @@ final class RestoreflowProcess implements AutoCloseable {
   }
 
   private static RestoreflowProcess start(Path output, String... args) throws IOException {
+    return new RestoreflowProcess(builder(java.util.Map.of(), args)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+        .start());
+  }
+
+  /** What a finished {@code restoreflow} command printed (stdout and stderr together). */
+  record Finished(int exitCode, String output) {}
+
+  /** Runs a {@code restoreflow} command to its end with extra environment (e.g. S3 keys). */
+  static Finished run(java.time.Duration limit, java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    Path out = Files.createTempFile("restoreflow-cmd", ".out");
+    try {
+      Process process = builder(env, args).redirectErrorStream(true)
+          .redirectOutput(out.toFile()).start();
+      if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("restoreflow " + String.join(" ", args) + " did not end within "
+            + limit + ": " + Files.readString(out));
+      }
+      return new Finished(process.exitValue(), Files.readString(out));
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
+  private static ProcessBuilder builder(java.util.Map<String, String> env, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> argv = new java.util.ArrayList<>(List.of(java, "-cp",
         System.getProperty("java.class.path"), "dev.restoreflow.worker.Main"));
     argv.addAll(List.of(args));
-    Process process = new ProcessBuilder(argv)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-        .start();
-    return new RestoreflowProcess(process);
+    ProcessBuilder builder = new ProcessBuilder(argv);
+    builder.environment().putAll(env);
+    return builder;
   }
 
   /** SIGKILL: no shutdown hook, no goodbye to Temporal, children left running. */

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import net.jpountz.lz4.LZ4FrameInputStream;
 
 /**
  * How a tarball is compressed, told by its name: what pg_basebackup is asked for
@@ -67,7 +66,7 @@ public enum Compression {
     return switch (this) {
       case GZIP -> new GZIPInputStream(in, 1 << 16);
       case ZSTD -> new ZstdInputStream(new BufferedInputStream(in, 1 << 16));
-      case LZ4 -> new LZ4FrameInputStream(new BufferedInputStream(in, 1 << 16));
+      case LZ4 -> new Lz4FrameInputStream(new BufferedInputStream(in, 1 << 16));
       case NONE -> in;
     };
   }

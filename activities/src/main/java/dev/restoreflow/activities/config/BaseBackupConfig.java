@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ public record BaseBackupConfig(
     settings = settings == null ? Map.of() : Map.copyOf(settings);
   }
 
+  @JsonIgnore
   public boolean isS3() {
     return repository != null && repository.startsWith("s3://");
   }

@@ -118,9 +118,11 @@ class ConfigLoaderTest {
 
   @Test
   void aWrittenConfigReadsBack() throws Exception {
-    RestoreflowConfig config = ConfigLoader.parse(GOOD);
-    String written = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config);
-    assertEquals(config, ConfigLoader.parse(written));
+    for (String json : new String[] {GOOD, BASEBACKUP}) {
+      RestoreflowConfig config = ConfigLoader.parse(json);
+      String written = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config);
+      assertEquals(config, ConfigLoader.parse(written));
+    }
   }
 
   private static void assertKey(String key, String json) {
