@@ -32,10 +32,18 @@ public class PlanActivitiesImpl implements PlanActivities {
 
   private final RestoreflowConfig config;
   private final HostRunners runners;
+  private final java.util.function.Function<String, String> environment;
 
   public PlanActivitiesImpl(RestoreflowConfig config, HostRunners runners) {
+    this(config, runners, System::getenv);
+  }
+
+  /** @param environment where repository credentials named by the config are read */
+  public PlanActivitiesImpl(RestoreflowConfig config, HostRunners runners,
+      java.util.function.Function<String, String> environment) {
     this.config = config;
     this.runners = runners;
+    this.environment = environment;
   }
 
   @Override
@@ -48,12 +56,14 @@ public class PlanActivitiesImpl implements PlanActivities {
   }
 
   private RestorePlan plan(InstanceContext ctx, PlanInput input) {
-    EngineSide engine = EngineSide.of(config, runners, ctx, input.step().host());
     InstanceConfig instance = ctx.instance;
-    if (!ProbackupEngine.NAME.equals(instance.engine())) {
-      throw Failures.of(FailureType.CONFIG_ERROR, "instance " + input.step().instance()
-          + " uses engine " + instance.engine() + ", which this version cannot restore yet");
+    if (InstanceConfig.BASEBACKUP.equals(instance.engine())) {
+      checkTool(ctx.runner, instance, List.of(instance.pgTool("pg_ctl"), "--version"), "pg_ctl",
+          "instances." + input.step().instance() + ".pgBin");
+      return new BaseBackupPlanner(config, environment).plan(ctx, input,
+          () -> bytes(ctx, ClusterCommands.freeBytes(instance.pgdata()), 1) + usedBytes(ctx));
     }
+    EngineSide engine = EngineSide.of(config, runners, ctx, input.step().host());
     try {
       ProbackupEngine.recoveryTargetOptions(input.recoveryTarget());
     } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package dev.restoreflow.activities;
 
+import dev.restoreflow.activities.basebackup.BaseBackupLayout;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.engine.BackupIds;
@@ -42,12 +43,24 @@ public class ServerActivitiesImpl implements dev.restoreflow.workflows.activitie
       throw Failures.of(FailureType.UNKNOWN_HOST, "host '" + host + "' is not configured;"
           + " configured: " + String.join(", ", new TreeSet<>(config.hosts().keySet())));
     }
-    if (request.backupId() != null && !BackupIds.isValid(request.backupId())) {
-      throw Failures.of(FailureType.INVALID_REQUEST, "'" + request.backupId()
-          + "' is not a backup id (six characters of 0-9 and A-Z, e.g. SCUN1Q)");
+    if (request.backupId() != null) {
+      checkBackupId(instance.engine(), request.backupId());
     }
     return new ResolvedRestore(jobId, request.instance(), host, instance.engine(),
         !Boolean.FALSE.equals(instance.promote()));
+  }
+
+  /** Backup ids differ per engine; anything else never reaches a host. */
+  private static void checkBackupId(String engine, String id) {
+    if (InstanceConfig.BASEBACKUP.equals(engine)) {
+      if (!BaseBackupLayout.BACKUP_ID.matcher(id).matches()) {
+        throw Failures.of(FailureType.INVALID_REQUEST, "'" + id + "' is not a basebackup id"
+            + " (its UTC start time, e.g. 20261123T091500Z)");
+      }
+    } else if (!BackupIds.isValid(id)) {
+      throw Failures.of(FailureType.INVALID_REQUEST, "'" + id
+          + "' is not a backup id (six characters of 0-9 and A-Z, e.g. SCUN1Q)");
+    }
   }
 
   @Override

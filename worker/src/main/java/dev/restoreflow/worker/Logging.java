@@ -19,4 +19,13 @@ final class Logging {
     System.setProperty("restoreflow.logDir", logDir.toAbsolutePath().toString());
     System.setProperty("restoreflow.consoleLevel", consoleLevel);
   }
+
+  /**
+   * Logs to stderr only, no log files: for commands PostgreSQL runs (wal-push runs in the data
+   * directory, as the cluster's user, where a Logs directory must not appear).
+   */
+  static void consoleOnly(String consoleLevel) {
+    System.setProperty("logback.configurationFile", "logback-console.xml");
+    System.setProperty("restoreflow.consoleLevel", consoleLevel);
+  }
 }

@@ -3,7 +3,6 @@ package dev.restoreflow.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
-import dev.restoreflow.activities.engine.BackupIds;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.model.JobState;
@@ -55,7 +54,7 @@ final class RestoreCommand implements Callable<Integer> {
       throw new IllegalArgumentException("host '" + target + "' is not configured; configured: "
           + cfg.hosts().keySet());
     }
-    String id = backupId == null ? null : BackupIds.normalize(backupId);
+    String id = BackupIdArgument.normalize(inst, backupId);
     Logging.init(config.resolve(cfg.logDir()), "WARN");
     PrintStream out = System.out;
     WorkflowServiceStubs service = Temporal.connect(cfg.temporal());

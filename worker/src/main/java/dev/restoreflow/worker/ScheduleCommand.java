@@ -75,10 +75,8 @@ final class ScheduleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       RestoreflowConfig cfg = config.load();
       RestoreSchedules.checkName(name);
-      cfg.requireInstance(instance);
       ScheduleTiming when = timing.parse();
-      String id = backupId == null ? null
-          : dev.restoreflow.activities.engine.BackupIds.normalize(backupId);
+      String id = BackupIdArgument.normalize(cfg.requireInstance(instance), backupId);
       return withSchedules(cfg, schedules -> {
         RestoreSchedules.Created created = schedules.create(name, when,
             RestoreRequest.of(instance).withBackupId(id));

@@ -31,6 +31,7 @@ final class WalPushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Logging.consoleOnly("WARN");
     RestoreflowConfig cfg = config.load();
     InstanceConfig inst = BaseBackupInstances.require(cfg, instance);
     if (!Files.isRegularFile(file)) {

@@ -1,5 +1,6 @@
 package dev.restoreflow.worker;
 
+import dev.restoreflow.activities.BaseBackupActivitiesImpl;
 import dev.restoreflow.activities.ClusterActivitiesImpl;
 import dev.restoreflow.activities.PlanActivitiesImpl;
 import dev.restoreflow.activities.ProbackupActivitiesImpl;
@@ -40,6 +41,12 @@ public final class Workers {
    * job at a time; this is the second guard).
    */
   public static Worker addHost(WorkerFactory factory, RestoreflowConfig config, String host) {
+    return addHost(factory, config, host, System::getenv);
+  }
+
+  /** @param environment where repository credentials named by the config are read */
+  public static Worker addHost(WorkerFactory factory, RestoreflowConfig config, String host,
+      java.util.function.Function<String, String> environment) {
     if (!config.hosts().containsKey(host)) {
       throw new IllegalArgumentException("host '" + host + "' is not in the config; configured: "
           + config.hosts().keySet());
@@ -49,9 +56,10 @@ public final class Workers {
         .build());
     ConfiguredHosts runners = new ConfiguredHosts(config);
     worker.registerActivitiesImplementations(
-        new PlanActivitiesImpl(config, runners),
+        new PlanActivitiesImpl(config, runners, environment),
         new ClusterActivitiesImpl(config, runners),
-        new ProbackupActivitiesImpl(config, runners));
+        new ProbackupActivitiesImpl(config, runners),
+        new BaseBackupActivitiesImpl(config, runners, environment));
     return worker;
   }
 }

@@ -19,8 +19,10 @@ public enum FailureType {
   SSH_AUTH_FAILED(true),
   SSH_HOST_KEY_UNKNOWN(true),
   SSH_HOST_KEY_CHANGED(true),
+  OBJECT_CORRUPT(true),
   COMMAND_FAILED(false),
   COMMAND_TIMEOUT(false),
+  STORAGE_FAILED(false),
   CLUSTER_NOT_READY(false),
   VERIFY_FAILED(false);
 

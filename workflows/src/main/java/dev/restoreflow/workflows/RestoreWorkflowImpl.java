@@ -1,5 +1,6 @@
 package dev.restoreflow.workflows;
 
+import static dev.restoreflow.workflows.Steps.FETCH;
 import static dev.restoreflow.workflows.Steps.PLAN;
 import static dev.restoreflow.workflows.Steps.PROMOTE;
 import static dev.restoreflow.workflows.Steps.RESTORE;
@@ -8,6 +9,7 @@ import static dev.restoreflow.workflows.Steps.STOP;
 import static dev.restoreflow.workflows.Steps.VERIFY;
 import static dev.restoreflow.workflows.Steps.WIPE;
 
+import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import dev.restoreflow.workflows.activities.ClusterActivities;
 import dev.restoreflow.workflows.activities.PlanActivities;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
@@ -83,7 +85,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   private final ServerActivities server =
       Workflow.newLocalActivityStub(ServerActivities.class, SERVER_SIDE);
-  private final StepTracker steps = new StepTracker(Steps.RESTORE_STEPS);
+  /** The probackup steps until the instance is resolved; then its engine's. */
+  private StepTracker steps = new StepTracker(Steps.RESTORE_STEPS);
 
   private String jobId;
   private RestoreRequest request;
@@ -108,6 +111,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       throw asWorkflowFailure(e);
     }
     upsertSearchAttributes();
+    steps = new StepTracker(Steps.forEngine(target.engine()));
     setState(JobState.QUEUED, null);
     server.requestTurn(target.host(), new QueueEntry(info.getWorkflowId(), jobId,
         target.instance(), info.getRunStartedTimestampMillis()));
@@ -139,8 +143,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         PLANNING.toBuilder().setTaskQueue(hostQueue).build());
     ClusterActivities cluster = Workflow.newActivityStub(ClusterActivities.class,
         SHORT.toBuilder().setTaskQueue(hostQueue).build());
-    ProbackupActivities engine = Workflow.newActivityStub(ProbackupActivities.class,
-        LONG_RUNNING.toBuilder().setTaskQueue(hostQueue).build());
+    ActivityOptions restoreOptions = LONG_RUNNING.toBuilder().setTaskQueue(hostQueue).build();
 
     RestorePlan plan = step(PLAN, () -> planner.planRestore(new PlanInput(input,
         request.backupId(), request.incremental(), request.recoveryTarget())),
@@ -161,8 +164,17 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       dataState = DataState.EMPTY;
     }
     dataState = request.incremental() ? DataState.PARTIAL_INCREMENTAL : DataState.PARTIAL;
-    step(RESTORE, () -> engine.probackupRestore(new EngineRestoreInput(input, backupId,
-        request.incremental(), request.recoveryTarget())));
+    EngineRestoreInput restore = new EngineRestoreInput(input, backupId, request.incremental(),
+        request.recoveryTarget());
+    if (steps.has(FETCH)) {
+      BaseBackupActivities basebackup =
+          Workflow.newActivityStub(BaseBackupActivities.class, restoreOptions);
+      step(FETCH, () -> basebackup.fetchS3(restore));
+    } else {
+      ProbackupActivities probackup =
+          Workflow.newActivityStub(ProbackupActivities.class, restoreOptions);
+      step(RESTORE, () -> probackup.probackupRestore(restore));
+    }
     dataState = DataState.RESTORED_STOPPED;
     step(START, () -> cluster.startCluster(input));
     dataState = DataState.RESTORED_RUNNING;

@@ -16,6 +16,10 @@ final class StepTracker {
     names.forEach(name -> steps.add(StepProgress.pending(name)));
   }
 
+  boolean has(String name) {
+    return steps.stream().anyMatch(step -> step.name().equals(name));
+  }
+
   void start(String name) {
     replace(name, get(name).running(Workflow.currentTimeMillis()));
   }

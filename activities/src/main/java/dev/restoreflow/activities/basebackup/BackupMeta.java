@@ -1,14 +1,13 @@
 package dev.restoreflow.activities.basebackup;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.restoreflow.activities.storage.StoredObject;
 import java.util.List;
 
 /**
  * What {@code backup.json} says of a backup. It is written last: a backup without it is
  * incomplete and never restored.
  *
- * @param objects the tarballs, keys relative to the backup's directory, with their sizes
+ * @param objects the tarballs, named relative to the backup's directory
  * @param startLsn, stopLsn the WAL range the backup needs (pg_basebackup's start and end points)
  * @param startedAt, finishedAt epoch milliseconds; a PITR target must lie after finishedAt
  */
@@ -23,9 +22,14 @@ public record BackupMeta(
     String stopLsn,
     int timeline,
     String tool,
-    List<StoredObject> objects) {
+    List<BackupObject> objects) {
 
   public long storedBytes() {
-    return objects.stream().mapToLong(StoredObject::size).sum();
+    return objects.stream().mapToLong(BackupObject::size).sum();
+  }
+
+  /** What the restored data directory needs, about. */
+  public long tarBytes() {
+    return objects.stream().mapToLong(BackupObject::tarBytes).sum();
   }
 }

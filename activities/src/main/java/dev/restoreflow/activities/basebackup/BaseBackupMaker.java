@@ -6,7 +6,6 @@ import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;
 import dev.restoreflow.activities.storage.ObjectStore;
-import dev.restoreflow.activities.storage.StoredObject;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -25,10 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes a backup of a local cluster: {@code pg_basebackup -Ft -D - -X fetch} (one tarball with
- * the data, the WAL of the backup window and backup_manifest), compressed by pg_basebackup,
- * streamed from its stdout into the repository as a multipart upload — no temp file. The
- * backup's {@code backup.json} is written last, after pg_basebackup succeeded.
+ * Takes a backup of a local cluster: {@code pg_basebackup -Ft -D - -X fetch} (one tar stream with
+ * the data, the WAL of the backup window and backup_manifest) read from its stdout, compressed
+ * here in independent 16 MiB chunks on several threads ({@link ChunkedCompressor}: restart points
+ * for a retried restore) and streamed into the repository as a multipart upload — no temp file.
+ * The backup's {@code backup.json} is written last, after pg_basebackup succeeded.
  */
 public final class BaseBackupMaker {
 
@@ -36,6 +36,8 @@ public final class BaseBackupMaker {
   private static final Pattern START = Pattern.compile(
       "write-ahead log start point: ([0-9A-F]+/[0-9A-F]+) on timeline ([0-9]+)");
   private static final Pattern END = Pattern.compile("write-ahead log end point: ([0-9A-F]+/[0-9A-F]+)");
+
+  static final int CHUNK_SIZE = 16 << 20;
 
   private final Clock clock;
   private final LocalCommandRunner runner = new LocalCommandRunner(Redactor.NONE);
@@ -55,7 +57,7 @@ public final class BaseBackupMaker {
     }
     String object = "base.tar" + compression.suffix();
     String key = BaseBackupLayout.backupDir(instanceName, id) + object;
-    Command command = Command.of(argv(instance, compression, id), instance.osUser(),
+    Command command = Command.of(argv(instance, id), instance.osUser(),
         Duration.ofHours(24));
     List<String> argv = runner.effectiveArgv(command);
     log.info("backup {} of {}: {} > {}/{}", id, instanceName, command.display(), store.describe(), key);
@@ -70,8 +72,14 @@ public final class BaseBackupMaker {
     Thread errors = new Thread(() -> collect(process, stderr), "pg_basebackup-stderr");
     errors.start();
     long bytes;
-    try {
-      bytes = store.write(key, process.getInputStream());
+    List<Chunk> chunks;
+    long tarBytes;
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    try (ChunkedCompressor compressor = new ChunkedCompressor(process.getInputStream(), compression,
+        CHUNK_SIZE, threads)) {
+      bytes = store.write(key, compressor.compressed());
+      chunks = compressor.chunks();
+      tarBytes = compressor.rawBytes();
     } catch (IOException | RuntimeException e) {
       process.destroyForcibly();
       throw e;
@@ -105,7 +113,7 @@ public final class BaseBackupMaker {
     }
     BackupMeta meta = new BackupMeta(id, instanceName, compression.configName(), startedAt,
         clock.millis(), startLsn, stopLsn, timeline, version(instance),
-        List.of(new StoredObject(object, bytes)));
+        List.of(new BackupObject(object, bytes, tarBytes, chunks)));
     store.write(BaseBackupLayout.meta(instanceName, id),
         new ByteArrayInputStream(new ObjectMapper().writeValueAsBytes(meta)));
     progress.accept("backup " + id + ": " + bytes + " bytes (" + compression.configName()
@@ -113,14 +121,11 @@ public final class BaseBackupMaker {
     return meta;
   }
 
-  static List<String> argv(InstanceConfig instance, Compression compression, String id) {
+  static List<String> argv(InstanceConfig instance, String id) {
     List<String> argv = new ArrayList<>(List.of(instance.pgTool("pg_basebackup"),
         "-h", instance.connectHost(), "-p", String.valueOf(instance.port()),
         "-U", instance.dbUser(), "-D", "-", "-F", "t", "-X", "fetch",
         "--checkpoint=fast", "--no-password", "--verbose", "--label=restoreflow " + id));
-    if (compression != Compression.NONE) {
-      argv.add("--compress=" + compression.pgBasebackupCompress());
-    }
     return argv;
   }
 

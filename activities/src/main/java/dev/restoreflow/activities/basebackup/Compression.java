@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * How a tarball is compressed, told by its name: what pg_basebackup is asked for
- * ({@code --compress=client-gzip}), the suffix it gets, and the decompressor that reads it.
+ * How a tarball is compressed: its name's suffix, and the decompressor that reads it (JDK
+ * Inflater for gzip, zstd-jni, an LZ4 frame reader). Each reads concatenated members/frames,
+ * which is how restoreflow writes its chunks.
  */
 public enum Compression {
   GZIP("gzip", ".gz"),
@@ -54,11 +55,6 @@ public enum Compression {
 
   public String suffix() {
     return suffix;
-  }
-
-  /** pg_basebackup's {@code --compress} value, compressed on the client (here). */
-  public String pgBasebackupCompress() {
-    return this == NONE ? "none" : "client-" + configName;
   }
 
   /** The decompressed bytes of a stream of this compression. */

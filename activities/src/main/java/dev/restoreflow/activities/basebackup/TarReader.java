@@ -36,7 +36,22 @@ public final class TarReader {
   private long position;
 
   public TarReader(InputStream in) {
+    this(in, 0);
+  }
+
+  /** A reader of a tar stream whose first byte is at {@code position} of the whole archive. */
+  public TarReader(InputStream in, long position) {
     this.in = in;
+    this.position = position;
+  }
+
+  /**
+   * Continues inside {@code entry}'s data: the stream starts {@code remaining} bytes before the
+   * end of its data (a restart point of a chunked tarball).
+   */
+  public void resumeInside(Entry entry, long remaining) {
+    this.remaining = remaining;
+    this.padding = pad(entry.size());
   }
 
   /** The next member, or null at the end of the archive. */

@@ -1,0 +1,129 @@
+package dev.restoreflow.activities;
+
+import com.github.luben.zstd.ZstdIOException;
+import dev.restoreflow.activities.basebackup.BackupMeta;
+import dev.restoreflow.activities.basebackup.BaseBackupCatalog;
+import dev.restoreflow.activities.basebackup.BaseBackupFetcher;
+import dev.restoreflow.activities.basebackup.FetchCheckpoint;
+import dev.restoreflow.activities.basebackup.RecoverySettings;
+import dev.restoreflow.activities.basebackup.WalNames;
+import dev.restoreflow.activities.config.HostConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.storage.ObjectStore;
+import dev.restoreflow.activities.storage.ObjectStores;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.activities.BaseBackupActivities;
+import dev.restoreflow.workflows.model.EngineRestoreInput;
+import dev.restoreflow.workflows.model.RecoveryTarget;
+import dev.restoreflow.workflows.model.StepResult;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.zip.ZipException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FetchS3. Runs where the data directory is (a worker on the database host). Safe to run again:
+ * a retry reads its last heartbeat's restart point and goes on from there; files are rewritten,
+ * never appended to twice.
+ */
+public class BaseBackupActivitiesImpl implements BaseBackupActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(BaseBackupActivitiesImpl.class);
+
+  private final RestoreflowConfig config;
+  private final HostRunners runners;
+  private final Function<String, String> environment;
+
+  public BaseBackupActivitiesImpl(RestoreflowConfig config, HostRunners runners,
+      Function<String, String> environment) {
+    this.config = config;
+    this.runners = runners;
+    this.environment = environment;
+  }
+
+  @Override
+  public StepResult fetchS3(EngineRestoreInput input) {
+    long started = System.currentTimeMillis();
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    int attempt = activity.getInfo().getAttempt();
+    try (InstanceContext ctx = InstanceContext.open(config, runners, input.step())) {
+      if (!HostConfig.LOCAL.equals(config.hosts().get(input.step().host()).kind())) {
+        throw Failures.of(FailureType.CONFIG_ERROR, "basebackup restores extract into the data"
+            + " directory directly: run the worker of host " + input.step().host() + " on it");
+      }
+      FetchCheckpoint from = activity.getHeartbeatDetails(FetchCheckpoint.class)
+          .orElse(new FetchCheckpoint(0, 0, null, 0, 0, 0, 0));
+      AtomicLong downloaded = new AtomicLong(from.downloaded());
+      AtomicReference<FetchCheckpoint> latest = new AtomicReference<>(from);
+      Path pgdata = Path.of(ctx.instance.pgdata());
+      try (ObjectStore store = ObjectStores.open(ctx.instance.basebackup(), environment);
+          Heartbeats beats = Heartbeats.start(latest::get)) {
+        BackupMeta meta = new BaseBackupCatalog(store, input.step().instance())
+            .backup(input.backupId()).orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_FOUND,
+                "backup " + input.backupId() + " has no backup.json in " + store.describe()));
+        String walUpTo = input.recoveryTarget() != null && input.recoveryTarget().lsn() != null
+            ? WalNames.segmentOf(meta.timeline(), input.recoveryTarget().lsn()) : null;
+        if (attempt > 1) {
+          log.info("FetchS3 attempt {} goes on from object {} chunk {}{}", attempt, from.object(),
+              from.chunk(), from.insideEntry() ? " inside " + from.entryName() : "");
+        }
+        BaseBackupFetcher.Fetched fetched = new BaseBackupFetcher(store,
+            ctx.instance.basebackup(), pgdata).fetch(input.step().instance(), meta, from, walUpTo,
+            downloaded, checkpoint -> {
+              latest.set(checkpoint);
+              beats.rethrowIfStopped();
+            });
+        beats.rethrowIfStopped();
+        writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
+            Boolean.TRUE.equals(ctx.instance.keepArchiving()), ctx);
+        long thisAttempt = fetched.downloaded() - from.downloaded();
+        return new StepResult(Steps.FETCH, started, System.currentTimeMillis(), String.format(
+            "restored basebackup %s: %d files, %d bytes written; %d WAL files; downloaded %d bytes"
+                + " (%d by this attempt%s)", meta.id(), fetched.filesWritten(),
+            fetched.bytesWritten(), fetched.walFiles(), fetched.downloaded(), thisAttempt,
+            attempt > 1 ? ", attempt " + attempt + ", resumed at object " + from.object()
+                + " chunk " + from.chunk() : ""));
+      } catch (IOException e) {
+        throw failureOf(e);
+      }
+    }
+  }
+
+  private void writeRecoverySettings(Path pgdata, String backupId, RecoveryTarget target,
+      boolean keepArchiving, InstanceContext ctx) throws IOException {
+    PosixFileAttributes dir = Files.readAttributes(pgdata, PosixFileAttributes.class);
+    Path autoConf = pgdata.resolve("postgresql.auto.conf");
+    Files.writeString(autoConf, RecoverySettings.autoConf(backupId, target, keepArchiving,
+        ctx.instance.basebackup().settings()), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Path signal = pgdata.resolve("recovery.signal");
+    Files.writeString(signal, "");
+    for (Path file : new Path[] {autoConf, signal}) {
+      PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+      view.setOwner(dir.owner());
+      view.setGroup(dir.group());
+    }
+  }
+
+  /** A corrupt or truncated object will not get better on a retry; a network error may. */
+  static RuntimeException failureOf(IOException e) {
+    boolean corrupt = e instanceof EOFException || e instanceof ZipException
+        || e.getCause() instanceof EOFException || e.getCause() instanceof ZipException
+        || e.getCause() instanceof ZstdIOException || e instanceof ZstdIOException
+        || e.getMessage() != null && (e.getMessage().contains("corrupt")
+            || e.getMessage().contains("truncated") || e.getMessage().contains("outside"));
+    return Failures.of(corrupt ? FailureType.OBJECT_CORRUPT : FailureType.STORAGE_FAILED,
+        "FetchS3: " + e.getMessage());
+  }
+}

@@ -1,0 +1,196 @@
+package dev.restoreflow.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.activities.basebackup.BackupMeta;
+import dev.restoreflow.activities.basebackup.Compression;
+import dev.restoreflow.activities.config.BaseBackupConfig;
+import dev.restoreflow.activities.config.HostConfig;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.config.TemporalConfig;
+import dev.restoreflow.client.Submission;
+import dev.restoreflow.worker.Workers;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.RecoveryTarget;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.workflows.model.StepProgress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Restores of basebackup backups from a real S3-compatible server (s3proxy) through the
+ * workflow: StopCluster, WipeData, FetchS3, StartCluster, Promote, VerifyCluster on a real cluster.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+class BaseBackupRestoreIT {
+
+  private static final Duration JOB_LIMIT = Duration.ofMinutes(4);
+
+  private ItSandbox main1;
+  private S3Server s3;
+  private ItTemporal temporal;
+  private Path configFile;
+
+  @BeforeAll
+  void setUp() throws Exception {
+    main1 = ItSandbox.create("main1", "local");
+    main1.sandbox.loadDemoData(20_000);
+    s3 = S3Server.start(main1.stateDir());
+    s3.createBucket("pg-backups");
+    BaseBackupConfig repository = s3.repository("pg-backups", "restore-it", "gzip");
+    InstanceConfig instance = main1.instance.withBaseBackup(repository);
+    Path ledger = main1.stateDir().resolve("ledger.db");
+    RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig("127.0.0.1:1", "default"),
+        ledger.toString(), main1.stateDir().resolve("Logs").toString(),
+        Map.of("local", new HostConfig(HostConfig.LOCAL)), Map.of("main1", instance), null);
+    configFile = RestoreflowProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
+    ItServer server = ItTemporal.startServer();
+    RestoreflowConfig withServer = new RestoreflowConfig(
+        new TemporalConfig(server.target(), "default"), config.ledger(), config.logDir(),
+        config.hosts(), config.instances(), null);
+    Map<String, String> env = s3.environment();
+    temporal = ItTemporal.start(server, withServer, List.of(),
+        factory -> Workers.addHost(factory, withServer, "local", env::get));
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    if (temporal != null) {
+      temporal.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    if (main1 != null) {
+      main1.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void backupsInEveryCompressionRestoreExactlyTheirData() throws Exception {
+    Map<String, Map<String, String>> expected = new LinkedHashMap<>();
+    int round = 0;
+    for (Compression compression : Compression.values()) {
+      main1.sandbox.sql("update accounts set balance = balance + " + (++round)
+          + " where id % 7 = " + round + "; insert into transfers (from_id, to_id, amount)"
+          + " select id, id + 1, " + round + " from accounts where id <= 500");
+      String id = backup(compression);
+      expected.put(id, main1.sandbox.fingerprint());
+    }
+    main1.sandbox.sql("drop table transfers; delete from accounts where id > 10");
+    for (Map.Entry<String, Map<String, String>> backup : expected.entrySet()) {
+      RestoreResult result = restore(RestoreRequest.of("main1").withHost("local")
+          .withBackupId(backup.getKey()));
+      assertEquals(JobState.SUCCEEDED, result.state());
+      assertEquals(backup.getValue(), main1.sandbox.fingerprint(),
+          "backup " + backup.getKey() + " (" + result.plan().backupMode() + ") restored exactly");
+      assertEquals(List.of(Steps.PLAN, Steps.STOP, Steps.WIPE, Steps.FETCH, Steps.START,
+          Steps.PROMOTE, Steps.VERIFY), result.steps().stream().map(StepProgress::name).toList());
+      StepProgress fetch = result.steps().get(3);
+      assertTrue(fetch.detail().startsWith("restored basebackup " + backup.getKey()), fetch.detail());
+      assertEquals("f", main1.sandbox.sql("select pg_is_in_recovery()").trim(), "promoted");
+      assertEquals("off", main1.sandbox.sql("show archive_mode").trim());
+    }
+  }
+
+  @Test
+  @Order(2)
+  void pointInTimeRecoveryKeepsTheFirstTransactionAndNotTheSecond() throws Exception {
+    archiveWalIntoTheRepository();
+    String id = backup(Compression.ZSTD);
+    main1.sandbox.sql("create table pitr (step text)");
+    main1.sandbox.sql("insert into pitr values ('first')");
+    Thread.sleep(1500);
+    String between = main1.sandbox.sql("select to_char(now() at time zone 'UTC',"
+        + " 'YYYY-MM-DD HH24:MI:SS.US') || '+00'").trim();
+    Thread.sleep(1500);
+    main1.sandbox.sql("insert into pitr values ('second')");
+    String segment = main1.sandbox.sql("select pg_walfile_name(pg_current_wal_lsn())").trim();
+    main1.sandbox.sql("select pg_switch_wal()");
+    awaitArchived(segment);
+
+    RestoreResult result = restore(new RestoreRequest("main1", "local", null, false,
+        new RecoveryTarget(between, null, null, null), null, false, "BaseBackupRestoreIT", "api"));
+    assertEquals(JobState.SUCCEEDED, result.state());
+    assertEquals(id, result.backupId(), "the newest backup before the target");
+    assertEquals("first", main1.sandbox.sql("select string_agg(step, ',') from pitr").trim());
+    assertEquals("f", main1.sandbox.sql("select pg_is_in_recovery()").trim(), "promoted");
+  }
+
+  /** archive_command = a script (mode 0700, the cluster's user) that runs restoreflow wal-push. */
+  private void archiveWalIntoTheRepository() throws Exception {
+    Path bin = main1.stateDir().resolve("bin");
+    Path script = bin.resolve("archive-wal");
+    // the cluster's user cannot read the build's classpath under /root: a copy of the jar
+    Path jar = bin.resolve("restoreflow.jar");
+    Files.copy(Path.of("target", "restoreflow.jar"), jar,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    StringBuilder env = new StringBuilder();
+    s3.environment().forEach((k, v) -> env.append("export ").append(k).append("='").append(v)
+        .append("'\n"));
+    Files.writeString(script, "#!/bin/sh\n" + env + "exec '" + java + "' -jar '" + jar
+        + "' wal-push --config '" + configFile + "' --instance main1 \"$1\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    Files.setOwner(script, Files.getOwner(Path.of(main1.instance.pgdata())));
+    Files.setPosixFilePermissions(configFile, PosixFilePermissions.fromString("rw-r--r--"));
+    main1.sandbox.sql("alter system set archive_command = '" + script + " %p'");
+    // the restores before switched archiving off (as every restore does); a restart turns it on
+    main1.sandbox.sql("alter system set archive_mode = 'on'");
+    main1.sandbox.cluster().stop(false);
+    main1.sandbox.cluster().start(() -> false);
+  }
+
+  private void awaitArchived(String segment) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      String last = main1.sandbox.sql("select coalesce(last_archived_wal, '') || ' '"
+          + " || coalesce(last_failed_wal, '') from pg_stat_archiver").trim();
+      if (last.split(" ")[0].compareTo(segment) >= 0) {
+        return;
+      }
+      Thread.sleep(300);
+    }
+    throw new AssertionError("WAL segment " + segment + " was not archived within 90 s");
+  }
+
+  private String backup(Compression compression) throws Exception {
+    RestoreflowProcess.Finished backup = RestoreflowProcess.run(Duration.ofMinutes(3),
+        s3.environment(), "backup", "--config", configFile.toString(), "--instance", "main1",
+        "--compression", compression.configName(), "--json");
+    assertEquals(0, backup.exitCode(), backup.output());
+    String json = backup.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError(backup.output()));
+    Thread.sleep(1100);   // backup ids are per second
+    return new ObjectMapper().readValue(json, BackupMeta.class).id();
+  }
+
+  private RestoreResult restore(RestoreRequest request) throws Exception {
+    Submission job = temporal.restoreflow.submit(request);
+    return temporal.restoreflow.await(job.jobId(), JOB_LIMIT);
+  }
+}
