@@ -26,7 +26,17 @@ final class RestoreflowProcess implements AutoCloseable {
   }
 
   static RestoreflowProcess worker(Path configFile, String host, Path output) throws IOException {
-    return start(output, "worker", "--host", host, "--config", configFile.toString());
+    return worker(configFile, host, output, java.util.Map.of());
+  }
+
+  /** @param env extra environment, e.g. the repository's credentials */
+  static RestoreflowProcess worker(Path configFile, String host, Path output,
+      java.util.Map<String, String> env) throws IOException {
+    return new RestoreflowProcess(builder(env, "worker", "--host", host, "--config",
+        configFile.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+        .start());
   }
 
   static RestoreflowProcess server(Path configFile, Path output) throws IOException {

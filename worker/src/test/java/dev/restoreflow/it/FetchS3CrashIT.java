@@ -1,0 +1,117 @@
+package dev.restoreflow.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.activities.basebackup.BackupMeta;
+import dev.restoreflow.activities.basebackup.BackupObject;
+import dev.restoreflow.activities.basebackup.Chunk;
+import dev.restoreflow.activities.config.BaseBackupConfig;
+import dev.restoreflow.activities.config.HostConfig;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.config.TemporalConfig;
+import dev.restoreflow.client.Submission;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.workflows.model.StepProgress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * kill -9 of the host worker during FetchS3: the retry goes on from the restart point its last
+ * heartbeat recorded. Downloads are counted by a proxy in front of the S3 server, not assumed.
+ */
+class FetchS3CrashIT {
+
+  private static final long MIB = 1 << 20;
+
+  @Test
+  @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
+  void aKilledWorkersFetchResumesFromItsHeartbeatAndRedownloadsLittle() throws Exception {
+    try (ItSandbox main1 = ItSandbox.create("main1", "local");
+        S3Server s3 = S3Server.start(main1.stateDir());
+        CountingProxy proxy = new CountingProxy(URI.create(s3.endpoint).getPort(), 0)) {
+      main1.sandbox.loadDemoData(20_000);
+      s3.createBucket("pg-backups");
+      BaseBackupConfig repository = new BaseBackupConfig("s3://pg-backups/crash-it",
+          proxy.endpoint(), null, true, S3Server.ACCESS_KEY_ENV, S3Server.SECRET_KEY_ENV, "none",
+          2, 5, null);
+      InstanceConfig instance = main1.instance.withBaseBackup(repository);
+
+      ItServer server = ItTemporal.startServer();
+      RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(server.target(), "default"),
+          main1.stateDir().resolve("ledger.db").toString(), main1.stateDir().resolve("Logs").toString(),
+          Map.of("local", new HostConfig(HostConfig.LOCAL)), Map.of("main1", instance), null);
+      Path configFile = RestoreflowProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
+      RestoreflowProcess.Finished backup = RestoreflowProcess.run(Duration.ofMinutes(3),
+          s3.environment(), "backup", "--config", configFile.toString(), "--instance", "main1", "--json");
+      assertEquals(0, backup.exitCode(), backup.output());
+      BackupMeta meta = new ObjectMapper().readValue(backup.output().lines()
+          .filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(), BackupMeta.class);
+      BackupObject object = meta.objects().get(0);
+      assertTrue(object.chunks().size() >= 3, "a tarball of several chunks: " + object.chunks());
+      Map<String, String> atBackup = main1.sandbox.fingerprint();
+      main1.sandbox.sql("drop table transfers");
+
+      Path workerLog = main1.stateDir().resolve("worker-process.log");
+      long perConnection = 1_500_000;   // x 2 parallel ranges: ~3 MB/s, a fetch of ~15 s
+      try (ItTemporal temporal = ItTemporal.start(server, config, List.of())) {
+        proxy.setRate(perConnection);
+        proxy.resetCount();
+        Submission job;
+        long atKill;
+        try (RestoreflowProcess first = RestoreflowProcess.worker(configFile, "local", workerLog,
+            s3.environment())) {
+          job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local"));
+          JobWaits.awaitStep(temporal.restoreflow, job.jobId(), Steps.FETCH);
+          long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+          while (proxy.bytesFromServer() < object.chunks().get(1).storedOffset() + 8 * MIB) {
+            assertTrue(System.nanoTime() < deadline, "the fetch never got past its first chunk");
+            Thread.sleep(100);
+          }
+          first.kill9();
+          atKill = proxy.bytesFromServer();
+        }
+        proxy.setRate(0);
+        RestoreResult result;
+        try (RestoreflowProcess second = RestoreflowProcess.worker(configFile, "local", workerLog,
+            s3.environment())) {
+          result = temporal.restoreflow.await(job.jobId(), Duration.ofMinutes(4));
+        }
+        long total = proxy.bytesFromServer();
+        assertEquals(JobState.SUCCEEDED, result.state());
+        assertEquals(atBackup, main1.sandbox.fingerprint(), "data verified after the crash");
+
+        StepProgress fetch = result.steps().stream().filter(s -> s.name().equals(Steps.FETCH))
+            .findFirst().orElseThrow();
+        Matcher resumed = Pattern.compile("resumed at object 0 chunk (\\d+)").matcher(fetch.detail());
+        assertTrue(resumed.find(), fetch.detail());
+        Chunk restartPoint = object.chunks().get(Integer.parseInt(resumed.group(1)));
+        assertTrue(restartPoint.storedOffset() > 0, "resumed past the start: " + fetch.detail());
+        long redownloaded = total - object.size();
+        long readAhead = repository.parallelDownloads() * ((long) repository.partSizeMiB() << 20);
+        // what came after the restart point before the kill, and nothing before it
+        long afterRestartPoint = atKill - restartPoint.storedOffset();
+        String figures = String.format("object %,d bytes; downloaded %,d before the kill, %,d in all;"
+            + " re-downloaded %,d; restart point at %,d", object.size(), atKill, total, redownloaded,
+            restartPoint.storedOffset());
+        System.out.println("FetchS3CrashIT: " + figures);
+        assertTrue(redownloaded <= afterRestartPoint + readAhead + MIB, figures);
+        // one heartbeat interval (2 s) at the download rate, plus the chunk and read-ahead
+        long interval = 2 * 2 * perConnection;
+        assertTrue(redownloaded <= interval + 16 * MIB + readAhead + MIB, figures);
+      }
+    }
+  }
+}
