@@ -8,6 +8,9 @@ import dev.restoreflow.activities.basebackup.FetchCheckpoint;
 import dev.restoreflow.activities.basebackup.RecoverySettings;
 import dev.restoreflow.activities.basebackup.WalNames;
 import dev.restoreflow.activities.config.HostConfig;
+import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandFailedException;
+import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
@@ -23,9 +26,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -86,6 +90,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
               beats.rethrowIfStopped();
             });
         beats.rethrowIfStopped();
+        verifyAgainstManifest(ctx, pgdata);
         writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
             Boolean.TRUE.equals(ctx.instance.keepArchiving()), ctx);
         long thisAttempt = fetched.downloaded() - from.downloaded();
@@ -101,12 +106,37 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     }
   }
 
+  /**
+   * Every restored file against the backup's own manifest (sizes and checksums), with
+   * PostgreSQL's pg_verifybackup: corruption that slipped past the decompressor stops here.
+   */
+  private static void verifyAgainstManifest(InstanceContext ctx, Path pgdata) {
+    if (!Files.isRegularFile(pgdata.resolve("backup_manifest"))) {
+      log.warn("no backup_manifest in the restored data: files not verified");
+      return;
+    }
+    CommandResult result;
+    try {
+      result = ctx.runner.run(Command.of(List.of(ctx.instance.pgTool("pg_verifybackup"),
+          "--no-parse-wal", "--quiet", pgdata.toString()), ctx.instance.osUser(),
+          Duration.ofHours(6)));
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(Steps.FETCH + ": pg_verifybackup", e);
+    }
+    if (!result.succeeded()) {
+      throw Failures.of(FailureType.OBJECT_CORRUPT, "FetchS3: the restored files do not match the"
+          + " backup's manifest (pg_verifybackup): " + result.stderrTail().strip());
+    }
+  }
+
   private void writeRecoverySettings(Path pgdata, String backupId, RecoveryTarget target,
       boolean keepArchiving, InstanceContext ctx) throws IOException {
     PosixFileAttributes dir = Files.readAttributes(pgdata, PosixFileAttributes.class);
     Path autoConf = pgdata.resolve("postgresql.auto.conf");
-    Files.writeString(autoConf, RecoverySettings.autoConf(backupId, target, keepArchiving,
-        ctx.instance.basebackup().settings()), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    String existing = Files.isRegularFile(autoConf) ? Files.readString(autoConf) : "";
+    Files.writeString(autoConf, RecoverySettings.withoutEarlierRecovery(existing, backupId)
+        + RecoverySettings.autoConf(backupId, target, keepArchiving,
+        ctx.instance.basebackup().settings()));
     Path signal = pgdata.resolve("recovery.signal");
     Files.writeString(signal, "");
     for (Path file : new Path[] {autoConf, signal}) {

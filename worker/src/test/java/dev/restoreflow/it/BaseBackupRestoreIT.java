@@ -3,6 +3,7 @@ package dev.restoreflow.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,10 +15,12 @@ import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.config.TemporalConfig;
 import dev.restoreflow.client.Submission;
+import io.temporal.client.WorkflowFailedException;
 import dev.restoreflow.worker.Workers;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RecoveryTarget;
+import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
 import dev.restoreflow.workflows.model.StepProgress;
@@ -138,6 +141,55 @@ class BaseBackupRestoreIT {
     assertEquals(id, result.backupId(), "the newest backup before the target");
     assertEquals("first", main1.sandbox.sql("select string_agg(step, ',') from pitr").trim());
     assertEquals("f", main1.sandbox.sql("select pg_is_in_recovery()").trim(), "promoted");
+  }
+
+  @Test
+  @Order(3)
+  void aCorruptObjectFailsFetchS3ByNameAndATruncatedOneFailsThePlan() throws Exception {
+    String id = backup(Compression.GZIP);
+    Map<String, String> atBackup = main1.sandbox.fingerprint();
+    Path object = storedFile(id, "base.tar.gz");
+    byte[] original = Files.readAllBytes(object);
+
+    byte[] corrupt = original.clone();
+    for (int i = corrupt.length / 2; i < corrupt.length / 2 + 64; i++) {
+      corrupt[i] ^= 0x5A;
+    }
+    Files.write(object, corrupt);
+    Submission job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local")
+        .withBackupId(id));
+    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
+        () -> temporal.restoreflow.await(job.jobId(), JOB_LIMIT));
+    assertEquals(java.util.Optional.of("OBJECT_CORRUPT"), Failures.typeOf(failed), failed.toString());
+    RestoreProgress progress = temporal.restoreflow.progress(job.jobId());
+    assertTrue(progress.message().contains("main1/backups/" + id + "/base.tar.gz"), progress.message());
+    assertEquals("partly restored, cluster stopped; run a full restore", progress.dataState());
+    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), Steps.FETCH),
+        "a corrupt object is not retried");
+
+    Files.write(object, java.util.Arrays.copyOf(original, original.length - 1000));
+    Submission truncated = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local")
+        .withBackupId(id));
+    WorkflowFailedException planFailed = assertThrows(WorkflowFailedException.class,
+        () -> temporal.restoreflow.await(truncated.jobId(), JOB_LIMIT));
+    assertEquals(java.util.Optional.of("BACKUP_NOT_VALID"), Failures.typeOf(planFailed));
+    RestoreProgress untouched = temporal.restoreflow.progress(truncated.jobId());
+    assertTrue(untouched.message().contains("base.tar.gz is " + (original.length - 1000) + " bytes"),
+        untouched.message());
+    assertTrue(untouched.dataState().startsWith("untouched"), untouched.dataState());
+
+    Files.write(object, original);
+    assertEquals(JobState.SUCCEEDED, restore(RestoreRequest.of("main1").withHost("local")
+        .withBackupId(id)).state(), "the repaired object restores");
+    assertEquals(atBackup, main1.sandbox.fingerprint());
+  }
+
+  /** Where s3proxy's filesystem backend keeps an object. */
+  private Path storedFile(String backupId, String name) throws Exception {
+    try (var files = Files.walk(main1.stateDir().resolve("s3data"))) {
+      return files.filter(p -> p.endsWith(Path.of(backupId, name))).findFirst()
+          .orElseThrow(() -> new AssertionError("no stored " + backupId + "/" + name));
+    }
   }
 
   /** archive_command = a script (mode 0700, the cluster's user) that runs restoreflow wal-push. */

@@ -5,6 +5,7 @@ import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -92,6 +93,13 @@ public final class BaseBackupFetcher {
               position.entry() == null ? 0 : position.entry().size(),
               position.entry() == null ? 0 : position.entry().mode(),
               position.entryDataStart(), downloaded.get())));
+      // the rest after the end marker: reading it makes the decompressor check the last
+      // checksums, and the total must be the tar stream's size backup.json records
+      long end = tar.position() + tarStream.transferTo(OutputStream.nullOutputStream());
+      if (object.tarBytes() > 0 && end != object.tarBytes()) {
+        throw new IOException("decompresses to " + end + " bytes of tar, backup.json says "
+            + object.tarBytes() + ": the object is corrupt");
+      }
     } catch (IOException e) {
       throw new IOException(key + ": " + e.getMessage(), e);
     }

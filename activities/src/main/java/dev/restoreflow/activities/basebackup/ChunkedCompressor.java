@@ -126,8 +126,10 @@ final class ChunkedCompressor implements AutoCloseable {
     ByteArrayOutputStream out = new ByteArrayOutputStream(piece.length / 2 + 1024);
     try (OutputStream stream = switch (compression) {
       case GZIP -> new FastGzipOutputStream(out);
-      case ZSTD -> new ZstdOutputStream(out, 3);
-      case LZ4 -> new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB);
+      case ZSTD -> new ZstdOutputStream(out, 3).setChecksum(true);
+      case LZ4 -> new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB,
+          LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
+          LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
       case NONE -> out;
     }) {
       stream.write(piece);

@@ -61,6 +61,26 @@ public final class RecoverySettings {
     }
   }
 
+  private static final Pattern RECOVERY_SETTING = Pattern.compile(
+      "\\s*(restore_command|recovery_target\\w*|recovery_end_command|archive_cleanup_command)"
+          + "\\s*=.*");
+
+  /**
+   * postgresql.auto.conf as it comes out of the backup with the recovery settings of any earlier
+   * restore commented out: a cluster restored to a point in time keeps its recovery_target_time
+   * in this file, and its later backups would recover to that old point otherwise.
+   */
+  public static String withoutEarlierRecovery(String autoConf, String backupId) {
+    StringBuilder out = new StringBuilder();
+    for (String line : autoConf.split("\n", -1)) {
+      if (RECOVERY_SETTING.matcher(line).matches()) {
+        out.append("# removed by restoreflow (restore of ").append(backupId).append("): ");
+      }
+      out.append(line).append('\n');
+    }
+    return out.substring(0, out.length() - 1);
+  }
+
   /** The lines appended to postgresql.auto.conf. */
   public static String autoConf(String backupId, RecoveryTarget target, boolean keepArchiving,
       Map<String, String> overrides) {

@@ -63,9 +63,7 @@ public final class TarReader {
     String paxPath = null;
     Long paxSize = null;
     while (true) {
-      if (!readBlock()) {
-        return null;
-      }
+      readBlock();
       if (isZeroBlock()) {
         return null;
       }
@@ -130,16 +128,17 @@ public final class TarReader {
     return position;
   }
 
-  private boolean readBlock() throws IOException {
+  private void readBlock() throws IOException {
     int read = in.readNBytes(header, 0, BLOCK);
     position += read;
     if (read == 0) {
-      return false;
+      // a tar archive ends with zero blocks; a stream that simply stops was cut short
+      throw new EOFException("the archive ends at byte " + position + " without its end marker:"
+          + " it is truncated");
     }
     if (read < BLOCK) {
       throw new EOFException("the archive ends inside a header");
     }
-    return true;
   }
 
   private boolean isZeroBlock() {
