@@ -80,7 +80,7 @@ class ConfigLoaderTest {
   void exampleConfigLoads() throws Exception {
     Path example = Path.of("..", "src", "config.example.json");
     assertTrue(Files.exists(example), "src/config.example.json is missing");
-    assertEquals(1, ConfigLoader.load(example).instances().size());
+    assertEquals(2, ConfigLoader.load(example).instances().size());
   }
 
   @Test
