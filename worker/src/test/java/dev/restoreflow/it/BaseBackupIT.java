@@ -11,10 +11,6 @@ import dev.restoreflow.activities.basebackup.BaseBackupLayout;
 import dev.restoreflow.activities.basebackup.Compression;
 import dev.restoreflow.activities.basebackup.TarReader;
 import dev.restoreflow.activities.config.BaseBackupConfig;
-import dev.restoreflow.activities.config.HostConfig;
-import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
-import dev.restoreflow.activities.config.TemporalConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
 import dev.restoreflow.activities.storage.StoredObject;
@@ -24,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +48,8 @@ class BaseBackupIT {
     s3 = S3Server.start(main1.stateDir());
     s3.createBucket("pg-backups");
     repository = s3.repository("pg-backups", "it", "gzip");
-    configFile = writeConfig(main1.instance.withBaseBackup(repository));
+    configFile = BaseBackups.writeConfig(main1,
+        BaseBackups.config(main1, main1.instance.withBaseBackup(repository), "127.0.0.1:1"));
   }
 
   @AfterAll
@@ -70,9 +66,8 @@ class BaseBackupIT {
   void backupsInEveryCompressionHoldTheDataTheManifestAndTheirWal() throws Exception {
     Set<String> ids = new HashSet<>();
     for (Compression compression : Compression.values()) {
-      RestoreflowProcess.Finished backup = RestoreflowProcess.run(Duration.ofMinutes(2),
-          s3.environment(), "backup", "--config", configFile.toString(), "--instance", "main1",
-          "--compression", compression.configName(), "--json");
+      RestoreflowProcess.Finished backup = BaseBackups.backupRun(configFile, s3, "main1",
+          compression.configName());
       assertEquals(0, backup.exitCode(), backup.output());
       String json = backup.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
           .orElseThrow(() -> new AssertionError(backup.output()));
@@ -151,13 +146,5 @@ class BaseBackupIT {
   private RestoreflowProcess.Finished walPush(Path file) throws Exception {
     return RestoreflowProcess.run(Duration.ofMinutes(1), s3.environment(), "wal-push",
         "--config", configFile.toString(), "--instance", "main1", file.toString());
-  }
-
-  private Path writeConfig(InstanceConfig instance) throws Exception {
-    Path ledger = main1.stateDir().resolve("ledger.db");
-    RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig("127.0.0.1:1", "default"),
-        ledger.toString(), main1.stateDir().resolve("Logs").toString(),
-        Map.of("local", new HostConfig(HostConfig.LOCAL)), Map.of("main1", instance), null);
-    return RestoreflowProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
   }
 }

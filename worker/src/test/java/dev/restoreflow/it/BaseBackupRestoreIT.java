@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.Compression;
 import dev.restoreflow.activities.config.BaseBackupConfig;
-import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
-import dev.restoreflow.activities.config.TemporalConfig;
 import dev.restoreflow.client.Submission;
 import io.temporal.client.WorkflowFailedException;
 import dev.restoreflow.worker.Workers;
@@ -64,15 +60,9 @@ class BaseBackupRestoreIT {
     s3.createBucket("pg-backups");
     BaseBackupConfig repository = s3.repository("pg-backups", "restore-it", "gzip");
     InstanceConfig instance = main1.instance.withBaseBackup(repository);
-    Path ledger = main1.stateDir().resolve("ledger.db");
-    RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig("127.0.0.1:1", "default"),
-        ledger.toString(), main1.stateDir().resolve("Logs").toString(),
-        Map.of("local", new HostConfig(HostConfig.LOCAL)), Map.of("main1", instance), null);
-    configFile = RestoreflowProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
+    configFile = BaseBackups.writeConfig(main1, BaseBackups.config(main1, instance, "127.0.0.1:1"));
     ItServer server = ItTemporal.startServer();
-    RestoreflowConfig withServer = new RestoreflowConfig(
-        new TemporalConfig(server.target(), "default"), config.ledger(), config.logDir(),
-        config.hosts(), config.instances(), null);
+    RestoreflowConfig withServer = BaseBackups.config(main1, instance, server.target());
     Map<String, String> env = s3.environment();
     temporal = ItTemporal.start(server, withServer, List.of(),
         factory -> Workers.addHost(factory, withServer, "local", env::get));
@@ -231,14 +221,7 @@ class BaseBackupRestoreIT {
   }
 
   private String backup(Compression compression) throws Exception {
-    RestoreflowProcess.Finished backup = RestoreflowProcess.run(Duration.ofMinutes(3),
-        s3.environment(), "backup", "--config", configFile.toString(), "--instance", "main1",
-        "--compression", compression.configName(), "--json");
-    assertEquals(0, backup.exitCode(), backup.output());
-    String json = backup.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-        .orElseThrow(() -> new AssertionError(backup.output()));
-    Thread.sleep(1100);   // backup ids are per second
-    return new ObjectMapper().readValue(json, BackupMeta.class).id();
+    return BaseBackups.backup(configFile, s3, "main1", compression.configName()).id();
   }
 
   private RestoreResult restore(RestoreRequest request) throws Exception {

@@ -3,15 +3,12 @@ package dev.restoreflow.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BackupObject;
 import dev.restoreflow.activities.basebackup.Chunk;
 import dev.restoreflow.activities.config.BaseBackupConfig;
-import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
-import dev.restoreflow.activities.config.TemporalConfig;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.JobState;
@@ -50,15 +47,9 @@ class FetchS3CrashIT {
       InstanceConfig instance = main1.instance.withBaseBackup(repository);
 
       ItServer server = ItTemporal.startServer();
-      RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(server.target(), "default"),
-          main1.stateDir().resolve("ledger.db").toString(), main1.stateDir().resolve("Logs").toString(),
-          Map.of("local", new HostConfig(HostConfig.LOCAL)), Map.of("main1", instance), null);
-      Path configFile = RestoreflowProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
-      RestoreflowProcess.Finished backup = RestoreflowProcess.run(Duration.ofMinutes(3),
-          s3.environment(), "backup", "--config", configFile.toString(), "--instance", "main1", "--json");
-      assertEquals(0, backup.exitCode(), backup.output());
-      BackupMeta meta = new ObjectMapper().readValue(backup.output().lines()
-          .filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(), BackupMeta.class);
+      RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());
+      Path configFile = BaseBackups.writeConfig(main1, config);
+      BackupMeta meta = BaseBackups.backup(configFile, s3, "main1", "none");
       BackupObject object = meta.objects().get(0);
       assertTrue(object.chunks().size() >= 3, "a tarball of several chunks: " + object.chunks());
       Map<String, String> atBackup = main1.sandbox.fingerprint();
