@@ -6,20 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BackupObject;
 import dev.restoreflow.activities.basebackup.Chunk;
+import dev.restoreflow.activities.basebackup.FetchCheckpoint;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
 import dev.restoreflow.workflows.model.StepProgress;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.common.converter.DefaultDataConverter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -66,11 +73,9 @@ class FetchS3CrashIT {
             s3.environment())) {
           job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local"));
           JobWaits.awaitStep(temporal.restoreflow, job.jobId(), Steps.FETCH);
-          long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-          while (proxy.bytesFromServer() < object.chunks().get(1).storedOffset() + 8 * MIB) {
-            assertTrue(System.nanoTime() < deadline, "the fetch never got past its first chunk");
-            Thread.sleep(100);
-          }
+          // kill only once the server holds a heartbeat past the first chunk: what is tested is
+          // that the retry resumes from it, not how fast the worker heartbeats
+          awaitHeartbeatedChunk(temporal, TaskQueues.restoreWorkflowId(job.jobId()), 1);
           first.kill9();
           atKill = proxy.bytesFromServer();
         }
@@ -104,5 +109,29 @@ class FetchS3CrashIT {
         assertTrue(redownloaded <= interval + 16 * MIB + readAhead + MIB, figures);
       }
     }
+  }
+
+  private static void awaitHeartbeatedChunk(ItTemporal temporal, String workflowId, int chunk)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (heartbeatedChunk(temporal, workflowId) < chunk) {
+      assertTrue(System.nanoTime() < deadline, "no FetchS3 heartbeat past chunk " + chunk);
+      Thread.sleep(100);
+    }
+  }
+
+  private static int heartbeatedChunk(ItTemporal temporal, String workflowId) {
+    DescribeWorkflowExecutionResponse description = temporal.service.blockingStub()
+        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(temporal.client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+            .build());
+    return description.getPendingActivitiesList().stream()
+        .filter(activity -> activity.getActivityType().getName().equals("FetchS3"))
+        .filter(activity -> activity.hasHeartbeatDetails())
+        .mapToInt(activity -> DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
+            Optional.of(activity.getHeartbeatDetails()), FetchCheckpoint.class,
+            FetchCheckpoint.class).chunk())
+        .max().orElse(-1);
   }
 }
