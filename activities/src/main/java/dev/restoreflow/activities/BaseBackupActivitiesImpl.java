@@ -90,16 +90,20 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
               beats.rethrowIfStopped();
             });
         beats.rethrowIfStopped();
+        long fetchedAt = System.currentTimeMillis();
         verifyAgainstManifest(ctx, pgdata);
+        long verifiedAt = System.currentTimeMillis();
         writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
             Boolean.TRUE.equals(ctx.instance.keepArchiving()), ctx);
         long thisAttempt = fetched.downloaded() - from.downloaded();
         return new StepResult(Steps.FETCH, started, System.currentTimeMillis(), String.format(
             "restored basebackup %s: %d files, %d bytes written; %d WAL files; downloaded %d bytes"
-                + " (%d by this attempt%s)", meta.id(), fetched.filesWritten(),
-            fetched.bytesWritten(), fetched.walFiles(), fetched.downloaded(), thisAttempt,
+                + " (%d by this attempt%s); fetched in %.1f s, verified in %.1f s", meta.id(),
+            fetched.filesWritten(), fetched.bytesWritten(), fetched.walFiles(),
+            fetched.downloaded(), thisAttempt,
             attempt > 1 ? ", attempt " + attempt + ", resumed at object " + from.object()
-                + " chunk " + from.chunk() : ""));
+                + " chunk " + from.chunk() : "", (fetchedAt - started) / 1000.0,
+            (verifiedAt - fetchedAt) / 1000.0));
       } catch (IOException e) {
         throw failureOf(e);
       }

@@ -80,9 +80,8 @@ public final class BaseBackupFetcher {
     if (start.insideEntry() && startChunk == start.chunk()) {
       inside = new TarReader.Entry(start.entryName(), '0', start.entrySize(), start.entryMode(), "");
     }
-    try (RangeReader range = new RangeReader(store, key, first.storedOffset(), object.size(),
-        config.partSizeMiB() << 20, config.parallelDownloads(), downloaded);
-        InputStream tarStream = compression.decompress(range)) {
+    try (InputStream tarStream = tarStream(key, object, compression, chunks, startChunk,
+        downloaded)) {
       TarReader tar = new TarReader(tarStream, first.tarOffset());
       if (inside != null) {
         tar.resumeInside(inside, start.entryDataStart() + start.entrySize() - first.tarOffset());
@@ -102,6 +101,23 @@ public final class BaseBackupFetcher {
       }
     } catch (IOException e) {
       throw new IOException(key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Chunks restoreflow wrote decompress in parallel; a foreign tarball is one stream. */
+  private InputStream tarStream(String key, BackupObject object, Compression compression,
+      List<Chunk> chunks, int startChunk, AtomicLong downloaded) throws IOException {
+    if (!object.chunks().isEmpty() && object.tarBytes() > 0) {
+      return new ParallelChunkReader(store, key, compression, chunks, startChunk, object.size(),
+          object.tarBytes(), config.parallelDownloads(), downloaded);
+    }
+    RangeReader range = new RangeReader(store, key, chunks.get(startChunk).storedOffset(),
+        object.size(), config.partSizeMiB() << 20, config.parallelDownloads(), downloaded);
+    try {
+      return compression.decompress(range);
+    } catch (IOException e) {
+      range.close();
+      throw e;
     }
   }
 

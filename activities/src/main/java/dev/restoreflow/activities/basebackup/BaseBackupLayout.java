@@ -55,8 +55,13 @@ public final class BaseBackupLayout {
     return walPrefix(instance) + walFile;
   }
 
+  /** The form of basebackup ids: the backup's start in UTC, {@code 20261123T091500Z}. */
+  public static boolean isValidId(String backupId) {
+    return backupId != null && BACKUP_ID.matcher(backupId).matches();
+  }
+
   public static String checkId(String backupId) {
-    if (backupId == null || !BACKUP_ID.matcher(backupId).matches()) {
+    if (!isValidId(backupId)) {
       throw new IllegalArgumentException("backup id '" + backupId + "' is not of the form"
           + " 20261123T091500Z");
     }

@@ -18,12 +18,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Writes a tar stream into a data directory: files (fsynced when complete), directories and
- * symlinks that stay inside it, modes from the archive, owned by the instance's OS user. Nothing
- * is written outside the directory: absolute names, {@code ..} and links out are refused.
+ * Writes a tar stream into a data directory: files, directories and symlinks that stay inside
+ * it, modes from the archive, owned by the instance's OS user. Nothing is written outside the
+ * directory: absolute names, {@code ..} and links out are refused. Everything is fsynced before
+ * {@link #extract} returns.
  *
- * <p>At each restart point of the tarball it reaches (tar offsets in {@code boundaries}) it makes
- * what is written so far durable and reports a {@link Position} to {@code checkpoints}.
+ * <p>At each restart point of the tarball it reaches (tar offsets in {@code boundaries}) it has
+ * what was written so far fsynced in the background, and reports a {@link Position} to
+ * {@code checkpoints} once that is durable.
  */
 final class TarExtractor {
 
@@ -38,6 +40,8 @@ final class TarExtractor {
   private final UserPrincipal owner;
   private final GroupPrincipal group;
   private final Set<Path> directories = new LinkedHashSet<>();
+  /** Files and directories written since the last restart point, not yet synced. */
+  private final Set<Path> unsynced = new LinkedHashSet<>();
   private final byte[] buffer = new byte[1 << 20];
   private long filesWritten;
   private long bytesWritten;
@@ -54,6 +58,25 @@ final class TarExtractor {
    * @param boundaries tar offsets of the restart points ahead, with their chunk indexes
    */
   void extract(TarReader tar, TarReader.Entry resumeEntry, long resumeDataStart,
+      List<long[]> boundaries, Checkpoints checkpoints) throws IOException {
+    try (BackgroundSync sync = new BackgroundSync()) {
+      write(tar, resumeEntry, resumeDataStart, boundaries, position -> {
+        List<Path> paths = List.copyOf(unsynced);
+        unsynced.clear();
+        sync.sync(paths, () -> checkpoints.reached(position));
+      });
+      sync.await();
+      for (Path path : unsynced) {
+        BackgroundSync.force(path);
+      }
+      unsynced.clear();
+      for (Path dir : directories) {
+        BackgroundSync.force(dir);
+      }
+    }
+  }
+
+  private void write(TarReader tar, TarReader.Entry resumeEntry, long resumeDataStart,
       List<long[]> boundaries, Checkpoints checkpoints) throws IOException {
     int next = 0;
     TarReader.Entry entry = resumeEntry;
@@ -84,11 +107,6 @@ final class TarExtractor {
       next = headerBoundary(boundaries, next, headerStart, checkpoints);
       entry = tar.next();
       dataStart = tar.position();
-    }
-    for (Path dir : directories) {
-      try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-        channel.force(true);
-      }
     }
   }
 
@@ -127,7 +145,7 @@ final class TarExtractor {
         if (next < boundaries.size()) {
           long boundary = boundaries.get(next)[0];
           if (boundary == position) {
-            out.force(true);
+            markUnsynced(target);
             checkpoints.reached(new Position((int) boundaries.get(next)[1], entry, dataStart));
             next++;
             continue;
@@ -144,11 +162,16 @@ final class TarExtractor {
         remaining -= n;
         bytesWritten += n;
       }
-      out.force(true);
     }
+    markUnsynced(target);
     own(target, entry.mode());
     filesWritten++;
     return next;
+  }
+
+  private void markUnsynced(Path file) {
+    unsynced.add(file);
+    unsynced.add(file.getParent());
   }
 
   private void symlink(Path target, TarReader.Entry entry) throws IOException {
@@ -160,6 +183,7 @@ final class TarExtractor {
     Files.createDirectories(target.getParent());
     Files.deleteIfExists(target);
     Files.createSymbolicLink(target, Path.of(entry.linkTarget()));
+    unsynced.add(target.getParent());
     if (owner != null) {
       Files.getFileAttributeView(target, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
           .setOwner(owner);
