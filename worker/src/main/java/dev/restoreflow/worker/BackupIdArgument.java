@@ -5,12 +5,12 @@ import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.engine.BackupIds;
 
 /** A --backup-id as the instance's engine spells its ids. */
-final class BackupIdArgument {
+public final class BackupIdArgument {
 
   private BackupIdArgument() {}
 
   /** @return null for null; @throws IllegalArgumentException for an id of the wrong form */
-  static String normalize(InstanceConfig instance, String backupId) {
+  public static String normalize(InstanceConfig instance, String backupId) {
     if (backupId == null) {
       return null;
     }

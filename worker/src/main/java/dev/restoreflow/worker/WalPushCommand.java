@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
  * {@code archive_command = 'restoreflow wal-push --config C --instance I %p'}: exit 0 only once
  * the file is in the repository, so PostgreSQL keeps it until then.
  */
-@Command(name = "wal-push", description = "Archive one WAL file (for archive_command: ... %p).")
+@Command(name = "wal-push", description = "Archive one WAL file (for archive_command: ... %%p).")
 final class WalPushCommand implements Callable<Integer> {
 
   @Mixin
@@ -26,7 +26,7 @@ final class WalPushCommand implements Callable<Integer> {
   @Option(names = "--instance", required = true)
   String instance;
 
-  @Parameters(paramLabel = "WAL_FILE", description = "the file PostgreSQL names as %p")
+  @Parameters(paramLabel = "WAL_FILE", description = "the file PostgreSQL names as %%p")
   Path file;
 
   @Override

@@ -31,6 +31,7 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerFactory factory = WorkerFactory.newInstance(Temporal.client(service, cfg.temporal()));
     Workers.addHost(factory, cfg, host);
     factory.start();
+    RepositoryCheck.startFor(cfg, host, System::getenv);
     LoggerFactory.getLogger(WorkerCommand.class).info("restoreflow worker for host {} polls {}",
         host, TaskQueues.forHost(host));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

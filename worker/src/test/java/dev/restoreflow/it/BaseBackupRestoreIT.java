@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
 import dev.restoreflow.activities.basebackup.Compression;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.client.Submission;
 import io.temporal.client.WorkflowFailedException;
 import dev.restoreflow.worker.Workers;
 import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RecoveryTarget;
 import dev.restoreflow.workflows.model.RestoreProgress;
@@ -35,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /**
  * Restores of basebackup backups from a real S3-compatible server (s3proxy) through the
@@ -51,10 +58,12 @@ class BaseBackupRestoreIT {
   private S3Server s3;
   private ItTemporal temporal;
   private Path configFile;
+  private FileAppender<ILoggingEvent> inProcessLog;
 
   @BeforeAll
   void setUp() throws Exception {
     main1 = ItSandbox.create("main1", "local");
+    inProcessLog = logToFile(main1.stateDir().resolve("Logs").resolve("in-process.log"));
     main1.sandbox.loadDemoData(20_000);
     s3 = S3Server.start(main1.stateDir());
     s3.createBucket("pg-backups");
@@ -70,6 +79,10 @@ class BaseBackupRestoreIT {
 
   @AfterAll
   void tearDown() throws Exception {
+    if (inProcessLog != null) {
+      rootLogger().detachAppender(inProcessLog);
+      inProcessLog.stop();
+    }
     if (temporal != null) {
       temporal.close();
     }
@@ -172,6 +185,62 @@ class BaseBackupRestoreIT {
     assertEquals(JobState.SUCCEEDED, restore(RestoreRequest.of("main1").withHost("local")
         .withBackupId(id)).state(), "the repaired object restores");
     assertEquals(atBackup, main1.sandbox.fingerprint());
+  }
+
+  @Test
+  @Order(4)
+  void theS3KeysReachNoLedgerHistoryOrLog() throws Exception {
+    List<String> keys = List.of(s3.accessKey, s3.secretKey);
+    List<JobRow> jobs = temporal.ledger.jobs("main1", null, 100);
+    assertTrue(jobs.size() >= 8, "the jobs of the tests before: " + jobs.size());
+    List<String> workflowIds = new java.util.ArrayList<>(jobs.stream().map(JobRow::workflowId).toList());
+    workflowIds.add(TaskQueues.hostQueueWorkflowId("local"));
+    for (String workflowId : workflowIds) {
+      String history = temporal.client.fetchHistory(workflowId).getHistory().toByteString()
+          .toStringUtf8();
+      assertTrue(history.contains("main1"), "a history with payloads: " + workflowId);
+      keys.forEach(key -> assertFalse(history.contains(key), "an S3 key in " + workflowId));
+    }
+    // everything restoreflow, PostgreSQL (wal-push logs there) and the ledger wrote; not the
+    // S3 server's own files nor the archive script that holds the keys by design
+    List<Path> written;
+    try (var files = Files.walk(main1.stateDir())) {
+      written = files.filter(Files::isRegularFile)
+          .filter(f -> !f.startsWith(main1.stateDir().resolve("s3data")))
+          .filter(f -> !f.startsWith(main1.stateDir().resolve("bin")))
+          .filter(f -> !f.getFileName().toString().startsWith("s3proxy."))
+          .filter(f -> !f.getFileName().toString().endsWith(".jar"))
+          .toList();
+    }
+    assertTrue(written.stream().anyMatch(f -> f.getFileName().toString().startsWith("ledger.db")),
+        written.toString());
+    assertTrue(Files.size(main1.stateDir().resolve("Logs").resolve("in-process.log")) > 0,
+        "the in-process worker's log (FetchS3 ran there) is among them");
+    for (Path file : written) {
+      String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+      keys.forEach(key -> assertFalse(text.contains(key), "an S3 key in " + file));
+    }
+  }
+
+  /** Everything this JVM logs (the host worker runs in it) also goes to {@code file}. */
+  private static FileAppender<ILoggingEvent> logToFile(Path file) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%X{job:-}] %logger - %msg%n");
+    encoder.start();
+    FileAppender<ILoggingEvent> appender = new FileAppender<>();
+    appender.setContext(context);
+    appender.setFile(file.toString());
+    appender.setEncoder(encoder);
+    appender.start();
+    rootLogger().addAppender(appender);
+    return appender;
+  }
+
+  private static ch.qos.logback.classic.Logger rootLogger() {
+    return (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
   }
 
   /** Where s3proxy's filesystem backend keeps an object. */

@@ -1,5 +1,6 @@
 package dev.restoreflow.worker.gateway;
 
+import dev.restoreflow.activities.basebackup.BaseBackupLayout;
 import dev.restoreflow.activities.engine.BackupIds;
 import dev.restoreflow.worker.config.ConfigLoader;
 import java.util.HashMap;
@@ -96,16 +97,18 @@ public final class LineParser {
       return invalid(GatewayError.BAD_NAME, "db_host '" + shorten(host) + "' is not a name");
     }
     String backupId = values.get("backup_id");
-    if (backupId != null && !BackupIds.isValid(backupId)) {
+    if (backupId != null && !BackupIds.isValid(backupId) && !BaseBackupLayout.isValidId(backupId)) {
       return invalid(GatewayError.BAD_BACKUP_ID, "backup_id '" + shorten(backupId)
-          + "' is not a pg_probackup backup id (six characters of 0-9 and A-Z, e.g. SSCOAD)");
+          + "' is not a backup id (pg_probackup: six characters of 0-9 and A-Z, e.g. SSCOAD;"
+          + " basebackup: its UTC start, e.g. 20261123T091500Z)");
     }
     String token = values.get("token");
     if (token != null && !TOKEN.matcher(token).matches()) {
       return invalid(GatewayError.BAD_TOKEN, "the token is not valid");
     }
     return new LineCommand.Restore(instance, host,
-        backupId == null ? null : BackupIds.normalize(backupId), incremental, token);
+        backupId == null || !BackupIds.isValid(backupId) ? backupId
+            : BackupIds.normalize(backupId), incremental, token);
   }
 
   private static LineCommand invalid(String code, String reason) {

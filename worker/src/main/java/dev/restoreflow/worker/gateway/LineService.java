@@ -6,6 +6,7 @@ import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.client.Submission;
+import dev.restoreflow.worker.BackupIdArgument;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.RestoreProgress;
@@ -94,8 +95,15 @@ public final class LineService {
       return error(client, new GatewayError(GatewayError.UNKNOWN_HOST, "host '" + host
           + "' is not configured; configured: " + names(config.hosts().keySet())));
     }
+    String backupId;
+    try {
+      backupId = BackupIdArgument.normalize(instance.get(), r.backupId());
+    } catch (IllegalArgumentException e) {
+      return error(client, new GatewayError(GatewayError.BAD_BACKUP_ID, "instance '"
+          + r.instance() + "' (" + instance.get().engine() + "): " + e.getMessage()));
+    }
     RestoreRequest request = RestoreRequest.of(r.instance()).withHost(host)
-        .withBackupId(r.backupId()).withIncremental(r.incremental())
+        .withBackupId(backupId).withIncremental(r.incremental())
         .withRequestedVia("nc", client);
     Submission job = restoreflow.submit(request);
     log.info("gateway: {} from {} -> job {} on {} (queue {})", r, client, job.jobId(), host,

@@ -27,6 +27,12 @@ class LineParserTest {
   }
 
   @Test
+  void basebackupIdsPassAsTheyAre() {
+    assertEquals(new LineCommand.Restore("odo1", null, "20261123T091500Z", false, null),
+        LineParser.parse("db_instance=odo1, backup_id=20261123T091500Z"));
+  }
+
+  @Test
   void statusAndQueue() {
     assertEquals(new LineCommand.Status("main1-20261123-060808-8d1e6f"),
         LineParser.parse("status main1-20261123-060808-8d1e6f"));
@@ -55,6 +61,8 @@ class LineParserTest {
         Map.entry("db_instance=main1, backup_id=SSCOA", GatewayError.BAD_BACKUP_ID),
         Map.entry("db_instance=main1, backup_id=SSCOAD1", GatewayError.BAD_BACKUP_ID),
         Map.entry("db_instance=main1, backup_id=-D/etc", GatewayError.BAD_BACKUP_ID),
+        Map.entry("db_instance=main1, backup_id=20261123T0915Z", GatewayError.BAD_BACKUP_ID),
+        Map.entry("db_instance=main1, backup_id=20261123t091500z", GatewayError.BAD_BACKUP_ID),
         Map.entry("status", GatewayError.BAD_COMMAND),
         Map.entry("status a b", GatewayError.BAD_COMMAND),
         Map.entry("status ../../x", GatewayError.BAD_COMMAND),

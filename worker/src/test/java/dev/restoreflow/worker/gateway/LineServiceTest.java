@@ -42,6 +42,14 @@ class LineServiceTest {
   }
 
   @Test
+  void aBackupIdMustBeOfTheInstancesEngine() {
+    LineService open = new LineService(CONFIG, null, null, null);
+    String answer = answer(open, "db_instance=main1, backup_id=20261123T091500Z");
+    assertTrue(answer.startsWith("ERROR BAD_BACKUP_ID"), answer);
+    assertTrue(answer.contains("probackup"), answer);
+  }
+
+  @Test
   void invalidUtf8IsItsOwnError() {
     LineService open = new LineService(CONFIG, null, null, null);
     assertTrue(open.answer(new byte[] {(byte) 0xFF, 'a'}, "c").startsWith("ERROR NOT_UTF8"));
