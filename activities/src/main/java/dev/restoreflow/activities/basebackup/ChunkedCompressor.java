@@ -5,14 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
@@ -30,24 +25,31 @@ final class ChunkedCompressor implements AutoCloseable {
   private final InputStream raw;
   private final Compression compression;
   private final int chunkSize;
-  private final ExecutorService pool;
-  private final int inFlight;
-  private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
   private final List<Chunk> chunks = new ArrayList<>();
+  private final OrderedWorkStream compressed;
   private long rawOffset;
   private long storedOffset;
+  private int chunksReached;
   private boolean inputEnded;
 
   ChunkedCompressor(InputStream raw, Compression compression, int chunkSize, int threads) {
     this.raw = raw;
     this.compression = compression;
     this.chunkSize = chunkSize;
-    this.inFlight = threads * 2;
-    this.pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "compress-" + compression.configName());
-      t.setDaemon(true);
-      return t;
-    });
+    this.compressed = new OrderedWorkStream("compress-" + compression.configName(), threads,
+        threads * 2) {
+      @Override
+      protected Callable<byte[]> nextWork() throws IOException {
+        return nextPiece();
+      }
+
+      @Override
+      protected void reached(byte[] bytes) {
+        Chunk chunk = chunks.get(chunksReached);
+        chunks.set(chunksReached++, new Chunk(storedOffset, chunk.tarOffset()));
+        storedOffset += bytes.length;
+      }
+    };
   }
 
   /** The restart points, complete once {@link #compressed()} has been read to its end. */
@@ -60,66 +62,30 @@ final class ChunkedCompressor implements AutoCloseable {
   }
 
   InputStream compressed() {
-    return new InputStream() {
-      private byte[] current = new byte[0];
-      private int position;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] buffer, int offset, int length) throws IOException {
-        while (position == current.length) {
-          current = nextChunk();
-          position = 0;
-          if (current == null) {
-            current = new byte[0];
-            return -1;
-          }
-        }
-        int n = Math.min(length, current.length - position);
-        System.arraycopy(current, position, buffer, offset, n);
-        position += n;
-        return n;
-      }
-    };
+    return compressed;
   }
 
-  /** The next compressed chunk in order, or null at the end. */
-  private byte[] nextChunk() throws IOException {
-    while (!inputEnded && pending.size() < inFlight) {
-      byte[] piece = raw.readNBytes(chunkSize);
-      if (piece.length == 0) {
-        inputEnded = true;
-        break;
-      }
-      chunks.add(new Chunk(-1, rawOffset));
-      rawOffset += piece.length;
-      pending.add(pool.submit(() -> compress(piece)));
-      if (piece.length < chunkSize) {
-        inputEnded = true;
-      }
-    }
-    Future<byte[]> next = pending.poll();
-    if (next == null) {
+  /** Reads the next piece of input; its compression is the work. Null at the input's end. */
+  private Callable<byte[]> nextPiece() throws IOException {
+    if (inputEnded) {
       return null;
     }
-    byte[] compressed;
-    try {
-      compressed = next.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while compressing", e);
-    } catch (ExecutionException e) {
-      throw new IOException("compression failed: " + e.getCause().getMessage(), e.getCause());
+    byte[] piece = raw.readNBytes(chunkSize);
+    if (piece.length < chunkSize) {
+      inputEnded = true;
     }
-    int index = chunks.size() - pending.size() - 1;
-    chunks.set(index, new Chunk(storedOffset, chunks.get(index).tarOffset()));
-    storedOffset += compressed.length;
-    return compressed;
+    if (piece.length == 0) {
+      return null;
+    }
+    chunks.add(new Chunk(-1, rawOffset));
+    rawOffset += piece.length;
+    return () -> {
+      try {
+        return compress(piece);
+      } catch (IOException e) {
+        throw new IOException("compression failed: " + e.getMessage(), e);
+      }
+    };
   }
 
   private byte[] compress(byte[] piece) throws IOException {
@@ -139,7 +105,7 @@ final class ChunkedCompressor implements AutoCloseable {
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    compressed.close();
   }
 
   /** gzip at level 1: the restore's speed matters more than a few percent of size. */

@@ -3,12 +3,7 @@ package dev.restoreflow.activities.basebackup;
 import dev.restoreflow.activities.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,65 +11,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * with {@code parallel} of them in flight ahead of the reader, handed out in order. Every byte
  * received is counted in {@code downloaded}.
  */
-final class RangeReader extends InputStream {
+final class RangeReader extends OrderedWorkStream {
 
   private final ObjectStore store;
   private final String key;
   private final long to;
   private final int rangeSize;
-  private final int parallel;
   private final AtomicLong downloaded;
-  private final ExecutorService pool;
-  private final Deque<Future<byte[]>> ahead = new ArrayDeque<>();
   private long nextRange;
-  private byte[] current = new byte[0];
-  private int position;
 
   RangeReader(ObjectStore store, String key, long from, long to, int rangeSize, int parallel,
       AtomicLong downloaded) {
+    super("fetch-range", parallel, parallel);
     this.store = store;
     this.key = key;
     this.to = to;
     this.rangeSize = rangeSize;
-    this.parallel = parallel;
     this.downloaded = downloaded;
     this.nextRange = from;
-    this.pool = Executors.newFixedThreadPool(parallel, r -> {
-      Thread t = new Thread(r, "fetch-range");
-      t.setDaemon(true);
-      return t;
-    });
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] buffer, int offset, int length) throws IOException {
-    while (position == current.length) {
-      fill();
-      if (ahead.isEmpty()) {
-        return -1;
-      }
-      current = take(ahead.poll());
-      position = 0;
+  protected Callable<byte[]> nextWork() {
+    if (nextRange >= to) {
+      return null;
     }
-    int n = Math.min(length, current.length - position);
-    System.arraycopy(current, position, buffer, offset, n);
-    position += n;
-    return n;
-  }
-
-  private void fill() {
-    while (ahead.size() < parallel && nextRange < to) {
-      long start = nextRange;
-      long end = Math.min(to, start + rangeSize);
-      ahead.add(pool.submit(() -> fetch(start, end)));
-      nextRange = end;
-    }
+    long start = nextRange;
+    long end = Math.min(to, start + rangeSize);
+    nextRange = end;
+    return () -> fetch(start, end);
   }
 
   private byte[] fetch(long start, long end) throws IOException {
@@ -87,23 +52,5 @@ final class RangeReader extends InputStream {
       }
       return bytes;
     }
-  }
-
-  private static byte[] take(Future<byte[]> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while downloading", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
-    }
-  }
-
-  @Override
-  public void close() {
-    ahead.forEach(f -> f.cancel(true));
-    pool.shutdownNow();
   }
 }
