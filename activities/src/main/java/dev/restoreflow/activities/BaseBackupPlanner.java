@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.LongUnaryOperator;
 
 /**
  * PlanRestore of a basebackup instance: the backup (given, newest, or newest before the target),
@@ -36,8 +37,8 @@ final class BaseBackupPlanner {
     this.environment = environment;
   }
 
-  /** @param availableBytes free bytes plus what the current data directory holds */
-  RestorePlan plan(InstanceContext ctx, PlanInput input, java.util.function.LongSupplier availableBytes) {
+  /** @param room bytes available for a restore that needs the given bytes */
+  RestorePlan plan(InstanceContext ctx, PlanInput input, LongUnaryOperator room) {
     String instance = input.step().instance();
     if (!HostConfig.LOCAL.equals(config.hosts().get(input.step().host()).kind())) {
       throw Failures.of(FailureType.CONFIG_ERROR, "basebackup restores need the host's worker on"
@@ -83,8 +84,8 @@ final class BaseBackupPlanner {
         }
       }
       long need = backup.tarBytes() > 0 ? backup.tarBytes() : backup.storedBytes() * 4;
-      long available = availableBytes.getAsLong();
-      if (need * 1.05 > available) {
+      long available = room.applyAsLong(need);
+      if (need * PlanActivitiesImpl.DISK_MARGIN > available) {
         throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format(
             "backup %s needs about %,d bytes (+5%%) in %s, but only %,d are available",
             backup.id(), need, ctx.instance.pgdata(), available));

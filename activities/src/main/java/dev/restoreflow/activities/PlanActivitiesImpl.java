@@ -28,7 +28,7 @@ public class PlanActivitiesImpl implements PlanActivities {
   private static final Logger log = LoggerFactory.getLogger(PlanActivitiesImpl.class);
   private static final Duration QUICK = Duration.ofSeconds(60);
   /** Head room on top of the backup's size: WAL replayed at start, files being rewritten. */
-  private static final double DISK_MARGIN = 1.05;
+  static final double DISK_MARGIN = 1.05;
 
   private final RestoreflowConfig config;
   private final HostRunners runners;
@@ -61,7 +61,7 @@ public class PlanActivitiesImpl implements PlanActivities {
       checkTool(ctx.runner, instance, List.of(instance.pgTool("pg_ctl"), "--version"), "pg_ctl",
           "instances." + input.step().instance() + ".pgBin");
       return new BaseBackupPlanner(config, environment).plan(ctx, input,
-          () -> bytes(ctx, ClusterCommands.freeBytes(instance.pgdata()), 1) + usedBytes(ctx));
+          need -> room(ctx, need));
     }
     EngineSide engine = EngineSide.of(config, runners, ctx, input.step().host());
     try {
@@ -78,7 +78,7 @@ public class PlanActivitiesImpl implements PlanActivities {
     BackupInfo backup = choice.backup();
     long need = backup.pgdataBytes() > 0 ? backup.pgdataBytes() : backup.dataBytes();
     long free = bytes(ctx, ClusterCommands.freeBytes(instance.pgdata()), 1);
-    long reusable = usedBytes(ctx);
+    long reusable = need * DISK_MARGIN > free ? usedBytes(ctx) : 0;
     long available = free + reusable;
     if (need * DISK_MARGIN > available) {
       throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format(
@@ -110,6 +110,16 @@ public class PlanActivitiesImpl implements PlanActivities {
     } catch (IllegalArgumentException e) {
       throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage());
     }
+  }
+
+  /**
+   * Bytes the restore can use: the file system's free bytes, plus, only when they are not
+   * enough, what the current data directory holds (the restore overwrites it; du walks all of
+   * it, which takes a while on a large directory that is not in the cache).
+   */
+  private long room(InstanceContext ctx, long need) {
+    long free = bytes(ctx, ClusterCommands.freeBytes(ctx.instance.pgdata()), 1);
+    return need * DISK_MARGIN > free ? free + usedBytes(ctx) : free;
   }
 
   /** The current data directory's size: the restore overwrites it. */

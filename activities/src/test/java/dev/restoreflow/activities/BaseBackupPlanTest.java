@@ -1,0 +1,134 @@
+package dev.restoreflow.activities;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.activities.basebackup.BackupMeta;
+import dev.restoreflow.activities.basebackup.BackupObject;
+import dev.restoreflow.activities.basebackup.BaseBackupLayout;
+import dev.restoreflow.activities.config.BaseBackupConfig;
+import dev.restoreflow.activities.config.HostConfig;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.config.TemporalConfig;
+import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandResult;
+import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.activities.exec.OutputListener;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.model.PlanInput;
+import dev.restoreflow.workflows.model.RestorePlan;
+import dev.restoreflow.workflows.model.StepInput;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PlanRestore of a basebackup instance against a file:// repository, with the host's df and du
+ * answered by the test: the disk check, and du only when free space alone is not enough.
+ */
+class BaseBackupPlanTest {
+
+  private static final long TAR_BYTES = 1_000_000_000L;
+
+  @TempDir
+  Path dir;
+  private final List<String> ran = new ArrayList<>();
+  private long freeBytes;
+  private long usedBytes;
+  private PlanActivitiesImpl plan;
+
+  @BeforeEach
+  void repositoryWithOneBackup() throws Exception {
+    Path repository = Files.createDirectories(dir.resolve("repo"));
+    String id = "20261123T091500Z";
+    BackupMeta meta = new BackupMeta(id, "main1", "gzip", 1, 2, "0/2000028", "0/2000100", 1,
+        "restoreflow", List.of(new BackupObject("base.tar.gz", 5, TAR_BYTES, List.of())));
+    Path backupDir = repository.resolve(BaseBackupLayout.backupDir("main1", id));
+    Files.createDirectories(backupDir);
+    Files.write(backupDir.resolve("base.tar.gz"), new byte[5]);
+    new ObjectMapper().writeValue(repository.resolve(BaseBackupLayout.meta("main1", id)).toFile(),
+        meta);
+    InstanceConfig instance = new InstanceConfig(InstanceConfig.BASEBACKUP, "db1",
+        dir.resolve("pgdata").toString(), null, null, 5432, "postgres", "/usr/lib/postgresql/15/bin",
+        null, "127.0.0.1", "postgres", "postgres", List.of(), false, true, 60, 60, null,
+        new BaseBackupConfig("file://" + repository, null, null, null, null, null, "gzip", 4, 16,
+            Map.of()));
+    RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(null, null), null, null,
+        Map.of("db1", new HostConfig(HostConfig.LOCAL, null, null, null, null, null, null, null,
+            null)), Map.of("main1", instance), null);
+    plan = new PlanActivitiesImpl(config, new HostRunners() {
+      @Override
+      public CommandRunner forHost(String host) {
+        return new DiskAnswers();
+      }
+
+      @Override
+      public CommandRunner worker() {
+        return new DiskAnswers();
+      }
+    }, name -> null);
+  }
+
+  @Test
+  void enoughFreeSpaceDoesNotWalkTheDataDirectory() {
+    freeBytes = 2 * TAR_BYTES;
+    RestorePlan chosen = plan.planRestore(input());
+    assertEquals("20261123T091500Z", chosen.backupId());
+    assertEquals(List.of("pg_ctl", "df"), ran, "no du: the free space is enough");
+  }
+
+  @Test
+  void theCurrentDataCountsWhenFreeSpaceAloneIsNotEnough() {
+    freeBytes = TAR_BYTES / 2;
+    usedBytes = TAR_BYTES;
+    plan.planRestore(input());
+    assertEquals(List.of("pg_ctl", "df", "du"), ran);
+  }
+
+  @Test
+  void tooLittleRoomFailsTheplanWithTheFigures() {
+    freeBytes = TAR_BYTES / 2;
+    usedBytes = TAR_BYTES / 4;
+    ApplicationFailure failure = assertThrows(ApplicationFailure.class,
+        () -> plan.planRestore(input()));
+    assertEquals(FailureType.INSUFFICIENT_DISK.name(), failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("needs about 1,000,000,000 bytes (+5%) in "
+        + dir.resolve("pgdata") + ", but only 750,000,000 are available"),
+        failure.getOriginalMessage());
+  }
+
+  private static PlanInput input() {
+    return new PlanInput(new StepInput("job-1", "main1", "db1"), null, false, null);
+  }
+
+  /** The host: pg_ctl answers its version, df and du the test's figures. */
+  private final class DiskAnswers implements CommandRunner {
+    @Override
+    public CommandResult run(Command command, OutputListener listener, BooleanSupplier stop) {
+      String program = Path.of(command.argv().get(0)).getFileName().toString();
+      ran.add(program);
+      String out = switch (program) {
+        case "pg_ctl" -> "pg_ctl (PostgreSQL) 15.8\n";
+        case "df" -> "   Avail\n" + freeBytes + "\n";
+        case "du" -> usedBytes + "\t" + command.argv().get(2) + "\n";
+        default -> throw new AssertionError("unexpected command " + command.argv());
+      };
+      return new CommandResult(0, out, "", 1);
+    }
+
+    @Override
+    public String where() {
+      return "test";
+    }
+  }
+}
