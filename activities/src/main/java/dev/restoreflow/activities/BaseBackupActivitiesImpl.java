@@ -5,12 +5,10 @@ import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BaseBackupCatalog;
 import dev.restoreflow.activities.basebackup.BaseBackupFetcher;
 import dev.restoreflow.activities.basebackup.FetchCheckpoint;
+import dev.restoreflow.activities.basebackup.ManifestCheck;
 import dev.restoreflow.activities.basebackup.RecoverySettings;
 import dev.restoreflow.activities.basebackup.WalNames;
 import dev.restoreflow.activities.config.HostConfig;
-import dev.restoreflow.activities.exec.Command;
-import dev.restoreflow.activities.exec.CommandFailedException;
-import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
@@ -28,8 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -91,18 +88,18 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
             });
         beats.rethrowIfStopped();
         long fetchedAt = System.currentTimeMillis();
-        verifyAgainstManifest(ctx, pgdata);
+        String verified = verifyAgainstManifest(pgdata, fetched.checksums());
         long verifiedAt = System.currentTimeMillis();
         writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
             Boolean.TRUE.equals(ctx.instance.keepArchiving()), ctx);
         long thisAttempt = fetched.downloaded() - from.downloaded();
         return new StepResult(Steps.FETCH, started, System.currentTimeMillis(), String.format(
             "restored basebackup %s: %d files, %d bytes written; %d WAL files; downloaded %d bytes"
-                + " (%d by this attempt%s); fetched in %.1f s, verified in %.1f s", meta.id(),
+                + " (%d by this attempt%s); %s; fetched in %.1f s, verified in %.1f s", meta.id(),
             fetched.filesWritten(), fetched.bytesWritten(), fetched.walFiles(),
             fetched.downloaded(), thisAttempt,
             attempt > 1 ? ", attempt " + attempt + ", resumed at object " + from.object()
-                + " chunk " + from.chunk() : "", (fetchedAt - started) / 1000.0,
+                + " chunk " + from.chunk() : "", verified, (fetchedAt - started) / 1000.0,
             (verifiedAt - fetchedAt) / 1000.0));
       } catch (IOException e) {
         throw failureOf(e);
@@ -111,26 +108,18 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
   }
 
   /**
-   * Every restored file against the backup's own manifest (sizes and checksums), with
-   * PostgreSQL's pg_verifybackup: corruption that slipped past the decompressor stops here.
+   * Every restored file against the backup's own manifest (sizes and checksums), as
+   * pg_verifybackup checks it: corruption that slipped past the decompressor stops here.
    */
-  private static void verifyAgainstManifest(InstanceContext ctx, Path pgdata) {
-    if (!Files.isRegularFile(pgdata.resolve("backup_manifest"))) {
+  private static String verifyAgainstManifest(Path pgdata, Map<String, Integer> checksums)
+      throws IOException {
+    if (!ManifestCheck.present(pgdata)) {
       log.warn("no backup_manifest in the restored data: files not verified");
-      return;
+      return "no manifest, not verified";
     }
-    CommandResult result;
-    try {
-      result = ctx.runner.run(Command.of(List.of(ctx.instance.pgTool("pg_verifybackup"),
-          "--no-parse-wal", "--quiet", pgdata.toString()), ctx.instance.osUser(),
-          Duration.ofHours(6)));
-    } catch (CommandFailedException e) {
-      throw Failures.ofCommand(Steps.FETCH + ": pg_verifybackup", e);
-    }
-    if (!result.succeeded()) {
-      throw Failures.of(FailureType.OBJECT_CORRUPT, "FetchS3: the restored files do not match the"
-          + " backup's manifest (pg_verifybackup): " + result.stderrTail().strip());
-    }
+    ManifestCheck.Checked checked = ManifestCheck.verify(pgdata, checksums);
+    return String.format("%d files verified against backup_manifest%s", checked.files(),
+        checked.readBack() > 0 ? " (" + checked.readBack() + " read back from disk)" : "");
   }
 
   private void writeRecoverySettings(Path pgdata, String backupId, RecoveryTarget target,
@@ -152,7 +141,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
 
   /** A corrupt or truncated object will not get better on a retry; a network error may. */
   static RuntimeException failureOf(IOException e) {
-    boolean corrupt = e instanceof EOFException || e instanceof ZipException
+    boolean corrupt = e instanceof ManifestCheck.MismatchException || e instanceof EOFException || e instanceof ZipException
         || e.getCause() instanceof EOFException || e.getCause() instanceof ZipException
         || e.getCause() instanceof ZstdIOException || e instanceof ZstdIOException
         || e.getMessage() != null && (e.getMessage().contains("corrupt")

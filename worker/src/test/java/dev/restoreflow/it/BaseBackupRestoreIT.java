@@ -189,6 +189,36 @@ class BaseBackupRestoreIT {
 
   @Test
   @Order(4)
+  void aByteChangedInAnUncompressedBackupIsCaughtByTheManifestAndNamed() throws Exception {
+    String id = backup(Compression.NONE);
+    Path object = storedFile(id, "base.tar");
+    byte[] original = Files.readAllBytes(object);
+    // no compression, so no checksum in transit: only the backup's manifest can see this
+    TarMember biggest = biggestRelation(original);
+    byte[] changed = original.clone();
+    changed[(int) (biggest.dataOffset() + biggest.size() / 2)] ^= 0x01;
+    Files.write(object, changed);
+
+    Submission job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local")
+        .withBackupId(id));
+    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
+        () -> temporal.restoreflow.await(job.jobId(), JOB_LIMIT));
+    assertEquals(java.util.Optional.of("OBJECT_CORRUPT"), Failures.typeOf(failed), failed.toString());
+    RestoreProgress progress = temporal.restoreflow.progress(job.jobId());
+    assertTrue(progress.message().contains("do not match the backup's manifest (1 file): "
+        + biggest.name() + ": CRC32C "), progress.message());
+    assertEquals("partly restored, cluster stopped; run a full restore", progress.dataState());
+    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), Steps.FETCH));
+
+    Files.write(object, original);
+    RestoreResult repaired = restore(RestoreRequest.of("main1").withHost("local").withBackupId(id));
+    assertEquals(JobState.SUCCEEDED, repaired.state());
+    String fetched = repaired.steps().get(3).detail();
+    assertTrue(fetched.matches(".*; \\d+ files verified against backup_manifest; .*"), fetched);
+  }
+
+  @Test
+  @Order(5)
   void theS3KeysReachNoLedgerHistoryOrLog() throws Exception {
     List<String> keys = List.of(s3.accessKey, s3.secretKey);
     List<JobRow> jobs = temporal.ledger.jobs("main1", null, 100);
@@ -241,6 +271,25 @@ class BaseBackupRestoreIT {
   private static ch.qos.logback.classic.Logger rootLogger() {
     return (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
         org.slf4j.Logger.ROOT_LOGGER_NAME);
+  }
+
+  private record TarMember(String name, long dataOffset, long size) {}
+
+  /** The largest file under base/ in a plain (ustar) tarball, as pg_basebackup writes them. */
+  private static TarMember biggestRelation(byte[] tar) {
+    TarMember biggest = null;
+    for (int header = 0; header + 512 <= tar.length && tar[header] != 0; ) {
+      String name = new String(tar, header, 100, java.nio.charset.StandardCharsets.US_ASCII)
+          .replaceAll("\\x00.*", "");
+      long size = Long.parseLong(new String(tar, header + 124, 12,
+          java.nio.charset.StandardCharsets.US_ASCII).replaceAll("[\\x00 ]", ""), 8);
+      if (tar[header + 156] == '0' && name.startsWith("base/")
+          && (biggest == null || size > biggest.size())) {
+        biggest = new TarMember(name, header + 512L, size);
+      }
+      header += 512 + (int) ((size + 511) / 512 * 512);
+    }
+    return biggest;
   }
 
   /** Where s3proxy's filesystem backend keeps an object. */

@@ -95,6 +95,9 @@ class FetchS3CrashIT {
         assertTrue(resumed.find(), fetch.detail());
         Chunk restartPoint = object.chunks().get(Integer.parseInt(resumed.group(1)));
         assertTrue(restartPoint.storedOffset() > 0, "resumed past the start: " + fetch.detail());
+        assertTrue(Pattern.compile("\\d+ files verified against backup_manifest \\((\\d+) read back"
+            + " from disk\\)").matcher(fetch.detail()).find(),
+            "the files of the killed attempt are checked from disk: " + fetch.detail());
         long redownloaded = total - object.size();
         long readAhead = repository.parallelDownloads() * ((long) repository.partSizeMiB() << 20);
         // what came after the restart point before the kill, and nothing before it

@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,9 +33,12 @@ public final class BaseBackupFetcher {
     void checkpoint(FetchCheckpoint checkpoint) throws IOException;
   }
 
-  /** What a fetch did. */
+  /**
+   * What a fetch did. {@code checksums}: CRC-32C of the files this attempt wrote whole, by path
+   * relative to the data directory, for {@link ManifestCheck}.
+   */
   public record Fetched(long downloaded, long filesWritten, long bytesWritten, int walFiles,
-      FetchCheckpoint resumedFrom) {}
+      FetchCheckpoint resumedFrom, Map<String, Integer> checksums) {}
 
   private final ObjectStore store;
   private final BaseBackupConfig config;
@@ -61,7 +65,8 @@ public final class BaseBackupFetcher {
       progress.checkpoint(new FetchCheckpoint(i + 1, 0, null, 0, 0, 0, downloaded.get()));
     }
     int wal = prefetchWal(instance, meta, walUpTo, owner, group, downloaded);
-    return new Fetched(downloaded.get(), extractor.filesWritten(), extractor.bytesWritten(), wal, from);
+    return new Fetched(downloaded.get(), extractor.filesWritten(), extractor.bytesWritten(), wal,
+        from, extractor.checksums());
   }
 
   private void fetchObject(String instance, BackupMeta meta, int index, BackupObject object,

@@ -14,8 +14,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32C;
 
 /**
  * Writes a tar stream into a data directory: files, directories and symlinks that stay inside
@@ -43,6 +46,9 @@ final class TarExtractor {
   /** Files and directories written since the last restart point, not yet synced. */
   private final Set<Path> unsynced = new LinkedHashSet<>();
   private final byte[] buffer = new byte[1 << 20];
+  /** CRC-32C of each file written whole, by path relative to the root (for the manifest). */
+  private final Map<String, Integer> checksums = new HashMap<>();
+  private final CRC32C crc = new CRC32C();
   private long filesWritten;
   private long bytesWritten;
 
@@ -129,10 +135,15 @@ final class TarExtractor {
     return bytesWritten;
   }
 
+  Map<String, Integer> checksums() {
+    return checksums;
+  }
+
   private int writeFile(TarReader tar, TarReader.Entry entry, Path target, long dataStart,
       List<long[]> boundaries, int next, Checkpoints checkpoints) throws IOException {
     Files.createDirectories(target.getParent());
     long done = tar.position() - dataStart;   // > 0 when resuming inside this file
+    crc.reset();
     try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE,
         StandardOpenOption.WRITE)) {
       out.truncate(done);
@@ -159,12 +170,16 @@ final class TarExtractor {
           throw new IOException("the archive ends inside " + entry.name());
         }
         out.write(ByteBuffer.wrap(buffer, 0, n));
+        crc.update(buffer, 0, n);
         remaining -= n;
         bytesWritten += n;
       }
     }
     markUnsynced(target);
     own(target, entry.mode());
+    if (done == 0) {
+      checksums.put(root.relativize(target).toString(), (int) crc.getValue());
+    }
     filesWritten++;
     return next;
   }
