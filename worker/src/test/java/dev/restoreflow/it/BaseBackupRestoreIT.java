@@ -159,24 +159,15 @@ class BaseBackupRestoreIT {
       corrupt[i] ^= 0x5A;
     }
     Files.write(object, corrupt);
-    Submission job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local")
-        .withBackupId(id));
-    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
-        () -> temporal.restoreflow.await(job.jobId(), JOB_LIMIT));
-    assertEquals(java.util.Optional.of("OBJECT_CORRUPT"), Failures.typeOf(failed), failed.toString());
-    RestoreProgress progress = temporal.restoreflow.progress(job.jobId());
+    FailedJob corruptJob = restoreFails(id, "OBJECT_CORRUPT");
+    RestoreProgress progress = corruptJob.progress();
     assertTrue(progress.message().contains("main1/backups/" + id + "/base.tar.gz"), progress.message());
     assertEquals("partly restored, cluster stopped; run a full restore", progress.dataState());
-    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), Steps.FETCH),
-        "a corrupt object is not retried");
+    assertEquals(List.of(1), Histories.attempts(temporal.client, corruptJob.workflowId(),
+        Steps.FETCH), "a corrupt object is not retried");
 
     Files.write(object, java.util.Arrays.copyOf(original, original.length - 1000));
-    Submission truncated = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local")
-        .withBackupId(id));
-    WorkflowFailedException planFailed = assertThrows(WorkflowFailedException.class,
-        () -> temporal.restoreflow.await(truncated.jobId(), JOB_LIMIT));
-    assertEquals(java.util.Optional.of("BACKUP_NOT_VALID"), Failures.typeOf(planFailed));
-    RestoreProgress untouched = temporal.restoreflow.progress(truncated.jobId());
+    RestoreProgress untouched = restoreFails(id, "BACKUP_NOT_VALID").progress();
     assertTrue(untouched.message().contains("base.tar.gz is " + (original.length - 1000) + " bytes"),
         untouched.message());
     assertTrue(untouched.dataState().startsWith("untouched"), untouched.dataState());
@@ -199,15 +190,10 @@ class BaseBackupRestoreIT {
     changed[(int) (biggest.dataOffset() + biggest.size() / 2)] ^= 0x01;
     Files.write(object, changed);
 
-    Submission job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local")
-        .withBackupId(id));
-    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
-        () -> temporal.restoreflow.await(job.jobId(), JOB_LIMIT));
-    assertEquals(java.util.Optional.of("OBJECT_CORRUPT"), Failures.typeOf(failed), failed.toString());
-    RestoreProgress progress = temporal.restoreflow.progress(job.jobId());
-    assertTrue(progress.message().contains("do not match the backup's manifest (1 file): "
-        + biggest.name() + ": CRC32C "), progress.message());
-    assertEquals("partly restored, cluster stopped; run a full restore", progress.dataState());
+    FailedJob job = restoreFails(id, "OBJECT_CORRUPT");
+    assertTrue(job.progress().message().contains("do not match the backup's manifest (1 file): "
+        + biggest.name() + ": CRC32C "), job.progress().message());
+    assertEquals("partly restored, cluster stopped; run a full restore", job.progress().dataState());
     assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), Steps.FETCH));
 
     Files.write(object, original);
@@ -340,6 +326,18 @@ class BaseBackupRestoreIT {
 
   private String backup(Compression compression) throws Exception {
     return BaseBackups.backup(configFile, s3, "main1", compression.configName()).id();
+  }
+
+  private record FailedJob(String workflowId, RestoreProgress progress) {}
+
+  /** A restore of {@code backupId} that must fail with the failure type {@code type}. */
+  private FailedJob restoreFails(String backupId, String type) throws Exception {
+    Submission job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local")
+        .withBackupId(backupId));
+    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
+        () -> temporal.restoreflow.await(job.jobId(), JOB_LIMIT));
+    assertEquals(java.util.Optional.of(type), Failures.typeOf(failed), failed.toString());
+    return new FailedJob(job.workflowId(), temporal.restoreflow.progress(job.jobId()));
   }
 
   private RestoreResult restore(RestoreRequest request) throws Exception {
