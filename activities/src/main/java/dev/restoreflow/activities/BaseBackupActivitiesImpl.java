@@ -141,7 +141,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
 
   /** A corrupt or truncated object will not get better on a retry; a network error may. */
   static RuntimeException failureOf(IOException e) {
-    boolean corrupt = e instanceof ManifestCheck.MismatchException || e instanceof EOFException || e instanceof ZipException
+    boolean corrupt = e instanceof ManifestCheck.MismatchException
+        || e instanceof EOFException || e instanceof ZipException
         || e.getCause() instanceof EOFException || e.getCause() instanceof ZipException
         || e.getCause() instanceof ZstdIOException || e instanceof ZstdIOException
         || e.getMessage() != null && (e.getMessage().contains("corrupt")

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.LongUnaryOperator;
 
 /**
  * PlanRestore of a basebackup instance: the backup (given, newest, or newest before the target),
@@ -37,8 +36,12 @@ final class BaseBackupPlanner {
     this.environment = environment;
   }
 
-  /** @param room bytes available for a restore that needs the given bytes */
-  RestorePlan plan(InstanceContext ctx, PlanInput input, LongUnaryOperator room) {
+  /** The host's disk check: bytes available for a backup that needs {@code need}, or a failure. */
+  interface RoomCheck {
+    long available(String backupId, long need);
+  }
+
+  RestorePlan plan(InstanceContext ctx, PlanInput input, RoomCheck room) {
     String instance = input.step().instance();
     if (!HostConfig.LOCAL.equals(config.hosts().get(input.step().host()).kind())) {
       throw Failures.of(FailureType.CONFIG_ERROR, "basebackup restores need the host's worker on"
@@ -84,12 +87,7 @@ final class BaseBackupPlanner {
         }
       }
       long need = backup.tarBytes() > 0 ? backup.tarBytes() : backup.storedBytes() * 4;
-      long available = room.applyAsLong(need);
-      if (need * PlanActivitiesImpl.DISK_MARGIN > available) {
-        throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format(
-            "backup %s needs about %,d bytes (+5%%) in %s, but only %,d are available",
-            backup.id(), need, ctx.instance.pgdata(), available));
-      }
+      long available = room.available(backup.id(), need);
       return new RestorePlan(instance, input.step().host(), ctx.instance.engine(), backup.id(),
           "basebackup " + backup.compression(), Instant.ofEpochMilli(backup.finishedAt()).toString(),
           List.of(backup.id()), need, available, ctx.instance.pgdata());

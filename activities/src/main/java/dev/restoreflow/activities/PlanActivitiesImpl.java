@@ -28,7 +28,7 @@ public class PlanActivitiesImpl implements PlanActivities {
   private static final Logger log = LoggerFactory.getLogger(PlanActivitiesImpl.class);
   private static final Duration QUICK = Duration.ofSeconds(60);
   /** Head room on top of the backup's size: WAL replayed at start, files being rewritten. */
-  static final double DISK_MARGIN = 1.05;
+  private static final double DISK_MARGIN = 1.05;
 
   private final RestoreflowConfig config;
   private final HostRunners runners;
@@ -61,7 +61,7 @@ public class PlanActivitiesImpl implements PlanActivities {
       checkTool(ctx.runner, instance, List.of(instance.pgTool("pg_ctl"), "--version"), "pg_ctl",
           "instances." + input.step().instance() + ".pgBin");
       return new BaseBackupPlanner(config, environment).plan(ctx, input,
-          need -> room(ctx, need));
+          (backupId, need) -> checkRoom(ctx, backupId, need));
     }
     EngineSide engine = EngineSide.of(config, runners, ctx, input.step().host());
     try {
@@ -77,15 +77,7 @@ public class PlanActivitiesImpl implements PlanActivities {
     BackupChoice choice = choose(ctx, engine, input);
     BackupInfo backup = choice.backup();
     long need = backup.pgdataBytes() > 0 ? backup.pgdataBytes() : backup.dataBytes();
-    long free = bytes(ctx, ClusterCommands.freeBytes(instance.pgdata()), 1);
-    long reusable = need * DISK_MARGIN > free ? usedBytes(ctx) : 0;
-    long available = free + reusable;
-    if (need * DISK_MARGIN > available) {
-      throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format(
-          "backup %s needs %,d bytes (+5%%) in %s, but only %,d are free (%,d free + %,d of the"
-              + " current data); free some space or restore elsewhere",
-          backup.id(), need, instance.pgdata(), available, free, reusable));
-    }
+    long available = checkRoom(ctx, backup.id(), need);
     log.info("plan: restore backup {} ({}) chain {} into {}; need {} bytes, available {}",
         backup.id(), backup.backupMode(), choice.chainIds(), instance.pgdata(), need, available);
     return new RestorePlan(input.step().instance(), input.step().host(), instance.engine(),
@@ -113,13 +105,21 @@ public class PlanActivitiesImpl implements PlanActivities {
   }
 
   /**
-   * Bytes the restore can use: the file system's free bytes, plus, only when they are not
-   * enough, what the current data directory holds (the restore overwrites it; du walks all of
-   * it, which takes a while on a large directory that is not in the cache).
+   * The bytes a restore of {@code need} bytes (+5%) can use, or INSUFFICIENT_DISK: the file
+   * system's free bytes, plus, only when they are not enough, what the current data directory
+   * holds (the restore replaces it; du walks all of it, which takes a while on a large directory
+   * that is not in the cache).
    */
-  private long room(InstanceContext ctx, long need) {
+  private long checkRoom(InstanceContext ctx, String backupId, long need) {
     long free = bytes(ctx, ClusterCommands.freeBytes(ctx.instance.pgdata()), 1);
-    return need * DISK_MARGIN > free ? free + usedBytes(ctx) : free;
+    long available = need * DISK_MARGIN > free ? free + usedBytes(ctx) : free;
+    if (need * DISK_MARGIN > available) {
+      throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format(
+          "backup %s needs about %,d bytes (+5%%) in %s, but only %,d are available (%,d free"
+              + " + %,d of the current data); free some space or restore elsewhere",
+          backupId, need, ctx.instance.pgdata(), available, free, available - free));
+    }
+    return available;
   }
 
   /** The current data directory's size: the restore overwrites it. */

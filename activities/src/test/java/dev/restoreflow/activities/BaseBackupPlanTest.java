@@ -96,14 +96,14 @@ class BaseBackupPlanTest {
   }
 
   @Test
-  void tooLittleRoomFailsTheplanWithTheFigures() {
+  void tooLittleRoomFailsThePlanWithTheFigures() {
     freeBytes = TAR_BYTES / 2;
     usedBytes = TAR_BYTES / 4;
     ApplicationFailure failure = assertThrows(ApplicationFailure.class,
         () -> plan.planRestore(input()));
     assertEquals(FailureType.INSUFFICIENT_DISK.name(), failure.getType());
     assertTrue(failure.getOriginalMessage().contains("needs about 1,000,000,000 bytes (+5%) in "
-        + dir.resolve("pgdata") + ", but only 750,000,000 are available"),
+        + dir.resolve("pgdata") + ", but only 750,000,000 are available (500,000,000 free + 250,000,000 of the current data)"),
         failure.getOriginalMessage());
   }
 
