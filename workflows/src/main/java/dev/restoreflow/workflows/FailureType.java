@@ -8,6 +8,8 @@ public enum FailureType {
   INVALID_REQUEST(true),
   UNKNOWN_INSTANCE(true),
   UNKNOWN_HOST(true),
+  /** The host exists but the instance may not be restored onto it (instances.N.restoreHosts). */
+  HOST_NOT_ALLOWED(true),
   BACKUP_NOT_FOUND(true),
   BACKUP_NOT_VALID(true),
   NO_VALID_BACKUP(true),
@@ -20,6 +22,8 @@ public enum FailureType {
   SSH_HOST_KEY_UNKNOWN(true),
   SSH_HOST_KEY_CHANGED(true),
   OBJECT_CORRUPT(true),
+  /** The database host cannot be reached (SSH connect or a dropped connection): retried for long. */
+  HOST_UNREACHABLE(false),
   COMMAND_FAILED(false),
   COMMAND_TIMEOUT(false),
   STORAGE_FAILED(false),
