@@ -1,29 +1,88 @@
 package dev.restoreflow.workflows;
 
 import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.ScheduledRestore;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Records the histories the replay test replays. Run it (not a test) when a workflow change is
- * meant to be incompatible, and commit the new files:
- * {@code java -cp <test classpath> dev.restoreflow.workflows.HistoryRecorder workflows/src/test/resources/histories}
+ * Records the histories the replay test replays, one set per version of the workflow code. Run
+ * it (not a test) with a new set name after a workflow change, and commit the new files; the old
+ * sets stay, because they are what jobs in flight were recorded with:
+ * {@code java -cp <test classpath> dev.restoreflow.workflows.HistoryRecorder workflows/src/test/resources/histories v2}
+ *
+ * <p>Files of an existing set are never overwritten. The first set ("v1", no suffix) is the code
+ * before issue 11 (host queue and cancellation versioning).
  */
 public final class HistoryRecorder {
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args.length > 0 ? args[0] : "src/test/resources/histories");
+    String set = args.length > 1 ? args[1] : "v1";
     Files.createDirectories(dir);
+    Map<String, String> histories = new LinkedHashMap<>();
     try (RestoreflowTestEnv env = new RestoreflowTestEnv()) {
       env.run("recorded-1", RestoreRequest.of("main1").withHost("db1"));
+      histories.put("restore-success", restoreHistory(env, "recorded-1"));
       env.run("recorded-2", RestoreRequest.of("main1").withHost("db1").withIncremental(true));
-      Files.writeString(dir.resolve("restore-success.json"), env.client()
-          .fetchHistory(TaskQueues.restoreWorkflowId("recorded-1")).toJson(true));
-      Files.writeString(dir.resolve("restore-incremental.json"), env.client()
-          .fetchHistory(TaskQueues.restoreWorkflowId("recorded-2")).toJson(true));
-      Files.writeString(dir.resolve("host-queue.json"), env.client()
+      histories.put("restore-incremental", restoreHistory(env, "recorded-2"));
+
+      // a job that waited in the queue behind another one
+      FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+      env.start("recorded-first", RestoreRequest.of("main1"));
+      gate.awaitEntered();
+      env.start("recorded-waiting", RestoreRequest.of("main1"));
+      RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "queued");
+      gate.open();
+      env.result("recorded-first");
+      env.result("recorded-waiting");
+      env.host("db1").onStep(Steps.RESTORE, input -> { });
+      histories.put("restore-queued", restoreHistory(env, "recorded-waiting"));
+
+      histories.put("restore-cancelled-in-stop", cancelledIn(env, Steps.STOP, "recorded-c1"));
+      histories.put("restore-cancelled-in-restore", cancelledIn(env, Steps.RESTORE, "recorded-c2"));
+      histories.put("host-queue-busy", env.client()
           .fetchHistory(TaskQueues.hostQueueWorkflowId("db1")).toJson(true));
+
+      ScheduledRestoreWorkflow drill = env.client().newWorkflowStub(ScheduledRestoreWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId("recorded-drill")
+              .setTaskQueue(TaskQueues.SERVER).build());
+      drill.run(new ScheduledRestore("drill", RestoreRequest.of("main1")));
+      histories.put("scheduled-restore", env.client().fetchHistory("recorded-drill").toJson(true));
+    }
+    for (Map.Entry<String, String> history : histories.entrySet()) {
+      Path file = dir.resolve(history.getKey() + (set.equals("v1") ? "" : "-" + set) + ".json");
+      if (Files.exists(file)) {
+        System.err.println("kept " + file + " (recorded histories are never overwritten)");
+        continue;
+      }
+      Files.writeString(file, history.getValue());
+      System.err.println("wrote " + file);
     }
     System.exit(0);
+  }
+
+  private static String restoreHistory(RestoreflowTestEnv env, String jobId) {
+    return env.client().fetchHistory(TaskQueues.restoreWorkflowId(jobId)).toJson(true);
+  }
+
+  private static String cancelledIn(RestoreflowTestEnv env, String step, String jobId)
+      throws Exception {
+    FakeHost.Gate gate = env.host("db1").gate(step);
+    WorkflowStub job = env.start(jobId, RestoreRequest.of("main1"));
+    gate.awaitEntered();
+    job.cancel();
+    gate.awaitCancelled(java.time.Duration.ofSeconds(10));
+    try {
+      job.getResult(Object.class);
+    } catch (RuntimeException expected) {
+      // cancelled
+    }
+    env.host("db1").onStep(step, input -> { });
+    return restoreHistory(env, jobId);
   }
 }

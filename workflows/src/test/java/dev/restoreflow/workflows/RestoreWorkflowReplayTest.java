@@ -1,29 +1,55 @@
 package dev.restoreflow.workflows;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Replays recorded histories against today's workflow code: a change that would break running
- * workflows (non-determinism) fails here. See {@link HistoryRecorder}.
+ * Replays every recorded history (every workflow type, every version of the code that recorded
+ * one) against today's workflow code: a change that would break jobs in flight (non-determinism)
+ * fails here. See {@link HistoryRecorder}; a failing history is fixed with Workflow.getVersion,
+ * never by recording it again.
  */
 class RestoreWorkflowReplayTest {
 
-  @Test
-  void recordedRestoreReplays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource("histories/restore-success.json",
-        RestoreWorkflowImpl.class);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("histories")
+  void recordedHistoryReplays(String name) throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + name,
+        RestoreWorkflowImpl.class, HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class);
   }
 
   @Test
-  void recordedIncrementalRestoreReplays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource("histories/restore-incremental.json",
-        RestoreWorkflowImpl.class);
+  void everyWorkflowTypeHasARecordedHistory() throws Exception {
+    String all = String.join("\n", histories().map(name -> read(name)).toList());
+    for (String type : List.of("RestoreWorkflow", "HostQueueWorkflow", "ScheduledRestoreWorkflow")) {
+      assertTrue(all.contains("\"name\": \"" + type + "\""), "no recorded history of " + type);
+    }
   }
 
-  @Test
-  void recordedHostQueueReplays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource("histories/host-queue.json",
-        HostQueueWorkflowImpl.class);
+  static Stream<String> histories() throws IOException, URISyntaxException {
+    Path dir = Path.of(RestoreWorkflowReplayTest.class.getResource("/histories").toURI());
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted()
+          .toList().stream();
+    }
+  }
+
+  private static String read(String name) {
+    try {
+      return new String(RestoreWorkflowReplayTest.class.getResourceAsStream("/histories/" + name)
+          .readAllBytes());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
