@@ -6,14 +6,17 @@ import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.engine.BackupIds;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.client.HostQueues;
+import dev.restoreflow.client.OpenJobs;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.JobEvent;
 import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import java.util.List;
 import java.util.TreeSet;
 
 /** The server side of a job: config checks, the host queue, the ledger. */
@@ -77,6 +80,16 @@ public class ServerActivitiesImpl implements dev.restoreflow.workflows.activitie
     } catch (WorkflowNotFoundException e) {
       return false;
     }
+  }
+
+  @Override
+  public QueueState openJobsOn(String host) {
+    List<QueueEntry> candidates = ledger.openJobs().stream()
+        .filter(job -> host.equals(job.host()) && "restore".equals(job.kind())
+            && job.workflowId() != null)
+        .map(job -> new QueueEntry(job.workflowId(), job.jobId(), job.instance(), job.createdAt()))
+        .toList();
+    return OpenJobs.of(client, host, candidates);
   }
 
   @Override

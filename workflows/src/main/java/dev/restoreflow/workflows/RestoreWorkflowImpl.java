@@ -28,6 +28,7 @@ import dev.restoreflow.workflows.model.StepInput;
 import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepResult;
 import dev.restoreflow.workflows.model.StepStatus;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.enums.v1.TimeoutType;
@@ -46,31 +47,45 @@ import org.slf4j.Logger;
 
 public class RestoreWorkflowImpl implements RestoreWorkflow {
 
+  /**
+   * Host steps are retried until they succeed, fail permanently, or use up their own budget: a
+   * step gives up itself (non-retryable) after its 5th attempt (10th for the restore step), or,
+   * when the host is unreachable, once it has been unreachable for an hour since the step's first
+   * attempt (activities' RetryBudget). Timeouts (a dead worker, a hang) are bounded by the
+   * schedule-to-close timeouts below.
+   */
   static final RetryOptions HOST_RETRY = RetryOptions.newBuilder()
       .setInitialInterval(Duration.ofSeconds(1))
       .setBackoffCoefficient(2.0)
-      .setMaximumInterval(Duration.ofSeconds(30))
-      .setMaximumAttempts(5)
+      .setMaximumInterval(Duration.ofMinutes(1))
+      .setMaximumAttempts(0)
       .setDoNotRetry(FailureType.permanentNames())
       .build();
 
-  /** Quick steps: stop, wipe, start, promote, verify. */
+  /**
+   * Stop, wipe, start, promote, verify. The start-to-close timeout is above the longest command
+   * limit of these steps (WipeData's 2 h; StartCluster's and StopCluster's 2 x 3600 s at most).
+   */
+  public static final Duration STEP_LIMIT = Duration.ofMinutes(135);
   static final ActivityOptions SHORT = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(15))
+      .setStartToCloseTimeout(STEP_LIMIT)
+      .setScheduleToCloseTimeout(Duration.ofHours(4))
       .setHeartbeatTimeout(Duration.ofSeconds(60))
       .setRetryOptions(HOST_RETRY)
       .build();
 
-  /** PlanRestore also tells when no worker serves the host. */
+  /** PlanRestore also tells when no worker serves the host, or the host stays unreachable. */
   static final ActivityOptions PLANNING = SHORT.toBuilder()
       .setScheduleToStartTimeout(Duration.ofMinutes(10))
+      .setScheduleToCloseTimeout(Duration.ofMinutes(90))
       .build();
 
   /** The restore itself: hours on big clusters; a dead worker is noticed by its heartbeat. */
   static final ActivityOptions LONG_RUNNING = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofHours(24))
+      .setScheduleToCloseTimeout(Duration.ofHours(48))
       .setHeartbeatTimeout(Duration.ofSeconds(15))
-      .setRetryOptions(HOST_RETRY.toBuilder().setMaximumAttempts(10).build())
+      .setRetryOptions(HOST_RETRY)
       .build();
 
   static final LocalActivityOptions SERVER_SIDE = LocalActivityOptions.newBuilder()
@@ -80,6 +95,12 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
           .setDoNotRetry(FailureType.permanentNames())
           .build())
       .build();
+
+  /** How often a job waiting for its host asks the host's queue again. */
+  static final Duration REASK_EVERY = Duration.ofMinutes(2);
+  /** Workflow.getVersion change ids (issue 11). */
+  static final String REASKS_FOR_TURN = "job-reasks-for-its-turn";
+  static final String WAITS_FOR_CANCELLED_STEPS = "job-waits-for-cancelled-steps";
 
   private static final Logger log = Workflow.getLogger(RestoreWorkflowImpl.class);
 
@@ -96,6 +117,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   private String message;
   private DataState dataState = DataState.UNTOUCHED;
   private boolean granted;
+  /** Set by version: cancelled steps are waited for, and a cancel stops the job between steps. */
+  private boolean waitForCancelledSteps;
 
   @Override
   public RestoreResult restore(RestoreRequest restoreRequest) {
@@ -113,10 +136,22 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     upsertSearchAttributes();
     steps = new StepTracker(Steps.forEngine(target.engine()));
     setState(JobState.QUEUED, null);
-    server.requestTurn(target.host(), new QueueEntry(info.getWorkflowId(), jobId,
-        target.instance(), info.getRunStartedTimestampMillis()));
+    QueueEntry turn = new QueueEntry(info.getWorkflowId(), jobId, target.instance(),
+        info.getRunStartedTimestampMillis());
+    boolean reasks = Workflow.getVersion(REASKS_FOR_TURN, Workflow.DEFAULT_VERSION, 1) == 1;
+    if (reasks) {
+      askForTurn(turn);
+    } else {
+      server.requestTurn(target.host(), turn);
+    }
     try {
-      Workflow.await(() -> granted);
+      if (reasks) {
+        while (!Workflow.await(REASK_EVERY, () -> granted)) {
+          askForTurn(turn);
+        }
+      } else {
+        Workflow.await(() -> granted);
+      }
       setState(JobState.RUNNING, null);
       RestoreResult result = runSteps();
       record(result.state(), null, null);
@@ -136,14 +171,36 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     }
   }
 
+  /**
+   * Puts the job in its host's queue. Asked again every {@link #REASK_EVERY} while waiting, so
+   * that a queue started after this job asked (the old one was lost) learns about it; asking
+   * twice is the same as once. A failure here is not the job's end: the next ask comes anyway.
+   */
+  private void askForTurn(QueueEntry turn) {
+    try {
+      server.requestTurn(target.host(), turn);
+    } catch (ActivityFailure e) {
+      log.warn("job {}: could not ask host {}'s queue for a turn (asking again in {}): {}", jobId,
+          target.host(), REASK_EVERY, rootMessage(e));
+    }
+  }
+
   private RestoreResult runSteps() {
     StepInput input = new StepInput(jobId, target.instance(), target.host());
     String hostQueue = TaskQueues.forHost(target.host());
+    // A cancelled step is waited for until it has really ended before the job goes on (restarts
+    // a cluster whose stop was cancelled) and gives the host back to the next job.
+    waitForCancelledSteps = Workflow.getVersion(WAITS_FOR_CANCELLED_STEPS,
+        Workflow.DEFAULT_VERSION, 1) == 1;
+    ActivityCancellationType onCancel = waitForCancelledSteps
+        ? ActivityCancellationType.WAIT_CANCELLATION_COMPLETED
+        : ActivityCancellationType.TRY_CANCEL;
     PlanActivities planner = Workflow.newActivityStub(PlanActivities.class,
-        PLANNING.toBuilder().setTaskQueue(hostQueue).build());
+        PLANNING.toBuilder().setTaskQueue(hostQueue).setCancellationType(onCancel).build());
     ClusterActivities cluster = Workflow.newActivityStub(ClusterActivities.class,
-        SHORT.toBuilder().setTaskQueue(hostQueue).build());
-    ActivityOptions restoreOptions = LONG_RUNNING.toBuilder().setTaskQueue(hostQueue).build();
+        SHORT.toBuilder().setTaskQueue(hostQueue).setCancellationType(onCancel).build());
+    ActivityOptions restoreOptions = LONG_RUNNING.toBuilder().setTaskQueue(hostQueue)
+        .setCancellationType(onCancel).build();
 
     RestorePlan plan = step(PLAN, () -> planner.planRestore(new PlanInput(input,
         request.backupId(), request.incremental(), request.recoveryTarget())),
@@ -154,6 +211,9 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       return result(JobState.PLANNED, plan, "dry run: would restore backup " + backupId);
     }
 
+    if (waitForCancelledSteps) {
+      dataState = DataState.STOPPING;
+    }
     step(STOP, () -> cluster.stopCluster(input, !request.incremental()));
     dataState = DataState.STOPPED_INTACT;
     if (request.incremental()) {
@@ -216,6 +276,11 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     steps.done(name, result);
     recordStep(name);
     log.info("job {} step {} done: {}", jobId, name, result.detail());
+    if (waitForCancelledSteps && CancellationScope.current().isCancelRequested()) {
+      // the step ran to its end although the job was cancelled meanwhile: stop before the next
+      // one, with the data state from before this step's outcome was taken in
+      throw new CanceledFailure("restore cancelled during " + name);
+    }
     return value;
   }
 
@@ -239,8 +304,10 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     fail(e);
   }
 
+  /** A cluster whose data was not touched yet is started again (also when its stop was cut short). */
   private void restartIfIntact() {
-    if (dataState != DataState.STOPPED_INTACT || target == null) {
+    boolean intact = dataState == DataState.STOPPED_INTACT || dataState == DataState.STOPPING;
+    if (!intact || target == null) {
       return;
     }
     ClusterActivities cluster = Workflow.newActivityStub(ClusterActivities.class,
@@ -311,7 +378,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   }
 
   private RuntimeException asWorkflowFailure(ActivityFailure e) {
-    Throwable cause = e.getCause();
+    Throwable cause = lastAttemptFailure(e);
     String type = FailureType.COMMAND_FAILED.name();
     if (cause instanceof ApplicationFailure app) {
       type = app.getType();
@@ -324,6 +391,20 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   }
 
   /**
+   * What the step's last attempt ended with: a step whose schedule-to-close time ran out while
+   * retrying carries its last attempt's failure as the timeout's cause.
+   */
+  private static Throwable lastAttemptFailure(ActivityFailure e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof TimeoutFailure timeout
+        && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE
+        && timeout.getCause() != null) {
+      return timeout.getCause();
+    }
+    return cause;
+  }
+
+  /**
    * A cancelled job sees its running activity fail: with a CanceledFailure cause, or with
    * whatever the activity ended with once it noticed the cancel.
    */
@@ -333,18 +414,20 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   }
 
   static String rootMessage(ActivityFailure e) {
-    Throwable cause = e.getCause();
+    Throwable cause = lastAttemptFailure(e);
+    String gaveUp = cause == e.getCause() ? ""
+        : e.getActivityType() + " gave up after retrying for its time limit; last attempt: ";
     if (cause instanceof ApplicationFailure app) {
-      return app.getOriginalMessage();
+      return gaveUp + app.getOriginalMessage();
     }
     if (cause instanceof TimeoutFailure timeout) {
       if (timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
-        return "no worker serves " + e.getActivityType() + " on this host's task queue;"
+        return gaveUp + "no worker serves " + e.getActivityType() + " on this host's task queue;"
             + " start one with: restoreflow worker --host <host>";
       }
-      return e.getActivityType() + " timed out (" + timeout.getTimeoutType() + ")";
+      return gaveUp + e.getActivityType() + " timed out (" + timeout.getTimeoutType() + ")";
     }
-    return cause != null ? cause.getMessage() : e.getMessage();
+    return gaveUp + (cause != null ? cause.getMessage() : e.getMessage());
   }
 
   private static String describe(RestorePlan p) {
@@ -367,6 +450,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   /** What the data directory holds, for the progress query and failure messages. */
   enum DataState {
     UNTOUCHED("untouched, cluster as it was"),
+    STOPPING("intact, cluster being stopped; restoreflow starts it again if the job ends here"),
     STOPPED_INTACT("intact, cluster stopped"),
     WIPING("being wiped, cluster stopped; run a full restore"),
     EMPTY("empty, cluster stopped; run a full restore"),

@@ -52,6 +52,7 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   private final Map<String, Hook> hooks = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+  private final Map<String, FailureType> failureTypes = new ConcurrentHashMap<>();
 
   FakeHost(String host) {
     this.host = host;
@@ -64,6 +65,11 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   }
 
   /** The step fails {@code times} times with a retryable COMMAND_FAILED, then works. */
+  void failTransiently(String step, int times, FailureType type) {
+    failureTypes.put(step, type);
+    failTransiently(step, times);
+  }
+
   void failTransiently(String step, int times) {
     transientFailures.put(step, new AtomicInteger(times));
   }
@@ -170,7 +176,7 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
       AtomicInteger failures = transientFailures.get(step);
       if (failures != null && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw ApplicationFailure.newFailure("ssh connection to " + host + " dropped",
-            FailureType.COMMAND_FAILED.name());
+            failureTypes.getOrDefault(step, FailureType.COMMAND_FAILED).name());
       }
       T value = body.get();
       outcome = "done";

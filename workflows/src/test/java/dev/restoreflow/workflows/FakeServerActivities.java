@@ -1,18 +1,22 @@
 package dev.restoreflow.workflows;
 
 import dev.restoreflow.client.HostQueues;
+import dev.restoreflow.client.OpenJobs;
 import dev.restoreflow.workflows.activities.ServerActivities;
 import dev.restoreflow.workflows.model.JobEvent;
 import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -32,6 +36,7 @@ final class FakeServerActivities implements ServerActivities {
   private final AtomicInteger resolveCalls = new AtomicInteger();
   private final AtomicInteger turnRequests = new AtomicInteger();
   private volatile Consumer<JobEvent> eventHook = e -> {};
+  private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
 
   FakeServerActivities(WorkflowClient client) {
     this.client = client;
@@ -63,6 +68,27 @@ final class FakeServerActivities implements ServerActivities {
   public boolean isWorkflowOpen(String workflowId) {
     return client.newUntypedWorkflowStub(workflowId).describe().getStatus()
         == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  /** Like the server's: the jobs whose last event (the fake ledger) on {@code host} is not an end. */
+  @Override
+  public QueueState openJobsOn(String host) {
+    Map<String, JobEvent> last = new LinkedHashMap<>();
+    for (JobEvent event : events()) {
+      if (!forgotten.contains(event.jobId())) {
+        last.put(event.jobId(), event);
+      }
+    }
+    List<QueueEntry> candidates = last.values().stream()
+        .filter(e -> host.equals(e.host()) && !e.state().isFinal())
+        .map(e -> new QueueEntry(e.workflowId(), e.jobId(), e.instance(), e.atMillis()))
+        .toList();
+    return OpenJobs.of(client, host, candidates);
+  }
+
+  /** Makes the fake ledger lose a job, as a ledger write that failed would. */
+  void forget(String jobId) {
+    forgotten.add(jobId);
   }
 
   @Override

@@ -307,6 +307,126 @@ class RestoreWorkflowTest {
     assertTrue(env.queue("A").waiting().isEmpty());
   }
 
+  @Test
+  void aQueueStartedAfterTheOldOneWasLostLetsTheJobHoldingTheHostFinishFirst() throws Exception {
+    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    env.start("holder", RestoreRequest.of("main1"));
+    gate.awaitEntered();
+    env.start("waiting", RestoreRequest.of("main1"));
+    RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "waiting queued");
+    env.client().newUntypedWorkflowStub(TaskQueues.hostQueueWorkflowId("db1"))
+        .terminate("an operator ended the host queue");
+
+    env.start("newcomer", RestoreRequest.of("main1"));   // its request starts a fresh queue
+    RestoreflowTestEnv.awaitTrue(() -> queueOrNull("db1") != null
+        && queueOrNull("db1").waiting().size() == 2, "the fresh queue knows all three jobs");
+    assertEquals("restore-holder", env.queue("db1").running().workflowId());
+    assertEquals(List.of("restore-waiting", "restore-newcomer"), env.queue("db1").waiting().stream()
+        .map(dev.restoreflow.workflows.model.QueueEntry::workflowId).toList());
+
+    gate.open();
+    for (String job : List.of("holder", "waiting", "newcomer")) {
+      assertEquals(JobState.SUCCEEDED, env.result(job).state(), job);
+    }
+    List<FakeHost.Call> calls = env.host("db1").calls();
+    assertEquals(List.of("holder", "waiting", "newcomer"),
+        calls.stream().map(FakeHost.Call::jobId).distinct().toList());
+    for (int i = 0; i < calls.size(); i++) {
+      for (int j = i + 1; j < calls.size(); j++) {
+        assertFalse(calls.get(i).overlaps(calls.get(j)), calls.get(i) + " overlaps " + calls.get(j));
+      }
+    }
+  }
+
+  @Test
+  void aWaitingJobAsksAgainSoAQueueStartedAfterItLearnsOfIt() throws Exception {
+    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    env.start("holder", RestoreRequest.of("main1"));
+    gate.awaitEntered();
+    env.start("waiting", RestoreRequest.of("main1"));
+    RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "waiting queued");
+    env.server().forget("waiting");   // the server lost track of it (a ledger write failed)
+    env.client().newUntypedWorkflowStub(TaskQueues.hostQueueWorkflowId("db1"))
+        .terminate("an operator ended the host queue");
+
+    env.testEnvironment().sleep(Duration.ofMinutes(3));   // past the job's re-ask interval
+    RestoreflowTestEnv.awaitTrue(() -> queueOrNull("db1") != null
+        && queueOrNull("db1").positionOf("restore-waiting") == 1, "a fresh queue with the job");
+    assertEquals("restore-holder", env.queue("db1").running().workflowId());
+    gate.open();
+    assertEquals(JobState.SUCCEEDED, env.result("holder").state());
+    assertEquals(JobState.SUCCEEDED, env.result("waiting").state());
+  }
+
+  private dev.restoreflow.workflows.model.QueueState queueOrNull(String host) {
+    try {
+      return env.client().newUntypedWorkflowStub(TaskQueues.hostQueueWorkflowId(host))
+          .describe().getStatus()
+          == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+          ? env.queue(host) : null;
+    } catch (io.temporal.client.WorkflowException e) {
+      return null;
+    }
+  }
+
+  @Test
+  void cancelDuringStopClusterWaitsForTheStopThenStartsTheClusterAgainBeforeTheNextJob()
+      throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean sawCancel = new java.util.concurrent.atomic.AtomicBoolean();
+    // like pg_ctl stop: once it runs, it runs to its end, whatever the job wants
+    env.host("db1").onStep(Steps.STOP, input -> {
+      if (!input.jobId().equals("j1")) {
+        return;
+      }
+      entered.countDown();
+      while (!finish.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!sawCancel.get()) {
+          try {
+            io.temporal.activity.Activity.getExecutionContext().heartbeat(null);
+          } catch (io.temporal.client.ActivityCompletionException cancelled) {
+            sawCancel.set(true);
+          }
+        }
+      }
+    });
+    WorkflowStub job = env.start("j1", RestoreRequest.of("main1"));
+    assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
+    env.start("j2", RestoreRequest.of("main1"));
+    job.cancel();
+    RestoreflowTestEnv.awaitTrue(sawCancel::get, "the stop saw the cancel");
+    Thread.sleep(500);
+    assertEquals(JobState.RUNNING, env.progress("j1").state(),
+        "the job waits for the cancelled stop to end");
+    assertEquals(1, env.host("db1").steps().stream().filter(Steps.PLAN::equals).count(),
+        "the next job has not started");
+    finish.countDown();
+
+    assertThrows(WorkflowFailedException.class, () -> job.getResult(RestoreResult.class));
+    RestoreProgress progress = env.progress("j1");
+    assertEquals(JobState.CANCELLED, progress.state());
+    assertTrue(progress.dataState().startsWith("untouched"), progress.dataState());
+    assertEquals(JobState.SUCCEEDED, env.result("j2").state());
+    List<FakeHost.Call> calls = env.host("db1").calls();
+    FakeHost.Call stop = calls.stream().filter(c -> c.jobId().equals("j1")
+        && c.step().equals(Steps.STOP)).findFirst().orElseThrow();
+    FakeHost.Call restart = calls.stream().filter(c -> c.jobId().equals("j1")
+        && c.step().equals(Steps.START)).findFirst().orElseThrow(
+            () -> new AssertionError("the stopped cluster was not started again: " + calls));
+    FakeHost.Call next = calls.stream().filter(c -> c.jobId().equals("j2")).findFirst().orElseThrow();
+    assertTrue(restart.startedNanos() >= stop.endedNanos(), "restarted after the stop ended");
+    assertTrue(next.startedNanos() >= restart.endedNanos(), "the next job waited for the restart");
+  }
+
+  @Test
+  void anUnreachableHostIsRetriedForLongerThanFiveAttempts() {
+    env.host("db1").failTransiently(Steps.STOP, 12, FailureType.HOST_UNREACHABLE);
+    RestoreResult result = env.run("j1", RestoreRequest.of("main1"));
+    assertEquals(JobState.SUCCEEDED, result.state());
+    assertEquals(13, env.host("db1").attempts(Steps.STOP));
+  }
+
   private static StepProgress step(List<StepProgress> steps, String name) {
     return steps.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
   }

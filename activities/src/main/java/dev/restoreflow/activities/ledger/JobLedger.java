@@ -25,6 +25,11 @@ public final class JobLedger implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Statuses of a job that has not ended (as far as the ledger knows). */
+  public static final List<String> OPEN_STATUSES = List.of("RESOLVING", "QUEUED", "RUNNING",
+      "UNKNOWN");
+  private static final String OPEN_SQL = "('RESOLVING', 'QUEUED', 'RUNNING', 'UNKNOWN')";
+
   private final Connection connection;
 
   public JobLedger(Path file) {
@@ -139,6 +144,32 @@ public final class JobLedger implements AutoCloseable {
   public synchronized List<JobRow> jobs(String instance, String status, int limit) {
     return query("SELECT * FROM jobs WHERE (? IS NULL OR instance = ?) AND (? IS NULL OR status = ?)"
         + " ORDER BY created_at DESC LIMIT " + Math.max(1, limit), instance, instance, status, status);
+  }
+
+  /** Jobs the ledger has not seen end, oldest first. */
+  public synchronized List<JobRow> openJobs() {
+    return query("SELECT * FROM jobs WHERE status IN " + OPEN_SQL + " ORDER BY created_at");
+  }
+
+  /**
+   * Records an end the workflow could not record itself (terminated, timed out, gone from
+   * Temporal), unless the job's row already has an end.
+   *
+   * @return whether the row changed
+   */
+  public synchronized boolean endOpenJob(String jobId, String status, String error, long atMillis) {
+    try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET status = ?,"
+        + " error = COALESCE(?, error), current_step = NULL, updated_at = ?, finished_at = ?"
+        + " WHERE job_id = ? AND status IN " + OPEN_SQL)) {
+      ps.setString(1, status);
+      ps.setString(2, error);
+      ps.setLong(3, atMillis);
+      ps.setLong(4, atMillis);
+      ps.setString(5, jobId);
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new IllegalStateException("ledger write failed: " + e.getMessage(), e);
+    }
   }
 
   public synchronized List<StepRow> steps(String jobId) {

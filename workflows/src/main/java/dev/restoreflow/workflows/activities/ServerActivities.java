@@ -2,6 +2,7 @@ package dev.restoreflow.workflows.activities;
 
 import dev.restoreflow.workflows.model.JobEvent;
 import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import io.temporal.activity.ActivityInterface;
@@ -21,6 +22,13 @@ public interface ServerActivities {
 
   /** Whether a workflow execution is still open (the queue's guard against lost releases). */
   boolean isWorkflowOpen(String workflowId);
+
+  /**
+   * The jobs of {@code host} that are still open, for a host queue that starts fresh: the one
+   * holding the host ({@code running}) and the ones waiting for it, oldest first. A second
+   * holder, which only a lost queue can have caused, is listed first among the waiting.
+   */
+  QueueState openJobsOn(String host);
 
   /** Writes a job event to the ledger. */
   void recordJobEvent(JobEvent event);
