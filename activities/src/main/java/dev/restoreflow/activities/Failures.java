@@ -11,19 +11,28 @@ public final class Failures {
 
   private Failures() {}
 
+  /** Permanent types are never retried; transient ones while the step's {@link RetryBudget} lasts. */
   public static ApplicationFailure of(FailureType type, String message) {
     return type.isPermanent()
         ? ApplicationFailure.newNonRetryableFailure(message, type.name())
-        : ApplicationFailure.newFailure(message, type.name());
+        : RetryBudget.failure(type, message);
   }
 
-  /** A command that failed: retryable unless the caller knows better. */
+  /** A command that failed: retryable (within the budget) unless the caller knows better. */
   public static ApplicationFailure ofCommand(String what, CommandFailedException e) {
-    if (e instanceof SshConnectException ssh && ssh.kind().isPermanent()) {
-      return of(FailureType.valueOf("SSH_" + ssh.kind().name()), what + ": " + e.getMessage());
+    return of(typeOf(e), what + ": " + e.getMessage());
+  }
+
+  private static FailureType typeOf(CommandFailedException e) {
+    if (e instanceof SshConnectException ssh) {
+      return switch (ssh.kind()) {
+        case AUTH_FAILED -> FailureType.SSH_AUTH_FAILED;
+        case HOST_KEY_UNKNOWN -> FailureType.SSH_HOST_KEY_UNKNOWN;
+        case HOST_KEY_CHANGED -> FailureType.SSH_HOST_KEY_CHANGED;
+        case UNREACHABLE -> FailureType.HOST_UNREACHABLE;
+      };
     }
-    FailureType type = e instanceof CommandTimeoutException
-        ? FailureType.COMMAND_TIMEOUT : FailureType.COMMAND_FAILED;
-    return ApplicationFailure.newFailure(what + ": " + e.getMessage(), type.name());
+    return e instanceof CommandTimeoutException ? FailureType.COMMAND_TIMEOUT
+        : FailureType.COMMAND_FAILED;
   }
 }

@@ -48,7 +48,9 @@ public class PlanActivitiesImpl implements PlanActivities {
 
   @Override
   public RestorePlan planRestore(PlanInput input) {
-    try (InstanceContext ctx = InstanceContext.open(config, runners, input.step())) {
+    // heartbeats: a plan that runs du over a large data directory outlives the heartbeat timeout
+    try (InstanceContext ctx = InstanceContext.open(config, runners, input.step());
+        Heartbeats beats = Heartbeats.start()) {
       return plan(ctx, input);
     } catch (CommandFailedException e) {
       throw Failures.ofCommand(Steps.PLAN, e);
