@@ -1,6 +1,8 @@
 package dev.restoreflow.activities.basebackup;
 
 import dev.restoreflow.workflows.model.RecoveryTarget;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -79,6 +81,20 @@ public final class RecoverySettings {
       out.append(line).append('\n');
     }
     return out.substring(0, out.length() - 1);
+  }
+
+  /**
+   * Writes the recovery settings into the restored data directory: postgresql.auto.conf (an
+   * earlier restore's recovery settings commented out, then {@link #autoConf}) and
+   * recovery.signal, owned like the data, never through a link.
+   */
+  public static void write(ConfinedDirectory data, String backupId, RecoveryTarget target,
+      boolean keepArchiving, Map<String, String> overrides) throws IOException {
+    Path autoConf = data.resolve("postgresql.auto.conf");
+    String existing = data.readIfPresent(autoConf);
+    data.writeString(autoConf, withoutEarlierRecovery(existing, backupId)
+        + autoConf(backupId, target, keepArchiving, overrides));
+    data.writeString(data.resolve("recovery.signal"), "");
   }
 
   /** The lines appended to postgresql.auto.conf. */
