@@ -41,6 +41,20 @@ class RecoverySettingsTest {
   }
 
   @Test
+  void valuesAreQuotedAsAlterSystemQuotesThem() {
+    // ALTER SYSTEM SET cluster_name = 'a\b''c\' (standard strings) writes this very line
+    String added = RecoverySettings.autoConf("20261123T091500Z", null, true,
+        Map.of("cluster_name", "a\\b'c\\"));
+    assertTrue(added.endsWith("\ncluster_name = 'a\\\\b''c\\\\'\n"), added);
+    assertEquals("'plain'", RecoverySettings.quoted("plain"));
+    for (Map.Entry<String, String> bad : Map.of("cluster_name", "a\nrestore_command = 'sh'",
+        "cluster_name ", "x", "a..b", "x", "x", "nul\0").entrySet()) {
+      assertThrows(IllegalArgumentException.class, () -> RecoverySettings.autoConf(
+          "20261123T091500Z", null, true, Map.of(bad.getKey(), bad.getValue())), bad.toString());
+    }
+  }
+
+  @Test
   void theSettingsAreNeverWrittenThroughALinkTheBackupLeft(@TempDir Path pgdata)
       throws Exception {
     Files.createDirectories(pgdata.resolve("base"));
