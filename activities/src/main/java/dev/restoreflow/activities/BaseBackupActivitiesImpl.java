@@ -4,9 +4,11 @@ import com.github.luben.zstd.ZstdIOException;
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BaseBackupCatalog;
 import dev.restoreflow.activities.basebackup.BaseBackupFetcher;
+import dev.restoreflow.activities.basebackup.ConfinedDirectory;
 import dev.restoreflow.activities.basebackup.FetchCheckpoint;
 import dev.restoreflow.activities.basebackup.ManifestCheck;
 import dev.restoreflow.activities.basebackup.RecoverySettings;
+import dev.restoreflow.activities.basebackup.UnsafePathException;
 import dev.restoreflow.activities.basebackup.WalNames;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
@@ -22,10 +24,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -122,31 +121,32 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         checked.readBack() > 0 ? " (" + checked.readBack() + " read back from disk)" : "");
   }
 
-  private void writeRecoverySettings(Path pgdata, String backupId, RecoveryTarget target,
+  private static void writeRecoverySettings(Path pgdata, String backupId, RecoveryTarget target,
       boolean keepArchiving, InstanceContext ctx) throws IOException {
-    PosixFileAttributes dir = Files.readAttributes(pgdata, PosixFileAttributes.class);
-    Path autoConf = pgdata.resolve("postgresql.auto.conf");
-    String existing = Files.isRegularFile(autoConf) ? Files.readString(autoConf) : "";
-    Files.writeString(autoConf, RecoverySettings.withoutEarlierRecovery(existing, backupId)
-        + RecoverySettings.autoConf(backupId, target, keepArchiving,
-        ctx.instance.basebackup().settings()));
-    Path signal = pgdata.resolve("recovery.signal");
-    Files.writeString(signal, "");
-    for (Path file : new Path[] {autoConf, signal}) {
-      PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-      view.setOwner(dir.owner());
-      view.setGroup(dir.group());
+    try {
+      RecoverySettings.write(ConfinedDirectory.ownedLikeRoot(pgdata), backupId, target,
+          keepArchiving, ctx.instance.basebackup().settings());
+    } catch (UnsafePathException e) {
+      throw e.in("writing the recovery settings");
     }
   }
 
-  /** A corrupt or truncated object will not get better on a retry; a network error may. */
+  /**
+   * A corrupt or truncated object will not get better on a retry; a network error may. A write
+   * the data directory refused (a link, a path out) means the backup's content is not to be
+   * trusted.
+   */
   static RuntimeException failureOf(IOException e) {
+    if (e instanceof UnsafePathException) {
+      return Failures.of(FailureType.OBJECT_CORRUPT, "FetchS3: " + e.getMessage() + ". The"
+          + " backup is corrupt or was tampered with: do not trust it; restore another backup");
+    }
     boolean corrupt = e instanceof ManifestCheck.MismatchException
         || e instanceof EOFException || e instanceof ZipException
         || e.getCause() instanceof EOFException || e.getCause() instanceof ZipException
         || e.getCause() instanceof ZstdIOException || e instanceof ZstdIOException
         || e.getMessage() != null && (e.getMessage().contains("corrupt")
-            || e.getMessage().contains("truncated") || e.getMessage().contains("outside"));
+            || e.getMessage().contains("truncated"));
     return Failures.of(corrupt ? FailureType.OBJECT_CORRUPT : FailureType.STORAGE_FAILED,
         "FetchS3: " + e.getMessage());
   }

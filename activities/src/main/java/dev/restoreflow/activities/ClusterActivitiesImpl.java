@@ -1,6 +1,7 @@
 package dev.restoreflow.activities;
 
 import dev.restoreflow.activities.cluster.DataWiper;
+import dev.restoreflow.activities.cluster.WipeIncompleteException;
 import dev.restoreflow.activities.cluster.WipeRefusedException;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.exec.CommandFailedException;
@@ -34,6 +35,9 @@ public class ClusterActivitiesImpl implements ClusterActivities {
         return new DataWiper(ctx.runner, ctx.instance, ctx.cluster).wipe(ctx.instance.pgdata());
       } catch (WipeRefusedException e) {
         throw Failures.of(FailureType.WIPE_REFUSED, e.getMessage());
+      } catch (WipeIncompleteException e) {
+        // not WIPE_REFUSED: that tells the workflow the data is intact; this one is partly gone
+        throw Failures.of(FailureType.COMMAND_FAILED, e.getMessage());
       }
     });
   }

@@ -1,6 +1,7 @@
 package dev.restoreflow.activities;
 
 import dev.restoreflow.activities.cluster.DataWiper;
+import dev.restoreflow.activities.cluster.WipeIncompleteException;
 import dev.restoreflow.activities.cluster.WipeRefusedException;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
@@ -86,6 +87,8 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
         log.info("retry: cleared the previous attempt's partial restore: {}", wiped);
       } catch (WipeRefusedException e) {
         throw Failures.of(FailureType.RESTORE_REFUSED, "cannot retry the restore: " + e.getMessage());
+      } catch (WipeIncompleteException e) {
+        throw Failures.of(FailureType.COMMAND_FAILED, "cannot retry the restore: " + e.getMessage());
       }
     }
   }

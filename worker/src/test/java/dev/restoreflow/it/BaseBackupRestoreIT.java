@@ -10,6 +10,9 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.activities.basebackup.BackupMeta;
+import dev.restoreflow.activities.basebackup.BackupObject;
 import dev.restoreflow.activities.basebackup.Compression;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
@@ -236,6 +239,46 @@ class BaseBackupRestoreIT {
       String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
       keys.forEach(key -> assertFalse(text.contains(key), "an S3 key in " + file));
     }
+  }
+
+  @Test
+  @Order(6)
+  void aTarballThatClimbsOutThroughItsOwnLinksFailsAsCorruptAndWritesNothingOutside()
+      throws Exception {
+    String good = backup(Compression.NONE);
+    String crafted = backup(Compression.NONE);
+    // l1 -> . ; l1/l1/sub/l2 -> ../../.. (pgdata, as text; three levels up from pgdata/sub on
+    // disk: the sandbox's state directory) ; then a file through it
+    Path scratch = Files.createDirectories(main1.stateDir().resolve("crafted"));
+    Files.createSymbolicLink(scratch.resolve("l1"), Path.of("."));
+    Files.createSymbolicLink(scratch.resolve("l2"), Path.of("../../.."));
+    Files.writeString(scratch.resolve("evil"), "written outside the data directory");
+    Path tar = main1.stateDir().resolve("crafted.tar");
+    Process gnuTar = new ProcessBuilder("tar", "-cf", tar.toString(), "-C", scratch.toString(),
+        "--transform", "s,^l2$,l1/l1/sub/l2,;s,^evil$,sub/l2/x/evil,", "l1", "l2", "evil")
+        .inheritIO().start();
+    assertEquals(0, gnuTar.waitFor());
+    byte[] bytes = Files.readAllBytes(tar);
+    Files.write(storedFile(crafted, "base.tar"), bytes);
+    Path metaFile = storedFile(crafted, "backup.json");
+    ObjectMapper json = new ObjectMapper();
+    BackupMeta meta = json.readValue(metaFile.toFile(), BackupMeta.class);
+    json.writeValue(metaFile.toFile(), new BackupMeta(meta.id(), meta.instance(), "none",
+        meta.startedAt(), meta.finishedAt(), meta.startLsn(), meta.stopLsn(), meta.timeline(),
+        meta.tool(), List.of(new BackupObject("base.tar", bytes.length, bytes.length, List.of()))));
+    Path landing = main1.stateDir().resolve("x");
+
+    FailedJob job = restoreFails(crafted, "OBJECT_CORRUPT");
+    assertFalse(Files.exists(landing), "nothing written outside the data directory");
+    String message = job.progress().message();
+    assertTrue(message.contains("main1/backups/" + crafted + "/base.tar: tar member 'l1': links"
+        + " to '.'"), message);
+    assertTrue(message.contains("The backup is corrupt or was tampered with"), message);
+    assertEquals("partly restored, cluster stopped; run a full restore", job.progress().dataState());
+    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), Steps.FETCH));
+
+    assertEquals(JobState.SUCCEEDED, restore(RestoreRequest.of("main1").withHost("local")
+        .withBackupId(good)).state(), "a full restore of a good backup after it");
   }
 
   /** Everything this JVM logs (the host worker runs in it) also goes to {@code file}. */

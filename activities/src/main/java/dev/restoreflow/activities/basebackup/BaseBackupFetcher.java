@@ -6,20 +6,13 @@ import dev.restoreflow.activities.storage.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The work of FetchS3: every tarball of a backup streamed from the repository (parallel ranged
@@ -27,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * point; then the archived WAL the recovery needs, into pg_wal.
  */
 public final class BaseBackupFetcher {
+
+  private static final Logger log = LoggerFactory.getLogger(BaseBackupFetcher.class);
 
   /** Told of every durable restart point reached. */
   public interface Progress {
@@ -53,10 +48,8 @@ public final class BaseBackupFetcher {
   /** @param downloaded counts every byte received (the caller's total across attempts) */
   public Fetched fetch(String instance, BackupMeta meta, FetchCheckpoint from, String walUpTo,
       AtomicLong downloaded, Progress progress) throws IOException {
-    PosixFileAttributes dir = Files.readAttributes(pgdata, PosixFileAttributes.class);
-    UserPrincipal owner = dir.owner();
-    GroupPrincipal group = dir.group();
-    TarExtractor extractor = new TarExtractor(pgdata, owner, group);
+    ConfinedDirectory data = ConfinedDirectory.ownedLikeRoot(pgdata);
+    TarExtractor extractor = new TarExtractor(data);
     for (int i = from.object(); i < meta.objects().size(); i++) {
       BackupObject object = meta.objects().get(i);
       FetchCheckpoint start = i == from.object() ? from : new FetchCheckpoint(i, 0, null, 0, 0, 0,
@@ -64,7 +57,12 @@ public final class BaseBackupFetcher {
       fetchObject(instance, meta, i, object, start, extractor, downloaded, progress);
       progress.checkpoint(new FetchCheckpoint(i + 1, 0, null, 0, 0, 0, downloaded.get()));
     }
-    int wal = prefetchWal(instance, meta, walUpTo, owner, group, downloaded);
+    int wal;
+    try {
+      wal = prefetchWal(instance, meta, walUpTo, data, downloaded);
+    } catch (UnsafePathException e) {
+      throw e.in("prefetching WAL into pg_wal");
+    }
     return new Fetched(downloaded.get(), extractor.filesWritten(), extractor.bytesWritten(), wal,
         from, extractor.checksums());
   }
@@ -104,6 +102,8 @@ public final class BaseBackupFetcher {
         throw new IOException("decompresses to " + end + " bytes of tar, backup.json says "
             + object.tarBytes() + ": the object is corrupt");
       }
+    } catch (UnsafePathException e) {
+      throw e.in(key);
     } catch (IOException e) {
       throw new IOException(key + ": " + e.getMessage(), e);
     }
@@ -129,44 +129,43 @@ public final class BaseBackupFetcher {
   /**
    * The archived WAL from the backup's start segment on (its timeline), up to {@code upTo}
    * (a segment name; null = all), and the timeline history files, into pg_wal. Files already
-   * there with the same size (an earlier attempt) are kept.
+   * there with the same size (an earlier attempt) are kept. The names come from the bucket's
+   * listing, so only a segment's or a history file's name is ever made a path.
    */
-  private int prefetchWal(String instance, BackupMeta meta, String upTo, UserPrincipal owner,
-      GroupPrincipal group, AtomicLong downloaded) throws IOException {
+  private int prefetchWal(String instance, BackupMeta meta, String upTo, ConfinedDirectory data,
+      AtomicLong downloaded) throws IOException {
     String first = WalNames.segmentOf(meta.timeline(), meta.startLsn());
-    Path pgWal = pgdata.resolve("pg_wal");
-    Files.createDirectories(pgWal);
+    Path pgWal = data.directory(data.resolve("pg_wal"));
+    String prefix = BaseBackupLayout.walPrefix(instance);
     int count = 0;
-    for (StoredObject object : store.list(BaseBackupLayout.walPrefix(instance))) {
-      String name = object.key().substring(BaseBackupLayout.walPrefix(instance).length());
-      boolean history = name.endsWith(".history");
-      boolean wanted = history || (name.length() == 24 && name.startsWith(first.substring(0, 8))
+    for (StoredObject object : store.list(prefix)) {
+      String name = object.key().substring(prefix.length());
+      boolean segment = WalNames.isSegment(name);
+      if (!segment && !WalNames.isHistory(name)) {
+        if (!BaseBackupLayout.WAL_FILE.matcher(name).matches()) {
+          log.warn("ignoring '{}' in the WAL archive {}: not a WAL segment or history file name",
+              printable(object.key()), store.describe());
+        }
+        continue;
+      }
+      boolean wanted = !segment || (name.startsWith(first.substring(0, 8))
           && name.compareTo(first) >= 0 && (upTo == null || name.compareTo(upTo) <= 0));
       if (!wanted) {
         continue;
       }
       Path target = pgWal.resolve(name);
-      if (Files.isRegularFile(target) && Files.size(target) == object.size()) {
+      if (data.regularFileSize(target) == object.size()) {
         continue;
       }
-      Path partial = pgWal.resolve(name + ".restoreflow-partial");
-      try (InputStream in = store.read(object.key(), 0, object.size());
-          FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        long n = in.transferTo(Channels.newOutputStream(out));
-        downloaded.addAndGet(n);
-        if (n != object.size()) {
-          throw new IOException("WAL file " + name + " came back with " + n + " of " + object.size()
-              + " bytes");
-        }
-        out.force(true);
+      try (InputStream in = store.read(object.key(), 0, object.size())) {
+        downloaded.addAndGet(data.replaceFile(target, in, object.size()));
       }
-      PosixFileAttributeView view = Files.getFileAttributeView(partial, PosixFileAttributeView.class);
-      view.setOwner(owner);
-      view.setGroup(group);
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       count++;
     }
     return count;
+  }
+
+  private static String printable(String text) {
+    return text.replaceAll("\\p{Cntrl}", "?");
   }
 }

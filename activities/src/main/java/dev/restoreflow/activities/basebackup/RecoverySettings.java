@@ -1,6 +1,8 @@
 package dev.restoreflow.activities.basebackup;
 
 import dev.restoreflow.workflows.model.RecoveryTarget;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,6 +20,9 @@ public final class RecoverySettings {
 
   private static final Pattern XID = Pattern.compile("[0-9]{1,20}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.: -]{1,64}");
+  /** A parameter name in PostgreSQL's configuration files (ASCII): a_b, or ext.a_b. */
+  private static final Pattern SETTING_NAME =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
   private static final DateTimeFormatter PG_TIME = new DateTimeFormatterBuilder()
       .appendPattern("yyyy-MM-dd[ ]['T']HH:mm:ss")
       .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
@@ -81,6 +86,33 @@ public final class RecoverySettings {
     return out.substring(0, out.length() - 1);
   }
 
+  /** A parameter name postgresql.auto.conf can hold, as ALTER SYSTEM would write it. */
+  public static boolean isSettingName(String name) {
+    return name != null && SETTING_NAME.matcher(name).matches();
+  }
+
+  /**
+   * A value that fits in one quoted string of postgresql.auto.conf: no line break or NUL (ALTER
+   * SYSTEM refuses a newline too), nor any other control character.
+   */
+  public static boolean isOneLineValue(String value) {
+    return value != null && value.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+  }
+
+  /**
+   * Writes the recovery settings into the restored data directory: postgresql.auto.conf (an
+   * earlier restore's recovery settings commented out, then {@link #autoConf}) and
+   * recovery.signal, owned like the data, never through a link.
+   */
+  public static void write(ConfinedDirectory data, String backupId, RecoveryTarget target,
+      boolean keepArchiving, Map<String, String> overrides) throws IOException {
+    Path autoConf = data.resolve("postgresql.auto.conf");
+    String existing = data.readIfPresent(autoConf);
+    data.writeString(autoConf, withoutEarlierRecovery(existing, backupId)
+        + autoConf(backupId, target, keepArchiving, overrides));
+    data.writeString(data.resolve("recovery.signal"), "");
+  }
+
   /** The lines appended to postgresql.auto.conf. */
   public static String autoConf(String backupId, RecoveryTarget target, boolean keepArchiving,
       Map<String, String> overrides) {
@@ -109,6 +141,19 @@ public final class RecoverySettings {
   }
 
   private static void line(StringBuilder conf, String name, String value) {
-    conf.append(name).append(" = '").append(value.replace("'", "''")).append("'\n");
+    if (!isSettingName(name) || !isOneLineValue(value)) {
+      throw new IllegalArgumentException("setting '" + name + "' cannot be written into"
+          + " postgresql.auto.conf: a parameter name and a one-line value are needed");
+    }
+    conf.append(name).append(" = ").append(quoted(value)).append('\n');
+  }
+
+  /**
+   * A value as ALTER SYSTEM writes it (PostgreSQL's escape_single_quotes_ascii): in single
+   * quotes, each quote and each backslash doubled. The file's reader takes a backslash as the
+   * start of an escape (\b, \n, \', ...), so an undoubled one changes or breaks the value.
+   */
+  static String quoted(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 }

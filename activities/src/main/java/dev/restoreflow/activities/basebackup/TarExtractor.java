@@ -4,14 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.HashMap;
@@ -21,10 +16,12 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * Writes a tar stream into a data directory: files, directories and symlinks that stay inside
- * it, modes from the archive, owned by the instance's OS user. Nothing is written outside the
- * directory: absolute names, {@code ..} and links out are refused. Everything is fsynced before
- * {@link #extract} returns.
+ * Writes a tar stream into a data directory: files, directories and symlinks, modes from the
+ * archive, owned by the instance's OS user. Nothing is written outside the directory nor through
+ * a link (every write goes through {@link ConfinedDirectory}): a member whose name is absolute or
+ * has {@code ..}, a member below a link, a link out of the directory or over what is already
+ * written, and a hard link are refused with {@link UnsafePathException} naming the member.
+ * Everything is fsynced before {@link #extract} returns.
  *
  * <p>At each restart point of the tarball it reaches (tar offsets in {@code boundaries}) it has
  * what was written so far fsynced in the background, and reports a {@link Position} to
@@ -39,9 +36,8 @@ final class TarExtractor {
     void reached(Position position) throws IOException;
   }
 
+  private final ConfinedDirectory data;
   private final Path root;
-  private final UserPrincipal owner;
-  private final GroupPrincipal group;
   private final Set<Path> directories = new LinkedHashSet<>();
   /** Files and directories written since the last restart point, not yet synced. */
   private final Set<Path> unsynced = new LinkedHashSet<>();
@@ -52,10 +48,9 @@ final class TarExtractor {
   private long filesWritten;
   private long bytesWritten;
 
-  TarExtractor(Path root, UserPrincipal owner, GroupPrincipal group) {
-    this.root = root.toAbsolutePath().normalize();
-    this.owner = owner;
-    this.group = group;
+  TarExtractor(ConfinedDirectory data) {
+    this.data = data;
+    this.root = data.root();
   }
 
   /**
@@ -95,25 +90,36 @@ final class TarExtractor {
     while (entry != null) {
       // restart points inside a header cannot be used; those at a file's first byte can
       next = skipPassed(boundaries, next, dataStart);
-      Path target = resolve(entry.name());
-      if (entry.isDirectory()) {
-        if (!target.equals(root)) {
-          Files.createDirectories(target);
-          own(target, entry.mode());
-        }
-        directories.add(target);
-      } else if (entry.isSymlink()) {
-        symlink(target, entry);
-      } else if (entry.isFile()) {
-        next = writeFile(tar, entry, target, dataStart, boundaries, next, checkpoints);
-      } else {
-        throw new IOException("tar member '" + entry.name() + "' is a hard link; not supported");
+      try {
+        next = member(tar, entry, dataStart, boundaries, next, checkpoints);
+      } catch (UnsafePathException e) {
+        throw e.in("tar member '" + entry.name() + "'");
       }
       long headerStart = tar.position() + padding(entry.size());
       next = headerBoundary(boundaries, next, headerStart, checkpoints);
       entry = tar.next();
       dataStart = tar.position();
     }
+  }
+
+  /** Writes one member; returns the index of the next restart point. */
+  private int member(TarReader tar, TarReader.Entry entry, long dataStart,
+      List<long[]> boundaries, int next, Checkpoints checkpoints) throws IOException {
+    Path target = resolve(entry.name());
+    if (entry.isDirectory()) {
+      if (!target.equals(root)) {
+        data.directory(target);
+        data.own(target, permissions(entry.mode()));
+      }
+      directories.add(target);
+    } else if (entry.isSymlink()) {
+      symlink(target, entry);
+    } else if (entry.isFile()) {
+      return writeFile(tar, entry, target, dataStart, boundaries, next, checkpoints);
+    } else {
+      throw new UnsafePathException("is a hard link, which pg_basebackup never writes");
+    }
+    return next;
   }
 
   /** A restart point exactly at the next header: everything before it is written and synced. */
@@ -141,10 +147,9 @@ final class TarExtractor {
 
   private int writeFile(TarReader tar, TarReader.Entry entry, Path target, long dataStart,
       List<long[]> boundaries, int next, Checkpoints checkpoints) throws IOException {
-    Files.createDirectories(target.getParent());
     long done = tar.position() - dataStart;   // > 0 when resuming inside this file
     crc.reset();
-    try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE,
+    try (FileChannel out = data.openFile(target, StandardOpenOption.CREATE,
         StandardOpenOption.WRITE)) {
       out.truncate(done);
       out.position(done);
@@ -176,7 +181,7 @@ final class TarExtractor {
       }
     }
     markUnsynced(target);
-    own(target, entry.mode());
+    data.own(target, permissions(entry.mode()));
     if (done == 0) {
       checksums.put(root.relativize(target).toString(), (int) crc.getValue());
     }
@@ -190,44 +195,24 @@ final class TarExtractor {
   }
 
   private void symlink(Path target, TarReader.Entry entry) throws IOException {
-    Path link = target.getParent().resolve(entry.linkTarget()).normalize();
-    if (Path.of(entry.linkTarget()).isAbsolute() || !link.startsWith(root)) {
-      throw new IOException("tar member '" + entry.name() + "' links to " + entry.linkTarget()
+    if (target.equals(root)) {
+      throw new UnsafePathException("would make the data directory itself a symbolic link");
+    }
+    if (entry.linkTarget().startsWith("/")) {
+      throw new UnsafePathException("links to the absolute path " + entry.linkTarget()
           + ", outside " + root + " (tablespaces are not supported)");
     }
-    Files.createDirectories(target.getParent());
-    Files.deleteIfExists(target);
-    Files.createSymbolicLink(target, Path.of(entry.linkTarget()));
+    data.symlink(target, entry.linkTarget());
     unsynced.add(target.getParent());
-    if (owner != null) {
-      Files.getFileAttributeView(target, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-          .setOwner(owner);
-    }
   }
 
-  private Path resolve(String name) throws IOException {
+  /** The member's path below the root (the root itself for "." and "./"). */
+  private Path resolve(String name) throws UnsafePathException {
     String clean = name.replaceFirst("^(\\./)+", "").replaceFirst("/+$", "");
     if (clean.isEmpty() || clean.equals(".")) {
       return root;
     }
-    if (clean.startsWith("/") || List.of(clean.split("/")).contains("..")) {
-      throw new IOException("tar member '" + name + "' would land outside " + root);
-    }
-    Path target = root.resolve(clean).normalize();
-    if (!target.startsWith(root)) {
-      throw new IOException("tar member '" + name + "' would land outside " + root);
-    }
-    return target;
-  }
-
-  private void own(Path path, int mode) throws IOException {
-    PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
-        LinkOption.NOFOLLOW_LINKS);
-    view.setPermissions(permissions(mode));
-    if (owner != null) {
-      view.setOwner(owner);
-      view.setGroup(group);
-    }
+    return data.resolve(clean);
   }
 
   private static Set<PosixFilePermission> permissions(int mode) {

@@ -7,6 +7,8 @@ public final class WalNames {
 
   private static final Pattern LSN = Pattern.compile("([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})");
   private static final long SEGMENT = 16L << 20;
+  private static final Pattern SEGMENT_NAME = Pattern.compile("[0-9A-F]{24}");
+  private static final Pattern HISTORY_NAME = Pattern.compile("[0-9A-F]{8}\\.history");
 
   private WalNames() {}
 
@@ -16,6 +18,16 @@ public final class WalNames {
     long segment = position / SEGMENT;
     long segmentsPerId = 0x100000000L / SEGMENT;
     return String.format("%08X%08X%08X", timeline, segment / segmentsPerId, segment % segmentsPerId);
+  }
+
+  /** A WAL segment's file name: 24 upper-case hex digits (timeline, log, segment). */
+  public static boolean isSegment(String name) {
+    return SEGMENT_NAME.matcher(name).matches();
+  }
+
+  /** A timeline history file's name, e.g. 00000002.history. */
+  public static boolean isHistory(String name) {
+    return HISTORY_NAME.matcher(name).matches();
   }
 
   public static long parse(String lsn) {

@@ -45,9 +45,18 @@ public final class ClusterCommands {
         "-d", i.database(), "-c", sql);
   }
 
-  /** Empties a directory, keeping the directory itself; never follows symbolic links. */
+  /**
+   * Empties a directory, keeping the directory itself; never follows symbolic links below it.
+   * Prints the kind (find's %y: f, d, l) of each entry it removed, one per line. The
+   * directory must not be a link itself: find would not descend into it.
+   */
   public static List<String> emptyDirectory(String dir) {
-    return List.of("find", dir, "-mindepth", "1", "-delete");
+    return List.of("find", dir, "-mindepth", "1", "-delete", "-printf", "%y\\n");
+  }
+
+  /** The kind of {@code path} itself (find's %y: d, l, f, ...), a tab, and a link's target. */
+  public static List<String> describePath(String path) {
+    return List.of("find", path, "-maxdepth", "0", "-printf", "%y\\t%l\\n");
   }
 
   public static List<String> listDirectory(String dir) {

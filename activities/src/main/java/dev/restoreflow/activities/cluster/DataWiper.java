@@ -2,18 +2,26 @@ package dev.restoreflow.activities.cluster;
 
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandFailedException;
+import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.activities.exec.OutputListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Empties the configured data directory of a stopped cluster, and nothing else: any other path,
- * a running postmaster, or a directory that does not look like PostgreSQL data is refused. The
- * directory itself stays, with its owner and mode; symbolic links inside (pg_wal, tablespaces)
- * are removed as links, their targets are never touched.
+ * a pgdata that is itself a symbolic link, a running postmaster, or a directory that does not
+ * look like PostgreSQL data is refused. The directory itself stays, with its owner and mode;
+ * symbolic links inside (pg_wal, tablespaces) are removed as links, their targets are never
+ * touched. What it reports removed is what find removed, and nothing may be left.
  */
 public final class DataWiper {
 
@@ -23,6 +31,10 @@ public final class DataWiper {
       "pg_stat_tmp", "pg_replslot", "pg_logical", "pg_commit_ts", "pg_dynshmem", "pg_notify",
       "pg_serial", "pg_snapshots", "postgresql.conf", "postgresql.auto.conf", "pg_hba.conf",
       "pg_ident.conf", "postmaster.opts", "backup_label", "backup_manifest", "tablespace_map");
+
+  /** find's %y: the kind of each entry it removed. */
+  private static final Map<String, String> TYPES = Map.of("f", "files", "d", "directories",
+      "l", "symbolic links");
 
   private final CommandRunner runner;
   private final InstanceConfig instance;
@@ -47,6 +59,7 @@ public final class DataWiper {
       throw new WipeRefusedException("refusing to wipe " + configured
           + ": a data directory must be at least two levels below /");
     }
+    refuseUnlessARealDirectory(configured);
     ClusterState state = cluster.state();
     if (state == ClusterState.RUNNING) {
       throw new WipeRefusedException("refusing to wipe " + configured
@@ -61,9 +74,54 @@ public final class DataWiper {
           + ": it does not look like a PostgreSQL data directory (none of PG_VERSION, base,"
           + " global, pg_wal, ...); check the instance's pgdata in the config");
     }
-    runner.runChecked(Command.of(ClusterCommands.emptyDirectory(configured.toString()),
-        instance.osUser(), Duration.ofHours(2)));
-    return "removed " + entries.size() + " entries from " + configured;
+    return "removed " + empty(configured) + " from " + configured;
+  }
+
+  /**
+   * find does not descend into a starting point that is a symbolic link: it would delete
+   * nothing and succeed. Links among the parents are resolved as usual, and are fine.
+   */
+  private void refuseUnlessARealDirectory(Path dir) {
+    String out = runner.runChecked(Command.of(ClusterCommands.describePath(dir.toString()),
+        instance.osUser(), Duration.ofSeconds(30))).stdout();
+    String[] typeAndTarget = out.strip().split("\t", 2);
+    if (typeAndTarget[0].equals("l")) {
+      String target = typeAndTarget.length > 1 ? typeAndTarget[1] : "?";
+      throw new WipeRefusedException("refusing to wipe " + dir + ": it is a symbolic link to "
+          + target + ", and WipeData empties only a real directory; set the instance's pgdata to"
+          + " the data directory itself (" + target + ", resolved) in the config");
+    }
+    if (!typeAndTarget[0].equals("d")) {
+      throw new WipeRefusedException("refusing to wipe " + dir + ": it is not a directory");
+    }
+  }
+
+  /** Deletes everything below {@code dir}; returns what was removed, counted by find. */
+  private String empty(Path dir) {
+    Map<String, Long> removed = new ConcurrentHashMap<>();
+    Command delete = Command.of(ClusterCommands.emptyDirectory(dir.toString()), instance.osUser(),
+        Duration.ofHours(2));
+    CommandResult result = runner.run(delete, (stream, line) -> {
+      if (stream == OutputListener.Stream.STDOUT) {
+        removed.merge(TYPES.getOrDefault(line.strip(), "other entries"), 1L, Long::sum);
+      }
+    }, () -> false);
+    List<String> left = list(dir);
+    if (!left.isEmpty()) {
+      throw new WipeIncompleteException("WipeData could not empty " + dir + ": " + left.size()
+          + " entries are left (" + String.join(", ", left.subList(0, Math.min(5, left.size())))
+          + (left.size() > 5 ? ", ..." : "") + ") after find exited " + result.exitCode()
+          + (result.stderrTail().isBlank() ? "" : ": " + result.stderrTail().strip())
+          + "; the data directory is partly wiped: make everything in it removable by "
+          + instance.osUser() + ", then run a full restore");
+    }
+    if (!result.succeeded()) {
+      throw new CommandFailedException(delete, result);
+    }
+    long total = removed.values().stream().mapToLong(Long::longValue).sum();
+    String kinds = new TreeMap<>(removed).entrySet().stream()
+        .map(kind -> kind.getValue() + " " + kind.getKey()).collect(Collectors.joining(", "));
+    return total + " entries" + (total > 0 ? " (" + kinds + ")" : "");
   }
 
   private List<String> list(Path dir) {

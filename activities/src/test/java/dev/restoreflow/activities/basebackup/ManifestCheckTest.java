@@ -138,7 +138,7 @@ class ManifestCheckTest {
     Process tarProcess = new ProcessBuilder("tar", "-cf", tar.toString(), "-C", src.toString(), ".")
         .inheritIO().start();
     assertEquals(0, tarProcess.waitFor());
-    TarExtractor extractor = new TarExtractor(pgdata, null, null);
+    TarExtractor extractor = new TarExtractor(new ConfinedDirectory(pgdata, null, null));
     extractor.extract(new TarReader(new ByteArrayInputStream(Files.readAllBytes(tar))), null, 0,
         List.of(), position -> { });
     return extractor;

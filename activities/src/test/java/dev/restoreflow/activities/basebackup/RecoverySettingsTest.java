@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.workflows.model.RecoveryTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RecoverySettingsTest {
 
@@ -35,6 +38,43 @@ class RecoverySettingsTest {
     assertTrue(added.contains("recovery_target_action = 'promote'\n"), added);
     assertTrue(added.contains("archive_mode = 'off'\n"), added);
     assertTrue(added.contains("work_mem = 'it''s 64MB'\n"), "quotes doubled: " + added);
+  }
+
+  @Test
+  void valuesAreQuotedAsAlterSystemQuotesThem() {
+    // ALTER SYSTEM SET cluster_name = 'a\b''c\' (standard strings) writes this very line
+    String added = RecoverySettings.autoConf("20261123T091500Z", null, true,
+        Map.of("cluster_name", "a\\b'c\\"));
+    assertTrue(added.endsWith("\ncluster_name = 'a\\\\b''c\\\\'\n"), added);
+    assertEquals("'plain'", RecoverySettings.quoted("plain"));
+    for (Map.Entry<String, String> bad : Map.of("cluster_name", "a\nrestore_command = 'sh'",
+        "cluster_name ", "x", "a..b", "x", "x", "nul\0").entrySet()) {
+      assertThrows(IllegalArgumentException.class, () -> RecoverySettings.autoConf(
+          "20261123T091500Z", null, true, Map.of(bad.getKey(), bad.getValue())), bad.toString());
+    }
+  }
+
+  @Test
+  void theSettingsAreNeverWrittenThroughALinkTheBackupLeft(@TempDir Path pgdata)
+      throws Exception {
+    Files.createDirectories(pgdata.resolve("base"));
+    Files.writeString(pgdata.resolve("base/1259"), "a relation");
+    Files.createSymbolicLink(pgdata.resolve("postgresql.auto.conf"), Path.of("base/1259"));
+    ConfinedDirectory data = new ConfinedDirectory(pgdata, null, null);
+
+    UnsafePathException e = assertThrows(UnsafePathException.class, () -> RecoverySettings.write(
+        data, "20261123T091500Z", null, false, Map.of()));
+    assertEquals("'postgresql.auto.conf' in " + pgdata + " is a symbolic link (to base/1259)",
+        e.getMessage());
+    assertEquals("a relation", Files.readString(pgdata.resolve("base/1259")));
+
+    Files.delete(pgdata.resolve("postgresql.auto.conf"));
+    Files.createSymbolicLink(pgdata.resolve("recovery.signal"), Path.of("base/1259"));
+    assertThrows(UnsafePathException.class, () -> RecoverySettings.write(
+        data, "20261123T091500Z", null, false, Map.of()));
+    assertEquals("a relation", Files.readString(pgdata.resolve("base/1259")));
+    assertTrue(Files.readString(pgdata.resolve("postgresql.auto.conf"))
+        .contains("archive_mode = 'off'\n"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.restoreflow.worker.config;
 
+import dev.restoreflow.activities.basebackup.RecoverySettings;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,7 +15,6 @@ final class BaseBackupValidation {
   private static final Pattern PREFIX_PART = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,100}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
-  private static final Pattern SETTING = Pattern.compile("[a-z_][a-z0-9_.]{0,62}");
 
   private BaseBackupValidation() {}
 
@@ -49,12 +49,14 @@ final class BaseBackupValidation {
     for (Map.Entry<String, String> setting : b.settings().entrySet()) {
       String name = setting.getKey();
       String value = setting.getValue();
-      if (!SETTING.matcher(name).matches()) {
-        throw new ConfigException(key + ".settings", "'" + name + "' is not a PostgreSQL setting name");
+      if (!RecoverySettings.isSettingName(name)) {
+        throw new ConfigException(key + ".settings", "'" + name + "' is not a PostgreSQL setting"
+            + " name (letters, digits and _, or extension.name)");
       }
-      if (value == null || value.length() > 1024 || value.chars().anyMatch(c -> c < 0x20)) {
-        throw new ConfigException(key + ".settings." + name,
-            "must be a one-line value of at most 1024 characters");
+      if (value == null || value.length() > 1024 || !RecoverySettings.isOneLineValue(value)) {
+        throw new ConfigException(key + ".settings." + name, "must be a one-line value of at most"
+            + " 1024 characters, without line breaks, NUL or other control characters (quotes"
+            + " and backslashes are fine: they are written as ALTER SYSTEM writes them)");
       }
     }
     return b;

@@ -1,0 +1,129 @@
+package dev.restoreflow.activities.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.activities.exec.LocalCommandRunner;
+import dev.restoreflow.activities.exec.OsUser;
+import dev.restoreflow.activities.exec.Redactor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * WipeData's find and ls on real directories, through the real local runner. The one thing not
+ * real is the cluster's state: pg_ctl is a stand-in that says "not running" (exit 3).
+ */
+class DataWiperTest {
+
+  @TempDir
+  Path dir;
+  private final CommandRunner runner = new LocalCommandRunner(Redactor.NONE);
+  private Path realData;
+  private Path tablespace;
+
+  @BeforeEach
+  void dataDirectoryWithATablespaceLink() throws IOException {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Files.writeString(bin.resolve("pg_ctl"), "#!/bin/sh\necho 'pg_ctl: no server running'\nexit 3\n");
+    Files.setPosixFilePermissions(bin.resolve("pg_ctl"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    tablespace = Files.createDirectories(dir.resolve("tablespace/PG_15"));
+    Files.writeString(tablespace.resolve("16390"), "a relation in a tablespace");
+    realData = Files.createDirectories(dir.resolve("data/main"));
+    Files.writeString(realData.resolve("PG_VERSION"), "15\n");
+    Files.createDirectories(realData.resolve("base/1"));
+    Files.writeString(realData.resolve("base/1/1259"), "pg_class");
+    Files.createDirectories(realData.resolve("pg_tblspc"));
+    Files.createSymbolicLink(realData.resolve("pg_tblspc/16385"), tablespace.getParent());
+  }
+
+  @Test
+  void aPgdataThatIsASymbolicLinkIsRefusedAndNothingBehindItIsDeleted() throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolve("data/current"), realData);
+    List<String> before = tree(realData);
+
+    WipeRefusedException e = assertThrows(WipeRefusedException.class,
+        () -> wiper(link, currentUser()).wipe(link.toString()));
+
+    assertTrue(e.getMessage().contains("refusing to wipe " + link + ": it is a symbolic link to "
+        + realData), e.getMessage());
+    assertTrue(e.getMessage().contains("set the instance's pgdata to the data directory itself"),
+        e.getMessage());
+    assertEquals(before, tree(realData), "nothing deleted behind the link");
+  }
+
+  @Test
+  void aWipeThroughALinkedParentReportsWhatFindReallyRemoved() throws IOException {
+    Path viaLinkedParent = Files.createSymbolicLink(dir.resolve("linked"), realData.getParent())
+        .resolve(realData.getFileName());
+
+    String done = wiper(viaLinkedParent, currentUser()).wipe(viaLinkedParent.toString());
+
+    assertEquals("removed 6 entries (3 directories, 2 files, 1 symbolic links) from "
+        + viaLinkedParent, done);
+    assertEquals(List.of(), tree(realData));
+    assertEquals("a relation in a tablespace", Files.readString(tablespace.resolve("16390")),
+        "a link's target is never touched");
+  }
+
+  @Test
+  void entriesLeftAfterTheDeleteFailTheWipeAsIncompleteNotRefused() throws IOException {
+    // the instance's OS user may not write into base/1: find cannot delete its entries
+    String user = OsUser.isRoot() ? "nobody" : currentUser();
+    if (OsUser.isRoot()) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService()
+          .lookupPrincipalByName(user);
+      try (Stream<Path> all = Files.walk(realData)) {
+        for (Path p : all.toList()) {
+          Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              .setOwner(nobody);
+        }
+      }
+    }
+    Path locked = realData.resolve("base/1");
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      WipeIncompleteException e = assertThrows(WipeIncompleteException.class,
+          () -> wiper(realData, user).wipe(realData.toString()));
+      assertTrue(e.getMessage().startsWith("WipeData could not empty " + realData
+          + ": 1 entries are left (base) after find exited 1: "), e.getMessage());
+      assertTrue(e.getMessage().contains("Permission denied"), e.getMessage());
+      assertTrue(e.getMessage().endsWith("the data directory is partly wiped: make everything in"
+          + " it removable by " + user + ", then run a full restore"), e.getMessage());
+    } finally {
+      Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  private DataWiper wiper(Path pgdata, String osUser) {
+    InstanceConfig instance = new InstanceConfig("probackup", "local", pgdata.toString(), null,
+        null, 5432, osUser, dir.resolve("bin").toString(), null, "127.0.0.1", "postgres",
+        osUser, List.of(), false, true, 60, 60, null, null);
+    return new DataWiper(runner, instance, new ClusterControl(runner, instance));
+  }
+
+  private static String currentUser() {
+    return System.getProperty("user.name");
+  }
+
+  /** Every path below {@code root}, links not followed. */
+  private static List<String> tree(Path root) throws IOException {
+    try (Stream<Path> all = Files.walk(root)) {
+      return all.filter(p -> !p.equals(root)).map(p -> root.relativize(p).toString()).sorted()
+          .toList();
+    }
+  }
+}
