@@ -184,6 +184,7 @@ public final class ConfigLoader {
     if (!OS_USER.matcher(osUser).matches()) {
       throw new ConfigException(key + ".osUser", "'" + osUser + "' is not an OS user name");
     }
+    List<String> restoreHosts = restoreHosts(key + ".restoreHosts", i.restoreHosts(), hosts);
     String pgBin = absolute(key + ".pgBin", i.pgBin() == null ? DEFAULT_PG_BIN : i.pgBin(), true);
     String serverLog = i.serverLog() != null ? absolute(key + ".serverLog", i.serverLog(), true)
         : Path.of(pgdata).getParent().resolve(name + "-server.log").toString();
@@ -201,7 +202,19 @@ public final class ConfigLoader {
         Boolean.TRUE.equals(i.keepArchiving()), !Boolean.FALSE.equals(i.promote()),
         positive(key + ".stopTimeoutSeconds", i.stopTimeoutSeconds(), 60),
         positive(key + ".startTimeoutSeconds", i.startTimeoutSeconds(), 300),
-        probackup, basebackup);
+        probackup, basebackup, restoreHosts);
+  }
+
+  /** The hosts the instance may be restored onto; its own host is always one of them. */
+  private static List<String> restoreHosts(String key, List<String> listed,
+      Map<String, HostConfig> hosts) {
+    for (String host : listed) {
+      if (host == null || !hosts.containsKey(host)) {
+        throw new ConfigException(key, "'" + host + "' is not a configured host (configured: "
+            + String.join(", ", hosts.keySet()) + ")");
+      }
+    }
+    return listed;
   }
 
   private static ProbackupConfig probackup(String key, String name, ProbackupConfig probackup) {

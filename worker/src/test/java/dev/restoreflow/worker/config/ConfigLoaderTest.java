@@ -1,6 +1,7 @@
 package dev.restoreflow.worker.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
@@ -123,6 +125,47 @@ class ConfigLoaderTest {
       String written = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config);
       assertEquals(config, ConfigLoader.parse(written));
     }
+  }
+
+  /** GOOD with a second host S-DB2 and a second instance main2 on it, at another path. */
+  static final String TWO = """
+      {
+        "hosts": {"S-DB1": {"kind": "local"}, "S-DB2": {"kind": "local"}},
+        "instances": {
+          "main1": {"host": "S-DB1", "pgdata": "/var/lib/postgresql/15/main",
+                    "probackup": {"catalog": "/mnt/backups"}},
+          "main2": {"host": "S-DB2", "pgdata": "/srv/pg/main2",
+                    "probackup": {"catalog": "/mnt/backups"}}
+        }
+      }
+      """;
+
+  /** Adds {@code keys} to main1 (the first instance on S-DB1). */
+  private static String main1With(String json, String keys) {
+    String host = "\"host\": \"S-DB1\",";
+    return json.replaceFirst(java.util.regex.Pattern.quote(host),
+        java.util.regex.Matcher.quoteReplacement(host + " " + keys + ","));
+  }
+
+  @Test
+  void restoreHostsDefaultToTheInstancesOwnHostWhichIsAlwaysAllowed() {
+    InstanceConfig main1 = ConfigLoader.parse(TWO).requireInstance("main1");
+    assertEquals(List.of("S-DB1"), main1.restoreHosts());
+    assertTrue(main1.mayRestoreOnto("S-DB1"));
+    assertFalse(main1.mayRestoreOnto("S-DB2"));
+    InstanceConfig both = ConfigLoader.parse(main1With(TWO, "\"restoreHosts\": [\"S-DB2\"]"))
+        .requireInstance("main1");
+    assertEquals(List.of("S-DB1", "S-DB2"), both.restoreHosts(), "its own host first");
+    assertTrue(both.mayRestoreOnto("S-DB1") && both.mayRestoreOnto("S-DB2"));
+  }
+
+  @Test
+  void restoreHostsMustBeConfiguredHosts() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+        main1With(TWO, "\"restoreHosts\": [\"S-DB2\", \"S-DB3\"]")));
+    assertEquals("instances.main1.restoreHosts", e.key());
+    assertTrue(e.getMessage().contains("'S-DB3' is not a configured host"), e.getMessage());
+    assertKey("instances.main1.restoreHosts", main1With(TWO, "\"restoreHosts\": [null]"));
   }
 
   private static void assertKey(String key, String json) {

@@ -1,12 +1,17 @@
 package dev.restoreflow.worker.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.config.ConfigLoader;
+import io.temporal.client.WorkflowClient;
+import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +44,28 @@ class LineServiceTest {
     assertTrue(answer(open, "db_instance=main2").startsWith("ERROR UNKNOWN_INSTANCE"));
     assertTrue(answer(open, "db_instance=main1, db_host=S-DB2").startsWith("ERROR UNKNOWN_HOST"));
     assertTrue(answer(open, "queue S-DB2").startsWith("ERROR UNKNOWN_HOST"));
+  }
+
+  @Test
+  void aRestoreOntoAConfiguredHostTheInstanceDoesNotDeclareIsRefusedAndStartsNothing() {
+    RestoreflowConfig twoHosts = ConfigLoader.parse("""
+        {"hosts": {"S-DB1": {"kind": "local"}, "S-DB2": {"kind": "local"}},
+         "instances": {"main1": {"host": "S-DB1", "pgdata": "/var/lib/postgresql/15/main",
+                                 "probackup": {"catalog": "/mnt/backups"}}}}
+        """);
+    List<String> temporalCalls = new ArrayList<>();
+    WorkflowClient recording = (WorkflowClient) Proxy.newProxyInstance(
+        WorkflowClient.class.getClassLoader(), new Class<?>[] {WorkflowClient.class},
+        (proxy, method, args) -> {
+          temporalCalls.add(method.getName());
+          throw new UnsupportedOperationException("the test's Temporal starts nothing");
+        });
+    LineService service = new LineService(twoHosts, new RestoreflowClient(recording), null, null);
+    String reply = answer(service, "db_instance=main1, db_host=S-DB2");
+    assertTrue(reply.startsWith("ERROR HOST_NOT_ALLOWED instance 'main1' may not be restored onto"
+        + " host 'S-DB2'"), reply);
+    assertTrue(reply.contains("instances.main1.restoreHosts"), "says what to change: " + reply);
+    assertEquals(List.of(), temporalCalls, "nothing was asked of Temporal");
   }
 
   @Test
