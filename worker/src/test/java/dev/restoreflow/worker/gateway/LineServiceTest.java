@@ -2,6 +2,7 @@ package dev.restoreflow.worker.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.config.RestoreflowConfig;
@@ -80,6 +81,17 @@ class LineServiceTest {
   void invalidUtf8IsItsOwnError() {
     LineService open = new LineService(CONFIG, null, null, null);
     assertTrue(open.answer(new byte[] {(byte) 0xFF, 'a'}, "c").startsWith("ERROR NOT_UTF8"));
+  }
+
+  @Test
+  void allowlistEntriesAreLiteralAddressesNeverLookedUp() throws Exception {
+    for (String name : new String[] {"localhost", "1.2.3", "abc"}) {
+      assertThrows(IllegalArgumentException.class, () -> new ClientAllowlist(List.of(name)), name);
+    }
+    ClientAllowlist v6 = new ClientAllowlist(List.of("fd00:20::/32"));
+    assertTrue(v6.allows(InetAddress.getByName("fd00:20:1::7")));
+    assertFalse(v6.allows(InetAddress.getByName("fd00:21::7")));
+    assertFalse(v6.allows(InetAddress.getByName("10.20.0.1")));
   }
 
   @Test
