@@ -138,8 +138,7 @@ public final class ConfigLoader {
       try {
         IpBlock.block(String.valueOf(allow.get(i)));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(key + ".allow[" + i + "]", e.getMessage()
-            + ", optionally with /prefix");
+        throw new ConfigException(key + ".allow[" + i + "]", e.getMessage());
       }
     }
     return new LineGatewayConfig(g.enabled() == null ? d.enabled() : g.enabled(), bind, port,

@@ -33,10 +33,15 @@ public final class IpBlock {
   /** A literal address or {@code address/prefix}. */
   public static IpBlock block(String text) {
     int slash = text.indexOf('/');
-    if (slash < 0) {
-      return address(text);
+    byte[] address;
+    try {
+      address = parseAddress(slash < 0 ? text : text.substring(0, slash));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + ", optionally with /prefix");
     }
-    byte[] address = parseAddress(text.substring(0, slash));
+    if (slash < 0) {
+      return new IpBlock(address, address.length * 8);
+    }
     int max = address.length * 8;
     String prefix = text.substring(slash + 1);
     if (!prefix.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(prefix) > max) {
