@@ -1,6 +1,7 @@
 package dev.restoreflow.activities;
 
 import dev.restoreflow.activities.cluster.ClusterControl;
+import dev.restoreflow.activities.config.HostNotAllowedException;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.exec.CommandRunner;
@@ -34,6 +35,11 @@ final class InstanceContext implements AutoCloseable {
     if (!config.hosts().containsKey(step.host())) {
       throw Failures.of(FailureType.UNKNOWN_HOST, "host '" + step.host()
           + "' is not in this worker's config");
+    }
+    try {
+      config.requireRestoreHost(step.instance(), step.host());   // the resolver checked it too
+    } catch (HostNotAllowedException e) {
+      throw Failures.of(FailureType.HOST_NOT_ALLOWED, e.getMessage());
     }
     return new InstanceContext(step.jobId(), instance, runners.forHost(step.host()));
   }

@@ -1,6 +1,7 @@
 package dev.restoreflow.activities;
 
 import dev.restoreflow.activities.basebackup.BaseBackupLayout;
+import dev.restoreflow.activities.config.HostNotAllowedException;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.engine.BackupIds;
@@ -45,6 +46,11 @@ public class ServerActivitiesImpl implements dev.restoreflow.workflows.activitie
     if (!config.hosts().containsKey(host)) {
       throw Failures.of(FailureType.UNKNOWN_HOST, "host '" + host + "' is not configured;"
           + " configured: " + String.join(", ", new TreeSet<>(config.hosts().keySet())));
+    }
+    try {
+      config.requireRestoreHost(request.instance(), host);
+    } catch (HostNotAllowedException e) {
+      throw Failures.of(FailureType.HOST_NOT_ALLOWED, e.getMessage());
     }
     if (request.backupId() != null) {
       checkBackupId(instance.engine(), request.backupId());

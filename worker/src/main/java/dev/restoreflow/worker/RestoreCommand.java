@@ -54,6 +54,7 @@ final class RestoreCommand implements Callable<Integer> {
       throw new IllegalArgumentException("host '" + target + "' is not configured; configured: "
           + cfg.hosts().keySet());
     }
+    cfg.requireRestoreHost(instance, target);
     String id = BackupIdArgument.normalize(inst, backupId);
     Logging.init(config.resolve(cfg.logDir()), "WARN");
     PrintStream out = System.out;

@@ -337,6 +337,21 @@ class LineGatewayIT {
     assertTrue(timeline.contains("ProbackupRestore") && timeline.contains("SUCCEEDED"), timeline);
   }
 
+  @Test
+  @Order(7)
+  void aRestoreOntoAnotherConfiguredHostIsRefusedAndStartsNothing() throws Exception {
+    int rowsBefore = temporal.ledger.jobs(null, null, 100_000).size();
+    try (LineClient c = new LineClient(gateway.port())) {
+      for (String line : List.of("db_instance=main1, db_host=h1", "db_instance=f1, db_host=h2",
+          "db_instance=f2, db_host=S-DB1, incremental")) {
+        String reply = c.ask(line);
+        assertTrue(reply.startsWith("ERROR HOST_NOT_ALLOWED instance '"), line + " -> " + reply);
+      }
+    }
+    Thread.sleep(1_000);   // a started job would have its ledger row by now
+    assertEquals(rowsBefore, temporal.ledger.jobs(null, null, 100_000).size(), "no job started");
+  }
+
   private static String runCli(String... args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),

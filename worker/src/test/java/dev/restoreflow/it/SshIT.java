@@ -74,7 +74,9 @@ class SshIT {
     hosts.put("ssh-unknown", sshd.host("client_key", "known_hosts_empty"));
     hosts.put("ssh-changed", sshd.host("client_key", "known_hosts_changed"));
     Map<String, InstanceConfig> instances = new LinkedHashMap<>();
-    instances.put("main1", main1.instance);
+    // main1 is also sent to the hosts with bad keys, so it declares them
+    instances.put("main1", main1.instance.withRestoreHosts(
+        List.of("ssh-wrongkey", "ssh-unknown", "ssh-changed")));
     instances.put("main2", main2.instance);
     var server = ItTemporal.startServer();
     RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(server.target(), "default"),

@@ -1,7 +1,11 @@
 package dev.restoreflow.activities.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A PostgreSQL cluster restoreflow may restore. Defaults are applied by the loader; after loading
@@ -20,6 +24,8 @@ import java.util.List;
  * @param promote promote after restore when the cluster ends in recovery
  * @param probackup settings of the probackup engine (null for other engines)
  * @param basebackup settings of the basebackup engine (null for other engines)
+ * @param restoreHosts the hosts this instance may be restored onto: always its own {@code host}
+ *     (first), plus the ones the config lists; a restore onto any other host is refused
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record InstanceConfig(
@@ -41,21 +47,56 @@ public record InstanceConfig(
     Integer stopTimeoutSeconds,
     Integer startTimeoutSeconds,
     ProbackupConfig probackup,
-    BaseBackupConfig basebackup) {
+    BaseBackupConfig basebackup,
+    List<String> restoreHosts) {
 
   public static final String PROBACKUP = "probackup";
   public static final String BASEBACKUP = "basebackup";
 
+  public InstanceConfig {
+    Set<String> allowed = new LinkedHashSet<>();
+    if (host != null) {
+      allowed.add(host);
+    }
+    if (restoreHosts != null) {
+      allowed.addAll(restoreHosts);   // a null entry is kept for the loader to report
+    }
+    restoreHosts = Collections.unmodifiableList(new ArrayList<>(allowed));
+  }
+
+  /** An instance restored only onto its own host. */
+  public InstanceConfig(String engine, String host, String pgdata, String controlDir,
+      String systemdUnit, Integer port, String osUser, String pgBin, String serverLog,
+      String connectHost, String database, String dbUser, List<String> smokeQueries,
+      Boolean keepArchiving, Boolean promote, Integer stopTimeoutSeconds,
+      Integer startTimeoutSeconds, ProbackupConfig probackup, BaseBackupConfig basebackup) {
+    this(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin, serverLog,
+        connectHost, database, dbUser, smokeQueries, keepArchiving, promote, stopTimeoutSeconds,
+        startTimeoutSeconds, probackup, basebackup, null);
+  }
+
   public InstanceConfig withProbackup(ProbackupConfig other) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, other, basebackup);
+        stopTimeoutSeconds, startTimeoutSeconds, other, basebackup, restoreHosts);
   }
 
   public InstanceConfig withBaseBackup(BaseBackupConfig other) {
     return new InstanceConfig(BASEBACKUP, host, pgdata, controlDir, systemdUnit, port, osUser,
         pgBin, serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, probackup, other);
+        stopTimeoutSeconds, startTimeoutSeconds, probackup, other, restoreHosts);
+  }
+
+  /** The same instance, also restorable onto {@code hosts}. */
+  public InstanceConfig withRestoreHosts(List<String> hosts) {
+    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
+        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
+        stopTimeoutSeconds, startTimeoutSeconds, probackup, basebackup, hosts);
+  }
+
+  /** Whether this instance may be restored onto {@code target} (its own host or a listed one). */
+  public boolean mayRestoreOnto(String target) {
+    return restoreHosts.contains(target);
   }
 
   public String pgCtlDir() {

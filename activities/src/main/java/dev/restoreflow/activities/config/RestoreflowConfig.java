@@ -32,4 +32,19 @@ public record RestoreflowConfig(
         "unknown instance '" + name + "'; configured: " + String.join(", ",
             new java.util.TreeSet<>(instances.keySet()))));
   }
+
+  /**
+   * Refuses to restore instance {@code name} onto {@code host} unless the instance declares it
+   * (its own host or one of its restoreHosts); a typo in the host then never stops and wipes
+   * whatever cluster another host has at the same path.
+   *
+   * @throws HostNotAllowedException when the instance may not be restored onto the host
+   * @throws IllegalArgumentException when the instance is not configured
+   */
+  public void requireRestoreHost(String name, String host) {
+    InstanceConfig instance = requireInstance(name);
+    if (!instance.mayRestoreOnto(host)) {
+      throw new HostNotAllowedException(name, host, instance.restoreHosts());
+    }
+  }
 }

@@ -30,6 +30,13 @@ public final class ConfigLoader {
 
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
   private static final Pattern OS_USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+  /**
+   * Longest stop/start limit: StopCluster may take 2 x (stop + 30) s and StartCluster or Promote
+   * (start + 30) + start s, which must stay under the steps' activity timeout (2 h 15 min).
+   */
+  static final int MAX_COMMAND_SECONDS = 3600;
+  /** Each smoke query may take up to 5 min; 20 of them fit in VerifyCluster's timeout. */
+  static final int MAX_SMOKE_QUERIES = 20;
   private static final List<String> ENGINES = List.of(InstanceConfig.PROBACKUP,
       InstanceConfig.BASEBACKUP);
   static final String DEFAULT_PG_BIN = "/usr/lib/postgresql/15/bin";
@@ -50,10 +57,16 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("config", "cannot read " + file + ": " + e.getMessage());
     }
-    return parse(text);
+    return parse(text, file.toAbsolutePath().getParent());
   }
 
+  /** A config whose relative paths (ledger, logDir) are relative to the working directory. */
   public static RestoreflowConfig parse(String text) {
+    return parse(text, Path.of("").toAbsolutePath());
+  }
+
+  /** @param configDir what relative paths (ledger, logDir) are relative to: the file's directory */
+  public static RestoreflowConfig parse(String text, Path configDir) {
     RawConfig raw;
     try {
       raw = JSON.readValue(text, RawConfig.class);
@@ -70,10 +83,10 @@ public final class ConfigLoader {
     if (raw == null) {
       throw new ConfigException("config", "the file is empty");
     }
-    return validate(raw);
+    return validate(raw, configDir);
   }
 
-  private static RestoreflowConfig validate(RawConfig raw) {
+  private static RestoreflowConfig validate(RawConfig raw, Path configDir) {
     Map<String, HostConfig> rawHosts = raw.hosts() == null ? Map.of() : raw.hosts();
     if (rawHosts.isEmpty()) {
       throw new ConfigException("hosts", "at least one host is needed, e.g."
@@ -91,9 +104,13 @@ public final class ConfigLoader {
     if (!temporal.target().matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
       throw new ConfigException("temporal.target", "must be host:port, e.g. 127.0.0.1:7233");
     }
-    return new RestoreflowConfig(temporal,
-        raw.ledger() == null ? "restoreflow-ledger.db" : raw.ledger(),
-        raw.logDir() == null ? "Logs" : raw.logDir(), hosts, instances,
+    String ledger = raw.ledger() == null ? "restoreflow-ledger.db" : raw.ledger();
+    String logDir = raw.logDir() == null ? "Logs" : raw.logDir();
+    Map<String, Path> serverFiles = new LinkedHashMap<>();
+    serverFiles.put("ledger", configDir.resolve(ledger).normalize());
+    serverFiles.put("logDir", configDir.resolve(logDir).normalize());
+    DataDirChecks.check(instances, raws, serverFiles);
+    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances,
         lineGateway(raw.lineGateway()));
   }
 
@@ -104,8 +121,10 @@ public final class ConfigLoader {
     }
     String key = "lineGateway";
     String bind = g.bind() == null ? d.bind() : g.bind();
-    if (!bind.matches("[0-9A-Fa-f.:]+")) {
-      throw new ConfigException(key + ".bind", "must be an IP address, e.g. 127.0.0.1");
+    try {
+      IpBlock.address(bind);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ".bind", e.getMessage());
     }
     int port = g.port() == null ? d.port() : g.port();
     if (port < 0 || port > 65535) {
@@ -114,14 +133,16 @@ public final class ConfigLoader {
     if (g.tokenEnv() != null && !g.tokenEnv().matches("[A-Z_][A-Z0-9_]*")) {
       throw new ConfigException(key + ".tokenEnv", "must name an environment variable");
     }
-    List<String> allow = g.allow() == null ? List.of() : List.copyOf(g.allow());
+    List<String> allow = g.allow() == null ? List.of() : g.allow();
     for (int i = 0; i < allow.size(); i++) {
-      if (!allow.get(i).matches("[0-9A-Fa-f.:]+(/\\d{1,3})?")) {
-        throw new ConfigException(key + ".allow[" + i + "]", "must be an address or CIDR block");
+      try {
+        IpBlock.block(String.valueOf(allow.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + ".allow[" + i + "]", e.getMessage());
       }
     }
     return new LineGatewayConfig(g.enabled() == null ? d.enabled() : g.enabled(), bind, port,
-        g.tokenEnv(), allow,
+        g.tokenEnv(), List.copyOf(allow),
         positive(key + ".maxConnections", g.maxConnections(), d.maxConnections()),
         positive(key + ".idleTimeoutSeconds", g.idleTimeoutSeconds(), d.idleTimeoutSeconds()),
         positive(key + ".lingerSeconds", g.lingerSeconds(), d.lingerSeconds()),
@@ -137,8 +158,9 @@ public final class ConfigLoader {
     if (!HostConfig.SSH.equals(h.kind())) {
       throw new ConfigException(key + ".kind", "must be \"local\" or \"ssh\"");
     }
-    if (h.address() == null || !h.address().matches("[A-Za-z0-9.:\\-]+")) {
-      throw new ConfigException(key + ".address", "an ssh host needs an address (name or IP)");
+    if (h.address() == null || !h.address().matches("[A-Za-z0-9:][A-Za-z0-9.:\\-]*")) {
+      throw new ConfigException(key + ".address", "an ssh host needs an address: a name or IP"
+          + " of letters, digits, . : - (not starting with -)");
     }
     int port = h.port() == null ? 22 : h.port();
     if (port < 1 || port > 65535) {
@@ -184,6 +206,11 @@ public final class ConfigLoader {
     if (!OS_USER.matcher(osUser).matches()) {
       throw new ConfigException(key + ".osUser", "'" + osUser + "' is not an OS user name");
     }
+    if (osUser.equals("root")) {
+      throw new ConfigException(key + ".osUser", "'root' is refused: WipeData and pg_ctl run as"
+          + " this user; give the user that owns pgdata (e.g. postgres)");
+    }
+    List<String> restoreHosts = restoreHosts(key + ".restoreHosts", i.restoreHosts(), hosts);
     String pgBin = absolute(key + ".pgBin", i.pgBin() == null ? DEFAULT_PG_BIN : i.pgBin(), true);
     String serverLog = i.serverLog() != null ? absolute(key + ".serverLog", i.serverLog(), true)
         : Path.of(pgdata).getParent().resolve(name + "-server.log").toString();
@@ -191,7 +218,7 @@ public final class ConfigLoader {
         ? probackup(key, name, i.probackup()) : null;
     BaseBackupConfig basebackup = engine.equals(InstanceConfig.BASEBACKUP)
         ? BaseBackupValidation.validate(key + ".basebackup", i.basebackup()) : null;
-    List<String> smoke = i.smokeQueries() == null ? List.of("select 1") : List.copyOf(i.smokeQueries());
+    List<String> smoke = smokeQueries(key + ".smokeQueries", i.smokeQueries());
     return new InstanceConfig(engine, i.host(), pgdata,
         i.controlDir() == null ? null : absolute(key + ".controlDir", i.controlDir(), true),
         i.systemdUnit(), port, osUser, pgBin, serverLog,
@@ -199,9 +226,44 @@ public final class ConfigLoader {
         i.database() == null ? "postgres" : i.database(),
         i.dbUser() == null ? osUser : i.dbUser(), smoke,
         Boolean.TRUE.equals(i.keepArchiving()), !Boolean.FALSE.equals(i.promote()),
-        positive(key + ".stopTimeoutSeconds", i.stopTimeoutSeconds(), 60),
-        positive(key + ".startTimeoutSeconds", i.startTimeoutSeconds(), 300),
-        probackup, basebackup);
+        commandSeconds(key + ".stopTimeoutSeconds", i.stopTimeoutSeconds(), 60),
+        commandSeconds(key + ".startTimeoutSeconds", i.startTimeoutSeconds(), 300),
+        probackup, basebackup, restoreHosts);
+  }
+
+  /** The hosts the instance may be restored onto; its own host is always one of them. */
+  private static List<String> restoreHosts(String key, List<String> listed,
+      Map<String, HostConfig> hosts) {
+    for (String host : listed) {
+      if (host == null || !hosts.containsKey(host)) {
+        throw new ConfigException(key, "'" + host + "' is not a configured host (configured: "
+            + String.join(", ", hosts.keySet()) + ")");
+      }
+    }
+    return listed;
+  }
+
+  private static List<String> smokeQueries(String key, List<String> queries) {
+    if (queries == null) {
+      return List.of("select 1");
+    }
+    if (queries.size() > MAX_SMOKE_QUERIES) {
+      throw new ConfigException(key, "at most " + MAX_SMOKE_QUERIES + " queries (each may take"
+          + " 5 min, and VerifyCluster must end within its timeout); got " + queries.size());
+    }
+    if (queries.contains(null)) {
+      throw new ConfigException(key, "a query is null");
+    }
+    return List.copyOf(queries);
+  }
+
+  private static int commandSeconds(String key, Integer value, int fallback) {
+    int v = value == null ? fallback : value;
+    if (v < 1 || v > MAX_COMMAND_SECONDS) {
+      throw new ConfigException(key, "must be 1-" + MAX_COMMAND_SECONDS + " (seconds), so that"
+          + " the step ends within its activity timeout; got " + v);
+    }
+    return v;
   }
 
   private static ProbackupConfig probackup(String key, String name, ProbackupConfig probackup) {

@@ -1,15 +1,16 @@
 package dev.restoreflow.worker.gateway;
 
+import dev.restoreflow.worker.config.IpBlock;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 
-/** Client addresses the gateway talks to: loopback always, plus configured addresses/CIDRs. */
+/**
+ * Client addresses the gateway talks to: loopback always, plus configured addresses/CIDRs. The
+ * entries are literal addresses, never looked up by name.
+ */
 final class ClientAllowlist {
 
-  private record Block(byte[] network, int prefix) {}
-
-  private final List<Block> blocks;
+  private final List<IpBlock> blocks;
 
   ClientAllowlist(List<String> allow) {
     this.blocks = allow.stream().map(ClientAllowlist::block).toList();
@@ -20,31 +21,14 @@ final class ClientAllowlist {
       return true;
     }
     byte[] bytes = address.getAddress();
-    return blocks.stream().anyMatch(b -> matches(b, bytes));
+    return blocks.stream().anyMatch(b -> b.contains(bytes));
   }
 
-  private static boolean matches(Block block, byte[] address) {
-    if (block.network.length != address.length) {
-      return false;
-    }
-    int bits = block.prefix;
-    for (int i = 0; i < address.length && bits > 0; i++, bits -= 8) {
-      int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
-      if ((address[i] & mask) != (block.network[i] & mask)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Block block(String text) {
-    String[] parts = text.split("/", 2);
+  private static IpBlock block(String text) {
     try {
-      byte[] network = InetAddress.getByName(parts[0]).getAddress();
-      int prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : network.length * 8;
-      return new Block(network, Math.min(prefix, network.length * 8));
-    } catch (UnknownHostException | NumberFormatException e) {
-      throw new IllegalArgumentException("lineGateway.allow: '" + text + "' is not an address or CIDR");
+      return IpBlock.block(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("lineGateway.allow: " + e.getMessage(), e);
     }
   }
 }

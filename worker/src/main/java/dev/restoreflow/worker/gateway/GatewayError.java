@@ -17,6 +17,7 @@ public record GatewayError(String code, String reason) {
   public static final String BAD_COMMAND = "BAD_COMMAND";
   public static final String UNKNOWN_INSTANCE = "UNKNOWN_INSTANCE";
   public static final String UNKNOWN_HOST = "UNKNOWN_HOST";
+  public static final String HOST_NOT_ALLOWED = "HOST_NOT_ALLOWED";
   public static final String UNKNOWN_JOB = "UNKNOWN_JOB";
   public static final String TOKEN_REQUIRED = "TOKEN_REQUIRED";
   public static final String BAD_TOKEN = "BAD_TOKEN";

@@ -1,5 +1,6 @@
 package dev.restoreflow.worker.gateway;
 
+import dev.restoreflow.activities.config.HostNotAllowedException;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
@@ -94,6 +95,11 @@ public final class LineService {
     if (!config.hosts().containsKey(host)) {
       return error(client, new GatewayError(GatewayError.UNKNOWN_HOST, "host '" + host
           + "' is not configured; configured: " + names(config.hosts().keySet())));
+    }
+    try {
+      config.requireRestoreHost(r.instance(), host);
+    } catch (HostNotAllowedException e) {
+      return error(client, new GatewayError(GatewayError.HOST_NOT_ALLOWED, e.getMessage()));
     }
     String backupId;
     try {

@@ -1,14 +1,22 @@
 package dev.restoreflow.worker.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.LineGatewayConfig;
+import dev.restoreflow.activities.config.ProbackupConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.config.TemporalConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
@@ -123,6 +131,192 @@ class ConfigLoaderTest {
       String written = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config);
       assertEquals(config, ConfigLoader.parse(written));
     }
+  }
+
+  /** GOOD with a second host S-DB2 and a second instance main2 on it, at another path. */
+  static final String TWO = """
+      {
+        "hosts": {"S-DB1": {"kind": "local"}, "S-DB2": {"kind": "local"}},
+        "instances": {
+          "main1": {"host": "S-DB1", "pgdata": "/var/lib/postgresql/15/main",
+                    "probackup": {"catalog": "/mnt/backups"}},
+          "main2": {"host": "S-DB2", "pgdata": "/srv/pg/main2",
+                    "probackup": {"catalog": "/mnt/backups"}}
+        }
+      }
+      """;
+
+  /** Adds {@code keys} to main1 (the first instance on S-DB1). */
+  private static String main1With(String json, String keys) {
+    String host = "\"host\": \"S-DB1\",";
+    return json.replaceFirst(java.util.regex.Pattern.quote(host),
+        java.util.regex.Matcher.quoteReplacement(host + " " + keys + ","));
+  }
+
+  @Test
+  void restoreHostsDefaultToTheInstancesOwnHostWhichIsAlwaysAllowed() {
+    InstanceConfig main1 = ConfigLoader.parse(TWO).requireInstance("main1");
+    assertEquals(List.of("S-DB1"), main1.restoreHosts());
+    assertTrue(main1.mayRestoreOnto("S-DB1"));
+    assertFalse(main1.mayRestoreOnto("S-DB2"));
+    InstanceConfig both = ConfigLoader.parse(main1With(TWO, "\"restoreHosts\": [\"S-DB2\"]"))
+        .requireInstance("main1");
+    assertEquals(List.of("S-DB1", "S-DB2"), both.restoreHosts(), "its own host first");
+    assertTrue(both.mayRestoreOnto("S-DB1") && both.mayRestoreOnto("S-DB2"));
+  }
+
+  @Test
+  void restoreHostsMustBeConfiguredHosts() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+        main1With(TWO, "\"restoreHosts\": [\"S-DB2\", \"S-DB3\"]")));
+    assertEquals("instances.main1.restoreHosts", e.key());
+    assertTrue(e.getMessage().contains("'S-DB3' is not a configured host"), e.getMessage());
+    assertKey("instances.main1.restoreHosts", main1With(TWO, "\"restoreHosts\": [null]"));
+  }
+
+  @Test
+  void osUserRootIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.parse(main1With(GOOD, "\"osUser\": \"root\"")));
+    assertEquals("instances.main1.osUser", e.key());
+    assertTrue(e.getMessage().contains("'root' is refused"), e.getMessage());
+    assertKey("instances.main1.osUser", main1With(GOOD, "\"osUser\": \"Root!\""));
+    assertEquals("pgadmin", ConfigLoader.parse(main1With(GOOD, "\"osUser\": \"pgadmin\""))
+        .requireInstance("main1").osUser());
+  }
+
+  @Test
+  void commandLimitsFitUnderTheStepTimeouts() {
+    for (String key : new String[] {"stopTimeoutSeconds", "startTimeoutSeconds"}) {
+      for (int bad : new int[] {3601, 86_400, 0}) {
+        ConfigException e = assertThrows(ConfigException.class,
+            () -> ConfigLoader.parse(main1With(GOOD, "\"" + key + "\": " + bad)));
+        assertEquals("instances.main1." + key, e.key());
+        assertTrue(e.getMessage().contains("must be 1-3600"), e.getMessage());
+      }
+      ConfigLoader.parse(main1With(GOOD, "\"" + key + "\": 3600"));
+    }
+    String twenty = String.join(", ", java.util.Collections.nCopies(20, "\"select 1\""));
+    assertEquals(20, ConfigLoader.parse(main1With(GOOD, "\"smokeQueries\": [" + twenty + "]"))
+        .requireInstance("main1").smokeQueries().size());
+    ConfigException many = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+        main1With(GOOD, "\"smokeQueries\": [" + twenty + ", \"select 2\"]")));
+    assertEquals("instances.main1.smokeQueries", many.key());
+    assertTrue(many.getMessage().contains("at most 20"), many.getMessage());
+  }
+
+  private static String withGateway(String gateway) {
+    return GOOD.replace("\"hosts\":", "\"lineGateway\": {" + gateway + "}, \"hosts\":");
+  }
+
+  @Test
+  void gatewayAddressesAreLiteralIpAddressesOnly() {
+    for (String bad : new String[] {"abc", "1.2.3", "localhost", "1.2.3.4.5", "256.1.1.1",
+        "010.1.1.1", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1", "::1/129", "fe80::1%eth0",
+        "1:2:3:4:5:6:7:8:9", "1:::2", ":1", "1.2.3.4:"}) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> ConfigLoader.parse(withGateway("\"allow\": [\"" + bad + "\"]")), bad);
+      assertEquals("lineGateway.allow[0]", e.key(), bad);
+    }
+    assertKey("lineGateway.allow[1]", withGateway("\"allow\": [\"10.0.0.1\", null]"));
+    assertEquals(List.of("10.20.0.0/16", "192.0.2.7", "fd00::/8", "::1", "::ffff:10.0.0.1/128",
+        "0.0.0.0/0"), ConfigLoader.parse(withGateway("\"allow\": [\"10.20.0.0/16\","
+            + " \"192.0.2.7\", \"fd00::/8\", \"::1\", \"::ffff:10.0.0.1/128\","
+            + " \"0.0.0.0/0\"]")).lineGateway().allow());
+    for (String bad : new String[] {"abc", "1.2.3", "10.0.0.1/8", "dead"}) {
+      assertKey("lineGateway.bind", withGateway("\"bind\": \"" + bad + "\""));
+    }
+    assertEquals("::", ConfigLoader.parse(withGateway("\"bind\": \"::\"")).lineGateway().bind());
+  }
+
+  @Test
+  void anSshAddressIsANameOrAnAddressButNeverAnOption() {
+    String ssh = GOOD.replace("\"S-DB1\": {\"kind\": \"local\"}", "\"S-DB1\": {\"kind\": \"ssh\","
+        + " \"address\": \"db1.example.internal\", \"user\": \"postgres\","
+        + " \"privateKey\": \"/etc/restoreflow/id_ed25519\"}");
+    assertEquals("db1.example.internal", ConfigLoader.parse(ssh).hosts().get("S-DB1").address());
+    ConfigLoader.parse(ssh.replace("db1.example.internal", "fd00::11"));
+    assertKey("hosts.S-DB1.address", ssh.replace("db1.example.internal", "-oProxyCommand"));
+  }
+
+  @Test
+  void pgdataIsNotSharedOrNestedWithAnotherInstanceOnACommonHost() {
+    String sameHost = TWO.replace("\"host\": \"S-DB2\"", "\"host\": \"S-DB1\"");
+    for (String main2 : new String[] {"/var/lib/postgresql/15/main", "/var/lib/postgresql/15/main/",
+        "/var/lib/postgresql/15/main/sub", "/var/lib/postgresql"}) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> ConfigLoader.parse(sameHost.replace("/srv/pg/main2", main2)), main2);
+      assertEquals("instances.main2.pgdata", e.key(), e.getMessage());
+      assertTrue(e.getMessage().contains("instances.main1.pgdata")
+          && e.getMessage().contains("host S-DB1"), e.getMessage());
+    }
+    ConfigLoader.parse(sameHost.replace("/srv/pg/main2", "/var/lib/postgresql/15/main2"));
+    String samePathOtherHost = TWO.replace("/srv/pg/main2", "/var/lib/postgresql/15/main");
+    assertEquals(2, ConfigLoader.parse(samePathOtherHost).instances().size(),
+        "the same path on two hosts is two directories");
+    assertKey("instances.main2.pgdata", main1With(samePathOtherHost, "\"restoreHosts\": [\"S-DB2\"]"));
+  }
+
+  @Test
+  void pgdataStaysClearOfAnotherInstancesControlDirAndItsOwn() {
+    String sameHost = TWO.replace("\"host\": \"S-DB2\"", "\"host\": \"S-DB1\"");
+    for (String controlDir : new String[] {"/srv/pg/main2", "/srv/pg/main2/conf", "/srv/pg"}) {
+      assertKey("instances.main2.pgdata",
+          main1With(sameHost, "\"controlDir\": \"" + controlDir + "\""));
+    }
+    ConfigLoader.parse(main1With(sameHost, "\"controlDir\": \"/etc/postgresql/15/main\""));
+    ConfigLoader.parse(main1With(TWO, "\"controlDir\": \"/srv/pg/main2\""));
+    assertKey("instances.main1.controlDir",
+        main1With(GOOD, "\"controlDir\": \"/var/lib/postgresql/15/main/conf\""));
+  }
+
+  @Test
+  void restoreflowsOwnFilesAreNeverInsideAPgdata() {
+    String pgdata = "/var/lib/postgresql/15/main";
+    assertKey("ledger", GOOD.replace("\"hosts\":", "\"ledger\": \"" + pgdata + "/l.db\", \"hosts\":"));
+    assertKey("logDir", GOOD.replace("\"hosts\":", "\"logDir\": \"" + pgdata + "\", \"hosts\":"));
+    assertKey("instances.main1.probackup.catalog", GOOD.replace("/mnt/backups", pgdata + "/backups"));
+    assertKey("instances.main2.probackup.catalog",
+        TWO.replace("\"/mnt/backups\"}}\n  }", "\"" + pgdata + "/x\"}}\n  }"));
+    assertKey("instances.main1.serverLog", main1With(GOOD, "\"serverLog\": \"" + pgdata + "/log\""));
+    ConfigLoader.parse(main1With(GOOD, "\"serverLog\": \"/var/log/postgresql/main.log\""));
+    assertKey("instances.main1.basebackup.repository",
+        BASEBACKUP.replace("s3://pg-backups/prod/eu", "file://" + pgdata + "/repo"));
+  }
+
+  @Test
+  void relativeLedgerAndLogDirAreCheckedWhereTheyResolveBesideTheConfigFile(@TempDir Path dir)
+      throws Exception {
+    Path pgdata = dir.resolve("pg");
+    String config = GOOD.replace("/var/lib/postgresql/15/main", pgdata.toString());
+    Path file = Files.writeString(pgdata.getParent().resolve("config.json"),
+        config.replace("\"hosts\":", "\"ledger\": \"pg/ledger.db\", \"hosts\":"));
+    assertEquals("ledger", assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).key());
+    Files.writeString(file, config.replace("\"hosts\":", "\"logDir\": \"pg/../pg\", \"hosts\":"));
+    assertEquals("logDir", assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).key());
+    Files.writeString(file, config.replace("\"hosts\":", "\"ledger\": \"ledger.db\", \"hosts\":"));
+    assertEquals("ledger.db", ConfigLoader.load(file).ledger(), "beside pgdata, not in it");
+  }
+
+  @Test
+  void configsShapedLikeTheIntegrationTestsOnesStillLoad() throws Exception {
+    // ItSandbox/Sandbox put ledger, logs, catalog, server log and pgdata under one state dir;
+    // LineGatewayIT adds instances on other hosts that share main1's catalog and server log
+    String state = "/var/tmp/restoreflow-it/main1-1234abcd";
+    InstanceConfig main1 = new InstanceConfig("probackup", "S-DB1", state + "/pg/main1", null, null,
+        5433, "rfsandbox", "/usr/lib/postgresql/15/bin", state + "/pg/main1-server.log",
+        "127.0.0.1", "postgres", "rfsandbox", List.of("select 1", "select count(*) from pg_class"),
+        false, true, 60, 120, new ProbackupConfig(state + "/bin/pg_probackup-recording",
+            state + "/backups", "main1", 1), null);
+    InstanceConfig f1 = new InstanceConfig("probackup", "h1", "/var/tmp/restoreflow-it/never/h1",
+        null, null, 5433, "rfsandbox", main1.pgBin(), main1.serverLog(), "127.0.0.1", "postgres",
+        "rfsandbox", main1.smokeQueries(), false, true, 60, 60, main1.probackup(), null);
+    RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig("127.0.0.1:7233", "default"),
+        state + "/ledger.db", state + "/Logs", Map.of("S-DB1", new HostConfig(HostConfig.LOCAL),
+            "h1", new HostConfig(HostConfig.LOCAL)), Map.of("main1", main1, "f1", f1),
+        new LineGatewayConfig(true, "127.0.0.1", 0, null, List.of(), 60, 3, 2, 4096));
+    String written = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config);
+    assertEquals(config, ConfigLoader.parse(written));
   }
 
   private static void assertKey(String key, String json) {

@@ -1,12 +1,18 @@
 package dev.restoreflow.worker.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.config.ConfigLoader;
+import io.temporal.client.WorkflowClient;
+import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +48,28 @@ class LineServiceTest {
   }
 
   @Test
+  void aRestoreOntoAConfiguredHostTheInstanceDoesNotDeclareIsRefusedAndStartsNothing() {
+    RestoreflowConfig twoHosts = ConfigLoader.parse("""
+        {"hosts": {"S-DB1": {"kind": "local"}, "S-DB2": {"kind": "local"}},
+         "instances": {"main1": {"host": "S-DB1", "pgdata": "/var/lib/postgresql/15/main",
+                                 "probackup": {"catalog": "/mnt/backups"}}}}
+        """);
+    List<String> temporalCalls = new ArrayList<>();
+    WorkflowClient recording = (WorkflowClient) Proxy.newProxyInstance(
+        WorkflowClient.class.getClassLoader(), new Class<?>[] {WorkflowClient.class},
+        (proxy, method, args) -> {
+          temporalCalls.add(method.getName());
+          throw new UnsupportedOperationException("the test's Temporal starts nothing");
+        });
+    LineService service = new LineService(twoHosts, new RestoreflowClient(recording), null, null);
+    String reply = answer(service, "db_instance=main1, db_host=S-DB2");
+    assertTrue(reply.startsWith("ERROR HOST_NOT_ALLOWED instance 'main1' may not be restored onto"
+        + " host 'S-DB2'"), reply);
+    assertTrue(reply.contains("instances.main1.restoreHosts"), "says what to change: " + reply);
+    assertEquals(List.of(), temporalCalls, "nothing was asked of Temporal");
+  }
+
+  @Test
   void aBackupIdMustBeOfTheInstancesEngine() {
     LineService open = new LineService(CONFIG, null, null, null);
     String answer = answer(open, "db_instance=main1, backup_id=20261123T091500Z");
@@ -53,6 +81,17 @@ class LineServiceTest {
   void invalidUtf8IsItsOwnError() {
     LineService open = new LineService(CONFIG, null, null, null);
     assertTrue(open.answer(new byte[] {(byte) 0xFF, 'a'}, "c").startsWith("ERROR NOT_UTF8"));
+  }
+
+  @Test
+  void allowlistEntriesAreLiteralAddressesNeverLookedUp() throws Exception {
+    for (String name : new String[] {"localhost", "1.2.3", "abc"}) {
+      assertThrows(IllegalArgumentException.class, () -> new ClientAllowlist(List.of(name)), name);
+    }
+    ClientAllowlist v6 = new ClientAllowlist(List.of("fd00:20::/32"));
+    assertTrue(v6.allows(InetAddress.getByName("fd00:20:1::7")));
+    assertFalse(v6.allows(InetAddress.getByName("fd00:21::7")));
+    assertFalse(v6.allows(InetAddress.getByName("10.20.0.1")));
   }
 
   @Test
