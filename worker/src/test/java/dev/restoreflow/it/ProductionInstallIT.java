@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restoreflow.activities.exec.LocalCommandRunner;
+import dev.restoreflow.activities.exec.Redactor;
+import dev.restoreflow.worker.sandbox.SandboxUser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,11 +93,15 @@ class ProductionInstallIT {
     installStandIn();
     String readme = Files.readString(PROJECT.resolve("README.md"));
 
+    // the sandbox's account exists first, as on any machine that ran the tests: the README's
+    // steps must use it as it is (SshIT logs in with its shell; the README would make a nologin one)
+    SandboxUser.ensure(new LocalCommandRunner(Redactor.NONE));
+    String account = run(List.of("getent", "passwd", "restoreflow"), Map.of()).output();
     runReadmeBlock(readme, "production-install:install");
     assertTrue(Files.isRegularFile(moved("/opt/restoreflow/restoreflow.jar")));
     assertTrue(Files.isRegularFile(moved("/etc/systemd/system/restoreflow-server.service")));
-    assertEquals(0, run(List.of("id", "-u", "restoreflow"), Map.of()).exitCode(),
-        "the install steps made the server's user");
+    assertEquals(account, run(List.of("getent", "passwd", "restoreflow"), Map.of()).output(),
+        "the install steps kept the existing restoreflow account");
 
     // what the README says to edit in the installed config: Temporal, hosts, instances
     main1 = ItSandbox.create("main1", "S-DB1");
