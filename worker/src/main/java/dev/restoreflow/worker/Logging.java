@@ -10,6 +10,14 @@ final class Logging {
 
   /** @param consoleLevel what reaches the terminal: INFO for services, WARN for the CLI */
   static void init(Path logDir, String consoleLevel) {
+    init(logDir, consoleLevel, "restoreflow");
+  }
+
+  /**
+   * @param logName the log file's name without {@code .log}: each service has its own, since the
+   *     server and a worker on one machine share the log directory (and run as different users)
+   */
+  static void init(Path logDir, String consoleLevel, String logName) {
     try {
       Files.createDirectories(logDir);
     } catch (Exception e) {
@@ -18,6 +26,7 @@ final class Logging {
     }
     System.setProperty("restoreflow.logDir", logDir.toAbsolutePath().toString());
     System.setProperty("restoreflow.consoleLevel", consoleLevel);
+    System.setProperty("restoreflow.logName", logName);
   }
 
   /**

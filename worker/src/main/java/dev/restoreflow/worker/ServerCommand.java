@@ -3,10 +3,12 @@ package dev.restoreflow.worker;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.worker.config.ConfigException;
 import dev.restoreflow.worker.gateway.LineGateway;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -21,10 +23,12 @@ final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RestoreflowConfig cfg = config.load();
-    Logging.init(config.resolve(cfg.logDir()), "INFO");
+    Path logDir = WritablePaths.directory("logDir", config.resolve(cfg.logDir()));
+    Path ledgerFile = WritablePaths.file("ledger", config.resolve(cfg.ledger()));
+    Logging.init(logDir, "INFO", "server");
     WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
     WorkflowClient client = Temporal.client(service, cfg.temporal());
-    try (JobLedger ledger = new JobLedger(config.resolve(cfg.ledger()))) {
+    try (JobLedger ledger = openLedger(ledgerFile)) {
       WorkerFactory factory = WorkerFactory.newInstance(client);
       Workers.addServer(factory, cfg, ledger);
       factory.start();
@@ -32,7 +36,7 @@ final class ServerCommand implements Callable<Integer> {
       LoggerFactory.getLogger(ServerCommand.class).info(
           "restoreflow server up: Temporal {} namespace {}, {} instances, ledger {}",
           cfg.temporal().target(), cfg.temporal().namespace(), cfg.instances().size(),
-          config.resolve(cfg.ledger()));
+          ledgerFile);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         if (gateway != null) {
           gateway.close();
@@ -43,5 +47,13 @@ final class ServerCommand implements Callable<Integer> {
       Temporal.awaitForever();
     }
     return 0;
+  }
+
+  private static JobLedger openLedger(Path file) {
+    try {
+      return new JobLedger(file);
+    } catch (IllegalStateException e) {
+      throw new ConfigException("ledger", e.getMessage());
+    }
   }
 }

@@ -26,7 +26,8 @@ final class WorkerCommand implements Callable<Integer> {
       throw new IllegalArgumentException("host '" + host + "' is not in " + config.file
           + "; configured: " + cfg.hosts().keySet());
     }
-    Logging.init(config.resolve(cfg.logDir()), "INFO");
+    Logging.init(WritablePaths.directory("logDir", config.resolve(cfg.logDir())), "INFO",
+        "worker-" + host);
     WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
     WorkerFactory factory = WorkerFactory.newInstance(Temporal.client(service, cfg.temporal()));
     Workers.addHost(factory, cfg, host);

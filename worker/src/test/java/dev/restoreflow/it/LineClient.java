@@ -32,11 +32,6 @@ final class LineClient implements AutoCloseable {
     return in.readLine();
   }
 
-  void send(byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
-  }
-
   String readLine() throws IOException {
     return in.readLine();
   }

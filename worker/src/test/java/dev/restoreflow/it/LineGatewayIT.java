@@ -15,11 +15,20 @@ import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.worker.gateway.GatewayError;
 import dev.restoreflow.worker.gateway.LineGateway;
+import dev.restoreflow.worker.gateway.LineService;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,15 +182,28 @@ class LineGatewayIT {
   @Test
   @Order(3)
   void connectionLevelAbuseGetsErrorsAndTheGatewayStaysUp() throws Exception {
+    byte[] longLine = new byte[10_002];
+    java.util.Arrays.fill(longLine, (byte) 'a');
+    longLine[10_000] = '\r';
+    longLine[10_001] = '\n';
+    Map<String, byte[]> notTheProtocol = Map.of(
+        "ERROR NOT_UTF8", new byte[] {'d', 'b', (byte) 0xC3, (byte) 0x28, '\n'},
+        "ERROR NUL_BYTE", "db_instance=main1\0\n".getBytes(StandardCharsets.UTF_8),
+        "ERROR LINE_TOO_LONG", longLine,
+        "ERROR UNKNOWN_KEY", "hello\n".getBytes(StandardCharsets.UTF_8),
+        "ERROR NOT_PROTOCOL", "GET / HTTP/1.1\r\n".getBytes(StandardCharsets.UTF_8));
+    for (Map.Entry<String, byte[]> line : notTheProtocol.entrySet()) {
+      try (LineClient c = new LineClient(gateway.port())) {
+        String reply = c.askRaw(line.getValue());
+        assertTrue(reply.startsWith(line.getKey()), reply);
+        assertNull(c.readLine(), "the connection ends after " + line.getKey());
+      }
+    }
     try (LineClient c = new LineClient(gateway.port())) {
-      assertTrue(c.askRaw(new byte[] {'d', 'b', (byte) 0xC3, (byte) 0x28, '\n'}).startsWith("ERROR NOT_UTF8"));
-      assertTrue(c.askRaw("db_instance=main1\0\n".getBytes(StandardCharsets.UTF_8)).startsWith("ERROR NUL_BYTE"));
-      byte[] longLine = new byte[10_000];
-      java.util.Arrays.fill(longLine, (byte) 'a');
-      c.send(longLine);
-      assertTrue(c.askRaw("\r\n".getBytes(StandardCharsets.UTF_8)).startsWith("ERROR LINE_TOO_LONG"));
       assertTrue(c.ask("db_instance=nosuch").startsWith("ERROR UNKNOWN_INSTANCE"));
       assertTrue(c.ask("db_instance=main1, db_host=nowhere").startsWith("ERROR UNKNOWN_HOST"));
+      assertTrue(c.ask("db_instance=main1, backup_id=20261123T091500Z").startsWith("ERROR BAD_BACKUP_ID"));
+      assertTrue(c.ask("").startsWith("ERROR EMPTY_LINE"));
       assertTrue(c.ask("queue").startsWith("OK host=S-DB1"), "still answering");
     }
     try (LineClient idle = new LineClient(gateway.port())) {
@@ -208,6 +230,7 @@ class LineGatewayIT {
   @Order(4)
   void fuzzLinesAllGetErrorsAndStartNothing() throws Exception {
     int rowsBefore = temporal.ledger.jobs(null, null, 100_000).size();
+    java.util.concurrent.atomic.AtomicInteger reconnects = new java.util.concurrent.atomic.AtomicInteger();
     Random random = new Random(20261123);
     ExecutorService pool = Executors.newFixedThreadPool(10);
     List<Future<int[]>> results = new ArrayList<>();
@@ -217,7 +240,8 @@ class LineGatewayIT {
         Random r = new Random(seed);
         int errors = 0;
         int others = 0;
-        try (LineClient client = new LineClient(gateway.port())) {
+        LineClient client = new LineClient(gateway.port());
+        try {
           for (int i = 0; i < 1_000; i++) {
             String reply = client.askRaw(FuzzLines.next(r));
             if (reply != null && reply.startsWith("ERROR ")) {
@@ -226,7 +250,18 @@ class LineGatewayIT {
               others++;
               System.err.println("not an error: " + reply);
             }
+            if (reply != null && endsConnection(reply)) {
+              if (client.readLine() != null) {
+                others++;
+                System.err.println("the connection went on after: " + reply);
+              }
+              client.close();
+              client = new LineClient(gateway.port());
+              reconnects.incrementAndGet();
+            }
           }
+        } finally {
+          client.close();
         }
         return new int[] {errors, others};
       }));
@@ -241,6 +276,8 @@ class LineGatewayIT {
     pool.shutdown();
     assertEquals(10_000, errors);
     assertEquals(0, others);
+    assertTrue(reconnects.get() > 1_000, "lines that are not the protocol end their connection: "
+        + reconnects.get() + " did");
     assertEquals(rowsBefore, temporal.ledger.jobs(null, null, 100_000).size(), "no job started");
     for (InstantHost fake : fakes.values()) {
       assertEquals(0, fake.calls(), "nothing ran on a host");
@@ -350,6 +387,113 @@ class LineGatewayIT {
     }
     Thread.sleep(1_000);   // a started job would have its ledger row by now
     assertEquals(rowsBefore, temporal.ledger.jobs(null, null, 100_000).size(), "no job started");
+  }
+
+  @Test
+  @Order(8)
+  void aClientTricklingOneByteASecondIsCutOffOnceTheWholeLineLimitPasses() throws Exception {
+    // idleTimeoutSeconds is 3 in this config: every byte comes well within it, the line does not
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      Thread trickler = new Thread(() -> {
+        try {
+          for (byte b : "db_instance=nosuch\n".getBytes(StandardCharsets.UTF_8)) {
+            out.write(b);
+            out.flush();
+            Thread.sleep(1_000);
+          }
+        } catch (IOException | InterruptedException stopped) {
+          // the gateway closed the connection, or the test is over
+        }
+      });
+      long started = System.nanoTime();
+      trickler.start();
+      List<String> replies = readToEnd(socket);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      trickler.interrupt();
+      trickler.join();
+      assertEquals(1, replies.size(), "one reply, then the end: " + replies);
+      assertTrue(replies.get(0).startsWith("ERROR IDLE_TIMEOUT"), replies.get(0));
+      assertTrue(seconds < 6, "cut off after " + seconds + " s");
+    }
+  }
+
+  @Test
+  @Order(9)
+  void aMegabyteLineIsAnsweredQuicklyAndEndsTheConnection() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+      socket.setSoTimeout(30_000);
+      byte[] huge = new byte[1 << 20];
+      java.util.Arrays.fill(huge, (byte) 'a');
+      long started = System.nanoTime();
+      socket.getOutputStream().write(huge);
+      socket.getOutputStream().write("\nqueue\n".getBytes(StandardCharsets.UTF_8));
+      List<String> replies = readToEnd(socket);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      assertEquals(1, replies.size(), "the line after it is not answered: " + replies);
+      assertTrue(replies.get(0).startsWith("ERROR LINE_TOO_LONG"), replies.get(0));
+      assertTrue(seconds < 5, "answered after " + seconds + " s");
+    }
+  }
+
+  @Test
+  @Order(10)
+  void anHttpPostWhoseBodyIsARequestStartsNothingAndGetsOneError() throws Exception {
+    int rowsBefore = temporal.ledger.jobs(null, null, 100_000).size();
+    String body = "db_instance=f1\n";
+    String post = "POST / HTTP/1.1\r\nHost: 127.0.0.1:" + gateway.port() + "\r\n"
+        + "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: " + body.length() + "\r\n"
+        + "Origin: http://127.0.0.1:8080\r\n\r\n" + body;
+    List<String> replies;
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(post.getBytes(StandardCharsets.UTF_8));
+      replies = readToEnd(socket);
+    }
+    assertEquals(1, replies.size(), "one error, then the end: " + replies);
+    assertTrue(replies.get(0).startsWith("ERROR NOT_PROTOCOL"), replies.get(0));
+    Thread.sleep(1_000);
+    assertEquals(rowsBefore, temporal.ledger.jobs(null, null, 100_000).size(), "no job started");
+    QueueState h1 = temporal.restoreflow.queue("h1");
+    assertNull(h1.running(), "nothing runs on h1");
+    assertTrue(h1.waiting().isEmpty(), "nothing waits on h1");
+  }
+
+  @Test
+  @Order(11)
+  void statusAndQueueWantTheTokenWhenOneIsConfigured() throws Exception {
+    try (LineGateway guarded = LineGateway.start(config.lineGateway().withPort(0),
+            new LineService(config, temporal.restoreflow, temporal.ledger, "it-token"));
+        LineClient c = new LineClient(guarded.port())) {
+      assertTrue(c.ask("status no-such-job").startsWith("ERROR TOKEN_REQUIRED"));
+      assertTrue(c.ask("queue S-DB1").startsWith("ERROR TOKEN_REQUIRED"));
+      assertTrue(c.ask("queue").startsWith("ERROR TOKEN_REQUIRED"));
+      assertTrue(c.ask("status no-such-job, token=guess").startsWith("ERROR BAD_TOKEN"));
+      assertTrue(c.ask("status no-such-job, token=it-token").startsWith("ERROR UNKNOWN_JOB"));
+      assertTrue(c.ask("queue S-DB1, token=it-token").startsWith("OK host=S-DB1 "));
+      assertTrue(c.ask("queue, token=it-token").startsWith("OK host=S-DB1 "));
+    }
+  }
+
+  private static boolean endsConnection(String errorReply) {
+    String code = errorReply.split(" ", 3)[1];
+    return new GatewayError(code, "").closesConnection();
+  }
+
+  /** Every reply line until the gateway closes (a reset after its last reply counts as closed). */
+  private static List<String> readToEnd(Socket socket) throws IOException {
+    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+        StandardCharsets.UTF_8));
+    List<String> lines = new ArrayList<>();
+    try {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        lines.add(line);
+      }
+    } catch (SocketException reset) {
+      // closed while the client was still sending
+    }
+    return lines;
   }
 
   private static String runCli(String... args) throws Exception {

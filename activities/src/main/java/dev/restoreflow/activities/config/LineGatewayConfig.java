@@ -7,10 +7,11 @@ import java.util.List;
  * The nc line gateway of {@code restoreflow server}.
  *
  * @param bind address to listen on; loopback unless configured otherwise
- * @param tokenEnv name of an environment variable holding a shared token that restore lines
- *     must carry ({@code token=...}); null = no token
+ * @param tokenEnv name of an environment variable holding a shared token that every line
+ *     (restore, status, queue) must carry ({@code token=...}); null = no token
  * @param allow client addresses or CIDR blocks allowed to connect; empty = loopback only
- * @param idleTimeoutSeconds how long a connection may stay silent before its first request
+ * @param idleTimeoutSeconds how long one whole request line may take to arrive: from the
+ *     connection's start for the first, from the last reply for the others
  * @param lingerSeconds how long the gateway waits for another line after a reply before it
  *     closes: {@code echo ... | nc} (which never sends its end of input) returns this soon
  */

@@ -2,17 +2,17 @@ package dev.restoreflow.worker.gateway;
 
 import dev.restoreflow.activities.config.LineGatewayConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +21,13 @@ import org.slf4j.LoggerFactory;
  * The TCP line gateway of seed 000: one request per line, one reply line per request, several
  * lines per connection; {@code echo "db_instance=main1" | nc HOST 5000} gets its reply before
  * the server closes after the client's end of input. Bad input gets an {@code ERROR} and never
- * ends the gateway.
+ * ends the gateway; a line that is not the protocol at all also ends its connection.
  */
 public final class LineGateway implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LineGateway.class);
+  private static final Duration DRAIN = Duration.ofSeconds(1);
+  private static final int DRAIN_BYTES = 64 * 1024;
 
   private final LineGatewayConfig config;
   private final LineService service;
@@ -119,34 +121,41 @@ public final class LineGateway implements AutoCloseable {
   }
 
   private void serve(Socket socket, String client) {
+    Duration idle = Duration.ofSeconds(config.idleTimeoutSeconds());
+    Duration linger = Duration.ofSeconds(config.lingerSeconds());
     try (socket) {
-      socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(config.idleTimeoutSeconds()));
-      LineReader reader = new LineReader(socket.getInputStream(), config.maxLineBytes());
+      LineReader reader = new LineReader(socket.getInputStream(), config.maxLineBytes(),
+          socket::setSoTimeout, System::nanoTime);
       OutputStream out = socket.getOutputStream();
       boolean answered = false;
       while (true) {
         LineReader.RawLine line;
         try {
-          line = reader.next();
-        } catch (SocketTimeoutException idle) {
-          if (!answered) {
-            write(out, new GatewayError(GatewayError.IDLE_TIMEOUT, "no request for "
+          // the first line may take idleTimeoutSeconds from the connection's start; each later
+          // one must begin within lingerSeconds of the last reply and end within idleTimeoutSeconds
+          line = reader.next(answered ? linger : idle, idle);
+        } catch (LineReader.LineTimeout late) {
+          if (late.lineStarted() || !answered) {
+            write(out, new GatewayError(GatewayError.IDLE_TIMEOUT, (late.lineStarted()
+                ? "a request line must arrive whole within " : "no request for ")
                 + config.idleTimeoutSeconds() + " s; closing").reply());
+            finish(socket);
           }
           return;
         }
         if (line == null) {
           return;
         }
-        String reply = line.tooLong()
-            ? new GatewayError(GatewayError.TOO_LONG, "a line may have at most "
-                + config.maxLineBytes() + " bytes").reply()
+        LineReply reply = line.tooLong()
+            ? LineReply.error(new GatewayError(GatewayError.TOO_LONG, "a line may have at most "
+                + config.maxLineBytes() + " bytes; closing"))
             : answer(line.bytes(), client);
-        write(out, reply);
-        if (!answered) {
-          answered = true;
-          socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(config.lingerSeconds()));
+        write(out, reply.text());
+        if (reply.closesConnection()) {
+          finish(socket);
+          return;
         }
+        answered = true;
       }
     } catch (SocketException gone) {
       log.debug("line gateway: {} went away: {}", client, gone.getMessage());
@@ -155,13 +164,42 @@ public final class LineGateway implements AutoCloseable {
     }
   }
 
-  private String answer(byte[] line, String client) {
+  private LineReply answer(byte[] line, String client) {
     try {
       return service.answer(line, client);
     } catch (RuntimeException e) {
       log.error("line gateway: request from {} failed", client, e);
-      return new GatewayError("INTERNAL", "the request failed inside restoreflow ("
-          + e.getClass().getSimpleName() + "); see the server log").reply();
+      return LineReply.error(new GatewayError(GatewayError.INTERNAL, "the request failed inside"
+          + " restoreflow (" + e.getClass().getSimpleName() + "); see the server log"));
+    }
+  }
+
+  /**
+   * Ends a connection the client may still be sending on: closing with unread input would reset
+   * it and could destroy the reply in flight, so send our end first, then read and drop what
+   * still comes for a moment (never more than {@link #DRAIN_BYTES}).
+   */
+  private static void finish(Socket socket) {
+    try {
+      socket.shutdownOutput();
+      InputStream in = socket.getInputStream();
+      byte[] sink = new byte[LineReader.BLOCK_BYTES];
+      long until = System.nanoTime() + DRAIN.toNanos();
+      int drained = 0;
+      while (drained < DRAIN_BYTES) {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+        int n = in.read(sink);
+        if (n < 0) {
+          return;
+        }
+        drained += n;
+      }
+    } catch (IOException done) {
+      // the client is gone or silent: close now
     }
   }
 

@@ -3,7 +3,9 @@ package dev.restoreflow.worker.gateway;
 import dev.restoreflow.activities.basebackup.BaseBackupLayout;
 import dev.restoreflow.activities.engine.BackupIds;
 import dev.restoreflow.worker.config.ConfigLoader;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -13,106 +15,155 @@ import java.util.regex.Pattern;
  * The grammar of seed 000's bot, exactly: comma-separated {@code key=value} items, white space
  * around items ignored, keys {@code db_instance} (required), {@code db_host}, {@code backup_id},
  * the bare flag {@code incremental} (and {@code token=...} when the gateway wants one); plus
- * {@code status <job id>} and {@code queue [host]}. Pure: it checks form, not the config.
+ * {@code status <job id>} and {@code queue [host]}, each optionally followed by the item
+ * {@code , token=...}. Pure: it checks form, not the config.
  */
 public final class LineParser {
 
-  private static final Set<String> KEYS = Set.of("db_instance", "db_host", "backup_id", "token");
+  private static final Set<String> RESTORE_KEYS =
+      Set.of("db_instance", "db_host", "backup_id", "token");
+  private static final Set<String> COMMAND_KEYS = Set.of("token");
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
   private static final Pattern TOKEN = Pattern.compile("[!-~]{1,256}");
+  /** RFC 9110's token: an HTTP method or header name. */
+  private static final String HTTP_TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+  private static final Pattern HTTP_REQUEST_LINE =
+      Pattern.compile(HTTP_TOKEN + " \\S+ HTTP/\\d(\\.\\d)?");
+  private static final Pattern HTTP_HEADER = Pattern.compile(HTTP_TOKEN + ":.*");
 
   private LineParser() {}
 
+  /** The form of a line is wrong: the error to answer with. */
+  private static final class Invalid extends Exception {
+    private final GatewayError error;
+
+    Invalid(String code, String reason) {
+      super(reason, null, false, false);
+      this.error = new GatewayError(code, reason);
+    }
+  }
+
+  /** The items of a line: values by key, and whether the bare flag {@code incremental} was there. */
+  private record Items(Map<String, String> values, boolean incremental) {}
+
   public static LineCommand parse(String raw) {
-    String line = raw.strip();
+    try {
+      return command(raw.strip());
+    } catch (Invalid invalid) {
+      return new LineCommand.Invalid(invalid.error);
+    }
+  }
+
+  private static LineCommand command(String line) throws Invalid {
     if (line.isEmpty()) {
-      return invalid(GatewayError.EMPTY, "empty line; send e.g. db_instance=main1");
+      throw new Invalid(GatewayError.EMPTY, "empty line; send e.g. db_instance=main1");
     }
     if (line.indexOf('\0') >= 0) {
-      return invalid(GatewayError.NUL_BYTE, "the line contains a NUL byte");
+      throw new Invalid(GatewayError.NUL_BYTE, "the line contains a NUL byte");
     }
     if (line.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
-      return invalid(GatewayError.BAD_CHARACTER, "the line contains control characters");
+      throw new Invalid(GatewayError.BAD_CHARACTER, "the line contains control characters");
     }
-    String[] words = line.split("[ \\t]+");
+    if (HTTP_REQUEST_LINE.matcher(line).matches() || HTTP_HEADER.matcher(line).matches()) {
+      throw new Invalid(GatewayError.NOT_PROTOCOL, "this is HTTP; the line gateway speaks the nc"
+          + " protocol (one request per line, e.g. db_instance=main1) and closes now");
+    }
+    List<String> items = Arrays.asList(line.split(",", -1));
+    String[] words = items.get(0).strip().split("[ \\t]+");
     String first = words[0].toLowerCase(Locale.ROOT);
     if (first.equals("status")) {
       if (words.length != 2 || !JOB_ID.matcher(words[1]).matches()) {
-        return invalid(GatewayError.BAD_COMMAND, "usage: status <job id>");
+        throw new Invalid(GatewayError.BAD_COMMAND, "usage: status <job id>[, token=...]");
       }
-      return new LineCommand.Status(words[1]);
+      return new LineCommand.Status(words[1], token(commandItems(items, "status")));
     }
     if (first.equals("queue")) {
       if (words.length > 2 || (words.length == 2 && !ConfigLoader.NAME.matcher(words[1]).matches())) {
-        return invalid(GatewayError.BAD_COMMAND, "usage: queue [host]");
+        throw new Invalid(GatewayError.BAD_COMMAND, "usage: queue [host][, token=...]");
       }
-      return new LineCommand.Queue(words.length == 2 ? words[1] : null);
+      return new LineCommand.Queue(words.length == 2 ? words[1] : null,
+          token(commandItems(items, "queue")));
     }
-    return restore(line);
+    return restore(items(items, RESTORE_KEYS,
+        "known: db_instance, db_host, backup_id, incremental"));
   }
 
-  private static LineCommand restore(String line) {
+  /** The items after {@code status JOB} or {@code queue HOST}: only a token. */
+  private static Items commandItems(List<String> items, String command) throws Invalid {
+    Items parsed = items(items.subList(1, items.size()), COMMAND_KEYS,
+        command + " takes only token=...");
+    if (parsed.incremental()) {
+      throw new Invalid(GatewayError.UNKNOWN_KEY, command + " takes only token=...");
+    }
+    return parsed;
+  }
+
+  private static Items items(List<String> items, Set<String> keys, String known) throws Invalid {
     Map<String, String> values = new HashMap<>();
     boolean incremental = false;
-    for (String rawItem : line.split(",", -1)) {
+    for (String rawItem : items) {
       String item = rawItem.strip();
       if (item.isEmpty()) {
-        return invalid(GatewayError.BAD_ITEM, "empty item; items are separated by single commas");
+        throw new Invalid(GatewayError.BAD_ITEM, "empty item; items are separated by single commas");
       }
       int eq = item.indexOf('=');
       if (eq < 0) {
         if (!item.equals("incremental")) {
-          return invalid(GatewayError.UNKNOWN_KEY, "unknown item '" + shorten(item)
-              + "'; known: db_instance, db_host, backup_id, incremental");
+          throw new Invalid(GatewayError.UNKNOWN_KEY, "unknown item '" + shorten(item) + "'; "
+              + known);
         }
         if (incremental) {
-          return invalid(GatewayError.REPEATED_KEY, "incremental is given twice");
+          throw new Invalid(GatewayError.REPEATED_KEY, "incremental is given twice");
         }
         incremental = true;
         continue;
       }
       String key = item.substring(0, eq).strip();
       String value = item.substring(eq + 1).strip();
-      if (!KEYS.contains(key)) {
-        return invalid(GatewayError.UNKNOWN_KEY, "unknown key '" + shorten(key)
-            + "'; known: db_instance, db_host, backup_id, incremental");
+      if (!keys.contains(key)) {
+        throw new Invalid(GatewayError.UNKNOWN_KEY, "unknown key '" + shorten(key) + "'; " + known);
       }
       if (values.containsKey(key)) {
-        return invalid(GatewayError.REPEATED_KEY, key + " is given twice");
+        throw new Invalid(GatewayError.REPEATED_KEY, key + " is given twice");
       }
       if (value.isEmpty()) {
-        return invalid(GatewayError.BAD_ITEM, key + " has no value");
+        throw new Invalid(GatewayError.BAD_ITEM, key + " has no value");
       }
       values.put(key, value);
     }
+    return new Items(values, incremental);
+  }
+
+  private static LineCommand restore(Items items) throws Invalid {
+    Map<String, String> values = items.values();
     String instance = values.get("db_instance");
     if (instance == null) {
-      return invalid(GatewayError.MISSING_INSTANCE, "db_instance is required, e.g. db_instance=main1");
+      throw new Invalid(GatewayError.MISSING_INSTANCE, "db_instance is required, e.g. db_instance=main1");
     }
     if (!ConfigLoader.NAME.matcher(instance).matches()) {
-      return invalid(GatewayError.BAD_NAME, "db_instance '" + shorten(instance) + "' is not a name");
+      throw new Invalid(GatewayError.BAD_NAME, "db_instance '" + shorten(instance) + "' is not a name");
     }
     String host = values.get("db_host");
     if (host != null && !ConfigLoader.NAME.matcher(host).matches()) {
-      return invalid(GatewayError.BAD_NAME, "db_host '" + shorten(host) + "' is not a name");
+      throw new Invalid(GatewayError.BAD_NAME, "db_host '" + shorten(host) + "' is not a name");
     }
     String backupId = values.get("backup_id");
     if (backupId != null && !BackupIds.isValid(backupId) && !BaseBackupLayout.isValidId(backupId)) {
-      return invalid(GatewayError.BAD_BACKUP_ID, "backup_id '" + shorten(backupId)
+      throw new Invalid(GatewayError.BAD_BACKUP_ID, "backup_id '" + shorten(backupId)
           + "' is not a backup id (pg_probackup: six characters of 0-9 and A-Z, e.g. SSCOAD;"
           + " basebackup: its UTC start, e.g. 20261123T091500Z)");
     }
-    String token = values.get("token");
-    if (token != null && !TOKEN.matcher(token).matches()) {
-      return invalid(GatewayError.BAD_TOKEN, "the token is not valid");
-    }
     return new LineCommand.Restore(instance, host,
         backupId == null || !BackupIds.isValid(backupId) ? backupId
-            : BackupIds.normalize(backupId), incremental, token);
+            : BackupIds.normalize(backupId), items.incremental(), token(items));
   }
 
-  private static LineCommand invalid(String code, String reason) {
-    return new LineCommand.Invalid(new GatewayError(code, reason));
+  private static String token(Items items) throws Invalid {
+    String token = items.values().get("token");
+    if (token != null && !TOKEN.matcher(token).matches()) {
+      throw new Invalid(GatewayError.BAD_TOKEN, "the token is not valid");
+    }
+    return token;
   }
 
   /** Echoes of client input stay short and printable. */

@@ -37,7 +37,7 @@ public final class LineService {
   private final JobLedger ledger;
   private final byte[] token;
 
-  /** @param token the shared token restore lines must carry, or null for none */
+  /** @param token the shared token every line must carry, or null for none */
   public LineService(RestoreflowConfig config, RestoreflowClient restoreflow, JobLedger ledger,
       String token) {
     this.config = config;
@@ -46,8 +46,8 @@ public final class LineService {
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The reply line to {@code raw} from {@code client}. */
-  public String answer(byte[] raw, String client) {
+  /** The reply to {@code raw} from {@code client}. */
+  public LineReply answer(byte[] raw, String client) {
     String line;
     try {
       line = StandardCharsets.UTF_8.newDecoder()
@@ -58,6 +58,13 @@ public final class LineService {
       return error(client, new GatewayError(GatewayError.NOT_UTF8, "the line is not UTF-8"));
     }
     LineCommand command = LineParser.parse(line);
+    if (command instanceof LineCommand.Invalid invalid) {
+      return error(client, invalid.error());
+    }
+    Optional<GatewayError> refused = checkToken((LineCommand.Request) command);
+    if (refused.isPresent()) {
+      return error(client, refused.get());
+    }
     try {
       if (command instanceof LineCommand.Restore restore) {
         return restore(restore, client);
@@ -65,10 +72,7 @@ public final class LineService {
       if (command instanceof LineCommand.Status status) {
         return status(status.jobId());
       }
-      if (command instanceof LineCommand.Queue queue) {
-        return queue(queue.host());
-      }
-      return error(client, ((LineCommand.Invalid) command).error());
+      return queue(((LineCommand.Queue) command).host());
     } catch (WorkflowException | io.grpc.StatusRuntimeException e) {
       log.error("gateway: Temporal did not answer for {}: {}", command, e.getMessage());
       return error(client, new GatewayError(GatewayError.UNAVAILABLE,
@@ -76,16 +80,23 @@ public final class LineService {
     }
   }
 
-  private String restore(LineCommand.Restore r, String client) {
-    if (token != null) {
-      if (r.token() == null) {
-        return error(client, new GatewayError(GatewayError.TOKEN_REQUIRED,
-            "this gateway wants token=<shared token> in restore lines"));
-      }
-      if (!MessageDigest.isEqual(token, r.token().getBytes(StandardCharsets.UTF_8))) {
-        return error(client, new GatewayError(GatewayError.BAD_TOKEN, "wrong token"));
-      }
+  /** Every request — restore, status, queue — carries the token when one is configured. */
+  private Optional<GatewayError> checkToken(LineCommand.Request request) {
+    if (token == null) {
+      return Optional.empty();
     }
+    if (request.token() == null) {
+      return Optional.of(new GatewayError(GatewayError.TOKEN_REQUIRED, "this gateway wants"
+          + " token=<shared token> in every line: db_instance=..., token=...;"
+          + " status JOB, token=...; queue [HOST], token=..."));
+    }
+    if (!MessageDigest.isEqual(token, request.token().getBytes(StandardCharsets.UTF_8))) {
+      return Optional.of(new GatewayError(GatewayError.BAD_TOKEN, "wrong token"));
+    }
+    return Optional.empty();
+  }
+
+  private LineReply restore(LineCommand.Restore r, String client) {
     Optional<InstanceConfig> instance = config.instance(r.instance());
     if (instance.isEmpty()) {
       return error(client, new GatewayError(GatewayError.UNKNOWN_INSTANCE, "instance '"
@@ -114,11 +125,11 @@ public final class LineService {
     Submission job = restoreflow.submit(request);
     log.info("gateway: {} from {} -> job {} on {} (queue {})", r, client, job.jobId(), host,
         job.queuePosition());
-    return "OK job=" + job.jobId() + " workflow=" + job.workflowId() + " host=" + host
-        + " queue=" + job.queuePosition();
+    return LineReply.ok("OK job=" + job.jobId() + " workflow=" + job.workflowId() + " host="
+        + host + " queue=" + job.queuePosition());
   }
 
-  private String status(String jobId) {
+  private LineReply status(String jobId) {
     try {
       RestoreProgress p = restoreflow.progress(jobId);
       StringBuilder out = new StringBuilder("OK job=" + jobId + " state=" + p.state());
@@ -136,23 +147,24 @@ public final class LineService {
         out.append(" result=\"").append(oneLine(p.message())).append('"');
         out.append(" data=\"").append(oneLine(p.dataState())).append('"');
       }
-      return out.toString();
+      return LineReply.ok(out.toString());
     } catch (WorkflowNotFoundException e) {
       Optional<JobRow> row = ledger.job(jobId);
       if (row.isPresent()) {
-        return "OK job=" + jobId + " state=" + row.get().status() + " (from the ledger)"
-            + (row.get().error() != null ? " error=\"" + oneLine(row.get().error()) + "\"" : "");
+        return LineReply.ok("OK job=" + jobId + " state=" + row.get().status()
+            + " (from the ledger)"
+            + (row.get().error() != null ? " error=\"" + oneLine(row.get().error()) + "\"" : ""));
       }
-      return new GatewayError(GatewayError.UNKNOWN_JOB, "no job '" + jobId + "'").reply();
+      return LineReply.error(new GatewayError(GatewayError.UNKNOWN_JOB, "no job '" + jobId + "'"));
     }
   }
 
-  private String queue(String host) {
+  private LineReply queue(String host) {
     List<String> hosts = new ArrayList<>();
     if (host != null) {
       if (!config.hosts().containsKey(host)) {
-        return new GatewayError(GatewayError.UNKNOWN_HOST, "host '" + host
-            + "' is not configured; configured: " + names(config.hosts().keySet())).reply();
+        return LineReply.error(new GatewayError(GatewayError.UNKNOWN_HOST, "host '" + host
+            + "' is not configured; configured: " + names(config.hosts().keySet())));
       }
       hosts.add(host);
     } else {
@@ -171,12 +183,12 @@ public final class LineService {
           + (state.waiting().isEmpty() ? "" : " next=" + state.waiting().stream()
               .limit(20).map(QueueEntry::jobId).collect(Collectors.joining(","))));
     }
-    return "OK " + String.join("; ", parts);
+    return LineReply.ok("OK " + String.join("; ", parts));
   }
 
-  private static String error(String client, GatewayError error) {
+  private static LineReply error(String client, GatewayError error) {
     log.info("gateway: {} from {}: {}", error.code(), client, error.reason());
-    return error.reply();
+    return LineReply.error(error);
   }
 
   private static String names(java.util.Set<String> names) {

@@ -34,10 +34,20 @@ class LineParserTest {
 
   @Test
   void statusAndQueue() {
-    assertEquals(new LineCommand.Status("main1-20261123-060808-8d1e6f"),
+    assertEquals(new LineCommand.Status("main1-20261123-060808-8d1e6f", null),
         LineParser.parse("status main1-20261123-060808-8d1e6f"));
-    assertEquals(new LineCommand.Queue(null), LineParser.parse("queue"));
-    assertEquals(new LineCommand.Queue("S-DB1"), LineParser.parse("queue S-DB1"));
+    assertEquals(new LineCommand.Queue(null, null), LineParser.parse("queue"));
+    assertEquals(new LineCommand.Queue("S-DB1", null), LineParser.parse("queue S-DB1"));
+  }
+
+  @Test
+  void statusAndQueueCarryATokenAsAnItem() {
+    assertEquals(new LineCommand.Status("main1-20261123-060808-8d1e6f", "s3cr3t"),
+        LineParser.parse("status main1-20261123-060808-8d1e6f, token=s3cr3t"));
+    assertEquals(new LineCommand.Queue("S-DB1", "s3cr3t"), LineParser.parse("queue S-DB1 ,token=s3cr3t"));
+    assertEquals(new LineCommand.Queue(null, "s3cr3t"), LineParser.parse("queue, token=s3cr3t"));
+    assertEquals(-1, LineParser.parse("queue, token=s3cr3t").toString().indexOf("s3cr3t"));
+    assertEquals(-1, LineParser.parse("status j1, token=s3cr3t").toString().indexOf("s3cr3t"));
   }
 
   @Test
@@ -66,7 +76,18 @@ class LineParserTest {
         Map.entry("status", GatewayError.BAD_COMMAND),
         Map.entry("status a b", GatewayError.BAD_COMMAND),
         Map.entry("status ../../x", GatewayError.BAD_COMMAND),
-        Map.entry("queue a b", GatewayError.BAD_COMMAND));
+        Map.entry("queue a b", GatewayError.BAD_COMMAND),
+        Map.entry("status j1, db_instance=main1", GatewayError.UNKNOWN_KEY),
+        Map.entry("status j1, incremental", GatewayError.UNKNOWN_KEY),
+        Map.entry("queue, token=a, token=b", GatewayError.REPEATED_KEY),
+        Map.entry("queue S-DB1,", GatewayError.BAD_ITEM),
+        Map.entry("status j1, token=", GatewayError.BAD_ITEM),
+        Map.entry("GET / HTTP/1.1", GatewayError.NOT_PROTOCOL),
+        Map.entry("POST /restore?db_instance=main1 HTTP/1.1", GatewayError.NOT_PROTOCOL),
+        Map.entry("PRI * HTTP/2.0", GatewayError.NOT_PROTOCOL),
+        Map.entry("Host: 127.0.0.1:5000", GatewayError.NOT_PROTOCOL),
+        Map.entry("Content-Type: application/x-www-form-urlencoded", GatewayError.NOT_PROTOCOL),
+        Map.entry("X-Db:db_instance=main1", GatewayError.NOT_PROTOCOL));
     cases.forEach((line, code) -> {
       LineCommand parsed = LineParser.parse(line);
       LineCommand.Invalid invalid = assertInstanceOf(LineCommand.Invalid.class, parsed, line);

@@ -28,7 +28,7 @@ class LineServiceTest {
   private final LineService withToken = new LineService(CONFIG, null, null, "s3cret-token");
 
   private String answer(LineService service, String line) {
-    return service.answer(line.getBytes(StandardCharsets.UTF_8), "127.0.0.1:4242");
+    return service.answer(line.getBytes(StandardCharsets.UTF_8), "127.0.0.1:4242").text();
   }
 
   @Test
@@ -37,6 +37,41 @@ class LineServiceTest {
     String wrong = answer(withToken, "db_instance=main1, token=guess");
     assertTrue(wrong.startsWith("ERROR BAD_TOKEN"), wrong);
     assertFalse(wrong.contains("s3cret"), "the token is never echoed");
+  }
+
+  @Test
+  void statusAndQueueNeedTheTokenToo() {
+    String status = answer(withToken, "status main1-20261123-061124-ebee8c");
+    assertTrue(status.startsWith("ERROR TOKEN_REQUIRED"), status);
+    String queue = answer(withToken, "queue");
+    assertTrue(queue.startsWith("ERROR TOKEN_REQUIRED"), queue);
+    assertTrue(answer(withToken, "queue S-DB1").startsWith("ERROR TOKEN_REQUIRED"));
+    assertTrue(answer(withToken, "queue S-DB1, token=guess").startsWith("ERROR BAD_TOKEN"));
+    assertTrue(answer(withToken, "status main1-1, token=guess").startsWith("ERROR BAD_TOKEN"));
+    String passed = answer(withToken, "queue S-DB2, token=s3cret-token");
+    assertTrue(passed.startsWith("ERROR UNKNOWN_HOST"), "past the token check: " + passed);
+  }
+
+  @Test
+  void aLineThatIsNotTheProtocolEndsTheConnectionAWrongRequestDoesNot() {
+    LineService open = new LineService(CONFIG, null, null, null);
+    for (String notProtocol : List.of("POST / HTTP/1.1", "GET /?db_instance=main1 HTTP/1.0",
+        "Host: 127.0.0.1:5000", "Content-Type: text/plain", "db_instance=main1, colour=blue",
+        "db_instance=main1,, incremental", "db_instance=main1, db_instance=main1", "status a b",
+        "hello")) {
+      LineReply reply = open.answer(notProtocol.getBytes(StandardCharsets.UTF_8), "c");
+      assertTrue(reply.text().startsWith("ERROR "), notProtocol + " -> " + reply);
+      assertTrue(reply.closesConnection(), notProtocol + " -> " + reply);
+    }
+    for (String wrongRequest : List.of("", "db_instance=main2", "db_host=S-DB1",
+        "db_instance=main1, backup_id=20261123T091500Z", "db_instance=main1, db_host=S-DB2",
+        "db_instance=$(id)")) {
+      LineReply reply = open.answer(wrongRequest.getBytes(StandardCharsets.UTF_8), "c");
+      assertTrue(reply.text().startsWith("ERROR "), wrongRequest + " -> " + reply);
+      assertFalse(reply.closesConnection(), wrongRequest + " -> " + reply);
+    }
+    LineReply noToken = withToken.answer("db_instance=main1".getBytes(StandardCharsets.UTF_8), "c");
+    assertFalse(noToken.closesConnection(), noToken.toString());
   }
 
   @Test
@@ -80,7 +115,9 @@ class LineServiceTest {
   @Test
   void invalidUtf8IsItsOwnError() {
     LineService open = new LineService(CONFIG, null, null, null);
-    assertTrue(open.answer(new byte[] {(byte) 0xFF, 'a'}, "c").startsWith("ERROR NOT_UTF8"));
+    LineReply reply = open.answer(new byte[] {(byte) 0xFF, 'a'}, "c");
+    assertTrue(reply.text().startsWith("ERROR NOT_UTF8"));
+    assertTrue(reply.closesConnection());
   }
 
   @Test
