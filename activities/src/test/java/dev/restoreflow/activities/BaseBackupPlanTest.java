@@ -21,13 +21,19 @@ import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.RestorePlan;
 import dev.restoreflow.workflows.model.StepInput;
+import dev.restoreflow.workflows.activities.PlanActivities;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +51,9 @@ class BaseBackupPlanTest {
   private final List<String> ran = new ArrayList<>();
   private long freeBytes;
   private long usedBytes;
-  private PlanActivitiesImpl plan;
+  /** PlanRestore runs as a real activity (it heartbeats), on Temporal's test activity environment. */
+  private final TestActivityEnvironment activities = TestActivityEnvironment.newInstance();
+  private PlanActivities plan;
 
   @BeforeEach
   void repositoryWithOneBackup() throws Exception {
@@ -66,7 +74,7 @@ class BaseBackupPlanTest {
     RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(null, null), null, null,
         Map.of("db1", new HostConfig(HostConfig.LOCAL, null, null, null, null, null, null, null,
             null)), Map.of("main1", instance), null);
-    plan = new PlanActivitiesImpl(config, new HostRunners() {
+    activities.registerActivitiesImplementations(new PlanActivitiesImpl(config, new HostRunners() {
       @Override
       public CommandRunner forHost(String host) {
         return new DiskAnswers();
@@ -76,7 +84,14 @@ class BaseBackupPlanTest {
       public CommandRunner worker() {
         return new DiskAnswers();
       }
-    }, name -> null);
+    }, name -> null));
+    plan = activities.newActivityStub(PlanActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+  }
+
+  @AfterEach
+  void closeActivities() {
+    activities.close();
   }
 
   @Test
@@ -99,8 +114,8 @@ class BaseBackupPlanTest {
   void tooLittleRoomFailsThePlanWithTheFigures() {
     freeBytes = TAR_BYTES / 2;
     usedBytes = TAR_BYTES / 4;
-    ApplicationFailure failure = assertThrows(ApplicationFailure.class,
-        () -> plan.planRestore(input()));
+    ActivityFailure failed = assertThrows(ActivityFailure.class, () -> plan.planRestore(input()));
+    ApplicationFailure failure = (ApplicationFailure) failed.getCause();
     assertEquals(FailureType.INSUFFICIENT_DISK.name(), failure.getType());
     assertTrue(failure.getOriginalMessage().contains("needs about 1,000,000,000 bytes (+5%) in "
         + dir.resolve("pgdata") + ", but only 750,000,000 are available (500,000,000 free + 250,000,000 of the current data)"),

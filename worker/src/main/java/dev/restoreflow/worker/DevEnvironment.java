@@ -7,6 +7,7 @@ import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;
 import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.activities.ledger.LedgerReconciler;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.gateway.LineGateway;
 import dev.restoreflow.worker.sandbox.Sandbox;
@@ -41,6 +42,7 @@ final class DevEnvironment implements AutoCloseable {
   private final WorkflowServiceStubs service;
   private final WorkerFactory factory;
   private final JobLedger ledger;
+  private final LedgerReconciler reconciler;
   final LineGateway gateway;
 
   private DevEnvironment(Sandbox sandbox, RestoreflowConfig config, String temporalDescription,
@@ -54,6 +56,8 @@ final class DevEnvironment implements AutoCloseable {
     this.service = service;
     this.factory = factory;
     this.ledger = ledger;
+    this.reconciler = LedgerReconciler.start(ledger, factory.getWorkflowClient(),
+        LedgerReconciler.EVERY);
     this.restoreflow = new RestoreflowClient(factory.getWorkflowClient());
   }
 
@@ -123,6 +127,7 @@ final class DevEnvironment implements AutoCloseable {
     if (gateway != null) {
       gateway.close();
     }
+    reconciler.close();
     factory.shutdown();
     factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     service.shutdown();

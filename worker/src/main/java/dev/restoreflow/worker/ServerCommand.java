@@ -2,6 +2,7 @@ package dev.restoreflow.worker;
 
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.activities.ledger.LedgerReconciler;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.config.ConfigException;
 import dev.restoreflow.worker.gateway.LineGateway;
@@ -33,6 +34,7 @@ final class ServerCommand implements Callable<Integer> {
       Workers.addServer(factory, cfg, ledger);
       factory.start();
       LineGateway gateway = LineGateway.forConfig(cfg, new RestoreflowClient(client), ledger);
+      LedgerReconciler reconciler = LedgerReconciler.start(ledger, client, LedgerReconciler.EVERY);
       LoggerFactory.getLogger(ServerCommand.class).info(
           "restoreflow server up: Temporal {} namespace {}, {} instances, ledger {}",
           cfg.temporal().target(), cfg.temporal().namespace(), cfg.instances().size(),
@@ -41,6 +43,7 @@ final class ServerCommand implements Callable<Integer> {
         if (gateway != null) {
           gateway.close();
         }
+        reconciler.close();
         factory.shutdown();
         service.shutdown();
       }));
