@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class ClusterControl {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterControl.class);
-  private static final Duration QUICK = Duration.ofSeconds(30);
+  /** Limits of status checks and of one query (the step's activity timeout is above them). */
+  public static final Duration QUICK = Duration.ofSeconds(30);
+  public static final Duration QUERY_LIMIT = Duration.ofMinutes(5);
   private static final Duration POLL = Duration.ofMillis(250);
 
   private final CommandRunner runner;
@@ -84,7 +86,7 @@ public final class ClusterControl {
 
   /** Runs one query and returns its output, trimmed. */
   public String queryValue(String sql) {
-    return runner.runChecked(asOwner(ClusterCommands.query(instance, sql), Duration.ofMinutes(5)))
+    return runner.runChecked(asOwner(ClusterCommands.query(instance, sql), QUERY_LIMIT))
         .stdout().strip();
   }
 

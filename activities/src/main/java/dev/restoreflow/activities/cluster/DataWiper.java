@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  */
 public final class DataWiper {
 
+  /** The longest the delete may take (the step's activity timeout is above it). */
+  public static final Duration DELETE_LIMIT = Duration.ofHours(2);
+
   /** Top-level entries of a PostgreSQL data directory (also of a partly restored or wiped one). */
   private static final Set<String> PG_MARKERS = Set.of("PG_VERSION", "base", "global", "pg_wal",
       "pg_xact", "pg_multixact", "pg_tblspc", "pg_twophase", "pg_subtrans", "pg_stat",
@@ -100,7 +103,7 @@ public final class DataWiper {
   private String empty(Path dir) {
     Map<String, Long> removed = new ConcurrentHashMap<>();
     Command delete = Command.of(ClusterCommands.emptyDirectory(dir.toString()), instance.osUser(),
-        Duration.ofHours(2));
+        DELETE_LIMIT);
     CommandResult result = runner.run(delete, (stream, line) -> {
       if (stream == OutputListener.Stream.STDOUT) {
         removed.merge(TYPES.getOrDefault(line.strip(), "other entries"), 1L, Long::sum);
