@@ -5,7 +5,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs commands on this machine with Commons Exec. When the worker runs as root and the command
  * names another OS user, it runs through {@code runuser -u USER --} (PostgreSQL refuses root),
- * from {@code /} so that the user never needs access to the worker's directory.
+ * from {@code /} so that the user never needs access to the worker's directory. A command gets
+ * only the environment {@link CommandEnvironment} allows.
  */
 public final class LocalCommandRunner implements CommandRunner {
 
@@ -32,14 +32,25 @@ public final class LocalCommandRunner implements CommandRunner {
 
   private final boolean workerIsRoot;
   private final Redactor redactor;
+  private final Map<String, String> workerEnvironment;
 
   public LocalCommandRunner(Redactor redactor) {
-    this(OsUser.isRoot(), redactor);
+    this(redactor, System.getenv());
+  }
+
+  /** @param workerEnvironment the worker's environment, of which commands get only a few names */
+  public LocalCommandRunner(Redactor redactor, Map<String, String> workerEnvironment) {
+    this(OsUser.isRoot(), redactor, workerEnvironment);
   }
 
   LocalCommandRunner(boolean workerIsRoot, Redactor redactor) {
+    this(workerIsRoot, redactor, System.getenv());
+  }
+
+  LocalCommandRunner(boolean workerIsRoot, Redactor redactor, Map<String, String> workerEnvironment) {
     this.workerIsRoot = workerIsRoot;
     this.redactor = redactor;
+    this.workerEnvironment = Map.copyOf(workerEnvironment);
   }
 
   /** The argv that actually runs: the command itself, or wrapped in runuser. */
@@ -140,10 +151,9 @@ public final class LocalCommandRunner implements CommandRunner {
     }
   }
 
-  private static Map<String, String> environment(Command command) {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.putAll(command.environment());
-    return env;
+  /** The environment the command gets (see {@link CommandEnvironment}): nothing else. */
+  public Map<String, String> environment(Command command) {
+    return CommandEnvironment.of(workerEnvironment, command, needsUserSwitch(command));
   }
 
   @Override

@@ -1,11 +1,13 @@
 package dev.restoreflow.activities.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,33 @@ class LocalCommandRunnerTest {
         () -> false);
     assertEquals("one\ntwo\n", result.stdout());
     assertTrue(seen.containsAll(List.of("STDOUT:one", "STDOUT:two", "STDERR:from-env")), seen.toString());
+  }
+
+  @Test
+  void aCommandGetsAFewNamesOfTheWorkersEnvironmentAndItsOwnButNoSecret() {
+    Map<String, String> worker = Map.of(
+        "AWS_SECRET_ACCESS_KEY", "s3-secret-7f3a", "RESTOREFLOW_KEY_PASS", "ssh-pass-7f3a",
+        "RESTOREFLOW_TOKEN", "gateway-token-7f3a", "PATH", "/tmp/anyone-can-write:/usr/bin",
+        "LANG", "C.UTF-8", "LC_TIME", "C", "TZ", "UTC", "HOME", "/home/worker", "USER", "worker");
+    LocalCommandRunner withSecrets = new LocalCommandRunner(false, Redactor.NONE, worker);
+    Command env = new Command(List.of("env"), null, Duration.ofSeconds(10), null,
+        Map.of("PGAPPNAME", "restoreflow"));
+    String out = withSecrets.runChecked(env).stdout();
+    assertFalse(out.contains("7f3a"), out);
+    Map<String, String> seen = new HashMap<>();
+    out.lines().map(l -> l.split("=", 2)).forEach(kv -> seen.put(kv[0], kv[1]));
+    assertEquals(Map.of("PATH", CommandEnvironment.PATH, "PGAPPNAME", "restoreflow",
+        "LANG", "C.UTF-8", "LC_TIME", "C", "TZ", "UTC", "HOME", "/home/worker", "USER", "worker"),
+        seen);
+  }
+
+  @Test
+  void aCommandRunAsAnotherUserLeavesItsHomeAndNameToRunuser() {
+    Map<String, String> worker = Map.of("HOME", "/root", "USER", "root", "LOGNAME", "root",
+        "LANG", "C.UTF-8");
+    Command asOther = Command.of(List.of("env"), "postgres", null);
+    assertEquals(Map.of("PATH", CommandEnvironment.PATH, "LANG", "C.UTF-8"),
+        CommandEnvironment.of(worker, asOther, true));
   }
 
   @Test
