@@ -3,6 +3,7 @@ package dev.restoreflow.activities.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -106,6 +107,37 @@ class LocalCommandRunnerTest {
         asRoot.effectiveArgv(Command.of(List.of("pg_ctl", "status"), "postgres", null)));
     assertEquals(List.of("id"), asRoot.effectiveArgv(Command.of(List.of("id"), null, null)));
     assertEquals(List.of("id"), runner.effectiveArgv(Command.of(List.of("id"), "postgres", null)));
+  }
+
+  @Test
+  void aStoppedCommandTakesItsChildrenAlong() throws Exception {
+    String marker = ChildProcesses.marker();
+    long started = System.nanoTime();
+    try {
+      CommandResult result = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> runner.run(
+          ChildProcesses.spawner(marker, null, Duration.ofMinutes(5)), OutputListener.NONE,
+          () -> System.nanoTime() - started > Duration.ofMillis(500).toNanos()),
+          "run() returns soon after the stop request");
+      assertTrue(result.exitCode() != 0);
+      ChildProcesses.assertAllEnd(marker, Duration.ofSeconds(5));
+    } finally {
+      ChildProcesses.killLeftovers(marker);
+    }
+  }
+
+  @Test
+  void aCommandThatOutlivesItsTimeoutTakesItsChildrenAlongEvenAsAnotherUser() throws Exception {
+    LocalCommandRunner asWorker = new LocalCommandRunner(OsUser.isRoot(), Redactor.NONE);
+    String marker = ChildProcesses.marker();
+    try {
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(
+          CommandTimeoutException.class, () -> asWorker.run(
+              ChildProcesses.spawner(marker, "nobody", Duration.ofSeconds(1)))),
+          "run() returns soon after the timeout");
+      ChildProcesses.assertAllEnd(marker, Duration.ofSeconds(5));
+    } finally {
+      ChildProcesses.killLeftovers(marker);
+    }
   }
 
   @Test
