@@ -2,6 +2,7 @@ package dev.restoreflow.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.config.HostConfig;
@@ -10,6 +11,8 @@ import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.config.TemporalConfig;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandResult;
+import dev.restoreflow.activities.exec.CommandTimeoutException;
+import dev.restoreflow.activities.exec.OutputListener;
 import dev.restoreflow.activities.exec.Redactor;
 import dev.restoreflow.activities.exec.SshCommandRunner;
 import dev.restoreflow.activities.exec.SshSettings;
@@ -118,7 +121,7 @@ class SshIT {
       CommandResult failing = runner.run(Command.of(List.of("sh", "-c", "echo oops >&2; exit 7"),
           null, Duration.ofSeconds(30)));
       assertEquals(7, failing.exitCode());
-      assertTrue(failing.stderrTail().contains("oops"));
+      assertEquals("oops", failing.stderrTail(), "stderr is the command's own, nothing more");
     }
     assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/pwned-by-ssh")));
   }
@@ -209,6 +212,48 @@ class SshIT {
     List<Integer> attempts = Histories.attempts(temporal.client, job.workflowId(), Steps.RESTORE);
     assertTrue(attempts.get(0) >= 2, "ProbackupRestore was retried after the drop: " + attempts);
     assertEquals(1, Histories.scheduled(temporal.client, job.workflowId(), Steps.WIPE));
+  }
+
+  @Test
+  @Order(6)
+  void aStoppedRemoteCommandEndsWithEveryProcessItStarted() throws Exception {
+    String marker = ChildProcesses.marker();
+    try (SshCommandRunner runner = runner(sshd.host())) {
+      CommandResult stopped = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> runner.run(
+          ChildProcesses.spawner(marker, null, Duration.ofMinutes(5)), OutputListener.NONE,
+          () -> ChildProcesses.running(marker).size() >= 3));
+      assertTrue(stopped.exitCode() != 0, "stopped, not exited: " + stopped);
+      ChildProcesses.assertAllEnd(marker, Duration.ofSeconds(5));
+      assertEquals("after\n", runner.runChecked(Command.of(List.of("echo", "after"), null,
+          Duration.ofSeconds(30))).stdout(), "the session serves the next command");
+    } finally {
+      ChildProcesses.killLeftovers(marker);
+    }
+  }
+
+  @Test
+  @Order(7)
+  void aRemoteCommandPastItsTimeoutEndsWithEveryProcessItStartedAlsoThroughRunuser()
+      throws Exception {
+    String user = sshd.host().user();
+    for (HostConfig login : List.of(sshd.host(), sshd.rootHost())) {
+      String marker = ChildProcesses.marker();
+      try (SshCommandRunner runner = runner(login)) {
+        assertEquals(user + "\n", runner.runChecked(Command.of(List.of("id", "-un"), user,
+            Duration.ofSeconds(30))).stdout(), "as " + user + " after logging in as " + login.user());
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(
+            CommandTimeoutException.class,
+            () -> runner.run(ChildProcesses.spawner(marker, user, Duration.ofSeconds(2)))));
+        ChildProcesses.assertAllEnd(marker, Duration.ofSeconds(5));
+      } finally {
+        ChildProcesses.killLeftovers(marker);
+      }
+    }
+  }
+
+  private static SshCommandRunner runner(HostConfig h) {
+    return new SshCommandRunner(new SshSettings(h.address(), h.port(), h.user(), h.privateKey(),
+        null, h.knownHosts(), false, Duration.ofSeconds(5)), Redactor.NONE);
   }
 
   private RestoreResult restore(String instance, String host) throws Exception {

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * A real OpenSSH sshd on 127.0.0.1 and a free port, with its own host key, accepting one
- * generated client key for one unprivileged user; started and stopped by the test.
+ * generated client key for one unprivileged user (and for root, which runs commands as that user
+ * through runuser); started and stopped by the test.
  */
 final class SshServer implements AutoCloseable {
 
@@ -51,12 +52,12 @@ final class SshServer implements AutoCloseable {
         "HostKey " + dir.resolve("host_key"),
         "PidFile " + dir.resolve("sshd.pid"),
         "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-        "AllowUsers " + user,
+        "AllowUsers " + user + " root",
         "PasswordAuthentication no",
         "KbdInteractiveAuthentication no",
         "UsePAM no",
         "StrictModes no",
-        "PermitRootLogin no",
+        "PermitRootLogin prohibit-password",
         "LogLevel ERROR",
         "") );
     String hostPub = Files.readString(dir.resolve("host_key.pub")).strip();
@@ -102,6 +103,12 @@ final class SshServer implements AutoCloseable {
 
   HostConfig host() {
     return host("client_key", "known_hosts");
+  }
+
+  /** Root login with the same key: commands for the cluster's user go through runuser. */
+  HostConfig rootHost() {
+    return new HostConfig(HostConfig.SSH, "127.0.0.1", port, "root",
+        dir.resolve("client_key").toString(), null, dir.resolve("known_hosts").toString(), false, 5);
   }
 
   @Override

@@ -8,10 +8,13 @@ import com.jcraft.jsch.Session;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +23,15 @@ import org.slf4j.LoggerFactory;
  * Runs commands on a database host over SSH (JSch). The argv is quoted for the remote shell one
  * argument at a time, so nothing in it is ever interpreted there. One session per runner, reused
  * by every command and closed with the runner (an activity opens one and closes it at its end).
- * Host keys are checked against the configured known_hosts; new keys only when allowed.
+ * Host keys are checked against the configured known_hosts; new keys only when allowed. A stop
+ * request, a timeout or a dropped connection ends the command's whole process group on the host.
  */
 public final class SshCommandRunner implements CommandRunner, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger("restoreflow.command");
   private static final long POLL_MILLIS = 100;
+  private static final long MARKER_WAIT_MILLIS = 5_000;
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final SshSettings settings;
   private final Redactor redactor;
@@ -41,7 +47,11 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
     return "'" + arg.replace("'", "'\"'\"'") + "'";
   }
 
-  /** The remote command line: [runuser -u USER --] [env K=V ...] 'arg' 'arg' ... */
+  /**
+   * The remote command line: the report of its process group id (see {@link RemoteProcessGroup}),
+   * then {@code exec [runuser -u USER --] [env K=V ...] 'arg' 'arg' ...}. The {@code env} words
+   * show in the host's process list: never pass a secret in {@link Command#environment()} here.
+   */
   String remoteCommandLine(Command command) {
     List<String> words = new ArrayList<>();
     if (command.runAs() != null && !command.runAs().equals(settings.user())) {
@@ -54,6 +64,10 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
       }
     }
     words.addAll(command.argv());
+    return RemoteProcessGroup.REPORT + quoted(words);
+  }
+
+  private static String quoted(List<String> words) {
     StringBuilder line = new StringBuilder();
     for (String word : words) {
       if (line.length() > 0) {
@@ -64,6 +78,9 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
     return line.toString();
   }
 
+  /** Why the wait for a command ended. */
+  private enum Ending { EXITED, TIMED_OUT, STOPPED, DROPPED }
+
   @Override
   public CommandResult run(Command command, OutputListener listener, BooleanSupplier stopRequested) {
     Session ssh = session(command);
@@ -73,42 +90,58 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
     long started = System.nanoTime();
     long deadline = started + command.timeout().toNanos();
     ChannelExec channel = null;
+    RemoteProcessGroup group = new RemoteProcessGroup(output.err);
     try {
       channel = (ChannelExec) ssh.openChannel("exec");
       channel.setCommand(remoteCommandLine(command));
       channel.setInputStream(command.stdin() == null ? new ByteArrayInputStream(new byte[0])
           : new ByteArrayInputStream(command.stdin().getBytes(StandardCharsets.UTF_8)));
       Thread outPump = pump(channel.getInputStream(), output.out);
-      Thread errPump = pump(channel.getErrStream(), output.err);
+      Thread errPump = pump(channel.getErrStream(), group);
       channel.connect((int) settings.connectTimeout().toMillis());
-      boolean timedOut = false;
+      Ending ending = Ending.EXITED;
       while (!channel.isClosed()) {
         if (System.nanoTime() > deadline) {
-          timedOut = true;
+          ending = Ending.TIMED_OUT;
           break;
         }
         if (stopRequested.getAsBoolean()) {
           log.info("stopping {} on request", command.program());
+          ending = Ending.STOPPED;
           break;
         }
         if (!ssh.isConnected()) {
+          ending = Ending.DROPPED;
           break;
         }
         Thread.sleep(POLL_MILLIS);
+      }
+      // no exit status: stopped, timed out, or the channel closed with the connection (or the
+      // command died of a signal); its children may run on, so end its process group
+      boolean exitKnown = channel.isClosed() && channel.getExitStatus() != -1;
+      String notEnded = exitKnown ? null : endRemote(command, group, ssh, channel);
+      if (ending == Ending.EXITED && !exitKnown && !ssh.isConnected()) {
+        ending = Ending.DROPPED;
       }
       boolean closedByRemote = channel.isClosed();
       channel.disconnect();
       outPump.join(5_000);
       errPump.join(5_000);
+      group.finish();
       output.flush();
       long elapsed = (System.nanoTime() - started) / 1_000_000;
       CommandResult result = output.result(closedByRemote ? channel.getExitStatus() : -1, elapsed);
-      if (timedOut) {
+      if (notEnded != null) {
+        result = new CommandResult(result.exitCode(), result.stdout(),
+            result.stderrTail() + "\n" + notEnded, result.elapsedMillis());
+      }
+      if (ending == Ending.TIMED_OUT) {
         throw new CommandTimeoutException(command, command.timeout(), result);
       }
-      if (!closedByRemote && !stopRequested.getAsBoolean()) {
+      if (ending == Ending.DROPPED) {
         throw new SshConnectException(command, SshFailureKind.UNREACHABLE,
-            "the SSH connection to " + settings + " dropped while the command ran", null);
+            "the SSH connection to " + settings + " dropped while the command ran"
+            + (notEnded == null ? "" : "; " + notEnded), null);
       }
       log.info("{} exited {} after {} ms on {}", command.program(), result.exitCode(), elapsed,
           settings);
@@ -118,6 +151,9 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
       throw new SshConnectException(command, SshFailureKind.UNREACHABLE,
           "SSH channel to " + settings + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
+      if (channel != null && !channel.isClosed()) {
+        endRemoteQuietly(command, group, ssh, channel);
+      }
       Thread.currentThread().interrupt();
       throw new CommandFailedException(command, "interrupted", e);
     } finally {
@@ -127,7 +163,83 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
     }
   }
 
-  private static Thread pump(InputStream in, LineStream sink) {
+  /**
+   * Ends the command and every process it started on the host: closing the channel alone would
+   * leave them running ({@code find -delete}, {@code pg_ctl}), overlapping the next attempt.
+   * The kill runs on a second channel of the session, or of a fresh one if the connection
+   * dropped; then the command's channel closes with it.
+   *
+   * @return null when it ended, else what went wrong (for the log and the failure)
+   */
+  private String endRemote(Command command, RemoteProcessGroup group, Session ssh,
+      ChannelExec channel) throws InterruptedException {
+    OptionalLong pgid = group.await(MARKER_WAIT_MILLIS);
+    String problem;
+    if (pgid.isEmpty()) {
+      problem = "the host never reported the command's process group";
+    } else {
+      problem = killGroup(command, pgid.getAsLong());
+      long closeBy = System.nanoTime() + CLOSE_WAIT.toNanos();
+      while (problem == null && !channel.isClosed() && System.nanoTime() < closeBy
+          && ssh.isConnected()) {
+        Thread.sleep(POLL_MILLIS);
+      }
+    }
+    if (problem == null) {
+      return null;
+    }
+    String notEnded = "could not end " + command.program() + " on " + settings + ": " + problem
+        + "; it may still be running there";
+    log.warn(notEnded);
+    return notEnded;
+  }
+
+  private void endRemoteQuietly(Command command, RemoteProcessGroup group, Session ssh,
+      ChannelExec channel) {
+    try {
+      endRemote(command, group, ssh, channel);
+    } catch (InterruptedException again) {
+      log.warn("{} may still run on {}: interrupted while ending it", command.program(), settings);
+    }
+  }
+
+  /** Runs the kill of the process group as the login user; returns null or what went wrong. */
+  private String killGroup(Command command, long pgid) throws InterruptedException {
+    Session ssh;
+    try {
+      ssh = session(command);
+    } catch (SshConnectException e) {
+      return (e.kind() == SshFailureKind.UNREACHABLE ? "the host is unreachable"
+          : "no new SSH session (" + e.kind() + ")")
+          + (e.getCause() == null ? "" : ": " + e.getCause().getMessage());
+    }
+    ChannelExec kill = null;
+    try {
+      kill = (ChannelExec) ssh.openChannel("exec");
+      kill.setCommand(quoted(ProcessGroupKill.argv(pgid)));
+      kill.setInputStream(new ByteArrayInputStream(new byte[0]));
+      kill.connect((int) settings.connectTimeout().toMillis());
+      long deadline = System.nanoTime() + ProcessGroupKill.GRACE.plus(CLOSE_WAIT).toNanos();
+      while (!kill.isClosed()) {
+        if (System.nanoTime() > deadline || !ssh.isConnected()) {
+          return "the kill of process group " + pgid + " did not finish";
+        }
+        Thread.sleep(POLL_MILLIS);
+      }
+      log.info("{} on {}: process group {} {}", command.program(), settings, pgid,
+          ProcessGroupKill.outcome(kill.getExitStatus()));
+      return kill.getExitStatus() == 0 || kill.getExitStatus() == ProcessGroupKill.KILLED ? null
+          : "the kill of process group " + pgid + " exited " + kill.getExitStatus();
+    } catch (JSchException e) {
+      return "no channel for the kill (" + e.getMessage() + ")";
+    } finally {
+      if (kill != null) {
+        kill.disconnect();
+      }
+    }
+  }
+
+  private static Thread pump(InputStream in, OutputStream sink) {
     Thread thread = new Thread(() -> {
       try (in) {
         in.transferTo(sink);

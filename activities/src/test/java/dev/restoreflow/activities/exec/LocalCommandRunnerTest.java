@@ -1,11 +1,14 @@
 package dev.restoreflow.activities.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -71,12 +74,70 @@ class LocalCommandRunnerTest {
   }
 
   @Test
+  void aCommandGetsAFewNamesOfTheWorkersEnvironmentAndItsOwnButNoSecret() {
+    Map<String, String> worker = Map.of(
+        "AWS_SECRET_ACCESS_KEY", "s3-secret-7f3a", "RESTOREFLOW_KEY_PASS", "ssh-pass-7f3a",
+        "RESTOREFLOW_TOKEN", "gateway-token-7f3a", "PATH", "/tmp/anyone-can-write:/usr/bin",
+        "LANG", "C.UTF-8", "LC_TIME", "C", "TZ", "UTC", "HOME", "/home/worker", "USER", "worker");
+    LocalCommandRunner withSecrets = new LocalCommandRunner(false, Redactor.NONE, worker);
+    Command env = new Command(List.of("env"), null, Duration.ofSeconds(10), null,
+        Map.of("PGAPPNAME", "restoreflow"));
+    String out = withSecrets.runChecked(env).stdout();
+    assertFalse(out.contains("7f3a"), out);
+    Map<String, String> seen = new HashMap<>();
+    out.lines().map(l -> l.split("=", 2)).forEach(kv -> seen.put(kv[0], kv[1]));
+    assertEquals(Map.of("PATH", CommandEnvironment.PATH, "PGAPPNAME", "restoreflow",
+        "LANG", "C.UTF-8", "LC_TIME", "C", "TZ", "UTC", "HOME", "/home/worker", "USER", "worker"),
+        seen);
+  }
+
+  @Test
+  void aCommandRunAsAnotherUserLeavesItsHomeAndNameToRunuser() {
+    Map<String, String> worker = Map.of("HOME", "/root", "USER", "root", "LOGNAME", "root",
+        "LANG", "C.UTF-8");
+    Command asOther = Command.of(List.of("env"), "postgres", null);
+    assertEquals(Map.of("PATH", CommandEnvironment.PATH, "LANG", "C.UTF-8"),
+        CommandEnvironment.of(worker, asOther, true));
+  }
+
+  @Test
   void rootRunsOtherUsersCommandsThroughRunuser() {
     LocalCommandRunner asRoot = new LocalCommandRunner(true, Redactor.NONE);
     assertEquals(List.of("runuser", "-u", "postgres", "--", "pg_ctl", "status"),
         asRoot.effectiveArgv(Command.of(List.of("pg_ctl", "status"), "postgres", null)));
     assertEquals(List.of("id"), asRoot.effectiveArgv(Command.of(List.of("id"), null, null)));
     assertEquals(List.of("id"), runner.effectiveArgv(Command.of(List.of("id"), "postgres", null)));
+  }
+
+  @Test
+  void aStoppedCommandTakesItsChildrenAlong() throws Exception {
+    String marker = ChildProcesses.marker();
+    long started = System.nanoTime();
+    try {
+      CommandResult result = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> runner.run(
+          ChildProcesses.spawner(marker, null, Duration.ofMinutes(5)), OutputListener.NONE,
+          () -> System.nanoTime() - started > Duration.ofMillis(500).toNanos()),
+          "run() returns soon after the stop request");
+      assertTrue(result.exitCode() != 0);
+      ChildProcesses.assertAllEnd(marker, Duration.ofSeconds(5));
+    } finally {
+      ChildProcesses.killLeftovers(marker);
+    }
+  }
+
+  @Test
+  void aCommandThatOutlivesItsTimeoutTakesItsChildrenAlongEvenAsAnotherUser() throws Exception {
+    LocalCommandRunner asWorker = new LocalCommandRunner(OsUser.isRoot(), Redactor.NONE);
+    String marker = ChildProcesses.marker();
+    try {
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(
+          CommandTimeoutException.class, () -> asWorker.run(
+              ChildProcesses.spawner(marker, "nobody", Duration.ofSeconds(1)))),
+          "run() returns soon after the timeout");
+      ChildProcesses.assertAllEnd(marker, Duration.ofSeconds(5));
+    } finally {
+      ChildProcesses.killLeftovers(marker);
+    }
   }
 
   @Test
