@@ -251,6 +251,30 @@ class SshIT {
     }
   }
 
+  @Test
+  @Order(8)
+  void aHostUnreachableForLongerThanFiveAttemptsStillGetsItsRestore() throws Exception {
+    main1.sandbox.sql("truncate transfers");
+    sshd.kill();
+    Submission job;
+    try {
+      job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("ssh-a"));
+      // five attempts 1, 2, 4 and 8 s apart used to end the job after ~15 s
+      Thread.sleep(22_000);
+      RestoreProgress meanwhile = temporal.restoreflow.progress(job.jobId());
+      assertEquals(JobState.RUNNING, meanwhile.state(), "still waiting for the host: "
+          + meanwhile.message());
+      assertEquals(Steps.PLAN, meanwhile.currentStep());
+    } finally {
+      sshd.startProcess();
+    }
+    RestoreResult result = temporal.restoreflow.await(job.jobId(), JOB_LIMIT);
+    assertEquals(JobState.SUCCEEDED, result.state());
+    assertEquals(atBackup1, main1.sandbox.fingerprint());
+    List<Integer> attempts = Histories.attempts(temporal.client, job.workflowId(), Steps.PLAN);
+    assertTrue(attempts.get(0) > 5, "PlanRestore retried past five attempts: " + attempts);
+  }
+
   private static SshCommandRunner runner(HostConfig h) {
     return new SshCommandRunner(new SshSettings(h.address(), h.port(), h.user(), h.privateKey(),
         null, h.knownHosts(), false, Duration.ofSeconds(5)), Redactor.NONE);

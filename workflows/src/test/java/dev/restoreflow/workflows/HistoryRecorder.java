@@ -43,6 +43,19 @@ public final class HistoryRecorder {
       env.host("db1").onStep(Steps.RESTORE, input -> { });
       histories.put("restore-queued", restoreHistory(env, "recorded-waiting"));
 
+      // a job that waited long enough to ask its queue again (since v2)
+      FakeHost.Gate longGate = env.host("db1").gate(Steps.RESTORE);
+      env.start("recorded-first-2", RestoreRequest.of("main1"));
+      longGate.awaitEntered();
+      env.start("recorded-reasking", RestoreRequest.of("main1"));
+      RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "queued");
+      env.testEnvironment().sleep(java.time.Duration.ofMinutes(5));
+      longGate.open();
+      env.result("recorded-first-2");
+      env.result("recorded-reasking");
+      env.host("db1").onStep(Steps.RESTORE, input -> { });
+      histories.put("restore-reasked", restoreHistory(env, "recorded-reasking"));
+
       histories.put("restore-cancelled-in-stop", cancelledIn(env, Steps.STOP, "recorded-c1"));
       histories.put("restore-cancelled-in-restore", cancelledIn(env, Steps.RESTORE, "recorded-c2"));
       histories.put("host-queue-busy", env.client()

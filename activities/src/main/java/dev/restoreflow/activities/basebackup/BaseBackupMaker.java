@@ -63,6 +63,9 @@ public final class BaseBackupMaker {
     log.info("backup {} of {}: {} > {}/{}", id, instanceName, command.display(), store.describe(), key);
     progress.accept("backup " + id + ": pg_basebackup streaming into " + store.describe() + "/" + key);
     ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE);
+    // pg_basebackup gets what every command gets, not this process's S3 keys
+    builder.environment().clear();
+    builder.environment().putAll(runner.environment(command));
     if (runner.needsUserSwitch(command)) {
       builder.directory(new File("/"));
     }
