@@ -309,13 +309,8 @@ class RestoreWorkflowTest {
 
   @Test
   void aQueueStartedAfterTheOldOneWasLostLetsTheJobHoldingTheHostFinishFirst() throws Exception {
-    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
-    env.start("holder", RestoreRequest.of("main1"));
-    gate.awaitEntered();
-    env.start("waiting", RestoreRequest.of("main1"));
-    RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "waiting queued");
-    env.client().newUntypedWorkflowStub(TaskQueues.hostQueueWorkflowId("db1"))
-        .terminate("an operator ended the host queue");
+    FakeHost.Gate gate = holderRunningAndOneWaiting();
+    terminateQueue("db1");
 
     env.start("newcomer", RestoreRequest.of("main1"));   // its request starts a fresh queue
     RestoreflowTestEnv.awaitTrue(() -> queueOrNull("db1") != null
@@ -340,14 +335,9 @@ class RestoreWorkflowTest {
 
   @Test
   void aWaitingJobAsksAgainSoAQueueStartedAfterItLearnsOfIt() throws Exception {
-    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
-    env.start("holder", RestoreRequest.of("main1"));
-    gate.awaitEntered();
-    env.start("waiting", RestoreRequest.of("main1"));
-    RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "waiting queued");
+    FakeHost.Gate gate = holderRunningAndOneWaiting();
     env.server().forget("waiting");   // the server lost track of it (a ledger write failed)
-    env.client().newUntypedWorkflowStub(TaskQueues.hostQueueWorkflowId("db1"))
-        .terminate("an operator ended the host queue");
+    terminateQueue("db1");
 
     env.testEnvironment().sleep(Duration.ofMinutes(3));   // past the job's re-ask interval
     RestoreflowTestEnv.awaitTrue(() -> queueOrNull("db1") != null
@@ -356,6 +346,21 @@ class RestoreWorkflowTest {
     gate.open();
     assertEquals(JobState.SUCCEEDED, env.result("holder").state());
     assertEquals(JobState.SUCCEEDED, env.result("waiting").state());
+  }
+
+  /** Job "holder" in its restore step (held there by the returned gate), job "waiting" queued. */
+  private FakeHost.Gate holderRunningAndOneWaiting() throws InterruptedException {
+    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    env.start("holder", RestoreRequest.of("main1"));
+    gate.awaitEntered();
+    env.start("waiting", RestoreRequest.of("main1"));
+    RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "waiting queued");
+    return gate;
+  }
+
+  private void terminateQueue(String host) {
+    env.client().newUntypedWorkflowStub(TaskQueues.hostQueueWorkflowId(host))
+        .terminate("an operator ended the host queue");
   }
 
   private dev.restoreflow.workflows.model.QueueState queueOrNull(String host) {
