@@ -22,6 +22,10 @@ import org.slf4j.Logger;
  * are retried without end (with backoff), malformed signals are logged and dropped, and a queue
  * started fresh (not continued as new) first asks the server which jobs of its host are open, so
  * that it never grants the host while a job it does not know about holds it.
+ *
+ * <p>A queue runs for ever, so a deploy always meets open queues: a change to the commands it
+ * issues goes behind {@code Workflow.getVersion} (see {@link #RECOVER_ON_START}), and
+ * RestoreWorkflowReplayTest replays queue histories recorded by every earlier version.
  */
 public class HostQueueWorkflowImpl implements HostQueueWorkflow {
 
