@@ -6,6 +6,7 @@ import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.engine.BackupIds;
 import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.client.HostQueues;
 import dev.restoreflow.client.OpenJobs;
 import dev.restoreflow.workflows.FailureType;
@@ -90,12 +91,17 @@ public class ServerActivitiesImpl implements dev.restoreflow.workflows.activitie
 
   @Override
   public QueueState openJobsOn(String host) {
-    List<QueueEntry> candidates = ledger.openJobs().stream()
+    List<JobRow> open = ledger.openJobs().stream()
         .filter(job -> host.equals(job.host()) && "restore".equals(job.kind())
             && job.workflowId() != null)
+        .toList();
+    return OpenJobs.of(client, host, entries(open, "RUNNING"), entries(open, "QUEUED"));
+  }
+
+  private static List<QueueEntry> entries(List<JobRow> jobs, String status) {
+    return jobs.stream().filter(job -> status.equals(job.status()))
         .map(job -> new QueueEntry(job.workflowId(), job.jobId(), job.instance(), job.createdAt()))
         .toList();
-    return OpenJobs.of(client, host, candidates);
   }
 
   @Override

@@ -15,12 +15,13 @@ public final class HostQueues {
   private HostQueues() {}
 
   public static void enqueue(WorkflowClient client, String host, QueueEntry entry) {
-    HostQueueWorkflow queue = client.newWorkflowStub(HostQueueWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(TaskQueues.hostQueueWorkflowId(host))
-            .setTaskQueue(TaskQueues.SERVER)
-            .build());
     for (int attempt = 1; ; attempt++) {
+      // a stub that has started (or tried to start) a workflow cannot be used for another try
+      HostQueueWorkflow queue = client.newWorkflowStub(HostQueueWorkflow.class,
+          WorkflowOptions.newBuilder()
+              .setWorkflowId(TaskQueues.hostQueueWorkflowId(host))
+              .setTaskQueue(TaskQueues.SERVER)
+              .build());
       BatchRequest batch = client.newSignalWithStartRequest();
       batch.add(queue::run, QueueState.empty(host));
       batch.add(queue::request, entry);

@@ -4,6 +4,7 @@ import dev.restoreflow.client.HostQueues;
 import dev.restoreflow.client.OpenJobs;
 import dev.restoreflow.workflows.activities.ServerActivities;
 import dev.restoreflow.workflows.model.JobEvent;
+import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.ResolvedRestore;
@@ -79,11 +80,15 @@ final class FakeServerActivities implements ServerActivities {
         last.put(event.jobId(), event);
       }
     }
-    List<QueueEntry> candidates = last.values().stream()
-        .filter(e -> host.equals(e.host()) && !e.state().isFinal())
+    return OpenJobs.of(client, host, entries(last, host, JobState.RUNNING),
+        entries(last, host, JobState.QUEUED));
+  }
+
+  private static List<QueueEntry> entries(Map<String, JobEvent> last, String host, JobState state) {
+    return last.values().stream()
+        .filter(e -> host.equals(e.host()) && e.state() == state)
         .map(e -> new QueueEntry(e.workflowId(), e.jobId(), e.instance(), e.atMillis()))
         .toList();
-    return OpenJobs.of(client, host, candidates);
   }
 
   /** Makes the fake ledger lose a job, as a ledger write that failed would. */

@@ -335,17 +335,24 @@ class RestoreWorkflowTest {
 
   @Test
   void aWaitingJobAsksAgainSoAQueueStartedAfterItLearnsOfIt() throws Exception {
-    FakeHost.Gate gate = holderRunningAndOneWaiting();
+    // the host is held by a job that never gives it back and that the server does not know
+    WorkflowStub occupant = env.client().newUntypedWorkflowStub("HoldForever",
+        io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId("occupant")
+            .setTaskQueue(TaskQueues.SERVER).build());
+    occupant.start();
+    dev.restoreflow.client.HostQueues.enqueue(env.client(), "db1",
+        new dev.restoreflow.workflows.model.QueueEntry("occupant", "occupant", "main1", 0));
+    env.start("waiting", RestoreRequest.of("main1"));
+    RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").positionOf("restore-waiting") == 1,
+        "waiting queued");
     env.server().forget("waiting");   // the server lost track of it (a ledger write failed)
     terminateQueue("db1");
 
     env.testEnvironment().sleep(Duration.ofMinutes(3));   // past the job's re-ask interval
-    RestoreflowTestEnv.awaitTrue(() -> queueOrNull("db1") != null
-        && queueOrNull("db1").positionOf("restore-waiting") == 1, "a fresh queue with the job");
-    assertEquals("restore-holder", env.queue("db1").running().workflowId());
-    gate.open();
-    assertEquals(JobState.SUCCEEDED, env.result("holder").state());
-    assertEquals(JobState.SUCCEEDED, env.result("waiting").state());
+    RestoreResult waiting = env.client().newUntypedWorkflowStub(
+        TaskQueues.restoreWorkflowId("waiting")).getResult(20, java.util.concurrent.TimeUnit.SECONDS,
+        RestoreResult.class);
+    assertEquals(JobState.SUCCEEDED, waiting.state(), "a fresh queue learned of it and granted it");
   }
 
   /** Job "holder" in its restore step (held there by the returned gate), job "waiting" queued. */

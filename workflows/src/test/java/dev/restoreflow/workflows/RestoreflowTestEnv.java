@@ -39,7 +39,7 @@ final class RestoreflowTestEnv implements AutoCloseable {
     server = new FakeServerActivities(env.getWorkflowClient());
     Worker serverWorker = env.newWorker(TaskQueues.SERVER);
     serverWorker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
-        HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class);
+        HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class, HoldForever.class);
     serverWorker.registerActivitiesImplementations(server);
     // Heartbeats reach the server at once instead of every 0.8 x heartbeat timeout, so a blocked
     // fake step learns about a cancel within ~100 ms.
@@ -132,5 +132,26 @@ final class RestoreflowTestEnv implements AutoCloseable {
   @Override
   public void close() {
     env.close();
+  }
+
+  /** A job that takes the host and never gives it back (as a job whose server side is lost). */
+  @io.temporal.workflow.WorkflowInterface
+  public interface HoldForeverWorkflow {
+    @io.temporal.workflow.WorkflowMethod(name = "HoldForever")
+    void hold();
+
+    @io.temporal.workflow.SignalMethod
+    void grant();
+  }
+
+  public static class HoldForever implements HoldForeverWorkflow {
+    @Override
+    public void hold() {
+      io.temporal.workflow.Workflow.await(() -> false);
+    }
+
+    @Override
+    public void grant() {
+    }
   }
 }
