@@ -11,6 +11,7 @@ import dev.restoreflow.client.HostQueues;
 import dev.restoreflow.client.OpenJobs;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.JobEvent;
+import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.ResolvedRestore;
@@ -95,11 +96,12 @@ public class ServerActivitiesImpl implements dev.restoreflow.workflows.activitie
         .filter(job -> host.equals(job.host()) && "restore".equals(job.kind())
             && job.workflowId() != null)
         .toList();
-    return OpenJobs.of(client, host, entries(open, "RUNNING"), entries(open, "QUEUED"));
+    return OpenJobs.of(client, host, entries(open, JobState.RUNNING),
+        entries(open, JobState.QUEUED));
   }
 
-  private static List<QueueEntry> entries(List<JobRow> jobs, String status) {
-    return jobs.stream().filter(job -> status.equals(job.status()))
+  private static List<QueueEntry> entries(List<JobRow> jobs, JobState state) {
+    return jobs.stream().filter(job -> state.name().equals(job.status()))
         .map(job -> new QueueEntry(job.workflowId(), job.jobId(), job.instance(), job.createdAt()))
         .toList();
   }

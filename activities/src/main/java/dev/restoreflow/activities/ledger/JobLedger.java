@@ -25,9 +25,7 @@ public final class JobLedger implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Statuses of a job that has not ended (as far as the ledger knows). */
-  public static final List<String> OPEN_STATUSES = List.of("RESOLVING", "QUEUED", "RUNNING",
-      "UNKNOWN");
+  /** Statuses of a job that has not ended (as far as the ledger knows), as an SQL list. */
   private static final String OPEN_SQL = "('RESOLVING', 'QUEUED', 'RUNNING', 'UNKNOWN')";
 
   private final Connection connection;

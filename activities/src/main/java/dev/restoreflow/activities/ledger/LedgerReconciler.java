@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.ledger;
 
+import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreResult;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -105,8 +106,8 @@ public final class LedgerReconciler implements AutoCloseable {
           + "; restoreflow did not clean up: check the cluster and the data directory");
       case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> new End(TIMED_OUT, "the workflow timed out"
           + during + "; check the cluster and the data directory");
-      case WORKFLOW_EXECUTION_STATUS_CANCELED -> new End("CANCELLED", "cancelled" + during);
-      case WORKFLOW_EXECUTION_STATUS_FAILED -> new End("FAILED", "failed" + during
+      case WORKFLOW_EXECUTION_STATUS_CANCELED -> new End(JobState.CANCELLED.name(), "cancelled" + during);
+      case WORKFLOW_EXECUTION_STATUS_FAILED -> new End(JobState.FAILED.name(), "failed" + during
           + failureOf(stub));
       case WORKFLOW_EXECUTION_STATUS_COMPLETED -> new End(completedState(stub), null);
       default -> null;   // running (or a status this version does not know)
@@ -117,9 +118,9 @@ public final class LedgerReconciler implements AutoCloseable {
   private static String completedState(WorkflowStub stub) {
     try {
       RestoreResult result = stub.getResult(1, TimeUnit.SECONDS, RestoreResult.class);
-      return result != null && result.state() != null ? result.state().name() : "SUCCEEDED";
+      return result != null && result.state() != null ? result.state().name() : JobState.SUCCEEDED.name();
     } catch (Exception e) {
-      return "SUCCEEDED";
+      return JobState.SUCCEEDED.name();
     }
   }
 
