@@ -35,6 +35,7 @@ class UnwritablePathsIT {
   private static final Path JAR = Path.of("target", "restoreflow.jar").toAbsolutePath();
 
   private Path dir;
+  private Path jar;
   private String user;
 
   @BeforeEach
@@ -48,6 +49,9 @@ class UnwritablePathsIT {
     UserPrincipal owner = own.getFileSystem().getUserPrincipalLookupService()
         .lookupPrincipalByName(user);
     Files.setOwner(own, owner);
+    // the checkout may sit where the user cannot read (a clone in a 0700 mktemp directory)
+    jar = Files.copy(JAR, dir.resolve("restoreflow.jar"));
+    Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
   }
 
   @AfterEach
@@ -106,7 +110,7 @@ class UnwritablePathsIT {
   private String runAsUser(Path config, String... command) throws Exception {
     List<String> argv = new java.util.ArrayList<>(List.of("setpriv", "--reuid=" + user,
         "--regid=" + user, "--init-groups", "--",
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
     argv.addAll(List.of(command));
     argv.addAll(List.of("--config", config.toString()));
     Process process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
