@@ -11,7 +11,7 @@ import java.time.Duration;
  * How long a step's transient failure is worth retrying. The workflow retries host steps without
  * a count; the step decides when to stop: an unreachable host is waited for up to an hour from
  * the step's first attempt (a host that reboots comes back), anything else fails for good after
- * the step's 5th attempt (10th for the restore itself).
+ * the step's 5th attempt (10th for the long ones: an engine's restore step, TakeBackup).
  */
 final class RetryBudget {
 
@@ -46,7 +46,7 @@ final class RetryBudget {
           : "gave up after " + attempt + " attempts: the host has been unreachable for "
               + unreachable.toMinutes() + " min; check the host and run the job again";
     }
-    int limit = step.equals(Steps.RESTORE) || step.equals(Steps.FETCH) ? RESTORE_ATTEMPTS : ATTEMPTS;
+    int limit = Steps.SHORT_STEPS.contains(step) ? ATTEMPTS : RESTORE_ATTEMPTS;
     return attempt < limit ? null : "gave up after " + attempt + " attempts";
   }
 

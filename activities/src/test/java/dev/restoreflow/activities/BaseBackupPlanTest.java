@@ -15,7 +15,12 @@ import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.config.TemporalConfig;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandResult;
+import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.activities.host.HostRunners;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.registry.Engines;
+import dev.restoreflow.activities.steps.PlanActivitiesImpl;
 import dev.restoreflow.activities.exec.OutputListener;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.PlanInput;
@@ -66,7 +71,7 @@ class BaseBackupPlanTest {
     Files.write(backupDir.resolve("base.tar.gz"), new byte[5]);
     new ObjectMapper().writeValue(repository.resolve(BaseBackupLayout.meta("main1", id)).toFile(),
         meta);
-    InstanceConfig instance = new InstanceConfig(InstanceConfig.BASEBACKUP, "db1",
+    InstanceConfig instance = new InstanceConfig(BaseBackupEngine.NAME, "db1",
         dir.resolve("pgdata").toString(), null, null, 5432, "postgres", "/usr/lib/postgresql/15/bin",
         null, "127.0.0.1", "postgres", "postgres", List.of(), false, true, 60, 60, null,
         new BaseBackupConfig("file://" + repository, null, null, null, null, null, "gzip", 4, 16,
@@ -74,7 +79,8 @@ class BaseBackupPlanTest {
     RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(null, null), null, null,
         Map.of("db1", new HostConfig(HostConfig.LOCAL, null, null, null, null, null, null, null,
             null)), Map.of("main1", instance), null);
-    activities.registerActivitiesImplementations(new PlanActivitiesImpl(config, new HostRunners() {
+    activities.registerActivitiesImplementations(new PlanActivitiesImpl(new HostServices(config,
+        new HostRunners() {
       @Override
       public CommandRunner forHost(String host) {
         return new DiskAnswers();
@@ -84,7 +90,7 @@ class BaseBackupPlanTest {
       public CommandRunner worker() {
         return new DiskAnswers();
       }
-    }, name -> null));
+    }, name -> null), Engines.standard()));
     plan = activities.newActivityStub(PlanActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1)).build());
   }

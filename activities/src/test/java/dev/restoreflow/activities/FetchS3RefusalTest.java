@@ -12,7 +12,11 @@ import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.config.TemporalConfig;
+import dev.restoreflow.activities.basebackup.BaseBackupActivitiesImpl;
+import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.activities.host.HostRunners;
+import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;
 import dev.restoreflow.workflows.FailureType;
@@ -53,7 +57,7 @@ class FetchS3RefusalTest {
   void activityOnALocalHost() throws Exception {
     repository = new TestRepository(Files.createDirectories(dir.resolve("repo")));
     pgdata = Files.createDirectories(dir.resolve("o1/o2/o3/o4/o5/o6/pgdata"));
-    InstanceConfig instance = new InstanceConfig(InstanceConfig.BASEBACKUP, "db1",
+    InstanceConfig instance = new InstanceConfig(BaseBackupEngine.NAME, "db1",
         pgdata.toString(), null, null, 5432, "postgres", "/usr/lib/postgresql/15/bin", null,
         "127.0.0.1", "postgres", "postgres", List.of(), false, true, 60, 60, null,
         new BaseBackupConfig("file://" + repository.root(), null, null, null, null, null, "none",
@@ -63,8 +67,8 @@ class FetchS3RefusalTest {
         null);
     CommandRunner local = new LocalCommandRunner(Redactor.NONE);
     environment = TestActivityEnvironment.newInstance();
-    environment.registerActivitiesImplementations(new BaseBackupActivitiesImpl(config,
-        new HostRunners() {
+    environment.registerActivitiesImplementations(new BaseBackupActivitiesImpl(new HostServices(
+        config, new HostRunners() {
           @Override
           public CommandRunner forHost(String host) {
             return local;
@@ -74,7 +78,7 @@ class FetchS3RefusalTest {
           public CommandRunner worker() {
             return local;
           }
-        }, name -> null));
+        }, name -> null)));
     activities = environment.newActivityStub(BaseBackupActivities.class, ActivityOptions
         .newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build()).build());

@@ -9,6 +9,9 @@ import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.config.TemporalConfig;
 import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.activities.host.HostRunners;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestoreRequest;
@@ -38,7 +41,8 @@ class RestoreHostsTest {
 
   @Test
   void theResolverRefusesAHostTheInstanceDoesNotDeclare() {
-    ServerActivitiesImpl server = new ServerActivitiesImpl(config(MAIN1), null, null);
+    dev.restoreflow.activities.server.ServerActivitiesImpl server =
+        new dev.restoreflow.activities.server.ServerActivitiesImpl(config(MAIN1), null, null);
     ApplicationFailure refused = assertThrows(ApplicationFailure.class,
         () -> server.resolveRestore("j1", RestoreRequest.of("main1").withHost("db2")));
     assertEquals(FailureType.HOST_NOT_ALLOWED.name(), refused.getType());
@@ -50,7 +54,8 @@ class RestoreHostsTest {
 
   @Test
   void theResolverTakesADeclaredHostAndTheInstancesOwn() {
-    ServerActivitiesImpl server = new ServerActivitiesImpl(
+    dev.restoreflow.activities.server.ServerActivitiesImpl server =
+        new dev.restoreflow.activities.server.ServerActivitiesImpl(
         config(MAIN1.withRestoreHosts(List.of("db2"))), null, null);
     ResolvedRestore onDb2 = server.resolveRestore("j1", RestoreRequest.of("main1").withHost("db2"));
     assertEquals("db2", onDb2.host());
@@ -76,12 +81,13 @@ class RestoreHostsTest {
       }
     };
     ApplicationFailure refused = assertThrows(ApplicationFailure.class,
-        () -> InstanceContext.open(config(MAIN1), runners, new StepInput("j1", "main1", "db2")));
+        () -> HostStep.open(new HostServices(config(MAIN1), runners),
+            new StepInput("j1", "main1", "db2")));
     assertEquals(FailureType.HOST_NOT_ALLOWED.name(), refused.getType());
     assertEquals(List.of(), runnersAsked, "nothing was run on db2");
-    try (InstanceContext onOwnHost = InstanceContext.open(config(MAIN1), runners,
+    try (HostStep onOwnHost = HostStep.open(new HostServices(config(MAIN1), runners),
         new StepInput("j2", "main1", "db1"))) {
-      assertEquals(MAIN1, onOwnHost.instance);
+      assertEquals(MAIN1, onOwnHost.instance());
     }
     assertEquals(List.of("db1"), runnersAsked);
   }

@@ -1,5 +1,7 @@
 package dev.restoreflow.activities;
 
+import dev.restoreflow.workflows.activities.BaseBackupActivities;
+import dev.restoreflow.workflows.activities.ProbackupActivities;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +33,7 @@ class RetryBudgetTest {
   void otherTransientFailuresStopAfterFiveAttemptsOrTenForTheRestoreStep() {
     assertNull(RetryBudget.exhausted(FailureType.COMMAND_FAILED, Steps.START, 4, START, START));
     assertNotNull(RetryBudget.exhausted(FailureType.COMMAND_FAILED, Steps.START, 5, START, START));
-    assertNull(RetryBudget.exhausted(FailureType.COMMAND_TIMEOUT, Steps.RESTORE, 9, START, START));
-    assertNotNull(RetryBudget.exhausted(FailureType.STORAGE_FAILED, Steps.FETCH, 10, START, START));
+    assertNull(RetryBudget.exhausted(FailureType.COMMAND_TIMEOUT, ProbackupActivities.RESTORE_STEP, 9, START, START));
+    assertNotNull(RetryBudget.exhausted(FailureType.STORAGE_FAILED, BaseBackupActivities.FETCH_STEP, 10, START, START));
   }
 }

@@ -1,21 +1,26 @@
 package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.activities.basebackup.BackupMeta;
-import dev.restoreflow.activities.basebackup.BaseBackupMaker;
-import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
-import dev.restoreflow.activities.storage.ObjectStore;
-import dev.restoreflow.activities.storage.ObjectStores;
+import dev.restoreflow.activities.registry.RequestResolver;
+import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.client.Submission;
+import dev.restoreflow.workflows.model.BackupRequest;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.ResolvedBackup;
+import dev.restoreflow.workflows.model.RestoreProgress;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintStream;
-import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "backup", description = "Back up a basebackup instance into its repository"
-    + " (pg_basebackup streamed into S3 or file://; run it on the database host).")
+@Command(name = "backup", description = "Start a backup job of an instance (and follow it with"
+    + " --follow). It waits for its turn in the host's queue: never beside a restore of the host.")
 final class BackupCommand implements Callable<Integer> {
 
   @Mixin
@@ -24,29 +29,59 @@ final class BackupCommand implements Callable<Integer> {
   @Option(names = "--instance", required = true, description = "instance to back up")
   String instance;
 
-  @Option(names = "--compression", description = "gzip, zstd, lz4 or none (default: the config's)")
+  @Option(names = "--type", description = "the engine's backup type: FULL, DELTA or PAGE"
+      + " (pg_probackup), full (basebackup); default: the engine's first")
+  String type;
+
+  @Option(names = "--compression", description = "basebackup: gzip, zstd, lz4 or none"
+      + " (default: the config's)")
   String compression;
 
-  @Option(names = "--json", description = "print the backup's metadata as JSON")
+  @Option(names = "--follow", description = "print the steps as they run and wait for the end")
+  boolean follow;
+
+  @Option(names = "--json", description = "print JSON for scripts")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
     RestoreflowConfig cfg = config.load();
-    InstanceConfig inst = BaseBackupInstances.require(cfg, instance);
-    if (compression != null) {
-      dev.restoreflow.activities.basebackup.Compression.of(compression);
-      inst = inst.withBaseBackup(inst.basebackup().withCompression(compression));
-    }
+    BackupRequest request = BackupRequest.of(instance).withType(type)
+        .withCompression(compression)
+        .withRequestedVia("cli", System.getProperty("user.name"));
+    ResolvedBackup resolved = new RequestResolver(cfg).resolveBackup(null, request);
     Logging.init(config.resolve(cfg.logDir()), "WARN");
     PrintStream out = System.out;
-    try (ObjectStore store = ObjectStores.open(inst.basebackup())) {
-      BackupMeta meta = new BaseBackupMaker(Clock.systemUTC()).backup(instance, inst, store,
-          json ? line -> { } : out::println);
-      if (json) {
-        out.println(new ObjectMapper().writeValueAsString(meta));
+    WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
+    try {
+      RestoreflowClient restoreflow = new RestoreflowClient(Temporal.client(service, cfg.temporal()));
+      Submission job = restoreflow.submitBackup(request);
+      if (json && !follow) {
+        out.println(new ObjectMapper().writeValueAsString(job));
+        return 0;
       }
+      if (!json) {
+        out.printf("job %s: %s backup of %s on host %s: %s (workflow %s)%n", job.jobId(),
+            resolved.type(), instance, resolved.host(), Submissions.position(job),
+            job.workflowId());
+      }
+      if (!follow) {
+        return 0;
+      }
+      RestoreProgress last = new JobFollower(restoreflow, json ? Submissions.nowhere() : out)
+          .follow(job.jobId(), Duration.ofDays(2));
+      if (json) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("submission", job);
+        result.put("progress", last);
+        out.println(new ObjectMapper().writeValueAsString(result));
+      } else {
+        out.printf("job %s %s: %s%n", job.jobId(), last.state(),
+            last.message() == null ? "" : last.message());
+      }
+      return last.state() == JobState.SUCCEEDED ? 0 : 1;
+    } finally {
+      service.shutdown();
     }
-    return 0;
   }
 }

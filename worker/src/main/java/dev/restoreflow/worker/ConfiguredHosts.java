@@ -1,6 +1,6 @@
 package dev.restoreflow.worker;
 
-import dev.restoreflow.activities.HostRunners;
+import dev.restoreflow.activities.host.HostRunners;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.exec.CommandRunner;

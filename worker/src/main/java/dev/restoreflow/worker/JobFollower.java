@@ -1,7 +1,6 @@
 package dev.restoreflow.worker;
 
 import dev.restoreflow.client.RestoreflowClient;
-import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepStatus;
@@ -71,7 +70,7 @@ final class JobFollower {
           DescribeWorkflowExecutionRequest.newBuilder()
               .setNamespace(client.getOptions().getNamespace())
               .setExecution(WorkflowExecution.newBuilder()
-                  .setWorkflowId(TaskQueues.restoreWorkflowId(jobId)))
+                  .setWorkflowId(restoreflow.workflowIdOf(jobId)))
               .build());
       for (PendingActivityInfo activity : response.getPendingActivitiesList()) {
         if (!activity.hasHeartbeatDetails()) {

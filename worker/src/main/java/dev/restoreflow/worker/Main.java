@@ -1,5 +1,6 @@
 package dev.restoreflow.worker;
 
+import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.worker.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     description = "Durable backup and restore orchestration for PostgreSQL on Temporal.",
     subcommands = {DemoCommand.class, DevCommand.class, ServerCommand.class, WorkerCommand.class,
         RestoreCommand.class, ScheduleCommand.class, JobsCommand.class, JobCommand.class,
-        BackupCommand.class, WalPushCommand.class})
+        BackupCommand.class, BackupsCommand.class, WalPushCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
@@ -29,6 +30,9 @@ public final class Main {
   private static String explain(Exception e) {
     if (e instanceof ConfigException) {
       return "config error: " + e.getMessage();
+    }
+    if (e instanceof RequestRejectedException rejected) {
+      return rejected.type() + ": " + rejected.getMessage();
     }
     String message = e.getMessage();
     return message != null ? message : e.getClass().getSimpleName();

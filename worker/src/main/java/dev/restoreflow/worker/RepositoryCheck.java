@@ -1,21 +1,19 @@
 package dev.restoreflow.worker;
 
-import dev.restoreflow.activities.basebackup.BackupMeta;
-import dev.restoreflow.activities.basebackup.BaseBackupCatalog;
-import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
-import dev.restoreflow.activities.storage.ObjectStore;
-import dev.restoreflow.activities.storage.ObjectStores;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.activities.registry.Engines;
+import dev.restoreflow.workflows.model.InstanceCatalog;
+import dev.restoreflow.workflows.model.StepInput;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When a host worker starts: can it read the basebackup repositories of its instances? The answer
- * goes to the log (a missing key or a wrong endpoint shows before the first restore needs it),
- * and the first restore does not pay for loading the S3 client.
+ * When a host worker starts: can it read the repositories of its instances? Each instance's
+ * engine lists its backups; the answer goes to the log (a missing key or a wrong endpoint shows
+ * before the first restore needs it), and the first restore does not pay for loading the clients.
  */
 final class RepositoryCheck {
 
@@ -24,27 +22,27 @@ final class RepositoryCheck {
   private RepositoryCheck() {}
 
   /** Checks in the background; never fails the worker. */
-  static void startFor(RestoreflowConfig config, String host, Function<String, String> environment) {
-    List<Map.Entry<String, InstanceConfig>> instances = config.instances().entrySet().stream()
+  static void startFor(HostServices services, String host) {
+    RestoreflowConfig config = services.config();
+    List<String> instances = config.instances().entrySet().stream()
         .filter(e -> host.equals(e.getValue().host()))
-        .filter(e -> InstanceConfig.BASEBACKUP.equals(e.getValue().engine()))
-        .toList();
+        .map(java.util.Map.Entry::getKey).sorted().toList();
     if (instances.isEmpty()) {
       return;
     }
-    Thread thread = new Thread(() -> instances.forEach(e -> check(e.getKey(), e.getValue(),
-        environment)), "repository-check");
+    Thread thread = new Thread(() -> instances.forEach(name -> check(services, host, name)),
+        "repository-check");
     thread.setDaemon(true);
     thread.start();
   }
 
-  private static void check(String name, InstanceConfig instance,
-      Function<String, String> environment) {
-    try (ObjectStore store = ObjectStores.open(instance.basebackup(), environment)) {
-      List<BackupMeta> backups = new BaseBackupCatalog(store, name).backups();
-      log.info("repository {} of instance {}: {} backups{}", store.describe(), name,
-          backups.size(), backups.isEmpty() ? "" : ", newest " + backups.get(backups.size() - 1).id());
-    } catch (Exception e) {
+  private static void check(HostServices services, String host, String name) {
+    try (HostStep step = HostStep.open(services, new StepInput("startup", name, host))) {
+      InstanceCatalog catalog = Engines.standard().of(step.instance()).catalog(step);
+      log.info("repository of instance {} ({}): {} backups{}", name, catalog.engine(),
+          catalog.backups().size(), catalog.backups().isEmpty() ? ""
+              : ", newest " + catalog.backups().get(catalog.backups().size() - 1).id());
+    } catch (RuntimeException e) {
       log.warn("repository of instance {} cannot be read: {}; its restores and backups fail until"
           + " this is fixed", name, e.getMessage());
     }

@@ -1,11 +1,12 @@
 package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.registry.RequestResolver;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -48,14 +49,12 @@ final class RestoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RestoreflowConfig cfg = config.load();
-    InstanceConfig inst = cfg.requireInstance(instance);
-    String target = host != null ? host : inst.host();
-    if (!cfg.hosts().containsKey(target)) {
-      throw new IllegalArgumentException("host '" + target + "' is not configured; configured: "
-          + cfg.hosts().keySet());
-    }
-    cfg.requireRestoreHost(instance, target);
-    String id = BackupIdArgument.normalize(inst, backupId);
+    RequestResolver resolver = new RequestResolver(cfg);
+    RestoreRequest asked = RestoreRequest.of(instance).withHost(host).withBackupId(backupId)
+        .withIncremental(incremental).withDryRun(dryRun);
+    ResolvedRestore resolved = resolver.resolveRestore(null, asked);
+    String target = resolved.host();
+    String id = backupId == null ? null : resolver.backupId(instance, backupId);
     Logging.init(config.resolve(cfg.logDir()), "WARN");
     PrintStream out = System.out;
     WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
@@ -71,13 +70,12 @@ final class RestoreCommand implements Callable<Integer> {
       }
       if (!json) {
         out.printf("job %s on host %s: %s (workflow %s)%n", job.jobId(), target,
-            job.queuePosition() == 0 ? "running" : job.queuePosition() > 0
-                ? "queued, " + job.queuePosition() + " ahead" : "submitted", job.workflowId());
+            Submissions.position(job), job.workflowId());
       }
       if (!follow) {
         return 0;
       }
-      RestoreProgress last = new JobFollower(restoreflow, json ? nullStream() : out)
+      RestoreProgress last = new JobFollower(restoreflow, json ? Submissions.nowhere() : out)
           .follow(job.jobId(), Duration.ofDays(2));
       if (json) {
         Map<String, Object> result = new LinkedHashMap<>();
@@ -95,9 +93,5 @@ final class RestoreCommand implements Callable<Integer> {
     } finally {
       service.shutdown();
     }
-  }
-
-  private static PrintStream nullStream() {
-    return new PrintStream(java.io.OutputStream.nullOutputStream());
   }
 }

@@ -1,9 +1,11 @@
 package dev.restoreflow.worker;
 
+import dev.restoreflow.activities.registry.RequestResolver;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.client.RestoreSchedules;
 import dev.restoreflow.client.ScheduleTiming;
+import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintStream;
@@ -19,10 +21,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Restores on a timetable: Temporal Schedules where the server has them, a cron workflow on the
+ * Backups and restores on a timetable: Temporal Schedules where the server has them, a cron workflow on the
  * embedded server (which says so).
  */
-@Command(name = "schedule", description = "Schedule restores (e.g. a nightly restore drill).",
+@Command(name = "schedule", description = "Schedule backups and restores (e.g. a nightly backup,"
+    + " a nightly restore drill).",
     subcommands = {ScheduleCommand.Create.class, ScheduleCommand.ListSchedules.class,
         ScheduleCommand.Trigger.class, ScheduleCommand.Delete.class})
 final class ScheduleCommand implements Callable<Integer> {
@@ -51,7 +54,8 @@ final class ScheduleCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "create", description = "Create a schedule that restores an instance.")
+  @Command(name = "create", description = "Create a schedule that restores or backs up an"
+      + " instance.")
   static final class Create implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -59,11 +63,19 @@ final class ScheduleCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, description = "schedule name: a-z 0-9 _ . -")
     String name;
 
-    @Option(names = "--instance", required = true, description = "instance to restore")
+    @Option(names = "--kind", defaultValue = "restore",
+        description = "restore (a restore drill) or backup; default: ${DEFAULT-VALUE}")
+    String kind;
+
+    @Option(names = "--instance", required = true, description = "instance to restore or back up")
     String instance;
 
-    @Option(names = "--backup-id", description = "backup to restore (default: the newest valid)")
+    @Option(names = "--backup-id", description = "restore: the backup (default: the newest valid)")
     String backupId;
+
+    @Option(names = "--type", description = "backup: the engine's backup type (FULL, DELTA,"
+        + " PAGE; full); default: the engine's first")
+    String type;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Timing timing;
@@ -76,15 +88,36 @@ final class ScheduleCommand implements Callable<Integer> {
       RestoreflowConfig cfg = config.load();
       RestoreSchedules.checkName(name);
       ScheduleTiming when = timing.parse();
-      String id = BackupIdArgument.normalize(cfg.requireInstance(instance), backupId);
+      RequestResolver resolver = new RequestResolver(cfg);
+      boolean backup = switch (kind) {
+        case "restore" -> false;
+        case "backup" -> true;
+        default -> throw new IllegalArgumentException("--kind must be restore or backup, not '"
+            + kind + "'");
+      };
+      if (backup && backupId != null || !backup && type != null) {
+        throw new IllegalArgumentException(backup ? "--backup-id is for restore schedules"
+            : "--type is for backup schedules (--kind backup)");
+      }
       return withSchedules(cfg, schedules -> {
-        RestoreSchedules.Created created = schedules.create(name, when,
-            RestoreRequest.of(instance).withBackupId(id));
+        RestoreSchedules.Created created;
+        String what;
+        if (backup) {
+          BackupRequest request = BackupRequest.of(instance).withType(type);
+          String resolvedType = resolver.resolveBackup(null, request).type();
+          created = schedules.create(name, when, request.withType(resolvedType));
+          what = resolvedType + " backup";
+        } else {
+          resolver.resolveRestore(null, RestoreRequest.of(instance).withBackupId(backupId));
+          String id = backupId == null ? null : resolver.backupId(instance, backupId);
+          created = schedules.create(name, when, RestoreRequest.of(instance).withBackupId(id));
+          what = "restore";
+        }
         PrintStream out = System.out;
         if (json) {
           out.println(new ObjectMapper().writeValueAsString(created));
         } else {
-          out.printf("schedule %s: restore of %s %s%n", name, instance, created.timing());
+          out.printf("schedule %s: %s of %s %s%n", name, what, instance, created.timing());
           out.println(created.note());
         }
         return 0;

@@ -33,7 +33,11 @@ final class WalPushCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Logging.consoleOnly("WARN");
     RestoreflowConfig cfg = config.load();
-    InstanceConfig inst = BaseBackupInstances.require(cfg, instance);
+    InstanceConfig inst = cfg.requireInstance(instance);
+    if (inst.basebackup() == null) {
+      throw new IllegalArgumentException("instance '" + instance + "' has no basebackup"
+          + " repository (engine " + inst.engine() + "); wal-push archives into one");
+    }
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no WAL file at " + file.toAbsolutePath());
     }

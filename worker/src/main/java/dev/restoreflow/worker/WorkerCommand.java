@@ -1,5 +1,6 @@
 package dev.restoreflow.worker;
 
+import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.workflows.TaskQueues;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -32,7 +33,7 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerFactory factory = WorkerFactory.newInstance(Temporal.client(service, cfg.temporal()));
     Workers.addHost(factory, cfg, host);
     factory.start();
-    RepositoryCheck.startFor(cfg, host, System::getenv);
+    RepositoryCheck.startFor(new HostServices(cfg, new ConfiguredHosts(cfg)), host);
     LoggerFactory.getLogger(WorkerCommand.class).info("restoreflow worker for host {} polls {}",
         host, TaskQueues.forHost(host));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,14 +1,20 @@
 package dev.restoreflow.worker;
 
-import dev.restoreflow.activities.BaseBackupActivitiesImpl;
-import dev.restoreflow.activities.ClusterActivitiesImpl;
-import dev.restoreflow.activities.PlanActivitiesImpl;
-import dev.restoreflow.activities.ProbackupActivitiesImpl;
-import dev.restoreflow.activities.ServerActivitiesImpl;
+import dev.restoreflow.activities.cluster.ClusterActivitiesImpl;
+import dev.restoreflow.activities.engine.Engine;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.registry.Engines;
+import dev.restoreflow.activities.server.ServerActivitiesImpl;
+import dev.restoreflow.activities.steps.BackupActivitiesImpl;
+import dev.restoreflow.activities.steps.CatalogActivitiesImpl;
+import dev.restoreflow.activities.steps.PlanActivitiesImpl;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.workflows.BackupWorkflowImpl;
+import dev.restoreflow.workflows.CatalogWorkflowImpl;
 import dev.restoreflow.workflows.HostQueueWorkflowImpl;
 import dev.restoreflow.workflows.RestoreWorkflowImpl;
+import dev.restoreflow.workflows.ScheduledBackupWorkflowImpl;
 import dev.restoreflow.workflows.ScheduledRestoreWorkflowImpl;
 import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.worker.temporal.SearchAttributeSetup;
@@ -31,7 +37,8 @@ public final class Workers {
     SearchAttributeSetup.ensure(client.getWorkflowServiceStubs(), client.getOptions().getNamespace());
     Worker worker = factory.newWorker(TaskQueues.SERVER);
     worker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
-        HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class);
+        BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
+        ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(new ServerActivitiesImpl(config, ledger, client));
     return worker;
   }
@@ -57,12 +64,16 @@ public final class Workers {
         // every 0.8 x heartbeat timeout: a retry after a crash repeats at most ~2 s of work
         .setMaxHeartbeatThrottleInterval(java.time.Duration.ofSeconds(2))
         .build());
-    ConfiguredHosts runners = new ConfiguredHosts(config);
+    HostServices services = new HostServices(config, new ConfiguredHosts(config), environment);
+    Engines engines = Engines.standard();
     worker.registerActivitiesImplementations(
-        new PlanActivitiesImpl(config, runners, environment),
-        new ClusterActivitiesImpl(config, runners),
-        new ProbackupActivitiesImpl(config, runners),
-        new BaseBackupActivitiesImpl(config, runners, environment));
+        new PlanActivitiesImpl(services, engines),
+        new ClusterActivitiesImpl(services),
+        new BackupActivitiesImpl(services, engines),
+        new CatalogActivitiesImpl(services, engines));
+    for (Engine engine : engines.all()) {
+      worker.registerActivitiesImplementations(engine.restoreStepActivities(services));
+    }
     return worker;
   }
 }

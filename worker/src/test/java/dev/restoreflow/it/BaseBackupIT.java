@@ -1,12 +1,19 @@
 package dev.restoreflow.it;
 
+import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.basebackup.BackupMeta;
+import dev.restoreflow.activities.basebackup.BaseBackupCatalog;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.Workers;
+import java.util.Map;
 import dev.restoreflow.activities.basebackup.BaseBackupLayout;
 import dev.restoreflow.activities.basebackup.Compression;
 import dev.restoreflow.activities.basebackup.TarReader;
@@ -29,8 +36,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code restoreflow backup} and {@code wal-push} of a real cluster into a real S3-compatible
- * server (s3proxy): pg_basebackup streamed into multipart uploads in every compression.
+ * {@code restoreflow backup} (a backup job, carried out by the host's worker) and
+ * {@code wal-push} of a real cluster into a real S3-compatible server (s3proxy): pg_basebackup
+ * streamed into multipart uploads in every compression.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -40,6 +48,7 @@ class BaseBackupIT {
   private S3Server s3;
   private Path configFile;
   private BaseBackupConfig repository;
+  private ItTemporal temporal;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -48,12 +57,21 @@ class BaseBackupIT {
     s3 = S3Server.start(main1.stateDir());
     s3.createBucket("pg-backups");
     repository = s3.repository("pg-backups", "it", "gzip");
-    configFile = BaseBackups.writeConfig(main1,
-        BaseBackups.config(main1, main1.instance.withBaseBackup(repository), "127.0.0.1:1"));
+    InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME)
+        .withBaseBackup(repository);
+    ItServer server = ItTemporal.startServer();
+    RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());
+    configFile = BaseBackups.writeConfig(main1, config);
+    Map<String, String> env = s3.environment();
+    temporal = ItTemporal.start(server, config, List.of(),
+        factory -> Workers.addHost(factory, config, "local", env::get));
   }
 
   @AfterAll
   void tearDown() throws Exception {
+    if (temporal != null) {
+      temporal.close();
+    }
     if (s3 != null) {
       s3.close();
     }
@@ -66,12 +84,18 @@ class BaseBackupIT {
   void backupsInEveryCompressionHoldTheDataTheManifestAndTheirWal() throws Exception {
     Set<String> ids = new HashSet<>();
     for (Compression compression : Compression.values()) {
-      RestoreflowProcess.Finished backup = BaseBackups.backupRun(configFile, s3, "main1",
+      RestoreflowProcess.Finished backup = BaseBackups.backupJob(configFile, s3, "main1",
           compression.configName());
       assertEquals(0, backup.exitCode(), backup.output());
       String json = backup.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
           .orElseThrow(() -> new AssertionError(backup.output()));
-      BackupMeta meta = new ObjectMapper().readValue(json, BackupMeta.class);
+      JsonNode followed = new ObjectMapper().readTree(json);
+      assertEquals("SUCCEEDED", followed.path("progress").path("state").asText(), json);
+      String id = followed.path("progress").path("backupId").asText();
+      BackupMeta meta;
+      try (ObjectStore store = ObjectStores.open(repository, s3.environment()::get)) {
+        meta = new BaseBackupCatalog(store, "main1").backup(id).orElseThrow();
+      }
       assertTrue(ids.add(meta.id()), "a new id per backup");
       assertEquals(compression.configName(), meta.compression());
       assertEquals(1, meta.timeline());

@@ -1,5 +1,7 @@
 package dev.restoreflow.it;
 
+import dev.restoreflow.activities.basebackup.BaseBackupEngine;
+import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -71,7 +73,7 @@ class BaseBackupRestoreIT {
     s3 = S3Server.start(main1.stateDir());
     s3.createBucket("pg-backups");
     BaseBackupConfig repository = s3.repository("pg-backups", "restore-it", "gzip");
-    InstanceConfig instance = main1.instance.withBaseBackup(repository);
+    InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME).withBaseBackup(repository);
     configFile = BaseBackups.writeConfig(main1, BaseBackups.config(main1, instance, "127.0.0.1:1"));
     ItServer server = ItTemporal.startServer();
     RestoreflowConfig withServer = BaseBackups.config(main1, instance, server.target());
@@ -116,7 +118,7 @@ class BaseBackupRestoreIT {
       assertEquals(JobState.SUCCEEDED, result.state());
       assertEquals(backup.getValue(), main1.sandbox.fingerprint(),
           "backup " + backup.getKey() + " (" + result.plan().backupMode() + ") restored exactly");
-      assertEquals(List.of(Steps.PLAN, Steps.STOP, Steps.WIPE, Steps.FETCH, Steps.START,
+      assertEquals(List.of(Steps.PLAN, Steps.STOP, Steps.WIPE, BaseBackupActivities.FETCH_STEP, Steps.START,
           Steps.PROMOTE, Steps.VERIFY), result.steps().stream().map(StepProgress::name).toList());
       StepProgress fetch = result.steps().get(3);
       assertTrue(fetch.detail().startsWith("restored basebackup " + backup.getKey()), fetch.detail());
@@ -167,7 +169,7 @@ class BaseBackupRestoreIT {
     assertTrue(progress.message().contains("main1/backups/" + id + "/base.tar.gz"), progress.message());
     assertEquals("partly restored, cluster stopped; run a full restore", progress.dataState());
     assertEquals(List.of(1), Histories.attempts(temporal.client, corruptJob.workflowId(),
-        Steps.FETCH), "a corrupt object is not retried");
+        BaseBackupActivities.FETCH_STEP), "a corrupt object is not retried");
 
     Files.write(object, java.util.Arrays.copyOf(original, original.length - 1000));
     RestoreProgress untouched = restoreFails(id, "BACKUP_NOT_VALID").progress();
@@ -197,7 +199,7 @@ class BaseBackupRestoreIT {
     assertTrue(job.progress().message().contains("do not match the backup's manifest (1 file): "
         + biggest.name() + ": CRC32C "), job.progress().message());
     assertEquals("partly restored, cluster stopped; run a full restore", job.progress().dataState());
-    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), Steps.FETCH));
+    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), BaseBackupActivities.FETCH_STEP));
 
     Files.write(object, original);
     RestoreResult repaired = restore(RestoreRequest.of("main1").withHost("local").withBackupId(id));
@@ -275,7 +277,7 @@ class BaseBackupRestoreIT {
         + " to '.'"), message);
     assertTrue(message.contains("The backup is corrupt or was tampered with"), message);
     assertEquals("partly restored, cluster stopped; run a full restore", job.progress().dataState());
-    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), Steps.FETCH));
+    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), BaseBackupActivities.FETCH_STEP));
 
     assertEquals(JobState.SUCCEEDED, restore(RestoreRequest.of("main1").withHost("local")
         .withBackupId(good)).state(), "a full restore of a good backup after it");

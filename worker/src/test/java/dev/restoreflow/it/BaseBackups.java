@@ -1,18 +1,20 @@
 package dev.restoreflow.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.basebackup.BackupMeta;
+import dev.restoreflow.activities.basebackup.BaseBackupMaker;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.config.TemporalConfig;
+import dev.restoreflow.activities.storage.ObjectStore;
+import dev.restoreflow.activities.storage.ObjectStores;
+import dev.restoreflow.worker.config.ConfigLoader;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
-/** What the basebackup tests share: a one-instance config and `restoreflow backup` runs. */
+/** What the basebackup tests share: a one-instance config, fixture backups, backup jobs. */
 final class BaseBackups {
 
   private BaseBackups() {}
@@ -30,23 +32,31 @@ final class BaseBackups {
     return RestoreflowProcess.writeConfig(config, sandbox.stateDir().resolve("config.json"));
   }
 
-  /** Runs {@code restoreflow backup ... --json} with the S3 keys in its environment. */
+  /**
+   * A backup made in this JVM with restoreflow's own backup code (no job, no Temporal): a fixture
+   * for the restore tests. Backup jobs have their own tests (BackupJobsIT, BaseBackupIT).
+   */
   static BackupMeta backup(Path configFile, S3Server s3, String instance, String compression)
       throws Exception {
-    RestoreflowProcess.Finished run = RestoreflowProcess.run(Duration.ofMinutes(3),
-        s3.environment(), "backup", "--config", configFile.toString(), "--instance", instance,
-        "--compression", compression, "--json");
-    assertEquals(0, run.exitCode(), run.output());
-    String json = run.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-        .orElseThrow(() -> new AssertionError(run.output()));
-    Thread.sleep(1100);   // backup ids are per second
-    return new ObjectMapper().readValue(json, BackupMeta.class);
+    InstanceConfig configured = ConfigLoader.load(configFile).requireInstance(instance);
+    InstanceConfig inst = configured.withBaseBackup(configured.basebackup()
+        .withCompression(compression));
+    try (ObjectStore store = ObjectStores.open(inst.basebackup(), s3.environment()::get)) {
+      BackupMeta meta = new BaseBackupMaker(Clock.systemUTC()).backup(instance, inst, store,
+          line -> { });
+      Thread.sleep(1100);   // backup ids are per second
+      return meta;
+    }
   }
 
-  /** The output of the last backup run, for tests that check what it printed. */
-  static RestoreflowProcess.Finished backupRun(Path configFile, S3Server s3, String instance,
+  /**
+   * Runs {@code restoreflow backup --follow --json}: a backup job, which a server and a worker of
+   * the instance's host (the test's) carry out.
+   */
+  static RestoreflowProcess.Finished backupJob(Path configFile, S3Server s3, String instance,
       String compression) throws Exception {
     return RestoreflowProcess.run(Duration.ofMinutes(3), s3.environment(), "backup", "--config",
-        configFile.toString(), "--instance", instance, "--compression", compression, "--json");
+        configFile.toString(), "--instance", instance, "--compression", compression, "--follow",
+        "--json");
   }
 }

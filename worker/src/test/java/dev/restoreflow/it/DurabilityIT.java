@@ -1,5 +1,6 @@
 package dev.restoreflow.it;
 
+import dev.restoreflow.workflows.activities.ProbackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +57,7 @@ class DurabilityIT {
             RestoreflowProcess worker = RestoreflowProcess.worker(configFile, "local", log)) {
           job = restoreflow.submit(RestoreRequest.of("main1").withHost("local")
               .withRequestedVia("api", "DurabilityIT"));
-          JobWaits.awaitStepUnderWay(restoreflow, job.jobId(), Steps.RESTORE, 3);
+          JobWaits.awaitStepUnderWay(restoreflow, job.jobId(), ProbackupActivities.RESTORE_STEP, 3);
           temporal.kill();
           server.kill9();
           worker.kill9();
@@ -79,7 +80,7 @@ class DurabilityIT {
           assertEquals(List.of(1), Histories.attempts(client, job.workflowId(), step),
               step + " ran once, before the kill");
         }
-        List<Integer> restoreAttempts = Histories.attempts(client, job.workflowId(), Steps.RESTORE);
+        List<Integer> restoreAttempts = Histories.attempts(client, job.workflowId(), ProbackupActivities.RESTORE_STEP);
         assertTrue(restoreAttempts.get(0) >= 2, "ProbackupRestore was retried: " + restoreAttempts);
         try (JobLedger ledger = new JobLedger(ledgerFile)) {
           assertEquals("SUCCEEDED", ledger.job(job.jobId()).orElseThrow().status(),

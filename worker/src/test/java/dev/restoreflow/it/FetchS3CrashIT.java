@@ -1,5 +1,7 @@
 package dev.restoreflow.it;
 
+import dev.restoreflow.activities.basebackup.BaseBackupEngine;
+import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +53,7 @@ class FetchS3CrashIT {
       BaseBackupConfig repository = new BaseBackupConfig("s3://pg-backups/crash-it",
           proxy.endpoint(), null, true, S3Server.ACCESS_KEY_ENV, S3Server.SECRET_KEY_ENV, "none",
           2, 5, null);
-      InstanceConfig instance = main1.instance.withBaseBackup(repository);
+      InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME).withBaseBackup(repository);
 
       ItServer server = ItTemporal.startServer();
       RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());
@@ -72,7 +74,7 @@ class FetchS3CrashIT {
         try (RestoreflowProcess first = RestoreflowProcess.worker(configFile, "local", workerLog,
             s3.environment())) {
           job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local"));
-          JobWaits.awaitStep(temporal.restoreflow, job.jobId(), Steps.FETCH);
+          JobWaits.awaitStep(temporal.restoreflow, job.jobId(), BaseBackupActivities.FETCH_STEP);
           // kill only once the server holds a heartbeat past the first chunk: what is tested is
           // that the retry resumes from it, not how fast the worker heartbeats
           awaitHeartbeatedChunk(temporal, TaskQueues.restoreWorkflowId(job.jobId()), 1);
@@ -89,7 +91,7 @@ class FetchS3CrashIT {
         assertEquals(JobState.SUCCEEDED, result.state());
         assertEquals(atBackup, main1.sandbox.fingerprint(), "data verified after the crash");
 
-        StepProgress fetch = result.steps().stream().filter(s -> s.name().equals(Steps.FETCH))
+        StepProgress fetch = result.steps().stream().filter(s -> s.name().equals(BaseBackupActivities.FETCH_STEP))
             .findFirst().orElseThrow();
         Matcher resumed = Pattern.compile("resumed at object 0 chunk (\\d+)").matcher(fetch.detail());
         assertTrue(resumed.find(), fetch.detail());

@@ -1,5 +1,6 @@
 package dev.restoreflow.it;
 
+import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.activities.ClusterActivities;
 import dev.restoreflow.workflows.activities.PlanActivities;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
@@ -65,7 +66,8 @@ final class InstantHost implements PlanActivities, ClusterActivities, ProbackupA
     }
     record("PlanRestore", input.step().jobId());
     return new RestorePlan(input.step().instance(), host, "probackup", "TOXAAA", "FULL", null,
-        List.of("TOXAAA"), 1, 1, "/nonexistent");
+        List.of("TOXAAA"), 1, 1, "/nonexistent",
+        Steps.restore(ProbackupActivities.RESTORE_STEP, input.incremental()));
   }
 
   private StepResult step(String name, StepInput input) {

@@ -1,5 +1,6 @@
 package dev.restoreflow.it;
 
+import dev.restoreflow.workflows.activities.ProbackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -233,9 +234,9 @@ abstract class RestoreScenarios {
     Submission job;
     try {
       job = temporal.restoreflow.submit(main1());
-      RestoreProgress progress = JobWaits.awaitStep(temporal.restoreflow, job.jobId(), Steps.RESTORE);
+      RestoreProgress progress = JobWaits.awaitStep(temporal.restoreflow, job.jobId(), ProbackupActivities.RESTORE_STEP);
       assertEquals(JobState.RUNNING, progress.state());
-      assertEquals(Steps.RESTORE, progress.currentStep());
+      assertEquals(ProbackupActivities.RESTORE_STEP, progress.currentStep());
       assertEquals(StepStatus.DONE, progress.steps().get(1).status(), "StopCluster done");
       temporal.restoreflow.cancel(job.jobId());
       WorkflowFailedException failure = assertThrows(WorkflowFailedException.class,

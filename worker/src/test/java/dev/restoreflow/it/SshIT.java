@@ -1,5 +1,6 @@
 package dev.restoreflow.it;
 
+import dev.restoreflow.workflows.activities.ProbackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -195,7 +196,7 @@ class SshIT {
     try {
       job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("ssh-a"));
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (!Steps.RESTORE.equals(temporal.restoreflow.progress(job.jobId()).currentStep())) {
+      while (!ProbackupActivities.RESTORE_STEP.equals(temporal.restoreflow.progress(job.jobId()).currentStep())) {
         assertTrue(System.nanoTime() < deadline, "the restore never started");
         Thread.sleep(100);
       }
@@ -209,7 +210,7 @@ class SshIT {
     RestoreResult result = temporal.restoreflow.await(job.jobId(), JOB_LIMIT);
     assertEquals(JobState.SUCCEEDED, result.state());
     assertEquals(atBackup1, main1.sandbox.fingerprint());
-    List<Integer> attempts = Histories.attempts(temporal.client, job.workflowId(), Steps.RESTORE);
+    List<Integer> attempts = Histories.attempts(temporal.client, job.workflowId(), ProbackupActivities.RESTORE_STEP);
     assertTrue(attempts.get(0) >= 2, "ProbackupRestore was retried after the drop: " + attempts);
     assertEquals(1, Histories.scheduled(temporal.client, job.workflowId(), Steps.WIPE));
   }

@@ -1,5 +1,6 @@
 package dev.restoreflow.it;
 
+import dev.restoreflow.workflows.activities.ProbackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +44,7 @@ class WorkerCrashIT {
         Submission job;
         try (RestoreflowProcess first = RestoreflowProcess.worker(configFile, "local", workerLog)) {
           job = temporal.restoreflow.submit(RestoreRequest.of("main1").withHost("local"));
-          JobWaits.awaitStepUnderWay(temporal.restoreflow, job.jobId(), Steps.RESTORE, 3);
+          JobWaits.awaitStepUnderWay(temporal.restoreflow, job.jobId(), ProbackupActivities.RESTORE_STEP, 3);
           first.kill9();
           assertTrue(!first.isAlive());
         }
@@ -61,10 +62,10 @@ class WorkerCrashIT {
         assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), Steps.WIPE),
             "WipeData ran once");
         List<Integer> restoreAttempts =
-            Histories.attempts(temporal.client, job.workflowId(), Steps.RESTORE);
+            Histories.attempts(temporal.client, job.workflowId(), ProbackupActivities.RESTORE_STEP);
         assertTrue(restoreAttempts.get(0) >= 2, "ProbackupRestore was retried: " + restoreAttempts);
         StepProgress restore = result.steps().stream()
-            .filter(s -> s.name().equals(Steps.RESTORE)).findFirst().orElseThrow();
+            .filter(s -> s.name().equals(ProbackupActivities.RESTORE_STEP)).findFirst().orElseThrow();
         assertTrue(restore.detail().contains("attempt"), restore.detail());
       }
     }

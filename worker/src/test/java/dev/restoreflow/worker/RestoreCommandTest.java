@@ -36,8 +36,8 @@ class RestoreCommandTest {
     }
     String message = err.toString(StandardCharsets.UTF_8);
     assertEquals(2, exit, message);
-    assertTrue(message.startsWith("restoreflow: instance 'main1' may not be restored onto host"
-        + " 'S-DB2'"), message);
+    assertTrue(message.startsWith("restoreflow: HOST_NOT_ALLOWED: instance 'main1' may not be"
+        + " restored onto host 'S-DB2'"), message);
     assertTrue(Files.notExists(dir.resolve("Logs")), "stopped before logging was set up");
   }
 }

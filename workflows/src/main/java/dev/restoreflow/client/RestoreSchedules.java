@@ -1,8 +1,11 @@
 package dev.restoreflow.client;
 
+import dev.restoreflow.workflows.ScheduledBackupWorkflow;
 import dev.restoreflow.workflows.ScheduledRestoreWorkflow;
 import dev.restoreflow.workflows.TaskQueues;
+import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.ScheduledBackup;
 import dev.restoreflow.workflows.model.ScheduledRestore;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -10,6 +13,7 @@ import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleAlreadyRunningException;
@@ -23,10 +27,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Restores on a timetable (e.g. a nightly restore drill of a sandbox). On a server with Temporal
+ * Restores and backups on a timetable (e.g. a nightly backup, a nightly restore drill). On a server with Temporal
  * Schedules each schedule is one ({@code restoreflow-<name>}); on a server without them (the
  * embedded test server answers UNIMPLEMENTED) it is a cron workflow {@code scheduled-<name>},
- * which only knows 5-field cron. Either way each firing runs {@link ScheduledRestoreWorkflow}.
+ * which only knows 5-field cron. Either way each firing runs {@link ScheduledRestoreWorkflow} or
+ * {@link ScheduledBackupWorkflow}.
  */
 public final class RestoreSchedules {
 
@@ -58,9 +63,21 @@ public final class RestoreSchedules {
     if (request == null || request.instance() == null || request.instance().isBlank()) {
       throw new IllegalArgumentException("a scheduled restore needs an instance");
     }
-    ScheduledRestore firing = new ScheduledRestore(name, request);
+    return create(name, timing, ScheduledRestoreWorkflow.class, new ScheduledRestore(name, request));
+  }
+
+  /** A schedule of backup jobs; the same rules as for restores. */
+  public Created create(String name, ScheduleTiming timing, BackupRequest request) {
+    checkName(name);
+    if (request == null || request.instance() == null || request.instance().isBlank()) {
+      throw new IllegalArgumentException("a scheduled backup needs an instance");
+    }
+    return create(name, timing, ScheduledBackupWorkflow.class, new ScheduledBackup(name, request));
+  }
+
+  private Created create(String name, ScheduleTiming timing, Class<?> firingType, Object firing) {
     try {
-      schedules().createSchedule(scheduleId(name), schedule(name, timing, firing),
+      schedules().createSchedule(scheduleId(name), schedule(name, timing, firingType, firing),
           ScheduleOptions.newBuilder().build());
       return new Created(name, scheduleId(name), Kind.TEMPORAL_SCHEDULE, timing.describe(),
           "Temporal Schedule " + scheduleId(name) + "; see it in the Web UI under Schedules");
@@ -72,23 +89,24 @@ public final class RestoreSchedules {
         throw e;
       }
     }
-    return createCronWorkflow(name, timing, firing);
+    return createCronWorkflow(name, timing, firingType, firing);
   }
 
-  private Created createCronWorkflow(String name, ScheduleTiming timing, ScheduledRestore firing) {
+  private Created createCronWorkflow(String name, ScheduleTiming timing, Class<?> firingType,
+      Object firing) {
     if (timing.cron() == null) {
       throw new IllegalArgumentException("this Temporal server has no Schedules (the embedded test"
           + " server), and its cron workflows take only 5-field cron expressions: use --cron"
           + " instead of --every, or run against the temporal CLI's dev server");
     }
-    ScheduledRestoreWorkflow workflow = client.newWorkflowStub(ScheduledRestoreWorkflow.class,
+    WorkflowStub workflow = client.newUntypedWorkflowStub(firingType.getSimpleName(),
         WorkflowOptions.newBuilder()
             .setWorkflowId(cronWorkflowId(name))
             .setTaskQueue(TaskQueues.SERVER)
             .setCronSchedule(timing.cron())
             .build());
     try {
-      WorkflowClient.start(workflow::run, firing);
+      workflow.start(firing);
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw new IllegalArgumentException("a schedule named '" + name + "' exists; delete it first"
           + " (restoreflow schedule delete --name " + name + ")");
@@ -148,7 +166,8 @@ public final class RestoreSchedules {
         ScheduleClientOptions.newBuilder().setNamespace(client.getOptions().getNamespace()).build());
   }
 
-  private static Schedule schedule(String name, ScheduleTiming timing, ScheduledRestore firing) {
+  private static Schedule schedule(String name, ScheduleTiming timing, Class<?> firingType,
+      Object firing) {
     ScheduleSpec.Builder spec = ScheduleSpec.newBuilder();
     if (timing.cron() != null) {
       spec.setCronExpressions(List.of(timing.cron()));
@@ -157,7 +176,7 @@ public final class RestoreSchedules {
     }
     return Schedule.newBuilder()
         .setAction(ScheduleActionStartWorkflow.newBuilder()
-            .setWorkflowType(ScheduledRestoreWorkflow.class)
+            .setWorkflowType(firingType.getSimpleName())
             .setArguments(firing)
             .setOptions(WorkflowOptions.newBuilder()
                 // the server appends the firing time to this id

@@ -1,16 +1,24 @@
 package dev.restoreflow.client;
 
+import dev.restoreflow.workflows.BackupWorkflow;
+import dev.restoreflow.workflows.CatalogWorkflow;
+import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.RestoreWorkflow;
 import dev.restoreflow.workflows.TaskQueues;
-import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.BackupRequest;
+import dev.restoreflow.workflows.model.BackupResult;
+import dev.restoreflow.workflows.model.Catalog;
 import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -21,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The Java API for other applications: submit a restore, follow it, cancel it, wait for it.
+ * The Java API for other applications: submit a restore or a backup, follow it, cancel it, wait
+ * for it.
  *
  * <pre>{@code
  * RestoreflowClient restoreflow = new RestoreflowClient(WorkflowClient.newInstance(service));
@@ -46,36 +55,59 @@ public final class RestoreflowClient {
   }
 
   /**
-   * Starts a restore job. With a host in the request, the job takes its place in the host's
-   * queue before this returns, so jobs submitted one after another run in that order.
+   * Starts a restore job and returns once it has its place in the host's queue, so that jobs
+   * submitted one after another run in that order.
+   *
+   * @throws RequestRejectedException when the server's resolver refuses the request (the same
+   *     type and message as every other way in); the job then ends at once, having touched nothing
    */
   public Submission submit(RestoreRequest request) {
     if (request == null || request.instance() == null || request.instance().isBlank()) {
-      throw new IllegalArgumentException("a restore needs an instance");
+      throw new RequestRejectedException(FailureType.INVALID_REQUEST,
+          "a restore needs an instance, e.g. {\"instance\":\"main1\"}");
     }
     String jobId = newJobId(request.instance());
     String workflowId = TaskQueues.restoreWorkflowId(jobId);
-    RestoreWorkflow workflow = client.newWorkflowStub(RestoreWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(workflowId)
-            .setTaskQueue(TaskQueues.SERVER)
-            .build());
-    long submittedAt = System.currentTimeMillis();
+    RestoreWorkflow workflow = client.newWorkflowStub(RestoreWorkflow.class, options(workflowId));
     WorkflowClient.start(workflow::restore, request);
-    if (request.host() != null) {
-      HostQueues.enqueue(client, request.host(),
-          new QueueEntry(workflowId, jobId, request.instance(), submittedAt));
-    }
     return new Submission(jobId, workflowId, request.host(), waitForPosition(workflowId));
   }
 
-  /** The job's queue position once it has one, or -1 when it did not show up in time. */
+  /** Starts a backup job; like {@link #submit}, it returns once the job is in its host's queue. */
+  public Submission submitBackup(BackupRequest request) {
+    if (request == null || request.instance() == null || request.instance().isBlank()) {
+      throw new RequestRejectedException(FailureType.INVALID_REQUEST,
+          "a backup needs an instance, e.g. {\"instance\":\"main1\"}");
+    }
+    String jobId = newJobId(request.instance());
+    String workflowId = TaskQueues.backupWorkflowId(jobId);
+    BackupWorkflow workflow = client.newWorkflowStub(BackupWorkflow.class, options(workflowId));
+    WorkflowClient.start(workflow::backup, request);
+    int position = waitForPosition(workflowId);
+    return new Submission(jobId, workflowId, progressOf(workflowId).host(), position);
+  }
+
+  private static WorkflowOptions options(String workflowId) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(TaskQueues.SERVER)
+        .build();
+  }
+
+  /**
+   * The job's queue position once it has one, or -1 when it did not show up in time.
+   *
+   * @throws RequestRejectedException when the job ended because its request was refused
+   */
   private int waitForPosition(String workflowId) {
     long deadline = System.nanoTime() + POSITION_WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       try {
         RestoreProgress progress = progressOf(workflowId);
         if (progress.state().isFinal()) {
+          if (progress.host() == null) {
+            throw rejection(workflowId);
+          }
           return -1;
         }
         if (progress.host() != null) {
@@ -84,6 +116,8 @@ public final class RestoreflowClient {
             return position;
           }
         }
+      } catch (WorkflowNotFoundException notThereYet) {
+        // the job has not run its first workflow task yet
       } catch (WorkflowException notThereYet) {
         // the job or its host queue has not run its first workflow task yet
       }
@@ -92,12 +126,57 @@ public final class RestoreflowClient {
     return -1;
   }
 
+  /** The refusal a job that ended before it was resolved failed with. */
+  private RequestRejectedException rejection(String workflowId) {
+    try {
+      client.newUntypedWorkflowStub(workflowId).getResult(10, TimeUnit.SECONDS, Object.class);
+    } catch (WorkflowFailedException e) {
+      return rejectionOf(e);
+    } catch (TimeoutException | RuntimeException e) {
+      return new RequestRejectedException(FailureType.INVALID_REQUEST,
+          "the job ended before it was resolved: " + e.getMessage());
+    }
+    return new RequestRejectedException(FailureType.INVALID_REQUEST,
+        "the job ended before it was resolved");
+  }
+
+  /** The type and message a failed workflow carries, as the refusal of its request. */
+  private static RequestRejectedException rejectionOf(WorkflowFailedException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof ApplicationFailure app) {
+      FailureType type = FailureType.COMMAND_FAILED;
+      try {
+        type = FailureType.valueOf(app.getType());
+      } catch (IllegalArgumentException | NullPointerException unknownType) {
+        // a type this client does not know: reported as a failed command
+      }
+      return new RequestRejectedException(type, app.getOriginalMessage());
+    }
+    return new RequestRejectedException(FailureType.INVALID_REQUEST, e.getMessage());
+  }
+
+  /** A restore's or a backup's progress, by job id. */
   public RestoreProgress progress(String jobId) {
-    return progressOf(TaskQueues.restoreWorkflowId(jobId));
+    try {
+      return progressOf(TaskQueues.restoreWorkflowId(jobId));
+    } catch (WorkflowNotFoundException notARestore) {
+      return progressOf(TaskQueues.backupWorkflowId(jobId));
+    }
+  }
+
+  /** The workflow id of a job, restore or backup. */
+  public String workflowIdOf(String jobId) {
+    String restore = TaskQueues.restoreWorkflowId(jobId);
+    try {
+      client.newUntypedWorkflowStub(restore).describe();
+      return restore;
+    } catch (WorkflowNotFoundException notARestore) {
+      return TaskQueues.backupWorkflowId(jobId);
+    }
   }
 
   private RestoreProgress progressOf(String workflowId) {
-    return client.newWorkflowStub(RestoreWorkflow.class, workflowId).progress();
+    return client.newUntypedWorkflowStub(workflowId).query("progress", RestoreProgress.class);
   }
 
   public QueueState queue(String host) {
@@ -106,13 +185,39 @@ public final class RestoreflowClient {
 
   /** Asks the job to stop; it ends at the current step and leaves the state it documents. */
   public void cancel(String jobId) {
-    client.newUntypedWorkflowStub(TaskQueues.restoreWorkflowId(jobId)).cancel();
+    client.newUntypedWorkflowStub(workflowIdOf(jobId)).cancel();
   }
 
-  /** Waits for the job's end; a failed or cancelled job throws its WorkflowFailedException. */
+  /** Waits for a restore's end; a failed or cancelled job throws its WorkflowFailedException. */
   public RestoreResult await(String jobId, Duration timeout) throws TimeoutException {
     WorkflowStub stub = client.newUntypedWorkflowStub(TaskQueues.restoreWorkflowId(jobId));
     return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, RestoreResult.class);
+  }
+
+  /** Waits for a backup's end; a failed or cancelled job throws its WorkflowFailedException. */
+  public BackupResult awaitBackup(String jobId, Duration timeout) throws TimeoutException {
+    WorkflowStub stub = client.newUntypedWorkflowStub(TaskQueues.backupWorkflowId(jobId));
+    return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, BackupResult.class);
+  }
+
+  /**
+   * Every backup of one instance (or of all, for null), read from the engines' own repositories
+   * by the hosts' workers, with the window each instance can be restored to.
+   *
+   * @throws RequestRejectedException for an instance that is not configured
+   */
+  public Catalog catalog(String instance, Duration timeout) throws TimeoutException {
+    byte[] suffix = new byte[4];
+    random.nextBytes(suffix);
+    String workflowId = "catalog-" + HexFormat.of().formatHex(suffix);
+    CatalogWorkflow workflow = client.newWorkflowStub(CatalogWorkflow.class, options(workflowId));
+    WorkflowClient.start(workflow::list, instance);
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    try {
+      return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, Catalog.class);
+    } catch (WorkflowFailedException e) {
+      throw rejectionOf(e);
+    }
   }
 
   private String newJobId(String instance) {

@@ -6,6 +6,12 @@ package dev.restoreflow.workflows;
  */
 public enum FailureType {
   INVALID_REQUEST(true),
+  /** A backup id that is not of the form the instance's engine gives its backups. */
+  BAD_BACKUP_ID(true),
+  /** A recovery target that is not one valid time (with a zone), LSN, xid or restore point name. */
+  BAD_RECOVERY_TARGET(true),
+  /** The instance's engine cannot do what was asked (e.g. an incremental basebackup restore). */
+  NOT_SUPPORTED(true),
   UNKNOWN_INSTANCE(true),
   UNKNOWN_HOST(true),
   /** The host exists but the instance may not be restored onto it (instances.N.restoreHosts). */

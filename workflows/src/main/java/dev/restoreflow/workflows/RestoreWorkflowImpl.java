@@ -1,23 +1,19 @@
 package dev.restoreflow.workflows;
 
-import static dev.restoreflow.workflows.Steps.FETCH;
 import static dev.restoreflow.workflows.Steps.PLAN;
 import static dev.restoreflow.workflows.Steps.PROMOTE;
-import static dev.restoreflow.workflows.Steps.RESTORE;
 import static dev.restoreflow.workflows.Steps.START;
 import static dev.restoreflow.workflows.Steps.STOP;
 import static dev.restoreflow.workflows.Steps.VERIFY;
 import static dev.restoreflow.workflows.Steps.WIPE;
 
-import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import dev.restoreflow.workflows.activities.ClusterActivities;
 import dev.restoreflow.workflows.activities.PlanActivities;
-import dev.restoreflow.workflows.activities.ProbackupActivities;
 import dev.restoreflow.workflows.activities.ServerActivities;
 import dev.restoreflow.workflows.model.EngineRestoreInput;
-import dev.restoreflow.workflows.model.JobEvent;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.PlanInput;
+import dev.restoreflow.workflows.model.PlannedStep;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestorePlan;
@@ -31,20 +27,24 @@ import dev.restoreflow.workflows.model.StepStatus;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
-import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
+/**
+ * One restore: resolve the request, wait for the host's turn, then run the steps the engine's
+ * plan lists — the workflow names no engine. The steps every engine shares (stop, wipe, start,
+ * promote, verify) are the cluster's; any other step is the engine's restore step, which gets
+ * the backup and target and may run for hours.
+ */
 public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   /**
@@ -96,22 +96,19 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
           .build())
       .build();
 
-  /** How often a job waiting for its host asks the host's queue again. */
-  static final Duration REASK_EVERY = Duration.ofMinutes(2);
-  /** Workflow.getVersion change ids (issue 11). */
-  static final String REASKS_FOR_TURN = "job-reasks-for-its-turn";
+  /** Workflow.getVersion change id (issue 11). */
   static final String WAITS_FOR_CANCELLED_STEPS = "job-waits-for-cancelled-steps";
 
   private static final Logger log = Workflow.getLogger(RestoreWorkflowImpl.class);
 
   private final ServerActivities server =
       Workflow.newLocalActivityStub(ServerActivities.class, SERVER_SIDE);
-  /** The probackup steps until the instance is resolved; then its engine's. */
-  private StepTracker steps = new StepTracker(Steps.RESTORE_STEPS);
+  private StepTracker steps = new StepTracker(List.of(PlannedStep.run(PLAN)));
 
   private String jobId;
   private RestoreRequest request;
   private ResolvedRestore target;
+  private JobRecorder recorder;
   private JobState state = JobState.RESOLVING;
   private String backupId;
   private String message;
@@ -125,33 +122,24 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     WorkflowInfo info = Workflow.getInfo();
     jobId = TaskQueues.jobIdOf(info.getWorkflowId());
     request = restoreRequest;
+    recorder = new JobRecorder(server, QueueEntry.RESTORE, jobId);
     backupId = request == null ? null : request.backupId();
     try {
       target = server.resolveRestore(jobId, request);
     } catch (ActivityFailure e) {
       upsertSearchAttributes();
       fail(e);
-      throw asWorkflowFailure(e);
+      throw JobFailures.of(e, dataState.description);
     }
     upsertSearchAttributes();
-    steps = new StepTracker(Steps.forEngine(target.engine()));
+    steps = new StepTracker(expectedSteps());
     setState(JobState.QUEUED, null);
     QueueEntry turn = new QueueEntry(info.getWorkflowId(), jobId, target.instance(),
-        info.getRunStartedTimestampMillis());
-    boolean reasks = Workflow.getVersion(REASKS_FOR_TURN, Workflow.DEFAULT_VERSION, 1) == 1;
-    if (reasks) {
-      askForTurn(turn);
-    } else {
-      server.requestTurn(target.host(), turn);
-    }
+        info.getRunStartedTimestampMillis(), QueueEntry.RESTORE);
+    HostTurn hostTurn = new HostTurn(server, jobId);
+    boolean reasks = hostTurn.enter(target.host(), turn);
     try {
-      if (reasks) {
-        while (!Workflow.await(REASK_EVERY, () -> granted)) {
-          askForTurn(turn);
-        }
-      } else {
-        Workflow.await(() -> granted);
-      }
+      hostTurn.awaitGrant(target.host(), turn, reasks, () -> granted);
       setState(JobState.RUNNING, null);
       RestoreResult result = runSteps();
       record(result.state(), null, null);
@@ -160,29 +148,21 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       Workflow.newDetachedCancellationScope(this::afterCancel).run();
       throw e;
     } catch (ActivityFailure e) {
-      if (isCancellation(e)) {
+      if (JobFailures.isCancellation(e)) {
         Workflow.newDetachedCancellationScope(this::afterCancel).run();
         throw new CanceledFailure("restore cancelled during " + e.getActivityType());
       }
       Workflow.newDetachedCancellationScope(() -> afterFailure(e)).run();
-      throw asWorkflowFailure(e);
+      throw JobFailures.of(e, dataState.description);
     } finally {
-      Workflow.newDetachedCancellationScope(this::releaseTurn).run();
+      Workflow.newDetachedCancellationScope(() -> hostTurn.release(target.host())).run();
     }
   }
 
-  /**
-   * Puts the job in its host's queue. Asked again every {@link #REASK_EVERY} while waiting, so
-   * that a queue started after this job asked (the old one was lost) learns about it; asking
-   * twice is the same as once. A failure here is not the job's end: the next ask comes anyway.
-   */
-  private void askForTurn(QueueEntry turn) {
-    try {
-      server.requestTurn(target.host(), turn);
-    } catch (ActivityFailure e) {
-      log.warn("job {}: could not ask host {}'s queue for a turn (asking again in {}): {}", jobId,
-          target.host(), REASK_EVERY, rootMessage(e));
-    }
+  /** The steps the job shows before its plan: the resolver's, or (older jobs) the frozen list. */
+  private List<PlannedStep> expectedSteps() {
+    return target.steps() != null ? target.steps()
+        : StepsBeforeEnginePlans.of(target.engine(), request.incremental());
   }
 
   private RestoreResult runSteps() {
@@ -206,45 +186,57 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         request.backupId(), request.incremental(), request.recoveryTarget())),
         p -> new StepResult(PLAN, 0, 0, describe(p)));
     backupId = plan.backupId();
+    List<PlannedStep> planned = plan.steps() != null ? plan.steps() : expectedSteps();
+    steps.follow(planned);
     if (request.dryRun()) {
       steps.skipPending("dry run");
       return result(JobState.PLANNED, plan, "dry run: would restore backup " + backupId);
     }
-
-    if (waitForCancelledSteps) {
-      dataState = DataState.STOPPING;
-    }
-    step(STOP, () -> cluster.stopCluster(input, !request.incremental()));
-    dataState = DataState.STOPPED_INTACT;
-    if (request.incremental()) {
-      steps.skip(WIPE, "incremental restore keeps the data directory");
-    } else {
-      dataState = DataState.WIPING;
-      step(WIPE, () -> cluster.wipeData(input));
-      dataState = DataState.EMPTY;
-    }
-    dataState = request.incremental() ? DataState.PARTIAL_INCREMENTAL : DataState.PARTIAL;
+    boolean wipes = planned.stream().anyMatch(s -> s.name().equals(WIPE) && s.runs());
     EngineRestoreInput restore = new EngineRestoreInput(input, backupId, request.incremental(),
         request.recoveryTarget());
-    if (steps.has(FETCH)) {
-      BaseBackupActivities basebackup =
-          Workflow.newActivityStub(BaseBackupActivities.class, restoreOptions);
-      step(FETCH, () -> basebackup.fetchS3(restore));
-    } else {
-      ProbackupActivities probackup =
-          Workflow.newActivityStub(ProbackupActivities.class, restoreOptions);
-      step(RESTORE, () -> probackup.probackupRestore(restore));
+    for (PlannedStep next : planned) {
+      if (next.name().equals(PLAN)) {
+        continue;
+      }
+      if (!next.runs()) {
+        steps.skip(next.name(), next.skipped());
+        continue;
+      }
+      switch (next.name()) {
+        case STOP -> {
+          if (waitForCancelledSteps) {
+            dataState = DataState.STOPPING;
+          }
+          step(STOP, () -> cluster.stopCluster(input, wipes));
+          dataState = DataState.STOPPED_INTACT;
+        }
+        case WIPE -> {
+          dataState = DataState.WIPING;
+          step(WIPE, () -> cluster.wipeData(input));
+          dataState = DataState.EMPTY;
+        }
+        case START -> {
+          step(START, () -> cluster.startCluster(input));
+          dataState = DataState.RESTORED_RUNNING;
+        }
+        case PROMOTE -> {
+          if (request.promote() != null ? request.promote() : target.promoteByDefault()) {
+            step(PROMOTE, () -> cluster.promote(input));
+          } else {
+            steps.skip(PROMOTE, "promotion not asked for");
+          }
+        }
+        case VERIFY -> step(VERIFY, () -> cluster.verifyCluster(input));
+        default -> {
+          // the engine's own restore step: it writes the data directory
+          dataState = wipes ? DataState.PARTIAL : DataState.PARTIAL_INCREMENTAL;
+          step(next.name(), () -> Workflow.newUntypedActivityStub(restoreOptions)
+              .execute(next.name(), StepResult.class, restore));
+          dataState = DataState.RESTORED_STOPPED;
+        }
+      }
     }
-    dataState = DataState.RESTORED_STOPPED;
-    step(START, () -> cluster.startCluster(input));
-    dataState = DataState.RESTORED_RUNNING;
-    boolean promote = request.promote() != null ? request.promote() : target.promoteByDefault();
-    if (promote) {
-      step(PROMOTE, () -> cluster.promote(input));
-    } else {
-      steps.skip(PROMOTE, "promotion not asked for");
-    }
-    step(VERIFY, () -> cluster.verifyCluster(input));
     return result(JobState.SUCCEEDED, plan, "restored backup " + backupId);
   }
 
@@ -260,11 +252,11 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     try {
       value = body.get();
     } catch (ActivityFailure e) {
-      boolean cancelled = isCancellation(e);
+      boolean cancelled = JobFailures.isCancellation(e);
       log.info("job {} step {} ended {}: {}", jobId, name, cancelled ? "by cancel" : "in failure",
           e.getCause() == null ? e : e.getCause().toString());
       steps.endRunning(cancelled ? StepStatus.CANCELLED : StepStatus.FAILED,
-          cancelled ? "cancelled" : rootMessage(e));
+          cancelled ? "cancelled" : JobFailures.rootMessage(e));
       recordStep(name);
       throw e;
     } catch (CanceledFailure e) {
@@ -296,8 +288,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   private void afterFailure(ActivityFailure e) {
     steps.skipPending("an earlier step failed");
-    if (dataState == DataState.WIPING && e.getCause() instanceof ApplicationFailure app
-        && FailureType.WIPE_REFUSED.name().equals(app.getType())) {
+    if (dataState == DataState.WIPING && JobFailures.hasType(e, FailureType.WIPE_REFUSED)) {
       dataState = DataState.STOPPED_INTACT;
     }
     restartIfIntact();
@@ -306,8 +297,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   /** A cluster whose data was not touched yet is started again (also when its stop was cut short). */
   private void restartIfIntact() {
-    boolean intact = dataState == DataState.STOPPED_INTACT || dataState == DataState.STOPPING;
-    if (!intact || target == null) {
+    if (!dataState.isIntact() || target == null) {
       return;
     }
     ClusterActivities cluster = Workflow.newActivityStub(ClusterActivities.class,
@@ -317,25 +307,14 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       dataState = DataState.UNTOUCHED;
     } catch (ActivityFailure restartFailure) {
       log.error("job {}: could not restart the untouched cluster: {}", jobId,
-          rootMessage(restartFailure));
+          JobFailures.rootMessage(restartFailure));
     }
   }
 
   private void fail(ActivityFailure e) {
-    message = rootMessage(e);
+    message = JobFailures.rootMessage(e);
     state = JobState.FAILED;
     record(JobState.FAILED, null, message + "; data directory: " + dataState.description);
-  }
-
-  private void releaseTurn() {
-    if (target != null) {
-      try {
-        Workflow.newExternalWorkflowStub(HostQueueWorkflow.class,
-            TaskQueues.hostQueueWorkflowId(target.host())).release(Workflow.getInfo().getWorkflowId());
-      } catch (RuntimeException e) {
-        log.warn("job {}: could not give back host {}: {}", jobId, target.host(), e.getMessage());
-      }
-    }
   }
 
   private RestoreResult result(JobState finalState, RestorePlan plan, String text) {
@@ -347,9 +326,12 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   /** Whatever way the job came in, the Temporal UI and CLI can find it by these. */
   private void upsertSearchAttributes() {
-    String instance = target != null ? target.instance() : request == null ? null : request.instance();
-    Workflow.upsertTypedSearchAttributes(JobSearchAttributes.of(jobId, instance,
+    Workflow.upsertTypedSearchAttributes(JobSearchAttributes.of(jobId, instance(),
         target == null ? null : target.host(), target == null ? null : target.engine(), via()));
+  }
+
+  private String instance() {
+    return target != null ? target.instance() : request == null ? null : request.instance();
   }
 
   private String via() {
@@ -366,68 +348,9 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   }
 
   private void record(JobState jobState, StepProgress step, String error) {
-    WorkflowInfo info = Workflow.getInfo();
-    String instance = target != null ? target.instance() : request == null ? null : request.instance();
     String host = target != null ? target.host() : request == null ? null : request.host();
-    try {
-      server.recordJobEvent(new JobEvent(jobId, info.getWorkflowId(), info.getRunId(), "restore",
-          instance, host, via(), request, jobState, step, error, Workflow.currentTimeMillis()));
-    } catch (ActivityFailure e) {
-      log.warn("job {}: ledger write failed: {}", jobId, rootMessage(e));
-    }
-  }
-
-  private RuntimeException asWorkflowFailure(ActivityFailure e) {
-    Throwable cause = lastAttemptFailure(e);
-    String type = FailureType.COMMAND_FAILED.name();
-    if (cause instanceof ApplicationFailure app) {
-      type = app.getType();
-    } else if (cause instanceof TimeoutFailure timeout
-        && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
-      type = FailureType.UNKNOWN_HOST.name();
-    }
-    return ApplicationFailure.newNonRetryableFailureWithCause(
-        rootMessage(e) + " (data directory: " + dataState.description + ")", type, e);
-  }
-
-  /**
-   * What the step's last attempt ended with: a step whose schedule-to-close time ran out while
-   * retrying carries its last attempt's failure as the timeout's cause.
-   */
-  private static Throwable lastAttemptFailure(ActivityFailure e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof TimeoutFailure timeout
-        && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE
-        && timeout.getCause() != null) {
-      return timeout.getCause();
-    }
-    return cause;
-  }
-
-  /**
-   * A cancelled job sees its running activity fail: with a CanceledFailure cause, or with
-   * whatever the activity ended with once it noticed the cancel.
-   */
-  private static boolean isCancellation(ActivityFailure e) {
-    return e.getCause() instanceof CanceledFailure
-        || CancellationScope.current().isCancelRequested();
-  }
-
-  static String rootMessage(ActivityFailure e) {
-    Throwable cause = lastAttemptFailure(e);
-    String gaveUp = cause == e.getCause() ? ""
-        : e.getActivityType() + " gave up after retrying for its time limit; last attempt: ";
-    if (cause instanceof ApplicationFailure app) {
-      return gaveUp + app.getOriginalMessage();
-    }
-    if (cause instanceof TimeoutFailure timeout) {
-      if (timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
-        return gaveUp + "no worker serves " + e.getActivityType() + " on this host's task queue;"
-            + " start one with: restoreflow worker --host <host>";
-      }
-      return gaveUp + e.getActivityType() + " timed out (" + timeout.getTimeoutType() + ")";
-    }
-    return gaveUp + (cause != null ? cause.getMessage() : e.getMessage());
+    recorder.record(new JobRecorder.Subject(instance(), host, via(), request, null), jobState,
+        step, error);
   }
 
   private static String describe(RestorePlan p) {
@@ -442,27 +365,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   @Override
   public RestoreProgress progress() {
-    return new RestoreProgress(jobId, target != null ? target.instance() : request == null ? null
-        : request.instance(), target != null ? target.host() : null, state, steps.current(),
-        backupId, steps.snapshot(), message, dataState.description);
-  }
-
-  /** What the data directory holds, for the progress query and failure messages. */
-  enum DataState {
-    UNTOUCHED("untouched, cluster as it was"),
-    STOPPING("intact, cluster being stopped; restoreflow starts it again if the job ends here"),
-    STOPPED_INTACT("intact, cluster stopped"),
-    WIPING("being wiped, cluster stopped; run a full restore"),
-    EMPTY("empty, cluster stopped; run a full restore"),
-    PARTIAL("partly restored, cluster stopped; run a full restore"),
-    PARTIAL_INCREMENTAL("partly restored incrementally, cluster stopped; run the restore again"),
-    RESTORED_STOPPED("restored, cluster stopped"),
-    RESTORED_RUNNING("restored, cluster running");
-
-    final String description;
-
-    DataState(String description) {
-      this.description = description;
-    }
+    return new RestoreProgress(jobId, instance(), target != null ? target.host() : null, state,
+        steps.current(), backupId, steps.snapshot(), message, dataState.description);
   }
 }

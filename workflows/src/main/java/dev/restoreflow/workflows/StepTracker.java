@@ -1,5 +1,6 @@
 package dev.restoreflow.workflows;
 
+import dev.restoreflow.workflows.model.PlannedStep;
 import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepResult;
 import dev.restoreflow.workflows.model.StepStatus;
@@ -12,8 +13,21 @@ final class StepTracker {
 
   private final List<StepProgress> steps = new ArrayList<>();
 
-  StepTracker(List<String> names) {
-    names.forEach(name -> steps.add(StepProgress.pending(name)));
+  StepTracker(List<PlannedStep> planned) {
+    planned.forEach(step -> steps.add(StepProgress.pending(step.name())));
+  }
+
+  /**
+   * Takes the steps the plan settled on, in its order: steps already known keep their progress,
+   * new ones are pending, ones the plan dropped are gone.
+   */
+  void follow(List<PlannedStep> planned) {
+    List<StepProgress> next = new ArrayList<>();
+    for (PlannedStep step : planned) {
+      next.add(has(step.name()) ? get(step.name()) : StepProgress.pending(step.name()));
+    }
+    steps.clear();
+    steps.addAll(next);
   }
 
   boolean has(String name) {

@@ -1,28 +1,44 @@
 package dev.restoreflow.workflows;
 
+import dev.restoreflow.workflows.model.PlannedStep;
 import java.util.List;
+import java.util.Set;
 
-/** Step names, as the Temporal UI shows the activities. */
+/**
+ * Names of the steps every engine shares, as the Temporal UI shows the activities. The engine's
+ * own restore step (ProbackupRestore, FetchS3, ...) is named by its plan.
+ */
 public final class Steps {
   public static final String PLAN = "PlanRestore";
   public static final String STOP = "StopCluster";
   public static final String WIPE = "WipeData";
-  public static final String RESTORE = "ProbackupRestore";
-  public static final String FETCH = "FetchS3";
   public static final String START = "StartCluster";
   public static final String PROMOTE = "Promote";
   public static final String VERIFY = "VerifyCluster";
 
-  public static final List<String> RESTORE_STEPS =
-      List.of(PLAN, STOP, WIPE, RESTORE, START, PROMOTE, VERIFY);
+  public static final String PLAN_BACKUP = "PlanBackup";
+  public static final String TAKE_BACKUP = "TakeBackup";
+  public static final String VERIFY_BACKUP = "VerifyBackup";
 
-  /** A basebackup restore: FetchS3 instead of ProbackupRestore. */
-  public static final List<String> BASEBACKUP_STEPS =
-      List.of(PLAN, STOP, WIPE, FETCH, START, PROMOTE, VERIFY);
+  /** Why an incremental restore shows WipeData as skipped. */
+  public static final String KEEPS_DATA = "incremental restore keeps the data directory";
 
-  public static List<String> forEngine(String engine) {
-    return "basebackup".equals(engine) ? BASEBACKUP_STEPS : RESTORE_STEPS;
+  /**
+   * A restore through {@code restoreStep}: PlanRestore, StopCluster, WipeData (skipped when
+   * {@code incremental}), the engine's restore step, StartCluster, Promote, VerifyCluster.
+   */
+  public static List<PlannedStep> restore(String restoreStep, boolean incremental) {
+    return List.of(PlannedStep.run(PLAN), PlannedStep.run(STOP),
+        incremental ? PlannedStep.skip(WIPE, KEEPS_DATA) : PlannedStep.run(WIPE),
+        PlannedStep.run(restoreStep), PlannedStep.run(START), PlannedStep.run(PROMOTE),
+        PlannedStep.run(VERIFY));
   }
+
+  /** The steps that take minutes, not hours; the others are an engine's restore step and TakeBackup. */
+  public static final Set<String> SHORT_STEPS =
+      Set.of(PLAN, STOP, WIPE, START, PROMOTE, VERIFY, PLAN_BACKUP, VERIFY_BACKUP);
+
+  public static final List<String> BACKUP_STEPS = List.of(PLAN_BACKUP, TAKE_BACKUP, VERIFY_BACKUP);
 
   private Steps() {}
 }

@@ -20,8 +20,17 @@ public final class TaskQueues {
     return "restore-" + jobId;
   }
 
+  public static String backupWorkflowId(String jobId) {
+    return "backup-" + jobId;
+  }
+
   /** The job id of a workflow id; workflows started by hand keep their own id as job id. */
   public static String jobIdOf(String workflowId) {
-    return workflowId.startsWith("restore-") ? workflowId.substring("restore-".length()) : workflowId;
+    for (String prefix : new String[] {"restore-", "backup-"}) {
+      if (workflowId.startsWith(prefix)) {
+        return workflowId.substring(prefix.length());
+      }
+    }
+    return workflowId;
   }
 }

@@ -1,13 +1,18 @@
 package dev.restoreflow.workflows;
 
+import dev.restoreflow.workflows.activities.BackupActivities;
+import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import dev.restoreflow.workflows.activities.ClusterActivities;
 import dev.restoreflow.workflows.activities.PlanActivities;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
+import dev.restoreflow.workflows.model.BackupInput;
+import dev.restoreflow.workflows.model.BackupPlan;
 import dev.restoreflow.workflows.model.EngineRestoreInput;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.RestorePlan;
 import dev.restoreflow.workflows.model.StepInput;
 import dev.restoreflow.workflows.model.StepResult;
+import dev.restoreflow.workflows.model.TakenBackup;
 import io.temporal.activity.Activity;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
@@ -25,7 +30,8 @@ import java.util.function.Supplier;
  * One database host, faked: the activities of its task queue record what they were asked to do
  * (in order, with real-time intervals) and can be told to fail, fail for a while, or block.
  */
-final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActivities {
+final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActivities,
+    BaseBackupActivities, BackupActivities {
 
   /** The backup catalog of every instance on a fake host, oldest first. */
   static final List<String> BACKUPS = List.of("SFULL01", "SDELTA02");
@@ -53,6 +59,7 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   private final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   private final Map<String, FailureType> failureTypes = new ConcurrentHashMap<>();
+  private final AtomicInteger takenBackups = new AtomicInteger();
 
   FakeHost(String host) {
     this.host = host;
@@ -117,9 +124,11 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
             FailureType.BACKUP_NOT_FOUND.name());
       }
       List<String> chain = BACKUPS.subList(0, BACKUPS.indexOf(backupId) + 1);
-      return new RestorePlan(input.step().instance(), host, "probackup", backupId,
+      String instance = input.step().instance();
+      return new RestorePlan(instance, host, FakeServerActivities.engineOf(instance), backupId,
           backupId.startsWith("SFULL") ? "FULL" : "DELTA", "2024-05-01 10:00:00+00",
-          List.copyOf(chain), 1_600_000_000L, 50_000_000_000L, "/var/lib/postgresql/16/main");
+          List.copyOf(chain), 1_600_000_000L, 50_000_000_000L, "/var/lib/postgresql/16/main",
+          Steps.restore(FakeServerActivities.restoreStepOf(instance), input.incremental()));
     });
   }
 
@@ -137,7 +146,33 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   @Override
   public StepResult probackupRestore(EngineRestoreInput input) {
     String detail = "restored " + input.backupId() + (input.incremental() ? " (incremental)" : "");
-    return run(Steps.RESTORE, input.step(), detail, () -> null);
+    return run(ProbackupActivities.RESTORE_STEP, input.step(), detail, () -> null);
+  }
+
+  @Override
+  public StepResult fetchS3(EngineRestoreInput input) {
+    return run(BaseBackupActivities.FETCH_STEP, input.step(), "fetched " + input.backupId(),
+        () -> null);
+  }
+
+  @Override
+  public BackupPlan planBackup(BackupInput input) {
+    return run(Steps.PLAN_BACKUP, input.step(), "planned", () -> new BackupPlan(
+        input.step().instance(), host, FakeServerActivities.engineOf(input.step().instance()),
+        input.type(), input.type().equals("FULL") ? null : NEWEST_BACKUP, "planned " + input.type()));
+  }
+
+  @Override
+  public TakenBackup takeBackup(BackupInput input) {
+    String id = "SNEW" + String.format("%03d", takenBackups.incrementAndGet());
+    return run(Steps.TAKE_BACKUP, input.step(), "took " + id, () -> new TakenBackup(id,
+        input.type(), 1_000_000L, System.currentTimeMillis(), System.currentTimeMillis(),
+        "took " + id));
+  }
+
+  @Override
+  public StepResult verifyBackup(BackupInput input, String backupId) {
+    return run(Steps.VERIFY_BACKUP, input.step(), "verified " + backupId, () -> null);
   }
 
   @Override

@@ -2,11 +2,15 @@ package dev.restoreflow.workflows;
 
 import dev.restoreflow.client.HostQueues;
 import dev.restoreflow.client.OpenJobs;
+import dev.restoreflow.workflows.activities.BaseBackupActivities;
+import dev.restoreflow.workflows.activities.ProbackupActivities;
 import dev.restoreflow.workflows.activities.ServerActivities;
+import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.JobEvent;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
+import dev.restoreflow.workflows.model.ResolvedBackup;
 import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -29,8 +33,21 @@ import java.util.function.Consumer;
 final class FakeServerActivities implements ServerActivities {
 
   /** instance -> its host in the (fake) config. */
-  static final Map<String, String> INSTANCES = Map.of("main1", "db1", "reports", "db2");
+  static final Map<String, String> INSTANCES = Map.of("main1", "db1", "reports", "db2",
+      "lake", "db1");
+  /** instance -> its engine; the others are probackup instances. */
+  static final Map<String, String> ENGINES = Map.of("lake", "basebackup");
   static final Set<String> HOSTS = Set.of("db1", "db2", "A", "B");
+
+  /** The fake registry: the restore step of an instance's engine. */
+  static String restoreStepOf(String instance) {
+    return "basebackup".equals(ENGINES.get(instance)) ? BaseBackupActivities.FETCH_STEP
+        : ProbackupActivities.RESTORE_STEP;
+  }
+
+  static String engineOf(String instance) {
+    return ENGINES.getOrDefault(instance, "probackup");
+  }
 
   private final WorkflowClient client;
   private final List<JobEvent> events = new ArrayList<>();
@@ -56,13 +73,30 @@ final class FakeServerActivities implements ServerActivities {
       throw ApplicationFailure.newNonRetryableFailure("unknown host " + host,
           FailureType.UNKNOWN_HOST.name());
     }
-    return new ResolvedRestore(jobId, request.instance(), host, "probackup", false);
+    if (request.incremental() && ENGINES.containsKey(request.instance())) {
+      throw ApplicationFailure.newNonRetryableFailure("engine basebackup restores are always full",
+          FailureType.NOT_SUPPORTED.name());
+    }
+    return new ResolvedRestore(jobId, request.instance(), host, engineOf(request.instance()),
+        false, Steps.restore(restoreStepOf(request.instance()), request.incremental()));
+  }
+
+  @Override
+  public ResolvedBackup resolveBackup(String jobId, BackupRequest request) {
+    resolveCalls.incrementAndGet();
+    String host = INSTANCES.get(request.instance());
+    if (host == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "unknown instance " + request.instance(), FailureType.UNKNOWN_INSTANCE.name());
+    }
+    return new ResolvedBackup(jobId, request.instance(), host, engineOf(request.instance()),
+        request.type() != null ? request.type() : "FULL", request.compression());
   }
 
   @Override
   public void requestTurn(String host, QueueEntry entry) {
     turnRequests.incrementAndGet();
-    HostQueues.enqueue(client, host, entry);
+    HostQueues.enter(client, host, entry);
   }
 
   @Override
@@ -87,13 +121,18 @@ final class FakeServerActivities implements ServerActivities {
   private static List<QueueEntry> entries(Map<String, JobEvent> last, String host, JobState state) {
     return last.values().stream()
         .filter(e -> host.equals(e.host()) && e.state() == state)
-        .map(e -> new QueueEntry(e.workflowId(), e.jobId(), e.instance(), e.atMillis()))
+        .map(e -> new QueueEntry(e.workflowId(), e.jobId(), e.instance(), e.atMillis(), e.kind()))
         .toList();
   }
 
   /** Makes the fake ledger lose a job, as a ledger write that failed would. */
   void forget(String jobId) {
     forgotten.add(jobId);
+  }
+
+  @Override
+  public List<dev.restoreflow.workflows.model.StepInput> catalogTargets(String instance) {
+    throw new UnsupportedOperationException();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.restoreflow.workflows;
 
+import dev.restoreflow.workflows.activities.ProbackupActivities;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.ScheduledRestore;
 import io.temporal.client.WorkflowOptions;
@@ -32,7 +33,7 @@ public final class HistoryRecorder {
       histories.put("restore-incremental", restoreHistory(env, "recorded-2"));
 
       // a job that waited in the queue behind another one
-      FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+      FakeHost.Gate gate = env.host("db1").gate(ProbackupActivities.RESTORE_STEP);
       env.start("recorded-first", RestoreRequest.of("main1"));
       gate.awaitEntered();
       env.start("recorded-waiting", RestoreRequest.of("main1"));
@@ -40,11 +41,11 @@ public final class HistoryRecorder {
       gate.open();
       env.result("recorded-first");
       env.result("recorded-waiting");
-      env.host("db1").onStep(Steps.RESTORE, input -> { });
+      env.host("db1").onStep(ProbackupActivities.RESTORE_STEP, input -> { });
       histories.put("restore-queued", restoreHistory(env, "recorded-waiting"));
 
       // a job that waited long enough to ask its queue again (since v2)
-      FakeHost.Gate longGate = env.host("db1").gate(Steps.RESTORE);
+      FakeHost.Gate longGate = env.host("db1").gate(ProbackupActivities.RESTORE_STEP);
       env.start("recorded-first-2", RestoreRequest.of("main1"));
       longGate.awaitEntered();
       env.start("recorded-reasking", RestoreRequest.of("main1"));
@@ -53,11 +54,11 @@ public final class HistoryRecorder {
       longGate.open();
       env.result("recorded-first-2");
       env.result("recorded-reasking");
-      env.host("db1").onStep(Steps.RESTORE, input -> { });
+      env.host("db1").onStep(ProbackupActivities.RESTORE_STEP, input -> { });
       histories.put("restore-reasked", restoreHistory(env, "recorded-reasking"));
 
       histories.put("restore-cancelled-in-stop", cancelledIn(env, Steps.STOP, "recorded-c1"));
-      histories.put("restore-cancelled-in-restore", cancelledIn(env, Steps.RESTORE, "recorded-c2"));
+      histories.put("restore-cancelled-in-restore", cancelledIn(env, ProbackupActivities.RESTORE_STEP, "recorded-c2"));
       histories.put("host-queue-busy", env.client()
           .fetchHistory(TaskQueues.hostQueueWorkflowId("db1")).toJson(true));
 

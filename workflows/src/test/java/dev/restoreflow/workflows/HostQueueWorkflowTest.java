@@ -108,8 +108,8 @@ class HostQueueWorkflowTest {
     HostQueueWorkflow queue = startQueue();
     WorkflowStub raw = WorkflowStub.fromTyped(queue);
     raw.signal("request", (Object) null);
-    raw.signal("request", new QueueEntry(null, null, null, 0));
-    raw.signal("request", new QueueEntry(" ", "j", "main1", 0));
+    raw.signal("request", new QueueEntry(null, null, null, 0, null));
+    raw.signal("request", new QueueEntry(" ", "j", "main1", 0, null));
     raw.signal("request", "not an entry");
     raw.signal("request", 42);
     raw.signal("release", (Object) null);
@@ -182,7 +182,7 @@ class HostQueueWorkflowTest {
   }
 
   private static QueueEntry entry(String workflowId, long submittedAt) {
-    return new QueueEntry(workflowId, workflowId.replace("job-", ""), "main1", submittedAt);
+    return new QueueEntry(workflowId, workflowId.replace("job-", ""), "main1", submittedAt, null);
   }
 
   private static boolean isRunning(QueueState state, String workflowId) {
@@ -276,7 +276,18 @@ class HostQueueWorkflowTest {
     }
 
     @Override
+    public dev.restoreflow.workflows.model.ResolvedBackup resolveBackup(String jobId,
+        dev.restoreflow.workflows.model.BackupRequest request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void requestTurn(String host, QueueEntry entry) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<dev.restoreflow.workflows.model.StepInput> catalogTargets(String instance) {
       throw new UnsupportedOperationException();
     }
 

@@ -1,5 +1,6 @@
 package dev.restoreflow.workflows;
 
+import dev.restoreflow.workflows.activities.ProbackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,7 +54,7 @@ class RestoreWorkflowTest {
         .withIncremental(false));
     assertEquals(JobState.SUCCEEDED, result.state());
     assertEquals(FakeHost.NEWEST_BACKUP, result.backupId());
-    assertEquals(List.of(Steps.PLAN, Steps.STOP, Steps.WIPE, Steps.RESTORE, Steps.START,
+    assertEquals(List.of(Steps.PLAN, Steps.STOP, Steps.WIPE, ProbackupActivities.RESTORE_STEP, Steps.START,
         Steps.VERIFY), env.host("db1").steps());
     assertEquals("stopped (immediate)", env.host("db1").calls(Steps.STOP).get(0).detail(),
         "the data is about to be wiped, so no fast shutdown");
@@ -103,7 +104,7 @@ class RestoreWorkflowTest {
     RestoreResult result = env.run("j1", RestoreRequest.of("main1").withIncremental(true));
     assertFalse(env.host("db1").steps().contains(Steps.WIPE));
     assertEquals("stopped (fast)", env.host("db1").calls(Steps.STOP).get(0).detail());
-    assertEquals("restored SDELTA02 (incremental)", env.host("db1").calls(Steps.RESTORE).get(0).detail());
+    assertEquals("restored SDELTA02 (incremental)", env.host("db1").calls(ProbackupActivities.RESTORE_STEP).get(0).detail());
     assertEquals(StepStatus.SKIPPED, step(result.steps(), Steps.WIPE).status());
   }
 
@@ -157,10 +158,10 @@ class RestoreWorkflowTest {
 
   @Test
   void transientFailureIsRetriedByTemporal() {
-    env.host("db1").failTransiently(Steps.RESTORE, 2);
+    env.host("db1").failTransiently(ProbackupActivities.RESTORE_STEP, 2);
     RestoreResult result = env.run("j1", RestoreRequest.of("main1"));
     assertEquals(JobState.SUCCEEDED, result.state());
-    assertEquals(3, env.host("db1").attempts(Steps.RESTORE));
+    assertEquals(3, env.host("db1").attempts(ProbackupActivities.RESTORE_STEP));
     assertEquals(1, env.host("db1").attempts(Steps.WIPE), "earlier steps did not run again");
   }
 
@@ -174,8 +175,8 @@ class RestoreWorkflowTest {
   @Test
   void jobsOnOneHostRunOneAtATimeInSubmissionOrderWhileAnotherHostRunsAlongside()
       throws Exception {
-    env.host("A").onStep(Steps.RESTORE, FakeHost.busyFor(Duration.ofMillis(400)));
-    env.host("B").onStep(Steps.RESTORE, FakeHost.busyFor(Duration.ofMillis(900)));
+    env.host("A").onStep(ProbackupActivities.RESTORE_STEP, FakeHost.busyFor(Duration.ofMillis(400)));
+    env.host("B").onStep(ProbackupActivities.RESTORE_STEP, FakeHost.busyFor(Duration.ofMillis(900)));
     List<Submission> onA = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       onA.add(env.restoreflow().submit(RestoreRequest.of("main1").withHost("A")));
@@ -197,19 +198,19 @@ class RestoreWorkflowTest {
     }
     long aStart = calls.get(0).startedNanos();
     long aEnd = calls.get(calls.size() - 1).endedNanos();
-    FakeHost.Call bRestore = env.host("B").calls(Steps.RESTORE).get(0);
+    FakeHost.Call bRestore = env.host("B").calls(ProbackupActivities.RESTORE_STEP).get(0);
     assertTrue(bRestore.startedNanos() < aEnd && bRestore.endedNanos() > aStart,
         "host B ran while host A's jobs ran");
   }
 
   @Test
   void progressQueryNamesTheCurrentStep() throws Exception {
-    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    FakeHost.Gate gate = env.host("db1").gate(ProbackupActivities.RESTORE_STEP);
     env.start("j1", RestoreRequest.of("main1"));
     gate.awaitEntered();
     RestoreProgress progress = env.progress("j1");
     assertEquals(JobState.RUNNING, progress.state());
-    assertEquals(Steps.RESTORE, progress.currentStep());
+    assertEquals(ProbackupActivities.RESTORE_STEP, progress.currentStep());
     assertEquals(StepStatus.DONE, step(progress.steps(), Steps.WIPE).status());
     gate.open();
     assertEquals(JobState.SUCCEEDED, env.result("j1").state());
@@ -217,7 +218,7 @@ class RestoreWorkflowTest {
 
   @Test
   void cancelDuringRestoreLeavesTheClusterStoppedAndTheHostFree() throws Exception {
-    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    FakeHost.Gate gate = env.host("db1").gate(ProbackupActivities.RESTORE_STEP);
     WorkflowStub job = env.start("j1", RestoreRequest.of("main1"));
     gate.awaitEntered();
     job.cancel();
@@ -227,11 +228,11 @@ class RestoreWorkflowTest {
     assertTrue(e.getCause() instanceof CanceledFailure, e.toString());
     RestoreProgress progress = env.progress("j1");
     assertEquals(JobState.CANCELLED, progress.state());
-    assertEquals(StepStatus.CANCELLED, step(progress.steps(), Steps.RESTORE).status());
+    assertEquals(StepStatus.CANCELLED, step(progress.steps(), ProbackupActivities.RESTORE_STEP).status());
     assertTrue(progress.dataState().startsWith("partly restored"), progress.dataState());
     assertFalse(env.host("db1").steps().contains(Steps.START), "data is half-written: stay stopped");
 
-    env.host("db1").onStep(Steps.RESTORE, input -> { });
+    env.host("db1").onStep(ProbackupActivities.RESTORE_STEP, input -> { });
     assertEquals(JobState.SUCCEEDED, env.run("j2", RestoreRequest.of("main1")).state(),
         "the host was given back");
   }
@@ -251,7 +252,7 @@ class RestoreWorkflowTest {
 
   @Test
   void cancelWhileQueuedTouchesNothingAndLeavesTheQueue() throws Exception {
-    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    FakeHost.Gate gate = env.host("db1").gate(ProbackupActivities.RESTORE_STEP);
     env.start("first", RestoreRequest.of("main1"));
     gate.awaitEntered();
     WorkflowStub second = env.start("second", RestoreRequest.of("main1"));
@@ -267,13 +268,13 @@ class RestoreWorkflowTest {
 
   @Test
   void hostQueueMovesOnWhenAJobEndsWithoutGivingTheHostBack() throws Exception {
-    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    FakeHost.Gate gate = env.host("db1").gate(ProbackupActivities.RESTORE_STEP);
     WorkflowStub first = env.start("first", RestoreRequest.of("main1"));
     gate.awaitEntered();
     env.start("second", RestoreRequest.of("main1"));
     RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "second queued");
     first.terminate("operator pulled the plug");
-    env.host("db1").onStep(Steps.RESTORE, input -> { });
+    env.host("db1").onStep(ProbackupActivities.RESTORE_STEP, input -> { });
     RestoreResult second = env.result("second");
     assertEquals(JobState.SUCCEEDED, second.state(), "the lease check freed the host");
   }
@@ -286,7 +287,7 @@ class RestoreWorkflowTest {
             .setTaskQueue(TaskQueues.SERVER).build());
     io.temporal.api.common.v1.WorkflowExecution firstRun = io.temporal.client.WorkflowClient.start(
         queue::run, new dev.restoreflow.workflows.model.QueueState("A", null, List.of(), 40));
-    env.host("A").onStep(Steps.RESTORE, FakeHost.busyFor(Duration.ofMillis(100)));
+    env.host("A").onStep(ProbackupActivities.RESTORE_STEP, FakeHost.busyFor(Duration.ofMillis(100)));
     List<Submission> jobs = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       jobs.add(env.restoreflow().submit(RestoreRequest.of("main1").withHost("A")));
@@ -340,8 +341,8 @@ class RestoreWorkflowTest {
         io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId("occupant")
             .setTaskQueue(TaskQueues.SERVER).build());
     occupant.start();
-    dev.restoreflow.client.HostQueues.enqueue(env.client(), "db1",
-        new dev.restoreflow.workflows.model.QueueEntry("occupant", "occupant", "main1", 0));
+    dev.restoreflow.client.HostQueues.enter(env.client(), "db1",
+        new dev.restoreflow.workflows.model.QueueEntry("occupant", "occupant", "main1", 0, null));
     env.start("waiting", RestoreRequest.of("main1"));
     RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").positionOf("restore-waiting") == 1,
         "waiting queued");
@@ -357,7 +358,7 @@ class RestoreWorkflowTest {
 
   /** Job "holder" in its restore step (held there by the returned gate), job "waiting" queued. */
   private FakeHost.Gate holderRunningAndOneWaiting() throws InterruptedException {
-    FakeHost.Gate gate = env.host("db1").gate(Steps.RESTORE);
+    FakeHost.Gate gate = env.host("db1").gate(ProbackupActivities.RESTORE_STEP);
     env.start("holder", RestoreRequest.of("main1"));
     gate.awaitEntered();
     env.start("waiting", RestoreRequest.of("main1"));

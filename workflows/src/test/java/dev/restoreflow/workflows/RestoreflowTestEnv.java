@@ -3,6 +3,7 @@ package dev.restoreflow.workflows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
@@ -39,7 +40,8 @@ final class RestoreflowTestEnv implements AutoCloseable {
     server = new FakeServerActivities(env.getWorkflowClient());
     Worker serverWorker = env.newWorker(TaskQueues.SERVER);
     serverWorker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
-        HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class, HoldForever.class);
+        BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
+        ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class, HoldForever.class);
     serverWorker.registerActivitiesImplementations(server);
     // Heartbeats reach the server at once instead of every 0.8 x heartbeat timeout, so a blocked
     // fake step learns about a cancel within ~100 ms.
@@ -83,6 +85,17 @@ final class RestoreflowTestEnv implements AutoCloseable {
   WorkflowStub start(String jobId, RestoreRequest request) {
     RestoreWorkflow workflow = stub(jobId);
     WorkflowClient.start(workflow::restore, request);
+    return WorkflowStub.fromTyped(workflow);
+  }
+
+  /** Starts a backup job and returns at once. */
+  WorkflowStub startBackup(String jobId, BackupRequest request) {
+    BackupWorkflow workflow = client().newWorkflowStub(BackupWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(TaskQueues.backupWorkflowId(jobId))
+            .setTaskQueue(TaskQueues.SERVER)
+            .build());
+    WorkflowClient.start(workflow::backup, request);
     return WorkflowStub.fromTyped(workflow);
   }
 

@@ -51,13 +51,13 @@ public final class BaseBackupCatalog {
    * The backup to restore: the given one, else the newest that ended before the target time or
    * LSN, else the newest.
    *
-   * @throws IllegalStateException naming what is missing
+   * @throws NoSuchBackupException naming what is missing
    */
   public static BackupMeta choose(List<BackupMeta> backups, String id, Instant beforeTime,
       Long beforeLsn) {
     if (id != null) {
       return backups.stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow(() ->
-          new IllegalStateException("backup " + id + " is not in the repository (or has no"
+          new NoSuchBackupException("backup " + id + " is not in the repository (or has no"
               + " backup.json: incomplete)"));
     }
     for (int i = backups.size() - 1; i >= 0; i--) {
@@ -68,7 +68,7 @@ public final class BaseBackupCatalog {
         return b;
       }
     }
-    throw new IllegalStateException(backups.isEmpty() ? "the repository has no complete backup"
+    throw new NoSuchBackupException(backups.isEmpty() ? "the repository has no complete backup"
         : "no backup ended before the recovery target; the oldest ended at "
             + Instant.ofEpochMilli(backups.get(0).finishedAt()));
   }

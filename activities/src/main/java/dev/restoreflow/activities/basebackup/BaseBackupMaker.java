@@ -49,12 +49,24 @@ public final class BaseBackupMaker {
   /** @param progress one line per stage, for the CLI */
   public BackupMeta backup(String instanceName, InstanceConfig instance, ObjectStore store,
       Consumer<String> progress) throws IOException, InterruptedException {
+    return backup(instanceName, instance, store, id -> { }, progress);
+  }
+
+  /**
+   * @param started told the new backup's id before anything is written (a retry after a crash
+   *     cleans up by it)
+   * @param progress one line per stage
+   */
+  public BackupMeta backup(String instanceName, InstanceConfig instance, ObjectStore store,
+      Consumer<String> started, Consumer<String> progress) throws IOException, InterruptedException {
     Compression compression = Compression.of(instance.basebackup().compression());
     long startedAt = clock.millis();
     String id = BaseBackupLayout.newBackupId(clock.instant());
-    if (store.stat(BaseBackupLayout.meta(instanceName, id)).isPresent()) {
-      throw new IllegalStateException("backup " + id + " exists already; wait a second and retry");
+    if (!store.list(BaseBackupLayout.backupDir(instanceName, id)).isEmpty()) {
+      throw new IOException("backup " + id + " exists already (two backups in one second);"
+          + " try again");
     }
+    started.accept(id);
     String object = "base.tar" + compression.suffix();
     String key = BaseBackupLayout.backupDir(instanceName, id) + object;
     Command command = Command.of(argv(instance, id), instance.osUser(),

@@ -76,13 +76,13 @@ final class Lz4FrameInputStream extends InputStream {
     boolean uncompressed = (size & 0x80000000) != 0;
     size &= 0x7fffffff;
     if (size > block.length) {
-      throw new IOException("lz4 block of " + size + " bytes is larger than the frame allows: corrupt");
+      throw new CorruptObjectException("lz4 block of " + size + " bytes is larger than the frame allows: corrupt");
     }
     readFully(block, size);
     if (blockChecksums) {
       int expected = readIntLE(true);
       if (hashes.hash32().hash(block, 0, size, 0) != expected) {
-        throw new IOException("lz4 block checksum mismatch: the object is corrupt");
+        throw new CorruptObjectException("lz4 block checksum mismatch: the object is corrupt");
       }
     }
     int produced = uncompressed ? copyRaw(size) : decodeBlock(size);
@@ -105,7 +105,7 @@ final class Lz4FrameInputStream extends InputStream {
         continue;
       }
       if (magic != MAGIC) {
-        throw new IOException("not an lz4 frame (magic " + Integer.toHexString(magic) + "): corrupt");
+        throw new CorruptObjectException("not an lz4 frame (magic " + Integer.toHexString(magic) + "): corrupt");
       }
       break;
     }
@@ -123,7 +123,7 @@ final class Lz4FrameInputStream extends InputStream {
     }
     int sizeId = (bd >>> 4) & 0x7;
     if (sizeId < 4) {
-      throw new IOException("lz4 frame has an invalid block size id " + sizeId + ": corrupt");
+      throw new CorruptObjectException("lz4 frame has an invalid block size id " + sizeId + ": corrupt");
     }
     int blockMax = 1 << (8 + 2 * sizeId);
     if (contentSize) {
@@ -148,7 +148,7 @@ final class Lz4FrameInputStream extends InputStream {
     if (contentChecksum) {
       int expected = readIntLE(true);
       if (contentHash.getValue() != expected) {
-        throw new IOException("lz4 content checksum mismatch: the object is corrupt");
+        throw new CorruptObjectException("lz4 content checksum mismatch: the object is corrupt");
       }
     }
     inFrame = false;
@@ -272,7 +272,7 @@ final class Lz4FrameInputStream extends InputStream {
   }
 
   private static IOException corrupt() {
-    return new IOException("lz4 block does not decode: the object is corrupt");
+    return new CorruptObjectException("lz4 block does not decode: the object is corrupt");
   }
 
   @Override

@@ -157,7 +157,7 @@ public final class TarReader {
       sum += (i >= 148 && i < 156) ? ' ' : (header[i] & 0xff);
     }
     if (sum != stored) {
-      throw new IOException("tar header checksum mismatch at byte " + (position - BLOCK)
+      throw new CorruptObjectException("tar header checksum mismatch at byte " + (position - BLOCK)
           + ": the archive is corrupt");
     }
   }
@@ -184,13 +184,13 @@ public final class TarReader {
     try {
       return Long.parseLong(text, 8);
     } catch (NumberFormatException e) {
-      throw new IOException("tar header has a bad number '" + text + "': the archive is corrupt");
+      throw new CorruptObjectException("tar header has a bad number '" + text + "': the archive is corrupt");
     }
   }
 
   private byte[] readFully(long size) throws IOException {
     if (size > 1 << 20) {
-      throw new IOException("tar extended header of " + size + " bytes is not plausible");
+      throw new CorruptObjectException("tar extended header of " + size + " bytes is not plausible");
     }
     byte[] data = in.readNBytes((int) size);
     position += data.length;

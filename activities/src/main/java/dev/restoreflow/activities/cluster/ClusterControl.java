@@ -51,7 +51,7 @@ public final class ClusterControl {
           result);
     }
     if (state() == ClusterState.RUNNING) {
-      throw new IllegalStateException("cluster still running after stop");
+      throw new ClusterNotReadyException("cluster still running after stop");
     }
     return immediate ? "stopped (immediate)" : "stopped (fast)";
   }
@@ -96,10 +96,10 @@ public final class ClusterControl {
     long deadline = started + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("cluster not " + what + " after " + limit.toSeconds() + " s");
+        throw new ClusterNotReadyException("cluster not " + what + " after " + limit.toSeconds() + " s");
       }
       if (stopWaiting.getAsBoolean()) {
-        throw new IllegalStateException("stopped waiting for the cluster to be " + what);
+        throw new ClusterNotReadyException("stopped waiting for the cluster to be " + what);
       }
       sleep(POLL);
     }
@@ -120,7 +120,7 @@ public final class ClusterControl {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      throw new ClusterNotReadyException("interrupted", e);
     }
   }
 }

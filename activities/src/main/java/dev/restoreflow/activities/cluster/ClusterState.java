@@ -10,7 +10,7 @@ public enum ClusterState {
       case 0 -> RUNNING;
       case 3 -> STOPPED;
       case 4 -> NO_DATA;
-      default -> throw new IllegalStateException("pg_ctl status exited with " + exitCode);
+      default -> throw new ClusterNotReadyException("pg_ctl status exited with " + exitCode);
     };
   }
 }

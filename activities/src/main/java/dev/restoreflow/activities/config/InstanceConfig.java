@@ -50,9 +50,6 @@ public record InstanceConfig(
     BaseBackupConfig basebackup,
     List<String> restoreHosts) {
 
-  public static final String PROBACKUP = "probackup";
-  public static final String BASEBACKUP = "basebackup";
-
   public InstanceConfig {
     Set<String> allowed = new LinkedHashSet<>();
     if (host != null) {
@@ -81,10 +78,30 @@ public record InstanceConfig(
         stopTimeoutSeconds, startTimeoutSeconds, other, basebackup, restoreHosts);
   }
 
+  public InstanceConfig withEngine(String other) {
+    return new InstanceConfig(other, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
+        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
+        stopTimeoutSeconds, startTimeoutSeconds, probackup, basebackup, restoreHosts);
+  }
+
   public InstanceConfig withBaseBackup(BaseBackupConfig other) {
-    return new InstanceConfig(BASEBACKUP, host, pgdata, controlDir, systemdUnit, port, osUser,
+    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser,
         pgBin, serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
         stopTimeoutSeconds, startTimeoutSeconds, probackup, other, restoreHosts);
+  }
+
+  /** The same instance with only the probackup section (checked by the engine). */
+  public InstanceConfig onlyWith(ProbackupConfig section) {
+    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
+        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
+        stopTimeoutSeconds, startTimeoutSeconds, section, null, restoreHosts);
+  }
+
+  /** The same instance with only the basebackup section (checked by the engine). */
+  public InstanceConfig onlyWith(BaseBackupConfig section) {
+    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
+        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
+        stopTimeoutSeconds, startTimeoutSeconds, null, section, restoreHosts);
   }
 
   /** The same instance, also restorable onto {@code hosts}. */

@@ -1,6 +1,9 @@
 package dev.restoreflow.activities.config;
 
+import dev.restoreflow.client.RequestRejectedException;
+import dev.restoreflow.workflows.FailureType;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.Optional;
 
 /** The whole, validated configuration; read-only once loaded. */
@@ -24,6 +27,37 @@ public record RestoreflowConfig(
 
   public Optional<InstanceConfig> instance(String name) {
     return Optional.ofNullable(name == null ? null : instances.get(name));
+  }
+
+  /**
+   * The instance's config when it may be restored onto {@code host}: both are configured and the
+   * instance declares the host (its own, or one of its restoreHosts). The one copy of these rules
+   * and their messages, for the request resolver and for every host step.
+   *
+   * @throws RequestRejectedException UNKNOWN_INSTANCE, UNKNOWN_HOST or HOST_NOT_ALLOWED
+   */
+  public InstanceConfig instanceOnHost(String name, String host) {
+    InstanceConfig instance = knownInstance(name);
+    if (host == null || !hosts.containsKey(host)) {
+      throw new RequestRejectedException(FailureType.UNKNOWN_HOST, "host '" + host
+          + "' is not configured; configured: " + String.join(", ", new TreeSet<>(hosts.keySet())));
+    }
+    if (!instance.mayRestoreOnto(host)) {
+      throw new RequestRejectedException(FailureType.HOST_NOT_ALLOWED,
+          new HostNotAllowedException(name, host, instance.restoreHosts()).getMessage());
+    }
+    return instance;
+  }
+
+  /** @throws RequestRejectedException UNKNOWN_INSTANCE (or INVALID_REQUEST for no name) */
+  public InstanceConfig knownInstance(String name) {
+    if (name == null || name.isBlank()) {
+      throw new RequestRejectedException(FailureType.INVALID_REQUEST, "no instance given;"
+          + " configured: " + String.join(", ", new TreeSet<>(instances.keySet())));
+    }
+    return instance(name).orElseThrow(() -> new RequestRejectedException(
+        FailureType.UNKNOWN_INSTANCE, "instance '" + name + "' is not configured; configured: "
+            + String.join(", ", new TreeSet<>(instances.keySet()))));
   }
 
   /** The instance's config, or an exception naming what is known. */

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.restoreflow.activities.config.BaseBackupConfig;
+import dev.restoreflow.activities.engine.BadSettingException;
+import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.LineGatewayConfig;
-import dev.restoreflow.activities.config.ProbackupConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.config.TemporalConfig;
 import java.io.IOException;
@@ -37,8 +37,6 @@ public final class ConfigLoader {
   static final int MAX_COMMAND_SECONDS = 3600;
   /** Each smoke query may take up to 5 min; 20 of them fit in VerifyCluster's timeout. */
   static final int MAX_SMOKE_QUERIES = 20;
-  private static final List<String> ENGINES = List.of(InstanceConfig.PROBACKUP,
-      InstanceConfig.BASEBACKUP);
   static final String DEFAULT_PG_BIN = "/usr/lib/postgresql/15/bin";
 
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -186,10 +184,10 @@ public final class ConfigLoader {
     if (i == null) {
       throw new ConfigException(key, "is empty");
     }
-    String engine = i.engine() == null ? "probackup" : i.engine();
-    if (!ENGINES.contains(engine)) {
+    String engine = i.engine() == null ? Engines.DEFAULT : i.engine();
+    if (!Engines.standard().names().contains(engine)) {
       throw new ConfigException(key + ".engine", "'" + engine + "' is not supported; use one of "
-          + ENGINES);
+          + Engines.standard().names());
     }
     if (i.host() == null || !hosts.containsKey(i.host())) {
       throw new ConfigException(key + ".host", "must name a configured host (" + hosts.keySet() + ")");
@@ -214,12 +212,8 @@ public final class ConfigLoader {
     String pgBin = absolute(key + ".pgBin", i.pgBin() == null ? DEFAULT_PG_BIN : i.pgBin(), true);
     String serverLog = i.serverLog() != null ? absolute(key + ".serverLog", i.serverLog(), true)
         : Path.of(pgdata).getParent().resolve(name + "-server.log").toString();
-    ProbackupConfig probackup = engine.equals(InstanceConfig.PROBACKUP)
-        ? probackup(key, name, i.probackup()) : null;
-    BaseBackupConfig basebackup = engine.equals(InstanceConfig.BASEBACKUP)
-        ? BaseBackupValidation.validate(key + ".basebackup", i.basebackup()) : null;
     List<String> smoke = smokeQueries(key + ".smokeQueries", i.smokeQueries());
-    return new InstanceConfig(engine, i.host(), pgdata,
+    InstanceConfig common = new InstanceConfig(engine, i.host(), pgdata,
         i.controlDir() == null ? null : absolute(key + ".controlDir", i.controlDir(), true),
         i.systemdUnit(), port, osUser, pgBin, serverLog,
         i.connectHost() == null ? "127.0.0.1" : i.connectHost(),
@@ -228,7 +222,12 @@ public final class ConfigLoader {
         Boolean.TRUE.equals(i.keepArchiving()), !Boolean.FALSE.equals(i.promote()),
         commandSeconds(key + ".stopTimeoutSeconds", i.stopTimeoutSeconds(), 60),
         commandSeconds(key + ".startTimeoutSeconds", i.startTimeoutSeconds(), 300),
-        probackup, basebackup, restoreHosts);
+        i.probackup(), i.basebackup(), restoreHosts);
+    try {
+      return Engines.standard().named(engine).withCheckedSettings(key, name, common);
+    } catch (BadSettingException e) {
+      throw new ConfigException(e.key(), e.getMessage());
+    }
   }
 
   /** The hosts the instance may be restored onto; its own host is always one of them. */
@@ -264,28 +263,6 @@ public final class ConfigLoader {
           + " the step ends within its activity timeout; got " + v);
     }
     return v;
-  }
-
-  private static ProbackupConfig probackup(String key, String name, ProbackupConfig probackup) {
-    if (probackup == null || probackup.catalog() == null) {
-      throw new ConfigException(key + ".probackup.catalog", "is required: pg_probackup's -B");
-    }
-    absolute(key + ".probackup.catalog", probackup.catalog(), true);
-    String catalogInstance = probackup.instance() == null ? name : probackup.instance();
-    requireName(key + ".probackup.instance", catalogInstance);
-    if (probackup.threads() < 1 || probackup.threads() > 64) {
-      throw new ConfigException(key + ".probackup.threads", "must be 1-64");
-    }
-    return new ProbackupConfig(probackup.binary(), probackup.catalog(), catalogInstance,
-        probackup.threads(), runOn(key + ".probackup.runOn", probackup.runOn()));
-  }
-
-  private static String runOn(String key, String value) {
-    if (!ProbackupConfig.ON_DB_HOST.equals(value) && !ProbackupConfig.ON_WORKER.equals(value)) {
-      throw new ConfigException(key, "must be \"dbHost\" (pg_probackup on the database host) or"
-          + " \"worker\" (catalog on the worker, --remote-host to the database host)");
-    }
-    return value;
   }
 
   private static void requireName(String key, String name) {

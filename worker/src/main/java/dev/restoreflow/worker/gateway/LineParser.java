@@ -1,7 +1,5 @@
 package dev.restoreflow.worker.gateway;
 
-import dev.restoreflow.activities.basebackup.BaseBackupLayout;
-import dev.restoreflow.activities.engine.BackupIds;
 import dev.restoreflow.worker.config.ConfigLoader;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,6 +17,10 @@ import java.util.regex.Pattern;
  * {@code , token=...}. Pure: it checks form, not the config.
  */
 public final class LineParser {
+
+  /** What any engine's backup id looks like at most; the engine checks its own form. */
+  private static final java.util.regex.Pattern BACKUP_ID_TOKEN =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
 
   private static final Set<String> RESTORE_KEYS =
       Set.of("db_instance", "db_host", "backup_id", "token");
@@ -148,14 +150,12 @@ public final class LineParser {
       throw new Invalid(GatewayError.BAD_NAME, "db_host '" + shorten(host) + "' is not a name");
     }
     String backupId = values.get("backup_id");
-    if (backupId != null && !BackupIds.isValid(backupId) && !BaseBackupLayout.isValidId(backupId)) {
+    // the form of the id is the instance's engine's to check (the request resolver does)
+    if (backupId != null && !BACKUP_ID_TOKEN.matcher(backupId).matches()) {
       throw new Invalid(GatewayError.BAD_BACKUP_ID, "backup_id '" + shorten(backupId)
-          + "' is not a backup id (pg_probackup: six characters of 0-9 and A-Z, e.g. SSCOAD;"
-          + " basebackup: its UTC start, e.g. 20261123T091500Z)");
+          + "' is not a backup id (letters, digits, _ . : -, e.g. SSCOAD or 20261123T091500Z)");
     }
-    return new LineCommand.Restore(instance, host,
-        backupId == null || !BackupIds.isValid(backupId) ? backupId
-            : BackupIds.normalize(backupId), items.incremental(), token(items));
+    return new LineCommand.Restore(instance, host, backupId, items.incremental(), token(items));
   }
 
   private static String token(Items items) throws Invalid {

@@ -1,15 +1,15 @@
 package dev.restoreflow.worker.gateway;
 
-import dev.restoreflow.activities.config.HostNotAllowedException;
-import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.JobRow;
+import dev.restoreflow.activities.registry.RequestResolver;
+import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.client.Submission;
-import dev.restoreflow.worker.BackupIdArgument;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
+import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import io.temporal.client.WorkflowException;
@@ -33,6 +33,7 @@ public final class LineService {
   private static final Logger log = LoggerFactory.getLogger(LineService.class);
 
   private final RestoreflowConfig config;
+  private final RequestResolver resolver;
   private final RestoreflowClient restoreflow;
   private final JobLedger ledger;
   private final byte[] token;
@@ -41,6 +42,7 @@ public final class LineService {
   public LineService(RestoreflowConfig config, RestoreflowClient restoreflow, JobLedger ledger,
       String token) {
     this.config = config;
+    this.resolver = new RequestResolver(config);
     this.restoreflow = restoreflow;
     this.ledger = ledger;
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
@@ -97,36 +99,29 @@ public final class LineService {
   }
 
   private LineReply restore(LineCommand.Restore r, String client) {
-    Optional<InstanceConfig> instance = config.instance(r.instance());
-    if (instance.isEmpty()) {
-      return error(client, new GatewayError(GatewayError.UNKNOWN_INSTANCE, "instance '"
-          + r.instance() + "' is not configured; configured: " + names(config.instances().keySet())));
-    }
-    String host = r.host() != null ? r.host() : instance.get().host();
-    if (!config.hosts().containsKey(host)) {
-      return error(client, new GatewayError(GatewayError.UNKNOWN_HOST, "host '" + host
-          + "' is not configured; configured: " + names(config.hosts().keySet())));
-    }
-    try {
-      config.requireRestoreHost(r.instance(), host);
-    } catch (HostNotAllowedException e) {
-      return error(client, new GatewayError(GatewayError.HOST_NOT_ALLOWED, e.getMessage()));
-    }
-    String backupId;
-    try {
-      backupId = BackupIdArgument.normalize(instance.get(), r.backupId());
-    } catch (IllegalArgumentException e) {
-      return error(client, new GatewayError(GatewayError.BAD_BACKUP_ID, "instance '"
-          + r.instance() + "' (" + instance.get().engine() + "): " + e.getMessage()));
-    }
-    RestoreRequest request = RestoreRequest.of(r.instance()).withHost(host)
-        .withBackupId(backupId).withIncremental(r.incremental())
+    RestoreRequest request = RestoreRequest.of(r.instance()).withHost(r.host())
+        .withBackupId(r.backupId()).withIncremental(r.incremental())
         .withRequestedVia("nc", client);
-    Submission job = restoreflow.submit(request);
-    log.info("gateway: {} from {} -> job {} on {} (queue {})", r, client, job.jobId(), host,
-        job.queuePosition());
+    ResolvedRestore resolved;
+    try {
+      resolved = resolver.resolveRestore(null, request);
+      if (r.backupId() != null) {
+        request = request.withBackupId(resolver.backupId(r.instance(), r.backupId()));
+      }
+    } catch (RequestRejectedException e) {
+      return error(client, new GatewayError(e.type().name(), e.getMessage()));
+    }
+    request = request.withHost(resolved.host());
+    Submission job;
+    try {
+      job = restoreflow.submit(request);
+    } catch (RequestRejectedException e) {
+      return error(client, new GatewayError(e.type().name(), e.getMessage()));
+    }
+    log.info("gateway: {} from {} -> job {} on {} (queue {})", r, client, job.jobId(),
+        resolved.host(), job.queuePosition());
     return LineReply.ok("OK job=" + job.jobId() + " workflow=" + job.workflowId() + " host="
-        + host + " queue=" + job.queuePosition());
+        + resolved.host() + " queue=" + job.queuePosition());
   }
 
   private LineReply status(String jobId) {
@@ -138,7 +133,7 @@ public final class LineService {
       }
       if (p.host() != null && !p.state().isFinal()) {
         out.append(" queue=").append(restoreflow.queue(p.host())
-            .positionOf(dev.restoreflow.workflows.TaskQueues.restoreWorkflowId(jobId)));
+            .positionOf(restoreflow.workflowIdOf(jobId)));
       }
       if (p.backupId() != null) {
         out.append(" backup=").append(p.backupId());
@@ -178,12 +173,17 @@ public final class LineService {
       } catch (WorkflowNotFoundException e) {
         state = QueueState.empty(h);
       }
-      parts.add("host=" + h + " running=" + (state.running() == null ? "-" : state.running().jobId())
+      parts.add("host=" + h + " running=" + (state.running() == null ? "-" : entry(state.running()))
           + " waiting=" + state.waiting().size()
           + (state.waiting().isEmpty() ? "" : " next=" + state.waiting().stream()
-              .limit(20).map(QueueEntry::jobId).collect(Collectors.joining(","))));
+              .limit(20).map(LineService::entry).collect(Collectors.joining(","))));
     }
     return LineReply.ok("OK " + String.join("; ", parts));
+  }
+
+  /** A queue entry as the reply shows it: the job id and its kind, {@code JOB(restore)}. */
+  private static String entry(QueueEntry entry) {
+    return entry.jobId() + "(" + entry.kindOrRestore() + ")";
   }
 
   private static LineReply error(String client, GatewayError error) {

@@ -6,8 +6,8 @@ import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.ProbackupConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.config.TemporalConfig;
-import dev.restoreflow.activities.engine.BackupInfo;
-import dev.restoreflow.activities.engine.ProbackupEngine;
+import dev.restoreflow.activities.probackup.BackupInfo;
+import dev.restoreflow.activities.probackup.ProbackupCommands;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
@@ -124,14 +124,14 @@ public final class Sandbox {
   }
 
   private void initCatalog() {
-    runAsOwner(ProbackupEngine.init(instance.probackup()), Duration.ofMinutes(1));
-    runAsOwner(ProbackupEngine.addInstance(instance), Duration.ofMinutes(1));
+    runAsOwner(ProbackupCommands.init(instance.probackup()), Duration.ofMinutes(1));
+    runAsOwner(ProbackupCommands.addInstance(instance), Duration.ofMinutes(1));
   }
 
   /** Takes a STREAM backup; returns its id. */
   public String backup(String mode) {
     AtomicReference<String> id = new AtomicReference<>();
-    Command command = Command.of(ProbackupEngine.backup(instance, mode), instance.osUser(),
+    Command command = Command.of(ProbackupCommands.backup(instance, mode), instance.osUser(),
         Duration.ofMinutes(30));
     CommandResult result = runner.run(command, (stream, line) -> {
       Matcher m = BACKUP_ID.matcher(line);
@@ -152,8 +152,8 @@ public final class Sandbox {
 
   /** The catalog's backups, newest first. */
   public List<BackupInfo> backups() {
-    CommandResult show = runAsOwner(ProbackupEngine.show(instance), Duration.ofMinutes(1));
-    return ProbackupEngine.parseShow(show.stdout(), instance.probackup().instance());
+    CommandResult show = runAsOwner(ProbackupCommands.show(instance), Duration.ofMinutes(1));
+    return ProbackupCommands.parseShow(show.stdout(), instance.probackup().instance());
   }
 
   /** Runs SQL (several statements are fine) and returns the output of the last. */

@@ -107,9 +107,11 @@ class LineServiceTest {
   @Test
   void aBackupIdMustBeOfTheInstancesEngine() {
     LineService open = new LineService(CONFIG, null, null, null);
-    String answer = answer(open, "db_instance=main1, backup_id=20261123T091500Z");
-    assertTrue(answer.startsWith("ERROR BAD_BACKUP_ID"), answer);
-    assertTrue(answer.contains("probackup"), answer);
+    for (String id : new String[] {"20261123T091500Z", "SSCOA", "SSCOAD1", "20261123T0915Z"}) {
+      String answer = answer(open, "db_instance=main1, backup_id=" + id);
+      assertTrue(answer.startsWith("ERROR BAD_BACKUP_ID instance 'main1' (engine probackup):"),
+          answer);
+    }
   }
 
   @Test

@@ -8,6 +8,10 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface
 public interface BaseBackupActivities {
 
+  /** The step's name: the activity type the Temporal UI shows. */
+  String FETCH_STEP = "FetchS3";
+
+
   /**
    * FetchS3: streams the backup's tarballs into the data directory, then the archived WAL the
    * recovery needs into pg_wal, and writes the recovery settings. Heartbeats its restart point;

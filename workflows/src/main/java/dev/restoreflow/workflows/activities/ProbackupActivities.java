@@ -8,6 +8,10 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface
 public interface ProbackupActivities {
 
+  /** The step's name: the activity type the Temporal UI shows. */
+  String RESTORE_STEP = "ProbackupRestore";
+
+
   /** Restores the backup into the data directory; heartbeats with the tool's progress. */
   StepResult probackupRestore(EngineRestoreInput input);
 }

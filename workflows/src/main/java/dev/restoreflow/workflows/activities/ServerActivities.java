@@ -1,11 +1,15 @@
 package dev.restoreflow.workflows.activities;
 
+import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.JobEvent;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
+import dev.restoreflow.workflows.model.ResolvedBackup;
 import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.StepInput;
 import io.temporal.activity.ActivityInterface;
+import java.util.List;
 
 /**
  * Runs as local activities in the server process, which holds the config, the ledger and a
@@ -17,7 +21,10 @@ public interface ServerActivities {
   /** Checks the request against the config and fills in the defaults (host, engine). */
   ResolvedRestore resolveRestore(String jobId, RestoreRequest request);
 
-  /** Puts the job in its host's queue, starting the queue workflow if needed. Idempotent. */
+  /** Checks a backup request against the config and fills in the defaults (host, type). */
+  ResolvedBackup resolveBackup(String jobId, BackupRequest request);
+
+  /** Puts the job in its host's queue unless the queue knows it, starting the queue if needed. */
   void requestTurn(String host, QueueEntry entry);
 
   /** Whether a workflow execution is still open (the queue's guard against lost releases). */
@@ -29,6 +36,12 @@ public interface ServerActivities {
    * holder, which only a lost queue can have caused, is listed first among the waiting.
    */
   QueueState openJobsOn(String host);
+
+  /**
+   * Where the catalog reads: each configured instance (or just {@code instance}) with its own host,
+   * in name order. The job id of each is "catalog".
+   */
+  List<StepInput> catalogTargets(String instance);
 
   /** Writes a job event to the ledger. */
   void recordJobEvent(JobEvent event);

@@ -8,6 +8,8 @@ import java.util.List;
  * @param chain backup ids from the FULL backup to the chosen one
  * @param dataBytes bytes the restored data directory needs
  * @param freeBytes free bytes on the data directory's file system
+ * @param steps the steps after planning, in order, as the engine and the request want them; null
+ *     in plans recorded before engines planned their steps
  */
 public record RestorePlan(
     String instance,
@@ -19,4 +21,11 @@ public record RestorePlan(
     List<String> chain,
     long dataBytes,
     long freeBytes,
-    String pgdata) {}
+    String pgdata,
+    List<PlannedStep> steps) {
+
+  public RestorePlan withSteps(List<PlannedStep> planned) {
+    return new RestorePlan(instance, host, engine, backupId, backupMode, recoveryTime, chain,
+        dataBytes, freeBytes, pgdata, planned);
+  }
+}

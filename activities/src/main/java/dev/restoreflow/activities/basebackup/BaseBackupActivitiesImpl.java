@@ -1,0 +1,135 @@
+package dev.restoreflow.activities.basebackup;
+
+import com.github.luben.zstd.ZstdIOException;
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.activities.storage.ObjectStore;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.activities.BaseBackupActivities;
+import dev.restoreflow.workflows.model.EngineRestoreInput;
+import dev.restoreflow.workflows.model.RecoveryTarget;
+import dev.restoreflow.workflows.model.StepResult;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.ZipException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FetchS3. Runs where the data directory is (a worker on the database host). Safe to run again:
+ * a retry reads its last heartbeat's restart point and goes on from there; files are rewritten,
+ * never appended to twice.
+ */
+public class BaseBackupActivitiesImpl implements BaseBackupActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(BaseBackupActivitiesImpl.class);
+
+  private final HostServices services;
+
+  public BaseBackupActivitiesImpl(HostServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public StepResult fetchS3(EngineRestoreInput input) {
+    long started = System.currentTimeMillis();
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    int attempt = activity.getInfo().getAttempt();
+    try (HostStep ctx = HostStep.open(services, input.step())) {
+      BaseBackupEngine.requireLocalHost(ctx);
+      FetchCheckpoint from = activity.getHeartbeatDetails(FetchCheckpoint.class)
+          .orElse(new FetchCheckpoint(0, 0, null, 0, 0, 0, 0));
+      AtomicLong downloaded = new AtomicLong(from.downloaded());
+      AtomicReference<FetchCheckpoint> latest = new AtomicReference<>(from);
+      Path pgdata = Path.of(ctx.instance().pgdata());
+      try (ObjectStore store = BaseBackupEngine.open(ctx);
+          Heartbeats beats = Heartbeats.start(latest::get)) {
+        BackupMeta meta = new BaseBackupCatalog(store, input.step().instance())
+            .backup(input.backupId()).orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_FOUND,
+                "backup " + input.backupId() + " has no backup.json in " + store.describe()));
+        String walUpTo = input.recoveryTarget() != null && input.recoveryTarget().lsn() != null
+            ? WalNames.segmentOf(meta.timeline(), input.recoveryTarget().lsn()) : null;
+        if (attempt > 1) {
+          log.info("FetchS3 attempt {} goes on from object {} chunk {}{}", attempt, from.object(),
+              from.chunk(), from.insideEntry() ? " inside " + from.entryName() : "");
+        }
+        BaseBackupFetcher.Fetched fetched = new BaseBackupFetcher(store,
+            ctx.instance().basebackup(), pgdata).fetch(input.step().instance(), meta, from, walUpTo,
+            downloaded, checkpoint -> {
+              latest.set(checkpoint);
+              beats.rethrowIfStopped();
+            });
+        beats.rethrowIfStopped();
+        long fetchedAt = System.currentTimeMillis();
+        String verified = verifyAgainstManifest(pgdata, fetched.checksums());
+        long verifiedAt = System.currentTimeMillis();
+        writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
+            Boolean.TRUE.equals(ctx.instance().keepArchiving()), ctx);
+        long thisAttempt = fetched.downloaded() - from.downloaded();
+        return new StepResult(BaseBackupActivities.FETCH_STEP, started, System.currentTimeMillis(), String.format(
+            "restored basebackup %s: %d files, %d bytes written; %d WAL files; downloaded %d bytes"
+                + " (%d by this attempt%s); %s; fetched in %.1f s, verified in %.1f s", meta.id(),
+            fetched.filesWritten(), fetched.bytesWritten(), fetched.walFiles(),
+            fetched.downloaded(), thisAttempt,
+            attempt > 1 ? ", attempt " + attempt + ", resumed at object " + from.object()
+                + " chunk " + from.chunk() : "", verified, (fetchedAt - started) / 1000.0,
+            (verifiedAt - fetchedAt) / 1000.0));
+      } catch (IOException e) {
+        throw failureOf(e);
+      }
+    }
+  }
+
+  /**
+   * Every restored file against the backup's own manifest (sizes and checksums), as
+   * pg_verifybackup checks it: corruption that slipped past the decompressor stops here.
+   */
+  private static String verifyAgainstManifest(Path pgdata, Map<String, Integer> checksums)
+      throws IOException {
+    if (!ManifestCheck.present(pgdata)) {
+      log.warn("no backup_manifest in the restored data: files not verified");
+      return "no manifest, not verified";
+    }
+    ManifestCheck.Checked checked = ManifestCheck.verify(pgdata, checksums);
+    return String.format("%d files verified against backup_manifest%s", checked.files(),
+        checked.readBack() > 0 ? " (" + checked.readBack() + " read back from disk)" : "");
+  }
+
+  private static void writeRecoverySettings(Path pgdata, String backupId, RecoveryTarget target,
+      boolean keepArchiving, HostStep ctx) throws IOException {
+    try {
+      RecoverySettings.write(ConfinedDirectory.ownedLikeRoot(pgdata), backupId, target,
+          keepArchiving, ctx.instance().basebackup().settings());
+    } catch (UnsafePathException e) {
+      throw e.in("writing the recovery settings");
+    }
+  }
+
+  /**
+   * A corrupt or truncated object will not get better on a retry; a network error may. A write
+   * the data directory refused (a link, a path out) means the backup's content is not to be
+   * trusted.
+   */
+  static RuntimeException failureOf(IOException e) {
+    if (e instanceof UnsafePathException) {
+      return Failures.of(FailureType.OBJECT_CORRUPT, "FetchS3: " + e.getMessage() + ". The"
+          + " backup is corrupt or was tampered with: do not trust it; restore another backup");
+    }
+    boolean corrupt = e instanceof CorruptObjectException
+        || e instanceof ManifestCheck.MismatchException
+        || e instanceof EOFException || e instanceof ZipException
+        || e.getCause() instanceof EOFException || e.getCause() instanceof ZipException
+        || e.getCause() instanceof ZstdIOException || e instanceof ZstdIOException;
+    return Failures.of(corrupt ? FailureType.OBJECT_CORRUPT : FailureType.STORAGE_FAILED,
+        "FetchS3: " + e.getMessage());
+  }
+}

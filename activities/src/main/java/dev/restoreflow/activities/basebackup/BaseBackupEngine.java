@@ -1,0 +1,215 @@
+package dev.restoreflow.activities.basebackup;
+
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.config.BaseBackupConfig;
+import dev.restoreflow.activities.config.HostConfig;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.engine.Engine;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.activities.host.HostTools;
+import dev.restoreflow.activities.storage.ObjectStore;
+import dev.restoreflow.activities.storage.ObjectStores;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.activities.BaseBackupActivities;
+import dev.restoreflow.workflows.model.BackupInput;
+import dev.restoreflow.workflows.model.BackupPlan;
+import dev.restoreflow.workflows.model.InstanceCatalog;
+import dev.restoreflow.workflows.model.PlanInput;
+import dev.restoreflow.workflows.model.PlannedStep;
+import dev.restoreflow.workflows.model.RestorePlan;
+import dev.restoreflow.workflows.model.StepResult;
+import dev.restoreflow.workflows.model.TakenBackup;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * pg_basebackup tarballs and archived WAL in object storage (S3 or file://): backups streamed by
+ * restoreflow itself, restored by FetchS3, always in full.
+ */
+public final class BaseBackupEngine implements Engine {
+
+  public static final String NAME = "basebackup";
+  public static final String FULL = "full";
+  private static final Logger log = LoggerFactory.getLogger(BaseBackupEngine.class);
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public InstanceConfig withCheckedSettings(String key, String name, InstanceConfig instance) {
+    return instance.onlyWith(BaseBackupSettings.validate(key + ".basebackup",
+        instance.basebackup()));
+  }
+
+  @Override
+  public String normalizeBackupId(String backupId) {
+    return BaseBackupLayout.checkId(backupId);
+  }
+
+  @Override
+  public boolean restoresIncrementally() {
+    return false;
+  }
+
+  @Override
+  public List<String> backupTypes() {
+    return List.of(FULL);
+  }
+
+  @Override
+  public List<String> compressions() {
+    return BaseBackupConfig.COMPRESSIONS;
+  }
+
+  @Override
+  public List<PlannedStep> restoreSteps(boolean incremental) {
+    return Steps.restore(BaseBackupActivities.FETCH_STEP, false);
+  }
+
+  @Override
+  public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
+    return BaseBackupPlanner.plan(step, input, room);
+  }
+
+  @Override
+  public BackupPlan planBackup(HostStep step, BackupInput input) {
+    requireLocalHost(step);
+    HostTools.require(step.runner(), step.instance(),
+        List.of(step.instance().pgTool("pg_basebackup"), "--version"), "pg_basebackup",
+        "instances." + step.instanceName() + ".pgBin");
+    try (ObjectStore store = open(step)) {
+      int backups = new BaseBackupCatalog(store, step.instanceName()).backups().size();
+      return new BackupPlan(step.instanceName(), step.host(), NAME, FULL, null,
+          "pg_basebackup of " + step.instanceName() + " into " + store.describe() + " ("
+              + step.instance().basebackup().compression() + "; " + backups
+              + " backups there now)");
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "PlanBackup: the repository cannot be read: "
+          + e.getMessage());
+    }
+  }
+
+  @Override
+  public TakenBackup takeBackup(HostStep step, BackupInput input) {
+    requireLocalHost(step);
+    long started = System.currentTimeMillis();
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    int attempt = activity.getInfo().getAttempt();
+    AtomicReference<TakeProgress> progress = new AtomicReference<>(new TakeProgress(null, ""));
+    try (ObjectStore store = open(step)) {
+      if (attempt > 1) {
+        Optional<TakenBackup> adopted = clearEarlierAttempt(step, store,
+            activity.getHeartbeatDetails(TakeProgress.class).orElse(null), started);
+        if (adopted.isPresent()) {
+          return adopted.get();
+        }
+      }
+      try (Heartbeats beats = Heartbeats.start(progress::get)) {
+        InstanceConfig instance = input.compression() == null ? step.instance()
+            : step.instance().withBaseBackup(step.instance().basebackup()
+                .withCompression(input.compression()));
+        BackupMeta meta = new BaseBackupMaker(Clock.systemUTC()).backup(step.instanceName(),
+            instance, store,
+            id -> progress.set(new TakeProgress(id, "started")),
+            line -> progress.set(new TakeProgress(progress.get().backupId(), line)));
+        beats.rethrowIfStopped();
+        return taken(meta, started, attempt > 1 ? " (attempt " + attempt + ")" : "");
+      }
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "TakeBackup: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.of(FailureType.COMMAND_FAILED, "TakeBackup interrupted");
+    }
+  }
+
+  /**
+   * After a crash: a backup the dead attempt finished (its backup.json is there) is the job's;
+   * the objects of one it did not finish are removed.
+   */
+  private static Optional<TakenBackup> clearEarlierAttempt(HostStep step, ObjectStore store,
+      TakeProgress earlier, long started) throws IOException {
+    if (earlier == null || earlier.backupId() == null) {
+      return Optional.empty();
+    }
+    String id = earlier.backupId();
+    Optional<BackupMeta> finished = new BaseBackupCatalog(store, step.instanceName()).backup(id);
+    if (finished.isPresent()) {
+      log.info("backup {} of the previous attempt ended before its worker died; it is this"
+          + " job's backup", id);
+      return Optional.of(taken(finished.get(), started, " (taken by the previous attempt)"));
+    }
+    for (var object : store.list(BaseBackupLayout.backupDir(step.instanceName(), id))) {
+      log.warn("removing {} of backup {}, left unfinished by a worker that died", object.key(), id);
+      store.delete(object.key());
+    }
+    return Optional.empty();
+  }
+
+  private static TakenBackup taken(BackupMeta meta, long started, String note) {
+    return new TakenBackup(meta.id(), FULL, meta.storedBytes(), started,
+        System.currentTimeMillis(), "basebackup " + meta.id() + ": " + meta.storedBytes()
+            + " bytes stored (" + meta.compression() + "), WAL " + meta.startLsn() + " .. "
+            + meta.stopLsn() + note);
+  }
+
+  @Override
+  public StepResult verifyBackup(HostStep step, BackupInput input, String backupId) {
+    long started = System.currentTimeMillis();
+    try (ObjectStore store = open(step)) {
+      BackupMeta meta = new BaseBackupCatalog(store, step.instanceName()).backup(backupId)
+          .orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_FOUND, "backup " + backupId
+              + " has no backup.json in " + store.describe()));
+      BaseBackupPlanner.checkObjects(store, step.instanceName(), meta);
+      return new StepResult(Steps.VERIFY_BACKUP, started, System.currentTimeMillis(),
+          "backup " + backupId + ": backup.json and " + meta.objects().size()
+              + " objects with the recorded sizes");
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "VerifyBackup: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public InstanceCatalog catalog(HostStep step) {
+    try (ObjectStore store = open(step)) {
+      return BaseBackupListing.of(step.instanceName(), store);
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "the repository of " + step.instanceName()
+          + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public Object restoreStepActivities(HostServices services) {
+    return new BaseBackupActivitiesImpl(services);
+  }
+
+  /** The instance's repository, with credentials from the worker's environment. */
+  static ObjectStore open(HostStep step) {
+    return ObjectStores.open(step.instance().basebackup(), step.services().environment());
+  }
+
+  /** Backups and restores read and write the data directory directly: on its host only. */
+  static void requireLocalHost(HostStep step) {
+    if (!HostConfig.LOCAL.equals(step.hostConfig().kind())) {
+      throw Failures.of(FailureType.CONFIG_ERROR, "basebackup backups and restores read and"
+          + " write the data directory directly: run the worker of host " + step.host()
+          + " on it (it is reached over SSH)");
+    }
+  }
+
+  /** TakeBackup's heartbeat details: the id of the backup being taken, once it has one. */
+  public record TakeProgress(String backupId, String lastLine) {}
+}

@@ -1,0 +1,68 @@
+package dev.restoreflow.activities.basebackup;
+
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.engine.Engine.RoomCheck;
+import dev.restoreflow.activities.engine.RecoveryTargets;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.activities.storage.ObjectStore;
+import dev.restoreflow.activities.storage.StoredObject;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.model.PlanInput;
+import dev.restoreflow.workflows.model.RecoveryTarget;
+import dev.restoreflow.workflows.model.RestorePlan;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * PlanRestore of a basebackup instance: the backup (given, newest, or newest before the target),
+ * every one of its objects present with the size backup.json records, and the data directory's
+ * file system with room for it.
+ */
+final class BaseBackupPlanner {
+
+  private BaseBackupPlanner() {}
+
+  static RestorePlan plan(HostStep step, PlanInput input, RoomCheck room) {
+    String instance = step.instanceName();
+    BaseBackupEngine.requireLocalHost(step);
+    RecoveryTarget target = input.recoveryTarget();
+    Instant beforeTime = target != null && target.time() != null
+        ? RecoveryTargets.parseTime(target.time()) : null;
+    Long beforeLsn = target != null && target.lsn() != null ? WalNames.parse(target.lsn()) : null;
+    try (ObjectStore store = BaseBackupEngine.open(step)) {
+      List<BackupMeta> backups = new BaseBackupCatalog(store, instance).backups();
+      BackupMeta backup;
+      try {
+        backup = BaseBackupCatalog.choose(backups, input.backupId(), beforeTime, beforeLsn);
+      } catch (NoSuchBackupException e) {
+        throw Failures.of(input.backupId() != null ? FailureType.BACKUP_NOT_FOUND
+            : FailureType.NO_VALID_BACKUP, e.getMessage() + " (" + store.describe() + ")");
+      }
+      checkObjects(store, instance, backup);
+      long need = backup.tarBytes() > 0 ? backup.tarBytes() : backup.storedBytes() * 4;
+      long available = room.available(backup.id(), need);
+      return new RestorePlan(instance, step.host(), BaseBackupEngine.NAME, backup.id(),
+          "basebackup " + backup.compression(), Instant.ofEpochMilli(backup.finishedAt()).toString(),
+          List.of(backup.id()), need, available, step.instance().pgdata(),
+          new BaseBackupEngine().restoreSteps(input.incremental()));
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "PlanRestore: " + e.getMessage());
+    }
+  }
+
+  /** Every object of the backup is in the repository with the size backup.json records. */
+  static void checkObjects(ObjectStore store, String instance, BackupMeta backup)
+      throws IOException {
+    for (BackupObject object : backup.objects()) {
+      String key = BaseBackupLayout.backupDir(instance, backup.id()) + object.name();
+      Optional<StoredObject> stored = store.stat(key);
+      if (stored.isEmpty() || stored.get().size() != object.size()) {
+        throw Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backup.id() + ": object "
+            + key + " is " + stored.map(s -> s.size() + " bytes").orElse("missing")
+            + ", backup.json says " + object.size() + " bytes (" + store.describe() + ")");
+      }
+    }
+  }
+}

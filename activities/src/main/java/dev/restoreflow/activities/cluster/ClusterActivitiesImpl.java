@@ -1,0 +1,98 @@
+package dev.restoreflow.activities.cluster;
+
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.activities.exec.CommandFailedException;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.activities.ClusterActivities;
+import dev.restoreflow.workflows.model.StepInput;
+import dev.restoreflow.workflows.model.StepResult;
+import java.util.ArrayList;
+import java.util.List;
+
+public class ClusterActivitiesImpl implements ClusterActivities {
+
+  private final HostServices services;
+
+  public ClusterActivitiesImpl(HostServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public StepResult stopCluster(StepInput input, boolean immediate) {
+    return step(Steps.STOP, input, (ctx, beats) -> ctx.cluster().stop(immediate));
+  }
+
+  @Override
+  public StepResult wipeData(StepInput input) {
+    return step(Steps.WIPE, input, (ctx, beats) -> {
+      try {
+        return new DataWiper(ctx.runner(), ctx.instance(), ctx.cluster()).wipe(ctx.instance().pgdata());
+      } catch (WipeRefusedException e) {
+        throw Failures.of(FailureType.WIPE_REFUSED, e.getMessage());
+      } catch (WipeIncompleteException e) {
+        // not WIPE_REFUSED: that tells the workflow the data is intact; this one is partly gone
+        throw Failures.of(FailureType.COMMAND_FAILED, e.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public StepResult startCluster(StepInput input) {
+    return step(Steps.START, input, (ctx, beats) -> ctx.cluster().start(beats::stopped));
+  }
+
+  @Override
+  public StepResult promote(StepInput input) {
+    return step(Steps.PROMOTE, input, (ctx, beats) -> ctx.cluster().promote(beats::stopped));
+  }
+
+  @Override
+  public StepResult verifyCluster(StepInput input) {
+    return step(Steps.VERIFY, input, (ctx, beats) -> {
+      List<String> failures = new ArrayList<>();
+      boolean inRecovery = ctx.cluster().inRecovery();
+      List<String> queries = ctx.instance().smokeQueries();
+      for (String query : queries) {
+        try {
+          ctx.cluster().queryValue(query);
+        } catch (CommandFailedException e) {
+          failures.add(query + " -> " + e.stderrTail().strip());
+        }
+      }
+      if (!failures.isEmpty()) {
+        throw Failures.of(FailureType.VERIFY_FAILED, "smoke queries failed: "
+            + String.join("; ", failures));
+      }
+      return "connected; in recovery: " + inRecovery + "; " + queries.size()
+          + " smoke queries passed";
+    });
+  }
+
+  private StepResult step(String name, StepInput input, Body body) {
+    long started = System.currentTimeMillis();
+    try (HostStep ctx = HostStep.open(services, input);
+        Heartbeats beats = Heartbeats.start()) {
+      String detail;
+      try {
+        detail = body.run(ctx, beats);
+      } catch (CommandFailedException e) {
+        beats.rethrowIfStopped();
+        throw Failures.ofCommand(name, e);
+      } catch (ClusterNotReadyException e) {
+        beats.rethrowIfStopped();
+        throw Failures.of(FailureType.CLUSTER_NOT_READY, name + ": " + e.getMessage());
+      }
+      return new StepResult(name, started, System.currentTimeMillis(), detail);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Body {
+    String run(HostStep ctx, Heartbeats beats);
+  }
+
+}

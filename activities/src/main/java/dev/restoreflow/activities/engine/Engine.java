@@ -1,0 +1,93 @@
+package dev.restoreflow.activities.engine;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.workflows.model.BackupInput;
+import dev.restoreflow.workflows.model.BackupPlan;
+import dev.restoreflow.workflows.model.InstanceCatalog;
+import dev.restoreflow.workflows.model.PlanInput;
+import dev.restoreflow.workflows.model.PlannedStep;
+import dev.restoreflow.workflows.model.RestorePlan;
+import dev.restoreflow.workflows.model.StepResult;
+import dev.restoreflow.workflows.model.TakenBackup;
+import java.util.List;
+
+/**
+ * A kind of backup and restore (pg_probackup, pg_basebackup tarballs in object storage, ...):
+ * everything restoreflow needs to know about one tool. One implementation per engine, in its own
+ * package, listed once in {@link Engines}; nothing else names engines. Implementations hold no
+ * state: what a call works with comes in as arguments.
+ */
+public interface Engine {
+
+  /** The instance's {@code engine} in the config. */
+  String name();
+
+  // ---- configuration
+
+  /**
+   * The instance with this engine's section of the config checked and its defaults filled in;
+   * the sections of other engines must be absent.
+   *
+   * @param key the instance's key in the config, e.g. {@code instances.main1}
+   * @throws BadSettingException naming the bad key
+   */
+  InstanceConfig withCheckedSettings(String key, String name, InstanceConfig instance);
+
+  // ---- requests (checked before anything runs, by the one request resolver)
+
+  /**
+   * The backup id as this engine spells it.
+   *
+   * @throws IllegalArgumentException saying which form the engine's ids have
+   */
+  String normalizeBackupId(String backupId);
+
+  /** Whether a restore can keep the data directory and rewrite only what differs. */
+  boolean restoresIncrementally();
+
+  /** The backup types this engine takes, the default first. */
+  List<String> backupTypes();
+
+  /** The compressions a backup request may choose; empty = the config decides alone. */
+  List<String> compressions();
+
+  /** The restore's steps for this request, in order; the workflow runs exactly these. */
+  List<PlannedStep> restoreSteps(boolean incremental);
+
+  // ---- on the instance's host
+
+  /**
+   * PlanRestore's engine part: the backup to restore and its chain, the tools, the room (through
+   * {@code room}). Reads only.
+   */
+  RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room);
+
+  /** PlanBackup's engine part: the cluster runs, the repository answers, the parent. Reads only. */
+  BackupPlan planBackup(HostStep step, BackupInput input);
+
+  /**
+   * TakeBackup: makes one new backup. A retry (the attempt before it died) first clears what the
+   * dead attempt left, so that a job ends with exactly one new valid backup.
+   */
+  TakenBackup takeBackup(HostStep step, BackupInput input);
+
+  /** VerifyBackup: the new backup is whole and valid as a restore would read it. */
+  StepResult verifyBackup(HostStep step, BackupInput input, String backupId);
+
+  /**
+   * Every backup in the instance's repository, oldest first, read from the repository itself, and
+   * the window the instance can be restored to.
+   */
+  InstanceCatalog catalog(HostStep step);
+
+  /** The activity implementations of this engine's restore step, for the host worker. */
+  Object restoreStepActivities(HostServices services);
+
+  /** The host's disk check: bytes available for a restore that needs {@code need}, or a failure. */
+  @FunctionalInterface
+  interface RoomCheck {
+    long available(String backupId, long need);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.restoreflow.activities.host;
+
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.cluster.ClusterControl;
+import dev.restoreflow.activities.config.HostConfig;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.client.RequestRejectedException;
+import dev.restoreflow.workflows.model.StepInput;
+import org.slf4j.MDC;
+
+/**
+ * What one host step works with: the instance's config, the runner of its host, its cluster, and
+ * the worker's services. Opening it checks the step's instance and host against this worker's
+ * config (the resolver checked them too); it tags the step's log lines with the job id while open.
+ */
+public final class HostStep implements AutoCloseable {
+
+  private final String jobId;
+  private final String instanceName;
+  private final String host;
+  private final InstanceConfig instance;
+  private final CommandRunner runner;
+  private final ClusterControl cluster;
+  private final HostServices services;
+
+  private HostStep(StepInput step, InstanceConfig instance, HostServices services) {
+    this.jobId = step.jobId();
+    this.instanceName = step.instance();
+    this.host = step.host();
+    this.instance = instance;
+    this.services = services;
+    this.runner = services.runners().forHost(step.host());
+    this.cluster = new ClusterControl(runner, instance);
+    MDC.put("job", jobId);
+  }
+
+  /** @throws io.temporal.failure.ApplicationFailure when the config does not allow the step */
+  public static HostStep open(HostServices services, StepInput step) {
+    try {
+      return new HostStep(step, services.config().instanceOnHost(step.instance(), step.host()),
+          services);
+    } catch (RequestRejectedException e) {
+      throw Failures.of(e.type(), e.getMessage() + " (in the config of this host's worker)");
+    }
+  }
+
+  public String jobId() {
+    return jobId;
+  }
+
+  /** The instance's name in the config. */
+  public String instanceName() {
+    return instanceName;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public HostConfig hostConfig() {
+    return services.config().hosts().get(host);
+  }
+
+  public InstanceConfig instance() {
+    return instance;
+  }
+
+  public CommandRunner runner() {
+    return runner;
+  }
+
+  public ClusterControl cluster() {
+    return cluster;
+  }
+
+  public HostServices services() {
+    return services;
+  }
+
+  /** Ends the step: closes the host's SSH session, if any, and the log tagging. */
+  @Override
+  public void close() {
+    if (runner instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception ignored) {
+        // a session that is gone already
+      }
+    }
+    MDC.remove("job");
+  }
+}

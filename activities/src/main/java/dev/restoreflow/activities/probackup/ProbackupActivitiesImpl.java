@@ -1,0 +1,178 @@
+package dev.restoreflow.activities.probackup;
+
+import dev.restoreflow.activities.cluster.DataWiper;
+import dev.restoreflow.activities.cluster.WipeIncompleteException;
+import dev.restoreflow.activities.cluster.WipeRefusedException;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandFailedException;
+import dev.restoreflow.activities.exec.CommandResult;
+import dev.restoreflow.activities.exec.OutputListener;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.activities.ProbackupActivities;
+import dev.restoreflow.workflows.model.EngineRestoreInput;
+import dev.restoreflow.workflows.model.StepResult;
+import io.temporal.activity.Activity;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ProbackupRestore. Safe to run again: a retry first kills a restore a dead worker left running
+ * on the same data directory, and a full restore empties its own half-written work before it
+ * starts over; an incremental one simply runs again.
+ */
+public class ProbackupActivitiesImpl implements ProbackupActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(ProbackupActivitiesImpl.class);
+  static final String ARCHIVING_OFF = "\n# restoreflow: a restored cluster does not archive into"
+      + " the source's archive (instances.<name>.keepArchiving)\narchive_mode = 'off'\n";
+
+  private final HostServices services;
+
+  public ProbackupActivitiesImpl(HostServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public StepResult probackupRestore(EngineRestoreInput input) {
+    long started = System.currentTimeMillis();
+    int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+    try (HostStep ctx = HostStep.open(services, input.step())) {
+      InstanceConfig instance = ctx.instance();
+      ProbackupSide engine = ProbackupSide.of(ctx);
+      List<String> argv;
+      try {
+        argv = ProbackupCommands.restore(instance, input.backupId(), input.incremental(),
+            input.recoveryTarget(), engine.remote());
+      } catch (IllegalArgumentException e) {
+        throw Failures.of(FailureType.BAD_RECOVERY_TARGET, e.getMessage());
+      }
+      RestoreProgress progress = new RestoreProgress(attempt);
+      CommandResult result;
+      try (Heartbeats beats = Heartbeats.start(progress::snapshot)) {
+        if (attempt > 1) {
+          prepareRetry(ctx, engine, input.incremental());
+        }
+        result = engine.runner().run(Command.of(argv, instance.osUser(), Duration.ofHours(24)),
+            progress, beats::stopped);
+        beats.rethrowIfStopped();
+      } catch (CommandFailedException e) {
+        throw Failures.ofCommand(ProbackupActivities.RESTORE_STEP, e);
+      }
+      if (!result.succeeded()) {
+        throw failureOf(result);
+      }
+      if (!Boolean.TRUE.equals(instance.keepArchiving())) {
+        switchArchivingOff(ctx);
+      }
+      return new StepResult(ProbackupActivities.RESTORE_STEP, started, System.currentTimeMillis(),
+          "restored backup " + input.backupId() + (input.incremental() ? " incrementally" : "")
+              + "; " + progress.summary() + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
+    }
+  }
+
+  /** After a crash of the previous attempt: no two restores on one directory, no leftovers. */
+  private void prepareRetry(HostStep ctx, ProbackupSide engine, boolean incremental) {
+    new StaleProcesses(engine.runner()).killRestoresInto(ctx.instance().pgdata());
+    if (!incremental) {
+      try {
+        String wiped = new DataWiper(ctx.runner(), ctx.instance(), ctx.cluster()).wipe(
+            ctx.instance().pgdata());
+        log.info("retry: cleared the previous attempt's partial restore: {}", wiped);
+      } catch (WipeRefusedException e) {
+        throw Failures.of(FailureType.RESTORE_REFUSED, "cannot retry the restore: " + e.getMessage());
+      } catch (WipeIncompleteException e) {
+        throw Failures.of(FailureType.COMMAND_FAILED, "cannot retry the restore: " + e.getMessage());
+      }
+    }
+  }
+
+  private void switchArchivingOff(HostStep ctx) {
+    String autoConf = ctx.instance().pgdata() + "/postgresql.auto.conf";
+    try {
+      ctx.runner().runChecked(Command.of(List.of("tee", "-a", autoConf), ctx.instance().osUser(),
+          Duration.ofSeconds(30)).withStdin(ARCHIVING_OFF));
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(ProbackupActivities.RESTORE_STEP + ": switching archiving off", e);
+    }
+  }
+
+  /** pg_probackup's own messages say whether trying again can help. */
+  static RuntimeException failureOf(CommandResult result) {
+    String stderr = result.stderrTail();
+    String message = "pg_probackup restore exited with " + result.exitCode() + ": "
+        + lastError(stderr);
+    if (stderr.contains("is not found")) {
+      return Failures.of(FailureType.BACKUP_NOT_FOUND, message);
+    }
+    if (stderr.contains("is corrupt") || stderr.contains("is orphan")
+        || stderr.contains("has status") || stderr.contains("does not satisfy")) {
+      return Failures.of(FailureType.BACKUP_NOT_VALID, message);
+    }
+    if (stderr.contains("Restore destination is not empty")
+        || stderr.contains("Incremental restore is not allowed")) {
+      return Failures.of(FailureType.RESTORE_REFUSED, message);
+    }
+    return Failures.of(FailureType.COMMAND_FAILED, message);
+  }
+
+  static String lastError(String stderr) {
+    String[] lines = stderr.strip().split("\n");
+    for (int i = lines.length - 1; i >= 0; i--) {
+      if (lines[i].startsWith("ERROR:")) {
+        return lines[i];
+      }
+    }
+    return lines[lines.length - 1];
+  }
+
+  /** Follows pg_probackup's --progress lines: "Progress: (n/N). Restore file ...". */
+  static final class RestoreProgress implements OutputListener {
+    private static final java.util.regex.Pattern PROGRESS =
+        java.util.regex.Pattern.compile("Progress: \\((\\d+)/(\\d+)\\)");
+
+    private final int attempt;
+    private volatile long filesDone;
+    private volatile long filesTotal;
+    private volatile long lines;
+    private volatile String lastLine = "";
+
+    RestoreProgress(int attempt) {
+      this.attempt = attempt;
+    }
+
+    @Override
+    public void onLine(Stream stream, String line) {
+      lines++;
+      lastLine = line.length() > 200 ? line.substring(0, 200) : line;
+      java.util.regex.Matcher m = PROGRESS.matcher(line);
+      if (m.find()) {
+        filesDone = Long.parseLong(m.group(1));
+        filesTotal = Long.parseLong(m.group(2));
+      }
+    }
+
+    Object snapshot() {
+      return new RestoreHeartbeat(attempt, filesDone, filesTotal, percent(), lines, lastLine);
+    }
+
+    int percent() {
+      return filesTotal == 0 ? 0 : (int) (filesDone * 100 / filesTotal);
+    }
+
+    String summary() {
+      return filesTotal > 0 ? filesDone + "/" + filesTotal + " files" : lines + " output lines";
+    }
+  }
+
+  /** Heartbeat details of ProbackupRestore, as the Temporal UI shows them. */
+  public record RestoreHeartbeat(int attempt, long filesDone, long filesTotal, int percent,
+      long outputLines, String lastLine) {}
+}

@@ -1,0 +1,201 @@
+package dev.restoreflow.activities.probackup;
+
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.cluster.ClusterNotReadyException;
+import dev.restoreflow.activities.cluster.ClusterState;
+import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandFailedException;
+import dev.restoreflow.activities.exec.CommandResult;
+import dev.restoreflow.activities.exec.OutputListener;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.model.TakenBackup;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The instance's pg_probackup catalog: reading it, and taking a backup into it. */
+final class ProbackupBackups {
+
+  private static final Logger log = LoggerFactory.getLogger(ProbackupBackups.class);
+  /** "INFO: Backup start, ..., backup ID: SXXXXX, backup mode: FULL, ..." */
+  private static final Pattern BACKUP_ID = Pattern.compile("backup ID: ([0-9A-Z]{6})");
+  private static final Duration BACKUP_LIMIT = Duration.ofHours(24);
+
+  private final HostStep step;
+  private final ProbackupSide side;
+
+  ProbackupBackups(HostStep step, ProbackupSide side) {
+    this.step = step;
+    this.side = side;
+  }
+
+  /** The catalog's backups of the instance, newest first, as {@code show} lists them. */
+  static List<BackupInfo> show(HostStep step, ProbackupSide side) {
+    CommandResult show;
+    try {
+      show = side.runner().runChecked(Command.of(ProbackupCommands.show(step.instance()),
+          step.instance().osUser(), ProbackupEngine.SHOW_LIMIT));
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand("pg_probackup show", e);
+    }
+    try {
+      return ProbackupCommands.parseShow(show.stdout(), step.instance().probackup().instance());
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.COMMAND_FAILED, e.getMessage());
+    }
+  }
+
+  /** The backup to restore (given, or the newest valid one) and its chain. */
+  static BackupChoice choose(HostStep step, ProbackupSide side, String requestedId) {
+    List<BackupInfo> backups = show(step, side);
+    try {
+      return ProbackupCommands.choose(backups, requestedId);
+    } catch (BackupChoiceException e) {
+      throw Failures.of(e.type(), e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.BAD_BACKUP_ID, e.getMessage());
+    }
+  }
+
+  static Optional<BackupInfo> find(HostStep step, ProbackupSide side, String id) {
+    return show(step, side).stream().filter(b -> b.id().equals(id)).findFirst();
+  }
+
+  /** The newest backup a restore could use (OK, with a whole chain), if any. */
+  static Optional<BackupInfo> newestValid(HostStep step, ProbackupSide side) {
+    try {
+      return Optional.of(ProbackupCommands.choose(show(step, side), null).backup());
+    } catch (BackupChoiceException none) {
+      return Optional.empty();
+    }
+  }
+
+  /** A STREAM backup reads the running server; a stopped cluster is not backed up. */
+  static void requireRunning(HostStep step) {
+    ClusterState state;
+    try {
+      state = step.cluster().state();
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(Steps.PLAN_BACKUP + ": pg_ctl status", e);
+    } catch (ClusterNotReadyException e) {
+      throw Failures.of(FailureType.CLUSTER_NOT_READY, Steps.PLAN_BACKUP + ": " + e.getMessage());
+    }
+    if (state != ClusterState.RUNNING) {
+      throw Failures.of(FailureType.CLUSTER_NOT_READY, "cluster " + step.instanceName()
+          + " is " + state.name().toLowerCase() + "; a backup needs it running: start it"
+          + " (or run a restore) and try again");
+    }
+  }
+
+  /**
+   * Takes one backup. A retry (its worker died) first kills the backup the dead attempt left
+   * running; if that backup had ended well it is the job's backup, otherwise it and any other
+   * backup left RUNNING by a dead process are deleted, and a new one is taken.
+   */
+  TakenBackup take(String mode) {
+    long started = System.currentTimeMillis();
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    int attempt = activity.getInfo().getAttempt();
+    TakeProgress earlier = activity.getHeartbeatDetails(TakeProgress.class).orElse(null);
+    if (attempt > 1) {
+      Optional<TakenBackup> adopted = clearEarlierAttempt(earlier, started);
+      if (adopted.isPresent()) {
+        return adopted.get();
+      }
+    }
+    TakeListener listener = new TakeListener(attempt);
+    CommandResult result;
+    try (Heartbeats beats = Heartbeats.start(listener::progress)) {
+      result = side.runner().run(Command.of(ProbackupCommands.backup(step.instance(), mode),
+          step.instance().osUser(), BACKUP_LIMIT), listener, beats::stopped);
+      beats.rethrowIfStopped();
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(Steps.TAKE_BACKUP, e);
+    }
+    String id = listener.backupId;
+    if (!result.succeeded()) {
+      throw Failures.of(FailureType.COMMAND_FAILED, "pg_probackup backup exited with "
+          + result.exitCode() + (id == null ? "" : " (backup " + id + " is left as ERROR)")
+          + ": " + ProbackupActivitiesImpl.lastError(result.stderrTail()));
+    }
+    if (id == null) {
+      throw Failures.of(FailureType.COMMAND_FAILED, "pg_probackup backup printed no backup id");
+    }
+    BackupInfo backup = find(step, side, id).orElseThrow(() -> Failures.of(
+        FailureType.BACKUP_NOT_FOUND, "backup " + id + " is not in the catalog after it ended"));
+    return new TakenBackup(id, mode, backup.dataBytes(), started, System.currentTimeMillis(),
+        mode + " backup " + id + ": " + backup.dataBytes() + " bytes of data, status "
+            + backup.status() + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
+  }
+
+  private Optional<TakenBackup> clearEarlierAttempt(TakeProgress earlier, long started) {
+    String catalog = step.instance().probackup().catalog();
+    new StaleProcesses(side.runner()).killBackupsOf(catalog, step.instance().probackup().instance());
+    List<BackupInfo> backups = show(step, side);
+    if (earlier != null && earlier.backupId() != null) {
+      Optional<BackupInfo> theirs = backups.stream()
+          .filter(b -> b.id().equals(earlier.backupId())).findFirst();
+      if (theirs.isPresent() && theirs.get().isRestorable()) {
+        BackupInfo b = theirs.get();
+        log.info("backup {} of the previous attempt ended well before its worker died; it is"
+            + " this job's backup", b.id());
+        return Optional.of(new TakenBackup(b.id(), b.backupMode(), b.dataBytes(), started,
+            System.currentTimeMillis(), b.backupMode() + " backup " + b.id() + ": taken by the"
+                + " previous attempt (its worker died after the backup ended)"));
+      }
+      theirs.ifPresent(this::delete);
+    }
+    backups.stream().filter(b -> "RUNNING".equals(b.status())
+        && (earlier == null || !b.id().equals(earlier.backupId()))).forEach(this::delete);
+    return Optional.empty();
+  }
+
+  private void delete(BackupInfo backup) {
+    log.warn("deleting backup {} (status {}), left unfinished by a worker that died",
+        backup.id(), backup.status());
+    try {
+      side.runner().runChecked(Command.of(ProbackupCommands.delete(step.instance(), backup.id()),
+          step.instance().osUser(), Duration.ofMinutes(30)));
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(Steps.TAKE_BACKUP + ": deleting the unfinished backup "
+          + backup.id(), e);
+    }
+  }
+
+  /** TakeBackup's heartbeat details: the id of the backup it is taking, once the tool said it. */
+  public record TakeProgress(int attempt, String backupId, long outputLines, String lastLine) {}
+
+  private static final class TakeListener implements OutputListener {
+    private final int attempt;
+    private volatile String backupId;
+    private volatile long lines;
+    private volatile String lastLine = "";
+
+    TakeListener(int attempt) {
+      this.attempt = attempt;
+    }
+
+    @Override
+    public void onLine(Stream stream, String line) {
+      lines++;
+      lastLine = line.length() > 200 ? line.substring(0, 200) : line;
+      Matcher m = BACKUP_ID.matcher(line);
+      if (backupId == null && m.find()) {
+        backupId = m.group(1);
+      }
+    }
+
+    Object progress() {
+      return new TakeProgress(attempt, backupId, lines, lastLine);
+    }
+  }
+}

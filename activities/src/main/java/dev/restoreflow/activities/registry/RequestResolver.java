@@ -1,0 +1,152 @@
+package dev.restoreflow.activities.registry;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.engine.Engine;
+import dev.restoreflow.activities.engine.RecoveryTargets;
+import dev.restoreflow.client.RequestRejectedException;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.model.BackupRequest;
+import dev.restoreflow.workflows.model.RecoveryTarget;
+import dev.restoreflow.workflows.model.ResolvedBackup;
+import dev.restoreflow.workflows.model.ResolvedRestore;
+import dev.restoreflow.workflows.model.RestoreRequest;
+
+/**
+ * The one check of a request against the config, used by every way in (line gateway, CLI, the
+ * workflows' resolve step for the Java client, schedules and the Temporal UI): the same mistake
+ * gets the same {@link FailureType} and message wherever it comes from. Nothing is started for a
+ * request it refuses.
+ */
+public final class RequestResolver {
+
+  private final RestoreflowConfig config;
+  private final Engines engines;
+
+  public RequestResolver(RestoreflowConfig config) {
+    this(config, Engines.standard());
+  }
+
+  public RequestResolver(RestoreflowConfig config, Engines engines) {
+    this.config = config;
+    this.engines = engines;
+  }
+
+  /** @throws RequestRejectedException for a request the config does not allow */
+  public ResolvedRestore resolveRestore(String jobId, RestoreRequest request) {
+    if (request == null || blank(request.instance())) {
+      throw rejected(FailureType.INVALID_REQUEST,
+          "a restore needs an instance, e.g. {\"instance\":\"main1\"}");
+    }
+    InstanceConfig instance = instance(request.instance());
+    String host = request.host() != null ? request.host() : instance.host();
+    instanceOnHost(request.instance(), host);
+    Engine engine = engines.of(instance);
+    checkRestoreOptions(engine, request.instance(), request.backupId(), request.recoveryTarget(),
+        request.incremental());
+    return new ResolvedRestore(jobId, request.instance(), host, engine.name(),
+        !Boolean.FALSE.equals(instance.promote()), engine.restoreSteps(request.incremental()));
+  }
+
+  /**
+   * What a restore asks of the instance's engine: a backup id of its form, one valid recovery
+   * target, incremental only where the engine has it. Also checked again by PlanRestore on the
+   * host (its worker's config may differ from the server's).
+   *
+   * @throws RequestRejectedException BAD_BACKUP_ID, BAD_RECOVERY_TARGET or NOT_SUPPORTED
+   */
+  public static void checkRestoreOptions(Engine engine, String instanceName, String backupId,
+      RecoveryTarget target, boolean incremental) {
+    if (backupId != null) {
+      backupId(instanceName, engine, backupId);
+    }
+    try {
+      RecoveryTargets.check(target);
+    } catch (IllegalArgumentException e) {
+      throw rejected(FailureType.BAD_RECOVERY_TARGET, e.getMessage());
+    }
+    if (incremental && !engine.restoresIncrementally()) {
+      throw rejected(FailureType.NOT_SUPPORTED, "instance '" + instanceName + "' (engine "
+          + engine.name() + ") is always restored in full; drop incremental");
+    }
+  }
+
+  /** @throws RequestRejectedException for a request the config does not allow */
+  public ResolvedBackup resolveBackup(String jobId, BackupRequest request) {
+    if (request == null || blank(request.instance())) {
+      throw rejected(FailureType.INVALID_REQUEST,
+          "a backup needs an instance, e.g. {\"instance\":\"main1\"}");
+    }
+    InstanceConfig instance = instance(request.instance());
+    Engine engine = engines.of(instance);
+    String type = backupType(request.instance(), engine, request.type());
+    if (request.compression() != null && !engine.compressions().contains(request.compression())) {
+      throw rejected(engine.compressions().isEmpty() ? FailureType.NOT_SUPPORTED
+          : FailureType.INVALID_REQUEST, "compression '" + request.compression() + "' is not "
+          + (engine.compressions().isEmpty() ? "chosen per backup by engine " + engine.name()
+              : "one of " + String.join(", ", engine.compressions())) + " (instance '"
+          + request.instance() + "')");
+    }
+    return new ResolvedBackup(jobId, request.instance(), instance.host(), engine.name(), type,
+        request.compression());
+  }
+
+  /** See {@link RestoreflowConfig#instanceOnHost}. */
+  public InstanceConfig instanceOnHost(String name, String host) {
+    return config.instanceOnHost(name, host);
+  }
+
+  /** The backup id as the instance's engine spells it. */
+  public String backupId(String instanceName, String backupId) {
+    return backupId(instanceName, engines.of(instance(instanceName)), backupId);
+  }
+
+  /** @throws RequestRejectedException BAD_BACKUP_ID */
+  public static String checkedBackupId(Engine engine, String instanceName, String backupId) {
+    return backupId(instanceName, engine, backupId);
+  }
+
+  private static String backupId(String instanceName, Engine engine, String backupId) {
+    try {
+      return engine.normalizeBackupId(backupId);
+    } catch (IllegalArgumentException e) {
+      throw rejected(FailureType.BAD_BACKUP_ID, "instance '" + instanceName + "' (engine "
+          + engine.name() + "): " + e.getMessage());
+    }
+  }
+
+  /** The backup type as the engine spells it (case does not matter); null = the default. */
+  public static String backupType(String instanceName, Engine engine, String type) {
+    if (type == null) {
+      return engine.backupTypes().get(0);
+    }
+    for (String known : engine.backupTypes()) {
+      if (known.equalsIgnoreCase(type.trim())) {
+        return known;
+      }
+    }
+    throw rejected(FailureType.INVALID_REQUEST, "backup type '" + type + "' is not one of "
+        + String.join(", ", engine.backupTypes()) + " (instance '" + instanceName + "', engine "
+        + engine.name() + ")");
+  }
+
+  public InstanceConfig instance(String name) {
+    return config.knownInstance(name);
+  }
+
+  public RestoreflowConfig config() {
+    return config;
+  }
+
+  public Engines engines() {
+    return engines;
+  }
+
+  private static RequestRejectedException rejected(FailureType type, String message) {
+    return new RequestRejectedException(type, message);
+  }
+
+  private static boolean blank(String text) {
+    return text == null || text.isBlank();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.restoreflow.activities.steps;
+
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.exec.CommandFailedException;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.activities.registry.Engines;
+import dev.restoreflow.workflows.activities.CatalogActivities;
+import dev.restoreflow.workflows.model.InstanceCatalog;
+import dev.restoreflow.workflows.model.StepInput;
+
+/** ListBackups: the instance's engine reads its own repository. */
+public class CatalogActivitiesImpl implements CatalogActivities {
+
+  private final HostServices services;
+  private final Engines engines;
+
+  public CatalogActivitiesImpl(HostServices services, Engines engines) {
+    this.services = services;
+    this.engines = engines;
+  }
+
+  @Override
+  public InstanceCatalog listBackups(StepInput input) {
+    try (HostStep step = HostStep.open(services, input)) {
+      return engines.of(step.instance()).catalog(step);
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand("ListBackups", e);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.restoreflow.activities.steps;
+
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.cluster.ClusterCommands;
+import dev.restoreflow.activities.engine.Engine;
+import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandFailedException;
+import dev.restoreflow.activities.exec.CommandResult;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.activities.host.HostTools;
+import dev.restoreflow.activities.registry.Engines;
+import dev.restoreflow.activities.registry.RequestResolver;
+import dev.restoreflow.client.RequestRejectedException;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.activities.PlanActivities;
+import dev.restoreflow.workflows.model.PlanInput;
+import dev.restoreflow.workflows.model.RestorePlan;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * PlanRestore, for every engine: reads only. Checks the request again against this worker's
+ * config, then the instance's engine chooses the backup and lists the steps; the disk check is
+ * the same for all.
+ */
+public class PlanActivitiesImpl implements PlanActivities {
+
+  private static final Duration QUICK = Duration.ofSeconds(60);
+  /** Head room on top of the backup's size: WAL replayed at start, files being rewritten. */
+  private static final double DISK_MARGIN = 1.05;
+
+  private final HostServices services;
+  private final Engines engines;
+
+  public PlanActivitiesImpl(HostServices services, Engines engines) {
+    this.services = services;
+    this.engines = engines;
+  }
+
+  @Override
+  public RestorePlan planRestore(PlanInput input) {
+    // heartbeats: a plan that runs du over a large data directory outlives the heartbeat timeout
+    try (HostStep step = HostStep.open(services, input.step());
+        Heartbeats beats = Heartbeats.start()) {
+      Engine engine = engines.of(step.instance());
+      try {
+        RequestResolver.checkRestoreOptions(engine, step.instanceName(), input.backupId(),
+            input.recoveryTarget(), input.incremental());
+      } catch (RequestRejectedException e) {
+        throw Failures.of(e.type(), e.getMessage());
+      }
+      HostTools.requirePgCtl(step);
+      return engine.planRestore(step, input, (backupId, need) -> checkRoom(step, backupId, need));
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(Steps.PLAN, e);
+    }
+  }
+
+  /**
+   * The bytes a restore of {@code need} bytes (+5%) can use, or INSUFFICIENT_DISK: the file
+   * system's free bytes, plus, only when they are not enough, what the current data directory
+   * holds (the restore replaces it; du walks all of it, which takes a while on a large directory
+   * that is not in the cache).
+   */
+  private static long checkRoom(HostStep step, String backupId, long need) {
+    String pgdata = step.instance().pgdata();
+    long free = bytes(step, ClusterCommands.freeBytes(pgdata), 1);
+    long available = need * DISK_MARGIN > free ? free + usedBytes(step) : free;
+    if (need * DISK_MARGIN > available) {
+      throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format(
+          "backup %s needs about %,d bytes (+5%%) in %s, but only %,d are available (%,d free"
+              + " + %,d of the current data); free some space or restore elsewhere",
+          backupId, need, pgdata, available, free, available - free));
+    }
+    return available;
+  }
+
+  /** The current data directory's size: the restore overwrites it. */
+  private static long usedBytes(HostStep step) {
+    CommandResult result = step.runner().run(Command.of(
+        ClusterCommands.usedBytes(step.instance().pgdata()), step.instance().osUser(),
+        Duration.ofMinutes(10)));
+    return result.succeeded() ? firstNumber(result.stdout(), 0) : 0;
+  }
+
+  private static long bytes(HostStep step, List<String> argv, int line) {
+    try {
+      String out = step.runner().runChecked(Command.of(argv, step.instance().osUser(), QUICK))
+          .stdout();
+      String[] lines = out.strip().split("\n");
+      return firstNumber(lines[Math.min(line, lines.length - 1)], 0);
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(Steps.PLAN + ": disk check", e);
+    }
+  }
+
+  private static long firstNumber(String text, long fallback) {
+    for (String token : text.strip().split("\\s+")) {
+      if (token.matches("\\d+")) {
+        return Long.parseLong(token);
+      }
+    }
+    return fallback;
+  }
+}

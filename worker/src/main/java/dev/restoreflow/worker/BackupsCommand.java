@@ -1,0 +1,77 @@
+package dev.restoreflow.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.workflows.model.Catalog;
+import dev.restoreflow.workflows.model.CatalogBackup;
+import dev.restoreflow.workflows.model.InstanceCatalog;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "backups", description = "List the backups of every engine, read from each"
+    + " instance's own repository by its host's worker, and the window it can be restored to.")
+final class BackupsCommand implements Callable<Integer> {
+
+  @Mixin
+  ConfigOption config;
+
+  @Option(names = "--instance", description = "only this instance (default: all)")
+  String instance;
+
+  @Option(names = "--json", description = "print JSON for scripts")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    RestoreflowConfig cfg = config.load();
+    if (instance != null) {
+      cfg.knownInstance(instance);
+    }
+    Logging.init(config.resolve(cfg.logDir()), "WARN");
+    PrintStream out = System.out;
+    WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
+    try {
+      Catalog catalog = new RestoreflowClient(Temporal.client(service, cfg.temporal()))
+          .catalog(instance, Duration.ofMinutes(5));
+      if (json) {
+        out.println(new ObjectMapper().writeValueAsString(catalog));
+        return 0;
+      }
+      for (InstanceCatalog entry : catalog.instances()) {
+        print(out, entry);
+      }
+      return 0;
+    } finally {
+      service.shutdown();
+    }
+  }
+
+  private static void print(PrintStream out, InstanceCatalog entry) {
+    out.printf("%s (%s): %d backups; restorable from %s to %s%n", entry.instance(),
+        entry.engine() == null ? "?" : entry.engine(), entry.backups().size(),
+        orDash(entry.restorableFrom()), orDash(entry.restorableTo()));
+    if (entry.note() != null) {
+      out.printf("  %s%n", entry.note());
+    }
+    if (entry.backups().isEmpty()) {
+      return;
+    }
+    out.printf("  %-18s %-6s %-8s %-21s %-21s %12s %12s  %s%n", "id", "type", "status", "start",
+        "end", "data", "stored", "chain");
+    for (CatalogBackup b : entry.backups()) {
+      out.printf("  %-18s %-6s %-8s %-21s %-21s %12s %12s  %s%n", b.id(), b.type(), b.status(),
+          orDash(b.startTime()), orDash(b.endTime()), Bytes.human(b.dataBytes()),
+          Bytes.human(b.storedBytes()), String.join(">", b.chain()));
+    }
+  }
+
+  private static String orDash(String text) {
+    return text == null ? "-" : text;
+  }
+}

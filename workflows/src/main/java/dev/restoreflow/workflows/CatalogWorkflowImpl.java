@@ -1,0 +1,59 @@
+package dev.restoreflow.workflows;
+
+import dev.restoreflow.workflows.activities.CatalogActivities;
+import dev.restoreflow.workflows.activities.ServerActivities;
+import dev.restoreflow.workflows.model.Catalog;
+import dev.restoreflow.workflows.model.InstanceCatalog;
+import dev.restoreflow.workflows.model.StepInput;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+public class CatalogWorkflowImpl implements CatalogWorkflow {
+
+  /** A listing is for a person waiting: a host without a worker is reported, not waited for. */
+  static final ActivityOptions LISTING = ActivityOptions.newBuilder()
+      .setScheduleToStartTimeout(Duration.ofSeconds(30))
+      .setStartToCloseTimeout(Duration.ofMinutes(5))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setMaximumAttempts(3)
+          .setDoNotRetry(FailureType.permanentNames())
+          .build())
+      .build();
+
+  private final ServerActivities server =
+      Workflow.newLocalActivityStub(ServerActivities.class, RestoreWorkflowImpl.SERVER_SIDE);
+
+  @Override
+  public Catalog list(String instance) {
+    List<StepInput> targets;
+    try {
+      targets = server.catalogTargets(instance);
+    } catch (ActivityFailure e) {
+      throw JobFailures.of(e, null);
+    }
+    List<Promise<InstanceCatalog>> listings = new ArrayList<>();
+    for (StepInput target : targets) {
+      CatalogActivities host = Workflow.newActivityStub(CatalogActivities.class,
+          LISTING.toBuilder().setTaskQueue(TaskQueues.forHost(target.host())).build());
+      listings.add(Async.function(host::listBackups, target));
+    }
+    List<InstanceCatalog> instances = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) {
+      try {
+        instances.add(listings.get(i).get());
+      } catch (ActivityFailure e) {
+        StepInput target = targets.get(i);
+        instances.add(new InstanceCatalog(target.instance(), null, List.of(), null, null, null,
+            "could not be read on host " + target.host() + ": " + JobFailures.rootMessage(e)));
+      }
+    }
+    return new Catalog(instances);
+  }
+}

@@ -1,0 +1,25 @@
+package dev.restoreflow.workflows;
+
+/** What a restore's data directory holds, for the progress query and failure messages. */
+enum DataState {
+  UNTOUCHED("untouched, cluster as it was"),
+  STOPPING("intact, cluster being stopped; restoreflow starts it again if the job ends here"),
+  STOPPED_INTACT("intact, cluster stopped"),
+  WIPING("being wiped, cluster stopped; run a full restore"),
+  EMPTY("empty, cluster stopped; run a full restore"),
+  PARTIAL("partly restored, cluster stopped; run a full restore"),
+  PARTIAL_INCREMENTAL("partly restored incrementally, cluster stopped; run the restore again"),
+  RESTORED_STOPPED("restored, cluster stopped"),
+  RESTORED_RUNNING("restored, cluster running");
+
+  final String description;
+
+  DataState(String description) {
+    this.description = description;
+  }
+
+  /** Whether the data was not touched: a job that ends here starts the cluster again. */
+  boolean isIntact() {
+    return this == STOPPED_INTACT || this == STOPPING;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.restoreflow.workflows.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * One backup as the catalog lists it, read from the engine's own repository.
+ *
+ * @param status OK, RUNNING, ERROR or CORRUPT (the engine's own words are mapped onto these)
+ * @param parentId the backup it builds on; null for a full backup
+ * @param chain backup ids from the full backup to this one
+ * @param dataBytes the data it holds (as restored); 0 when the engine does not say
+ * @param storedBytes what it takes in the repository; 0 when the engine does not say
+ * @param walStart first WAL position or segment the backup needs (an LSN or a segment name)
+ * @param walStop last WAL position or segment the backup needs
+ * @param startTime ISO-8601 instant the backup started; endTime when it ended (null if running)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CatalogBackup(
+    String instance,
+    String engine,
+    String id,
+    String type,
+    String status,
+    String startTime,
+    String endTime,
+    long dataBytes,
+    long storedBytes,
+    String parentId,
+    List<String> chain,
+    String walStart,
+    String walStop) {
+
+  public static final String OK = "OK";
+  public static final String RUNNING = "RUNNING";
+  public static final String ERROR = "ERROR";
+  public static final String CORRUPT = "CORRUPT";
+}
