@@ -15,7 +15,7 @@ import ch.qos.logback.core.FileAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BackupObject;
-import dev.restoreflow.activities.basebackup.Compression;
+import dev.restoreflow.activities.archive.Compression;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RestoreflowConfig;

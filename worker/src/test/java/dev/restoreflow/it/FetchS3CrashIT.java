@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BackupObject;
-import dev.restoreflow.activities.basebackup.Chunk;
+import dev.restoreflow.activities.archive.Chunk;
 import dev.restoreflow.activities.basebackup.FetchCheckpoint;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.InstanceConfig;

@@ -2,12 +2,15 @@ package dev.restoreflow.workflows;
 
 import dev.restoreflow.workflows.activities.BackupActivities;
 import dev.restoreflow.workflows.activities.BaseBackupActivities;
+import dev.restoreflow.workflows.activities.CatalogActivities;
 import dev.restoreflow.workflows.activities.ClusterActivities;
 import dev.restoreflow.workflows.activities.PlanActivities;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
 import dev.restoreflow.workflows.model.BackupInput;
 import dev.restoreflow.workflows.model.BackupPlan;
+import dev.restoreflow.workflows.model.CatalogBackup;
 import dev.restoreflow.workflows.model.EngineRestoreInput;
+import dev.restoreflow.workflows.model.InstanceCatalog;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.RestorePlan;
 import dev.restoreflow.workflows.model.StepInput;
@@ -31,7 +34,7 @@ import java.util.function.Supplier;
  * (in order, with real-time intervals) and can be told to fail, fail for a while, or block.
  */
 final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActivities,
-    BaseBackupActivities, BackupActivities {
+    BaseBackupActivities, BackupActivities, CatalogActivities {
 
   /** The backup catalog of every instance on a fake host, oldest first. */
   static final List<String> BACKUPS = List.of("SFULL01", "SDELTA02");
@@ -173,6 +176,17 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   @Override
   public StepResult verifyBackup(BackupInput input, String backupId) {
     return run(Steps.VERIFY_BACKUP, input.step(), "verified " + backupId, () -> null);
+  }
+
+  @Override
+  public InstanceCatalog listBackups(StepInput input) {
+    return run("ListBackups", input, "listed", () -> new InstanceCatalog(input.instance(),
+        FakeServerActivities.engineOf(input.instance()), BACKUPS.stream().map(id ->
+            new CatalogBackup(input.instance(), FakeServerActivities.engineOf(input.instance()), id,
+                id.startsWith("SFULL") ? "FULL" : "DELTA", CatalogBackup.OK, null, null, 1, 1,
+                id.startsWith("SFULL") ? null : BACKUPS.get(0),
+                BACKUPS.subList(0, BACKUPS.indexOf(id) + 1), null, null)).toList(),
+        null, null, null, "fake"));
   }
 
   @Override

@@ -132,7 +132,11 @@ final class FakeServerActivities implements ServerActivities {
 
   @Override
   public List<dev.restoreflow.workflows.model.StepInput> catalogTargets(String instance) {
-    throw new UnsupportedOperationException();
+    return INSTANCES.keySet().stream().sorted()
+        .filter(name -> instance == null || name.equals(instance))
+        .map(name -> new dev.restoreflow.workflows.model.StepInput("catalog", name,
+            INSTANCES.get(name)))
+        .toList();
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dev.restoreflow.workflows;
 
 import dev.restoreflow.workflows.activities.ProbackupActivities;
+import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.ScheduledBackup;
 import dev.restoreflow.workflows.model.ScheduledRestore;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -17,7 +19,8 @@ import java.util.Map;
  * {@code java -cp <test classpath> dev.restoreflow.workflows.HistoryRecorder workflows/src/test/resources/histories v2}
  *
  * <p>Files of an existing set are never overwritten. The first set ("v1", no suffix) is the code
- * before issue 11 (host queue and cancellation versioning).
+ * before issue 11 (host queue and cancellation versioning), "v2" before issue 12, "v3" after it
+ * (engines plan the steps, backups are jobs; it adds the histories of the new workflow types).
  */
 public final class HistoryRecorder {
 
@@ -67,6 +70,29 @@ public final class HistoryRecorder {
               .setTaskQueue(TaskQueues.SERVER).build());
       drill.run(new ScheduledRestore("drill", RestoreRequest.of("main1")));
       histories.put("scheduled-restore", env.client().fetchHistory("recorded-drill").toJson(true));
+
+      // since v3 (issue 12): the engine's plan lists the steps; backups are jobs; the catalog
+      env.run("recorded-lake", RestoreRequest.of("lake"));
+      histories.put("restore-basebackup", restoreHistory(env, "recorded-lake"));
+      for (String[] backup : new String[][] {{"main1", "FULL", "backup-full"},
+          {"main1", "DELTA", "backup-delta"}, {"lake", "full", "backup-basebackup"}}) {
+        String jobId = "recorded-" + backup[2];
+        env.startBackup(jobId, BackupRequest.of(backup[0]).withType(backup[1]))
+            .getResult(Object.class);
+        histories.put(backup[2], env.client().fetchHistory(TaskQueues.backupWorkflowId(jobId))
+            .toJson(true));
+      }
+      ScheduledBackupWorkflow nightly = env.client().newWorkflowStub(
+          ScheduledBackupWorkflow.class, WorkflowOptions.newBuilder()
+              .setWorkflowId("recorded-nightly").setTaskQueue(TaskQueues.SERVER).build());
+      nightly.run(new ScheduledBackup("nightly", BackupRequest.of("main1")));
+      histories.put("scheduled-backup", env.client().fetchHistory("recorded-nightly")
+          .toJson(true));
+      env.client().newWorkflowStub(CatalogWorkflow.class, WorkflowOptions.newBuilder()
+          .setWorkflowId("recorded-catalog").setTaskQueue(TaskQueues.SERVER).build()).list(null);
+      histories.put("catalog", env.client().fetchHistory("recorded-catalog").toJson(true));
+      histories.put("host-queue-with-backups", env.client()
+          .fetchHistory(TaskQueues.hostQueueWorkflowId("db1")).toJson(true));
     }
     for (Map.Entry<String, String> history : histories.entrySet()) {
       Path file = dir.resolve(history.getKey() + (set.equals("v1") ? "" : "-" + set) + ".json");

@@ -25,13 +25,16 @@ class RestoreWorkflowReplayTest {
   @MethodSource("histories")
   void recordedHistoryReplays(String name) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + name,
-        RestoreWorkflowImpl.class, HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class);
+        RestoreWorkflowImpl.class, BackupWorkflowImpl.class, CatalogWorkflowImpl.class,
+        HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class,
+        ScheduledBackupWorkflowImpl.class);
   }
 
   @Test
   void everyWorkflowTypeHasARecordedHistory() throws Exception {
     String all = String.join("\n", histories().map(name -> read(name)).toList());
-    for (String type : List.of("RestoreWorkflow", "HostQueueWorkflow", "ScheduledRestoreWorkflow")) {
+    for (String type : List.of("RestoreWorkflow", "BackupWorkflow", "CatalogWorkflow",
+        "HostQueueWorkflow", "ScheduledRestoreWorkflow", "ScheduledBackupWorkflow")) {
       assertTrue(all.contains("\"name\": \"" + type + "\""), "no recorded history of " + type);
     }
   }

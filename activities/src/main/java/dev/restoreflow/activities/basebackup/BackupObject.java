@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.archive.Chunk;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 

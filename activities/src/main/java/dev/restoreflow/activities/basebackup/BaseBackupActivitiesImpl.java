@@ -1,5 +1,8 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.archive.ConfinedDirectory;
+import dev.restoreflow.activities.archive.UnsafePathException;
+import dev.restoreflow.activities.archive.CorruptObjectException;
 import com.github.luben.zstd.ZstdIOException;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
@@ -125,6 +128,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
           + " backup is corrupt or was tampered with: do not trust it; restore another backup");
     }
     boolean corrupt = e instanceof CorruptObjectException
+        || e.getCause() instanceof CorruptObjectException
         || e instanceof ManifestCheck.MismatchException
         || e instanceof EOFException || e instanceof ZipException
         || e.getCause() instanceof EOFException || e.getCause() instanceof ZipException

@@ -40,7 +40,6 @@ public final class BaseBackupEngine implements Engine {
 
   public static final String NAME = "basebackup";
   public static final String FULL = "full";
-  private static final Logger log = LoggerFactory.getLogger(BaseBackupEngine.class);
 
   @Override
   public String name() {
@@ -147,12 +146,13 @@ public final class BaseBackupEngine implements Engine {
     String id = earlier.backupId();
     Optional<BackupMeta> finished = new BaseBackupCatalog(store, step.instanceName()).backup(id);
     if (finished.isPresent()) {
-      log.info("backup {} of the previous attempt ended before its worker died; it is this"
+      log().info("backup {} of the previous attempt ended before its worker died; it is this"
           + " job's backup", id);
       return Optional.of(taken(finished.get(), started, " (taken by the previous attempt)"));
     }
     for (var object : store.list(BaseBackupLayout.backupDir(step.instanceName(), id))) {
-      log.warn("removing {} of backup {}, left unfinished by a worker that died", object.key(), id);
+      log().warn("removing {} of backup {}, left unfinished by a worker that died", object.key(),
+          id);
       store.delete(object.key());
     }
     return Optional.empty();
@@ -212,4 +212,12 @@ public final class BaseBackupEngine implements Engine {
 
   /** TakeBackup's heartbeat details: the id of the backup being taken, once it has one. */
   public record TakeProgress(String backupId, String lastLine) {}
+
+  /**
+   * Not a static field: the registry makes the engines while the config loads, before the CLI
+   * has pointed Logback at its log directory.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(BaseBackupEngine.class);
+  }
 }

@@ -1,5 +1,14 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.archive.CorruptObjectException;
+import dev.restoreflow.activities.archive.TarReader;
+import dev.restoreflow.activities.archive.TarExtractor;
+import dev.restoreflow.activities.archive.ConfinedDirectory;
+import dev.restoreflow.activities.archive.UnsafePathException;
+import dev.restoreflow.activities.archive.Compression;
+import dev.restoreflow.activities.archive.Chunk;
+import dev.restoreflow.activities.archive.ParallelChunkReader;
+import dev.restoreflow.activities.archive.RangeReader;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.StoredObject;
@@ -99,11 +108,13 @@ public final class BaseBackupFetcher {
       // checksums, and the total must be the tar stream's size backup.json records
       long end = tar.position() + tarStream.transferTo(OutputStream.nullOutputStream());
       if (object.tarBytes() > 0 && end != object.tarBytes()) {
-        throw new IOException("decompresses to " + end + " bytes of tar, backup.json says "
+        throw new CorruptObjectException("decompresses to " + end + " bytes of tar, backup.json says "
             + object.tarBytes() + ": the object is corrupt");
       }
     } catch (UnsafePathException e) {
       throw e.in(key);
+    } catch (CorruptObjectException e) {
+      throw new CorruptObjectException(key + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new IOException(key + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,8 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.archive.Compression;
+import dev.restoreflow.activities.archive.ChunkedCompressor;
+import dev.restoreflow.activities.archive.Chunk;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.exec.Command;

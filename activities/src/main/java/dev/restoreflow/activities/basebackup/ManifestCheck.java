@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.archive.TarExtractor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

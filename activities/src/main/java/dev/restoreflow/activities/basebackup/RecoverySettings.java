@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.archive.ConfinedDirectory;
 import dev.restoreflow.workflows.model.RecoveryTarget;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -32,7 +32,6 @@ public final class ProbackupEngine implements Engine {
 
   public static final String NAME = "probackup";
   static final Duration SHOW_LIMIT = Duration.ofMinutes(5);
-  private static final Logger log = LoggerFactory.getLogger(ProbackupEngine.class);
 
   @Override
   public String name() {
@@ -78,7 +77,7 @@ public final class ProbackupEngine implements Engine {
     BackupInfo backup = choice.backup();
     long need = backup.pgdataBytes() > 0 ? backup.pgdataBytes() : backup.dataBytes();
     long available = room.available(backup.id(), need);
-    log.info("plan: restore backup {} ({}) chain {} into {}; need {} bytes, available {}",
+    log().info("plan: restore backup {} ({}) chain {} into {}; need {} bytes, available {}",
         backup.id(), backup.backupMode(), choice.chainIds(), step.instance().pgdata(), need,
         available);
     return new RestorePlan(step.instanceName(), step.host(), NAME, backup.id(),
@@ -149,5 +148,13 @@ public final class ProbackupEngine implements Engine {
     HostTools.require(side.runner(), step.instance(),
         ProbackupCommands.version(step.instance().probackup()), "pg_probackup",
         "instances." + step.instanceName() + ".probackup.binary");
+  }
+
+  /**
+   * Not a static field: the registry makes the engines while the config loads, before the CLI
+   * has pointed Logback at its log directory.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(ProbackupEngine.class);
   }
 }

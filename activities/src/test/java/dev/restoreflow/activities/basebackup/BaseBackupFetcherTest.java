@@ -1,5 +1,7 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.archive.UnsafePathException;
+import dev.restoreflow.activities.archive.TestTar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;

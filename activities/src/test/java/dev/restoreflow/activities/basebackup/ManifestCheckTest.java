@@ -1,5 +1,8 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.archive.TarReader;
+import dev.restoreflow.activities.archive.TarExtractor;
+import dev.restoreflow.activities.archive.ConfinedDirectory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

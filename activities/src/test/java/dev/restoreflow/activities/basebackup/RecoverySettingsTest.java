@@ -1,5 +1,7 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.archive.ConfinedDirectory;
+import dev.restoreflow.activities.archive.UnsafePathException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

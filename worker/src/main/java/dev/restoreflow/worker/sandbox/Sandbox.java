@@ -8,6 +8,7 @@ import dev.restoreflow.activities.config.RestoreflowConfig;
 import dev.restoreflow.activities.config.TemporalConfig;
 import dev.restoreflow.activities.probackup.BackupInfo;
 import dev.restoreflow.activities.probackup.ProbackupCommands;
+import dev.restoreflow.activities.probackup.ProbackupEngine;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
@@ -83,7 +84,8 @@ public final class Sandbox {
       int port = Files.exists(portFile) ? Integer.parseInt(Files.readString(portFile).strip())
           : freePort();
       Path simulator = installSimulator(root);
-      InstanceConfig instance = new InstanceConfig("probackup", host, pgdata.toString(), null, null,
+      InstanceConfig instance = new InstanceConfig(ProbackupEngine.NAME, host, pgdata.toString(),
+          null, null,
           port, user, pgBin, root.resolve("pg").resolve(name + "-server.log").toString(),
           "127.0.0.1", "postgres", user,
           List.of("select 1", "select count(*) from pg_class"), false, true, 60, 120,

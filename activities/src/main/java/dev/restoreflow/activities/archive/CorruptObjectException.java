@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.basebackup;
+package dev.restoreflow.activities.archive;
 
 import java.io.IOException;
 
@@ -10,5 +10,9 @@ public class CorruptObjectException extends IOException {
 
   public CorruptObjectException(String message) {
     super(message);
+  }
+
+  public CorruptObjectException(String message, Throwable cause) {
+    super(message, cause);
   }
 }

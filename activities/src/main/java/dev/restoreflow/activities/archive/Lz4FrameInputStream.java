@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.basebackup;
+package dev.restoreflow.activities.archive;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,7 +12,7 @@ import net.jpountz.xxhash.XXHashFactory;
  * lz4-java's own frame reader refuses linked blocks, so blocks are decoded here; lz4-java's
  * XXHash32 checks the block and content checksums. Concatenated and skippable frames are read too.
  */
-final class Lz4FrameInputStream extends InputStream {
+public final class Lz4FrameInputStream extends InputStream {
 
   private static final int MAGIC = 0x184D2204;
   private static final int HISTORY = 64 * 1024;
@@ -32,7 +32,7 @@ final class Lz4FrameInputStream extends InputStream {
   private boolean finished;
   private boolean endOfInput;
 
-  Lz4FrameInputStream(InputStream in) {
+  public Lz4FrameInputStream(InputStream in) {
     this.in = in;
   }
 

@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.basebackup;
+package dev.restoreflow.activities.archive;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,9 +15,9 @@ import java.util.concurrent.Future;
  * only then reports the point, so extraction goes on while the disk catches up. One sync is in
  * flight at a time: the next restart point waits for the one before.
  */
-final class BackgroundSync implements AutoCloseable {
+public final class BackgroundSync implements AutoCloseable {
 
-  interface Durable {
+  public interface Durable {
     void reached() throws IOException;
   }
 
@@ -29,7 +29,7 @@ final class BackgroundSync implements AutoCloseable {
   private Future<?> pending;
 
   /** Syncs {@code paths} (files and directories), then calls {@code then}. */
-  void sync(List<Path> paths, Durable then) throws IOException {
+  public void sync(List<Path> paths, Durable then) throws IOException {
     await();
     pending = thread.submit(() -> {
       for (Path path : paths) {
@@ -41,7 +41,7 @@ final class BackgroundSync implements AutoCloseable {
   }
 
   /** Waits for the sync in flight; its failure is thrown here. */
-  void await() throws IOException {
+  public void await() throws IOException {
     if (pending == null) {
       return;
     }
@@ -64,7 +64,7 @@ final class BackgroundSync implements AutoCloseable {
     }
   }
 
-  static void force(Path path) throws IOException {
+  public static void force(Path path) throws IOException {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       channel.force(true);
     }

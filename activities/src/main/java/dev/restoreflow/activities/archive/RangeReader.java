@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.basebackup;
+package dev.restoreflow.activities.archive;
 
 import dev.restoreflow.activities.storage.ObjectStore;
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * with {@code parallel} of them in flight ahead of the reader, handed out in order. Every byte
  * received is counted in {@code downloaded}.
  */
-final class RangeReader extends OrderedWorkStream {
+public final class RangeReader extends OrderedWorkStream {
 
   private final ObjectStore store;
   private final String key;
@@ -20,7 +20,7 @@ final class RangeReader extends OrderedWorkStream {
   private final AtomicLong downloaded;
   private long nextRange;
 
-  RangeReader(ObjectStore store, String key, long from, long to, int rangeSize, int parallel,
+  public RangeReader(ObjectStore store, String key, long from, long to, int rangeSize, int parallel,
       AtomicLong downloaded) {
     super("fetch-range", parallel, parallel);
     this.store = store;
@@ -47,7 +47,7 @@ final class RangeReader extends OrderedWorkStream {
       byte[] bytes = in.readNBytes((int) (end - start));
       downloaded.addAndGet(bytes.length);
       if (bytes.length != end - start) {
-        throw new IOException(key + ": bytes " + start + "-" + (end - 1) + " came back short ("
+        throw new CorruptObjectException(key + ": bytes " + start + "-" + (end - 1) + " came back short ("
             + bytes.length + " bytes): the object is truncated");
       }
       return bytes;

@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.basebackup;
+package dev.restoreflow.activities.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,12 +27,12 @@ import java.util.zip.CRC32C;
  * what was written so far fsynced in the background, and reports a {@link Position} to
  * {@code checkpoints} once that is durable.
  */
-final class TarExtractor {
+public final class TarExtractor {
 
   /** A restart point reached: chunk index, and the file it falls in (null at a header). */
-  record Position(int chunk, TarReader.Entry entry, long entryDataStart) {}
+  public record Position(int chunk, TarReader.Entry entry, long entryDataStart) {}
 
-  interface Checkpoints {
+  public interface Checkpoints {
     void reached(Position position) throws IOException;
   }
 
@@ -48,7 +48,7 @@ final class TarExtractor {
   private long filesWritten;
   private long bytesWritten;
 
-  TarExtractor(ConfinedDirectory data) {
+  public TarExtractor(ConfinedDirectory data) {
     this.data = data;
     this.root = data.root();
   }
@@ -58,7 +58,7 @@ final class TarExtractor {
    * @param resumeDataStart tar offset of that file's data
    * @param boundaries tar offsets of the restart points ahead, with their chunk indexes
    */
-  void extract(TarReader tar, TarReader.Entry resumeEntry, long resumeDataStart,
+  public void extract(TarReader tar, TarReader.Entry resumeEntry, long resumeDataStart,
       List<long[]> boundaries, Checkpoints checkpoints) throws IOException {
     try (BackgroundSync sync = new BackgroundSync()) {
       write(tar, resumeEntry, resumeDataStart, boundaries, position -> {
@@ -133,15 +133,15 @@ final class TarExtractor {
     return next;
   }
 
-  long filesWritten() {
+  public long filesWritten() {
     return filesWritten;
   }
 
-  long bytesWritten() {
+  public long bytesWritten() {
     return bytesWritten;
   }
 
-  Map<String, Integer> checksums() {
+  public Map<String, Integer> checksums() {
     return checksums;
   }
 

@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.basebackup;
+package dev.restoreflow.activities.archive;
 
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;

@@ -1,4 +1,4 @@
-package dev.restoreflow.activities;
+package dev.restoreflow.activities.basebackup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.basebackup.TestRepository;
-import dev.restoreflow.activities.basebackup.TestTar;
+import dev.restoreflow.activities.archive.TestTar;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;

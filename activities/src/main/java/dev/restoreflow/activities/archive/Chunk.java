@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.basebackup;
+package dev.restoreflow.activities.archive;
 
 /**
  * A restart point of a tarball: an independent gzip member / zstd frame / lz4 frame starts at

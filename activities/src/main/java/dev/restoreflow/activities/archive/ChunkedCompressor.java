@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.basebackup;
+package dev.restoreflow.activities.archive;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +20,7 @@ import net.jpountz.lz4.LZ4FrameOutputStream;
  *
  * <p>Read the compressed bytes from {@link #compressed()}; it ends when the input does.
  */
-final class ChunkedCompressor implements AutoCloseable {
+public final class ChunkedCompressor implements AutoCloseable {
 
   private final InputStream raw;
   private final Compression compression;
@@ -32,7 +32,7 @@ final class ChunkedCompressor implements AutoCloseable {
   private int chunksReached;
   private boolean inputEnded;
 
-  ChunkedCompressor(InputStream raw, Compression compression, int chunkSize, int threads) {
+  public ChunkedCompressor(InputStream raw, Compression compression, int chunkSize, int threads) {
     this.raw = raw;
     this.compression = compression;
     this.chunkSize = chunkSize;
@@ -53,15 +53,15 @@ final class ChunkedCompressor implements AutoCloseable {
   }
 
   /** The restart points, complete once {@link #compressed()} has been read to its end. */
-  List<Chunk> chunks() {
+  public List<Chunk> chunks() {
     return List.copyOf(chunks);
   }
 
-  long rawBytes() {
+  public long rawBytes() {
     return rawOffset;
   }
 
-  InputStream compressed() {
+  public InputStream compressed() {
     return compressed;
   }
 

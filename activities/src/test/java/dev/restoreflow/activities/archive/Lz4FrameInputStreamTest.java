@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.basebackup;
+package dev.restoreflow.activities.archive;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.basebackup;
+package dev.restoreflow.activities.archive;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.restoreflow.activities;
+package dev.restoreflow.activities.basebackup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

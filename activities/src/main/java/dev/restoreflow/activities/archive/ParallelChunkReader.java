@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.basebackup;
+package dev.restoreflow.activities.archive;
 
 import dev.restoreflow.activities.storage.ObjectStore;
 import java.io.ByteArrayInputStream;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every chunk must decompress to exactly the tar bytes backup.json gives it (its next
  * chunk's tar offset minus its own), so a corrupt chunk is named by its offset.
  */
-final class ParallelChunkReader extends OrderedWorkStream {
+public final class ParallelChunkReader extends OrderedWorkStream {
 
   private final ObjectStore store;
   private final String key;
@@ -33,7 +33,7 @@ final class ParallelChunkReader extends OrderedWorkStream {
    * @param storedSize the object's size
    * @param tarBytes the size of the whole tar stream
    */
-  ParallelChunkReader(ObjectStore store, String key, Compression compression, List<Chunk> chunks,
+  public ParallelChunkReader(ObjectStore store, String key, Compression compression, List<Chunk> chunks,
       int first, long storedSize, long tarBytes, int parallel, AtomicLong downloaded) {
     super("fetch-chunk", parallel, parallel);
     this.store = store;
@@ -68,7 +68,7 @@ final class ParallelChunkReader extends OrderedWorkStream {
     }
     downloaded.addAndGet(received);
     if (received != stored.length) {
-      throw new IOException("bytes " + chunk.storedOffset() + "-" + (storedEnd - 1)
+      throw new CorruptObjectException("bytes " + chunk.storedOffset() + "-" + (storedEnd - 1)
           + " came back short (" + received + " bytes): the object is truncated");
     }
     if (compression == Compression.NONE && stored.length == expected) {
@@ -83,11 +83,11 @@ final class ParallelChunkReader extends OrderedWorkStream {
       decompressed = tar.readNBytes(bytes, 0, bytes.length);
       trailing = tar.read() >= 0;
     } catch (IOException e) {
-      throw new IOException("the chunk at byte " + chunk.storedOffset() + " does not decompress ("
-          + e.getMessage() + "): the object is corrupt", e);
+      throw new CorruptObjectException("the chunk at byte " + chunk.storedOffset()
+          + " does not decompress (" + e.getMessage() + "): the object is corrupt", e);
     }
     if (decompressed != expected || trailing) {
-      throw new IOException("the chunk at byte " + chunk.storedOffset() + " does not decompress"
+      throw new CorruptObjectException("the chunk at byte " + chunk.storedOffset() + " does not decompress"
           + " to the " + expected + " bytes of tar backup.json gives it: the object is corrupt");
     }
     return bytes;
