@@ -44,11 +44,11 @@ final class JobsCommand implements Callable<Integer> {
         System.out.println(new ObjectMapper().writeValueAsString(rows));
         return 0;
       }
-      System.out.printf("%-36s %-10s %-8s %-10s %-19s %-17s %s%n", "JOB", "INSTANCE", "HOST",
-          "STATUS", "CREATED", "STEP", "VIA");
+      System.out.printf("%-36s %-7s %-10s %-8s %-10s %-19s %-17s %s%n", "JOB", "KIND",
+          "INSTANCE", "HOST", "STATUS", "CREATED", "STEP", "VIA");
       for (JobRow r : rows) {
-        System.out.printf("%-36s %-10s %-8s %-10s %-19s %-17s %s%n", r.jobId(), r.instance(),
-            r.host(), r.status(), TIME.format(Instant.ofEpochMilli(r.createdAt())),
+        System.out.printf("%-36s %-7s %-10s %-8s %-10s %-19s %-17s %s%n", r.jobId(), r.kind(),
+            r.instance(), r.host(), r.status(), TIME.format(Instant.ofEpochMilli(r.createdAt())),
             r.currentStep() == null ? "-" : r.currentStep(), r.requestedVia());
       }
       return 0;

@@ -28,7 +28,6 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
 
 /**
  * One backup: resolve the request, wait for the host's turn (shared with restores), then
@@ -38,7 +37,6 @@ import org.slf4j.Logger;
 public class BackupWorkflowImpl implements BackupWorkflow {
 
   private static final String UNTOUCHED = "untouched (a backup only reads the cluster)";
-  private static final Logger log = Workflow.getLogger(BackupWorkflowImpl.class);
 
   private final ServerActivities server =
       Workflow.newLocalActivityStub(ServerActivities.class, RestoreWorkflowImpl.SERVER_SIDE);
@@ -127,27 +125,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
 
   /** Runs one step, keeping the tracker and the ledger up to date. */
   private <T> T step(String name, Supplier<T> body, Function<T, StepResult> summary) {
-    steps.start(name);
-    recordStep(name);
-    T value;
-    try {
-      value = body.get();
-    } catch (ActivityFailure e) {
-      boolean cancelled = JobFailures.isCancellation(e);
-      steps.endRunning(cancelled ? StepStatus.CANCELLED : StepStatus.FAILED,
-          cancelled ? "cancelled" : JobFailures.rootMessage(e));
-      recordStep(name);
-      throw e;
-    } catch (CanceledFailure e) {
-      steps.endRunning(StepStatus.CANCELLED, "cancelled");
-      recordStep(name);
-      throw e;
-    }
-    StepResult result = summary.apply(value);
-    steps.done(name, result);
-    recordStep(name);
-    log.info("job {} step {} done: {}", jobId, name, result.detail());
-    return value;
+    return new StepRuns(jobId, steps, this::recordStep).run(name, body, summary);
   }
 
   private void afterCancel() {

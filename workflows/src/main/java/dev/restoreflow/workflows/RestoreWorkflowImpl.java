@@ -246,28 +246,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   /** Runs one step, keeping the tracker and the ledger up to date. */
   private <T> T step(String name, Supplier<T> body, Function<T, StepResult> summary) {
-    steps.start(name);
-    recordStep(name);
-    T value;
-    try {
-      value = body.get();
-    } catch (ActivityFailure e) {
-      boolean cancelled = JobFailures.isCancellation(e);
-      log.info("job {} step {} ended {}: {}", jobId, name, cancelled ? "by cancel" : "in failure",
-          e.getCause() == null ? e : e.getCause().toString());
-      steps.endRunning(cancelled ? StepStatus.CANCELLED : StepStatus.FAILED,
-          cancelled ? "cancelled" : JobFailures.rootMessage(e));
-      recordStep(name);
-      throw e;
-    } catch (CanceledFailure e) {
-      steps.endRunning(StepStatus.CANCELLED, "cancelled");
-      recordStep(name);
-      throw e;
-    }
-    StepResult result = summary.apply(value);
-    steps.done(name, result);
-    recordStep(name);
-    log.info("job {} step {} done: {}", jobId, name, result.detail());
+    T value = new StepRuns(jobId, steps, this::recordStep).run(name, body, summary);
     if (waitForCancelledSteps && CancellationScope.current().isCancelRequested()) {
       // the step ran to its end although the job was cancelled meanwhile: stop before the next
       // one, with the data state from before this step's outcome was taken in

@@ -95,7 +95,7 @@ public final class JobLedger implements AutoCloseable {
       ps.setString(5, e.instance());
       ps.setString(6, e.host());
       ps.setString(7, e.requestedVia());
-      ps.setString(8, toJson(e.request()));
+      ps.setString(8, toJson(e.request() != null ? e.request() : e.backupRequest()));
       ps.setString(9, e.state() == null ? "UNKNOWN" : e.state().name());
       ps.setString(10, current);
       ps.setString(11, e.error());
