@@ -84,6 +84,10 @@ final class JobFollower {
           return details.get("percent") + "% (" + details.get("filesDone") + "/" + total
               + " files, attempt " + details.get("attempt") + ")";
         }
+        if (details != null && details.get("backupId") instanceof String id) {
+          return "backup " + id + (details.get("lastLine") instanceof String line
+              && !line.isBlank() ? ": " + line : "");
+        }
       }
     } catch (RuntimeException e) {
       return null;

@@ -75,7 +75,8 @@ public final class HistoryRecorder {
       env.run("recorded-lake", RestoreRequest.of("lake"));
       histories.put("restore-basebackup", restoreHistory(env, "recorded-lake"));
       for (String[] backup : new String[][] {{"main1", "FULL", "backup-full"},
-          {"main1", "DELTA", "backup-delta"}, {"lake", "full", "backup-basebackup"}}) {
+          {"main1", "DELTA", "backup-delta"}, {"main1", "PAGE", "backup-page"},
+          {"lake", "full", "backup-basebackup"}}) {
         String jobId = "recorded-" + backup[2];
         env.startBackup(jobId, BackupRequest.of(backup[0]).withType(backup[1]))
             .getResult(Object.class);
