@@ -4,25 +4,72 @@ import dev.restoreflow.activities.archive.ConfinedDirectory;
 import dev.restoreflow.workflows.model.RecoveryTarget;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * What a restored basebackup cluster gets in postgresql.auto.conf: archive recovery from the WAL
- * FetchS3 put into pg_wal, the recovery target (checked by the request resolver's
- * RecoveryTargets before the job starts), archiving off, and the configured overrides.
+ * FetchS3 put into pg_wal, the recovery target, archiving off, and the configured overrides.
  */
 public final class RecoverySettings {
 
+  private static final Pattern XID = Pattern.compile("[0-9]{1,20}");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.: -]{1,64}");
   /** A parameter name in PostgreSQL's configuration files (ASCII): a_b, or ext.a_b. */
   private static final Pattern SETTING_NAME =
       Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
+  private static final DateTimeFormatter PG_TIME = new DateTimeFormatterBuilder()
+      .appendPattern("yyyy-MM-dd[ ]['T']HH:mm:ss")
+      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+      .appendPattern("[XXX][XX][X]")
+      .toFormatter();
+
+  private RecoverySettings() {}
+
+  /** The target time as an instant; PostgreSQL's and ISO forms, with a zone. */
+  public static Instant parseTime(String time) {
+    try {
+      return OffsetDateTime.parse(time.trim(), PG_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("recovery target time '" + time + "' is not a time with"
+          + " a zone, e.g. 2026-11-23 09:15:00+00");
+    }
+  }
+
+  /** @throws IllegalArgumentException for a target that cannot be passed on safely */
+  public static void check(RecoveryTarget target) {
+    if (target == null || target.isEmpty()) {
+      return;
+    }
+    int set = (target.time() != null ? 1 : 0) + (target.lsn() != null ? 1 : 0)
+        + (target.xid() != null ? 1 : 0) + (target.name() != null ? 1 : 0);
+    if (set > 1) {
+      throw new IllegalArgumentException("give one recovery target: time, lsn, xid or name");
+    }
+    if (target.time() != null) {
+      parseTime(target.time());
+    }
+    if (target.lsn() != null) {
+      WalNames.parse(target.lsn());
+    }
+    if (target.xid() != null && !XID.matcher(target.xid()).matches()) {
+      throw new IllegalArgumentException("recovery target xid '" + target.xid() + "' is not a number");
+    }
+    if (target.name() != null && !NAME.matcher(target.name()).matches()) {
+      throw new IllegalArgumentException("recovery target name '" + target.name()
+          + "' must be 1-64 of letters, digits, _ . : - and spaces");
+    }
+  }
 
   private static final Pattern RECOVERY_SETTING = Pattern.compile(
       "\\s*(restore_command|recovery_target\\w*|recovery_end_command|archive_cleanup_command)"
           + "\\s*=.*");
-
-  private RecoverySettings() {}
 
   /**
    * postgresql.auto.conf as it comes out of the backup with the recovery settings of any earlier

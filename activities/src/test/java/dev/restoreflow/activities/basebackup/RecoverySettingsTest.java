@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.restoreflow.workflows.model.RecoveryTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +80,20 @@ class RecoverySettingsTest {
   }
 
   @Test
-  void aTargetLsnNamesTheWalSegmentRecoveryNeedsUpTo() {
+  void targetsAreCheckedBeforeTheyReachPostgres() {
+    assertEquals(Instant.parse("2026-11-23T09:30:00Z"),
+        RecoverySettings.parseTime("2026-11-23 09:30:00+00"));
+    assertEquals(Instant.parse("2026-11-23T09:30:00.123456Z"),
+        RecoverySettings.parseTime("2026-11-23T10:30:00.123456+01:00"));
+    for (RecoveryTarget bad : new RecoveryTarget[] {
+        new RecoveryTarget("yesterday", null, null, null),
+        new RecoveryTarget("2026-11-23 09:30:00", null, null, null),
+        new RecoveryTarget(null, "0/XYZ", null, null),
+        new RecoveryTarget(null, null, "12a", null),
+        new RecoveryTarget(null, null, null, "x'; drop"),
+        new RecoveryTarget("2026-11-23 09:30:00+00", "0/3000000", null, null)}) {
+      assertThrows(IllegalArgumentException.class, () -> RecoverySettings.check(bad), bad.toString());
+    }
     assertEquals("000000030000000100000002", WalNames.segmentOf(3, "1/2000060"));
   }
 }
