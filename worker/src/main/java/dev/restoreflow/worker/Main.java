@@ -2,6 +2,7 @@ package dev.restoreflow.worker;
 
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.worker.config.ConfigException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +19,15 @@ public final class Main {
   }
 
   static int run(String... args) {
+    return run(null, args);
+  }
+
+  /** @param err where errors are printed; null = standard error */
+  static int run(PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    if (err != null) {
+      cli.setErr(err);
+    }
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("restoreflow: " + explain(e));
       return e instanceof ConfigException || e instanceof IllegalArgumentException ? 2 : 1;

@@ -37,6 +37,9 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--incremental", description = "restore in place with -I CHECKSUM, no wipe")
   boolean incremental;
 
+  @Mixin
+  RecoveryTargetOptions target;
+
   @Option(names = "--dry-run", description = "only plan: which backup, is there room")
   boolean dryRun;
 
@@ -51,17 +54,16 @@ final class RestoreCommand implements Callable<Integer> {
     RestoreflowConfig cfg = config.load();
     RequestResolver resolver = new RequestResolver(cfg);
     RestoreRequest asked = RestoreRequest.of(instance).withHost(host).withBackupId(backupId)
-        .withIncremental(incremental).withDryRun(dryRun);
+        .withIncremental(incremental).withRecoveryTarget(target.target()).withDryRun(dryRun);
     ResolvedRestore resolved = resolver.resolveRestore(null, asked);
-    String target = resolved.host();
+    String onto = resolved.host();
     String id = backupId == null ? null : resolver.backupId(instance, backupId);
     Logging.init(config.resolve(cfg.logDir()), "WARN");
     PrintStream out = System.out;
     WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
     try {
       RestoreflowClient restoreflow = new RestoreflowClient(Temporal.client(service, cfg.temporal()));
-      RestoreRequest request = RestoreRequest.of(instance).withHost(target).withBackupId(id)
-          .withIncremental(incremental).withDryRun(dryRun)
+      RestoreRequest request = asked.withHost(onto).withBackupId(id)
           .withRequestedVia("cli", System.getProperty("user.name"));
       Submission job = restoreflow.submit(request);
       if (json && !follow) {
@@ -69,7 +71,7 @@ final class RestoreCommand implements Callable<Integer> {
         return 0;
       }
       if (!json) {
-        out.printf("job %s on host %s: %s (workflow %s)%n", job.jobId(), target,
+        out.printf("job %s on host %s: %s (workflow %s)%n", job.jobId(), onto,
             Submissions.position(job), job.workflowId());
       }
       if (!follow) {

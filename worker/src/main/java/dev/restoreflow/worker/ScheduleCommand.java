@@ -73,6 +73,9 @@ final class ScheduleCommand implements Callable<Integer> {
     @Option(names = "--backup-id", description = "restore: the backup (default: the newest valid)")
     String backupId;
 
+    @Mixin
+    RecoveryTargetOptions target;
+
     @Option(names = "--type", description = "backup: the engine's backup type (FULL, DELTA,"
         + " PAGE; full); default: the engine's first")
     String type;
@@ -95,33 +98,36 @@ final class ScheduleCommand implements Callable<Integer> {
         default -> throw new IllegalArgumentException("--kind must be restore or backup, not '"
             + kind + "'");
       };
-      if (backup && backupId != null || !backup && type != null) {
-        throw new IllegalArgumentException(backup ? "--backup-id is for restore schedules"
+      if (backup && (backupId != null || target.target() != null) || !backup && type != null) {
+        throw new IllegalArgumentException(backup
+            ? "--backup-id and --target-* are for restore schedules"
             : "--type is for backup schedules (--kind backup)");
       }
-      return withSchedules(cfg, schedules -> {
-        RestoreSchedules.Created created;
-        String what;
-        if (backup) {
-          BackupRequest request = BackupRequest.of(instance).withType(type);
-          String resolvedType = resolver.resolveBackup(null, request).type();
-          created = schedules.create(name, when, request.withType(resolvedType));
-          what = resolvedType + " backup";
-        } else {
-          resolver.resolveRestore(null, RestoreRequest.of(instance).withBackupId(backupId));
-          String id = backupId == null ? null : resolver.backupId(instance, backupId);
-          created = schedules.create(name, when, RestoreRequest.of(instance).withBackupId(id));
-          what = "restore";
-        }
-        PrintStream out = System.out;
-        if (json) {
-          out.println(new ObjectMapper().writeValueAsString(created));
-        } else {
-          out.printf("schedule %s: %s of %s %s%n", name, what, instance, created.timing());
-          out.println(created.note());
-        }
-        return 0;
-      });
+      // the request is checked before Temporal is asked, as on every other way in
+      if (backup) {
+        BackupRequest request = BackupRequest.of(instance).withType(type);
+        BackupRequest resolved = request.withType(resolver.resolveBackup(null, request).type());
+        return withSchedules(cfg, schedules -> report(schedules.create(name, when, resolved),
+            resolved.type() + " backup"));
+      }
+      RestoreRequest request = RestoreRequest.of(instance).withBackupId(backupId)
+          .withRecoveryTarget(target.target());
+      resolver.resolveRestore(null, request);
+      RestoreRequest resolved = request.withBackupId(
+          backupId == null ? null : resolver.backupId(instance, backupId));
+      return withSchedules(cfg, schedules -> report(schedules.create(name, when, resolved),
+          "restore"));
+    }
+
+    private int report(RestoreSchedules.Created created, String what) throws Exception {
+      PrintStream out = System.out;
+      if (json) {
+        out.println(new ObjectMapper().writeValueAsString(created));
+      } else {
+        out.printf("schedule %s: %s of %s %s%n", name, what, instance, created.timing());
+        out.println(created.note());
+      }
+      return 0;
     }
   }
 

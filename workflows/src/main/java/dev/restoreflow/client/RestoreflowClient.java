@@ -140,19 +140,28 @@ public final class RestoreflowClient {
         "the job ended before it was resolved");
   }
 
-  /** The type and message a failed workflow carries, as the refusal of its request. */
+  /**
+   * The refusal a failed workflow carries: the type and message of the failure its chain ends
+   * with — the resolver's own, as every other way in reports it — not the job's summary of it
+   * (which adds where the data is).
+   */
   private static RequestRejectedException rejectionOf(WorkflowFailedException e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof ApplicationFailure app) {
-      FailureType type = FailureType.COMMAND_FAILED;
-      try {
-        type = FailureType.valueOf(app.getType());
-      } catch (IllegalArgumentException | NullPointerException unknownType) {
-        // a type this client does not know: reported as a failed command
+    ApplicationFailure refusal = null;
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof ApplicationFailure app) {
+        refusal = app;
       }
-      return new RequestRejectedException(type, app.getOriginalMessage());
     }
-    return new RequestRejectedException(FailureType.INVALID_REQUEST, e.getMessage());
+    if (refusal == null) {
+      return new RequestRejectedException(FailureType.INVALID_REQUEST, e.getMessage());
+    }
+    FailureType type = FailureType.COMMAND_FAILED;
+    try {
+      type = FailureType.valueOf(refusal.getType());
+    } catch (IllegalArgumentException | NullPointerException unknownType) {
+      // a type this client does not know: reported as a failed command
+    }
+    return new RequestRejectedException(type, refusal.getOriginalMessage());
   }
 
   /** A restore's or a backup's progress, by job id. */

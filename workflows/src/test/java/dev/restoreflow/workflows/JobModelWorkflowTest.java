@@ -89,6 +89,8 @@ class JobModelWorkflowTest {
     RequestRejectedException refused = assertThrows(RequestRejectedException.class,
         () -> env.restoreflow().submit(RestoreRequest.of("nosuch")));
     assertEquals(FailureType.UNKNOWN_INSTANCE, refused.type());
+    assertEquals("unknown instance nosuch", refused.getMessage(),
+        "the resolver's own message, as every other way in gives it");
     RequestRejectedException backup = assertThrows(RequestRejectedException.class,
         () -> env.restoreflow().submitBackup(BackupRequest.of("nosuch")));
     assertEquals(FailureType.UNKNOWN_INSTANCE, backup.type());

@@ -43,6 +43,11 @@ public record RestoreRequest(
         requestedBy, requestedVia);
   }
 
+  public RestoreRequest withRecoveryTarget(RecoveryTarget target) {
+    return new RestoreRequest(instance, host, backupId, incremental, target, promote, dryRun,
+        requestedBy, requestedVia);
+  }
+
   public RestoreRequest withDryRun(boolean value) {
     return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote, value,
         requestedBy, requestedVia);
