@@ -84,7 +84,16 @@ public final class RestoreflowClient {
     BackupWorkflow workflow = client.newWorkflowStub(BackupWorkflow.class, options(workflowId));
     WorkflowClient.start(workflow::backup, request);
     int position = waitForPosition(workflowId);
-    return new Submission(jobId, workflowId, progressOf(workflowId).host(), position);
+    return new Submission(jobId, workflowId, hostOf(workflowId), position);
+  }
+
+  /** The host a job was resolved to, or null while the server has not resolved it yet. */
+  private String hostOf(String workflowId) {
+    try {
+      return progressOf(workflowId).host();
+    } catch (WorkflowException notThereYet) {
+      return null;
+    }
   }
 
   private static WorkflowOptions options(String workflowId) {
