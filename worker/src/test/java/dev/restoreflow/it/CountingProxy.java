@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a server: counts every byte the server sends back (so a
- * test counts downloads instead of assuming them) and can cap that rate (so a download lasts
- * long enough to be interrupted).
+ * test counts downloads instead of assuming them) and can cap that rate, and the rate of what
+ * clients send (so a download or an upload lasts long enough to be interrupted).
  */
 final class CountingProxy implements AutoCloseable {
 
@@ -27,6 +27,7 @@ final class CountingProxy implements AutoCloseable {
     return t;
   });
   private volatile long bytesPerSecond;
+  private volatile long uploadBytesPerSecond;
 
   CountingProxy(int targetPort, long bytesPerSecond) throws IOException {
     this.targetPort = targetPort;
@@ -51,14 +52,21 @@ final class CountingProxy implements AutoCloseable {
     bytesPerSecond = perSecond;
   }
 
+  /** Caps what clients send to the server; 0 = no cap. */
+  void setUploadRate(long perSecond) {
+    uploadBytesPerSecond = perSecond;
+  }
+
   private void accept() {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
         Socket server = new Socket();
         server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
-        threads.submit(() -> pump(client.getInputStream(), server.getOutputStream(), null, client, server));
-        threads.submit(() -> pump(server.getInputStream(), client.getOutputStream(), fromServer, client, server));
+        threads.submit(() -> pump(client.getInputStream(), server.getOutputStream(), null,
+            () -> uploadBytesPerSecond, client, server));
+        threads.submit(() -> pump(server.getInputStream(), client.getOutputStream(), fromServer,
+            () -> bytesPerSecond, client, server));
       } catch (IOException e) {
         if (!listener.isClosed()) {
           continue;
@@ -67,7 +75,8 @@ final class CountingProxy implements AutoCloseable {
     }
   }
 
-  private Void pump(InputStream in, OutputStream out, AtomicLong counter, Socket a, Socket b) {
+  private Void pump(InputStream in, OutputStream out, AtomicLong counter,
+      java.util.function.LongSupplier rateCap, Socket a, Socket b) {
     byte[] buffer = new byte[16 * 1024];
     try {
       long windowStart = System.nanoTime();
@@ -78,14 +87,14 @@ final class CountingProxy implements AutoCloseable {
         out.flush();
         if (counter != null) {
           counter.addAndGet(n);
-          long rate = bytesPerSecond;
-          if (rate > 0) {
-            windowBytes += n;
-            long due = windowStart + windowBytes * 1_000_000_000L / rate;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
+        }
+        long rate = rateCap.getAsLong();
+        if (rate > 0) {
+          windowBytes += n;
+          long due = windowStart + windowBytes * 1_000_000_000L / rate;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
           }
         }
       }

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * A real PostgreSQL cluster for an integration test (initdb as an unprivileged OS user), with a
  * pg_probackup catalog driven by the simulator through a wrapper that records every argv and
- * can slow restores down (so a test can kill or cancel one mid-way).
+ * can slow restores down (so a test can kill or cancel one mid-way). Backups can be slowed down
+ * too: the simulator runs a pg_basebackup that keeps to the test's rate limit.
  */
 final class ItSandbox implements AutoCloseable {
 
@@ -37,15 +38,17 @@ final class ItSandbox implements AutoCloseable {
   private final Path stateDir;
   private final Path argvLog;
   private final Path throttle;
+  private final Path backupRate;
 
   private ItSandbox(Sandbox sandbox, InstanceConfig instance, String host, Path stateDir,
-      Path argvLog, Path throttle) {
+      Path argvLog, Path throttle, Path backupRate) {
     this.sandbox = sandbox;
     this.instance = instance;
     this.host = host;
     this.stateDir = stateDir;
     this.argvLog = argvLog;
     this.throttle = throttle;
+    this.backupRate = backupRate;
   }
 
   static ItSandbox create(String name, String host) throws IOException {
@@ -56,20 +59,52 @@ final class ItSandbox implements AutoCloseable {
     Path bin = state.resolve("bin");
     Path argvLog = writable(bin.resolve("argv.log"), "");
     Path throttle = writable(bin.resolve("throttle-ms"), "0");
+    Path backupRate = writable(bin.resolve("backup-rate-kb"), "0");
+    Path pgBin = throttledPgBin(bin.resolve("pg"), backupRate);
     Path wrapper = bin.resolve("pg_probackup-recording");
     Files.writeString(wrapper, """
         #!/usr/bin/env bash
-        # test wrapper: records the argv, applies the test's throttle, runs the simulator
+        # test wrapper: records the argv, applies the test's throttles, runs the simulator
         printf '%%s\\n' "$*" >> '%s'
         export PG_PROBACKUP_SIM_THROTTLE_MS="$(cat '%s' 2>/dev/null || echo 0)"
+        export PG_PROBACKUP_SIM_PG_BINDIR='%s'
         exec '%s' "$@"
-        """.formatted(argvLog, throttle, bin.resolve("pg_probackup")));
+        """.formatted(argvLog, throttle, pgBin, bin.resolve("pg_probackup")));
     Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
     InstanceConfig base = sandbox.instance();
     ProbackupConfig p = base.probackup();
     InstanceConfig instance = base.withProbackup(
         new ProbackupConfig(wrapper.toString(), p.catalog(), p.instance(), p.threads()));
-    return new ItSandbox(sandbox, instance, host, state, argvLog, throttle);
+    return new ItSandbox(sandbox, instance, host, state, argvLog, throttle, backupRate);
+  }
+
+  /**
+   * The PostgreSQL programs (links to {@link #PG_BIN}) with a pg_basebackup that adds
+   * {@code --max-rate} when the rate file holds more than 0 (kB/s).
+   */
+  private static Path throttledPgBin(Path dir, Path rateFile) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (Stream<Path> programs = Files.list(Path.of(PG_BIN))) {
+      for (Path program : programs.toList()) {
+        if (!program.getFileName().toString().equals("pg_basebackup")) {
+          Files.createSymbolicLink(dir.resolve(program.getFileName()), program);
+        }
+      }
+    }
+    Path slow = dir.resolve("pg_basebackup");
+    Path real = Path.of(PG_BIN, "pg_basebackup");
+    Files.writeString(slow, """
+        #!/usr/bin/env bash
+        # test wrapper: pg_basebackup at the test's rate limit (kB/s; 0 = none)
+        rate="$(cat '%s' 2>/dev/null || echo 0)"
+        if [ "${rate:-0}" -gt 0 ]; then
+          exec '%s' --max-rate="${rate}k" "$@"
+        fi
+        exec '%s' "$@"
+        """.formatted(rateFile, real, real));
+    Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return dir;
   }
 
   private static Path writable(Path file, String content) throws IOException {
@@ -93,6 +128,11 @@ final class ItSandbox implements AutoCloseable {
   /** Each restore sleeps this long after every file it writes. */
   void throttleRestores(int millisPerFile) throws IOException {
     Files.writeString(throttle, String.valueOf(millisPerFile));
+  }
+
+  /** The simulator's pg_basebackup copies at most this fast; 0 = no limit. */
+  void throttleBackups(int kilobytesPerSecond) throws IOException {
+    Files.writeString(backupRate, String.valueOf(kilobytesPerSecond));
   }
 
   List<String> recordedInvocations() throws IOException {

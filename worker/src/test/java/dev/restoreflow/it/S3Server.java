@@ -97,16 +97,28 @@ final class S3Server implements AutoCloseable {
   }
 
   void createBucket(String bucket) {
-    try (S3Client s3 = S3Client.builder()
+    try (S3Client s3 = client()) {
+      s3.createBucket(r -> r.bucket(bucket));
+    }
+  }
+
+  /** Keys of the multipart uploads begun and neither completed nor aborted. */
+  List<String> unfinishedUploads(String bucket) {
+    try (S3Client s3 = client()) {
+      return s3.listMultipartUploads(r -> r.bucket(bucket)).uploads().stream()
+          .map(upload -> upload.key()).toList();
+    }
+  }
+
+  private S3Client client() {
+    return S3Client.builder()
         .endpointOverride(java.net.URI.create(endpoint))
         .region(Region.US_EAST_1)
         .forcePathStyle(true)
         .httpClient(UrlConnectionHttpClient.create())
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(accessKey, secretKey)))
-        .build()) {
-      s3.createBucket(r -> r.bucket(bucket));
-    }
+        .build();
   }
 
   /** A basebackup block for this server; the credentials by env var name only. */

@@ -135,25 +135,36 @@ public final class BaseBackupEngine implements Engine {
   }
 
   /**
-   * After a crash: a backup the dead attempt finished (its backup.json is there) is the job's;
-   * the objects of one it did not finish are removed.
+   * After a crash: a backup the dead attempt finished (its backup.json is there) is the job's.
+   * Otherwise what it left is removed: the objects of its backup, and the uploads it had begun,
+   * which no listing shows but which hold the data sent so far. Every unfinished upload under the
+   * instance's backups is the dead attempt's (or an earlier dead one's): this job holds the
+   * host's turn, so no other backup of the instance is being written — and the dead attempt may
+   * have died before a heartbeat carried its backup id.
    */
   private static Optional<TakenBackup> clearEarlierAttempt(HostStep step, ObjectStore store,
       TakeProgress earlier, long started) throws IOException {
-    if (earlier == null || earlier.backupId() == null) {
-      return Optional.empty();
+    String id = earlier == null ? null : earlier.backupId();
+    if (id != null) {
+      Optional<BackupMeta> finished = new BaseBackupCatalog(store, step.instanceName()).backup(id);
+      if (finished.isPresent()) {
+        log().info("backup {} of the previous attempt ended before its worker died; it is this"
+            + " job's backup", id);
+        return Optional.of(taken(finished.get(), started, " (taken by the previous attempt)"));
+      }
     }
-    String id = earlier.backupId();
-    Optional<BackupMeta> finished = new BaseBackupCatalog(store, step.instanceName()).backup(id);
-    if (finished.isPresent()) {
-      log().info("backup {} of the previous attempt ended before its worker died; it is this"
-          + " job's backup", id);
-      return Optional.of(taken(finished.get(), started, " (taken by the previous attempt)"));
+    String backups = BaseBackupLayout.backupsPrefix(step.instanceName());
+    int discarded = store.discardUnfinished(backups);
+    if (discarded > 0) {
+      log().warn("threw away {} unfinished uploads under {}, left by a worker that died",
+          discarded, backups);
     }
-    for (var object : store.list(BaseBackupLayout.backupDir(step.instanceName(), id))) {
-      log().warn("removing {} of backup {}, left unfinished by a worker that died", object.key(),
-          id);
-      store.delete(object.key());
+    if (id != null) {
+      for (var object : store.list(BaseBackupLayout.backupDir(step.instanceName(), id))) {
+        log().warn("removing {} of backup {}, left unfinished by a worker that died",
+            object.key(), id);
+        store.delete(object.key());
+      }
     }
     return Optional.empty();
   }

@@ -82,6 +82,25 @@ public final class FileObjectStore implements ObjectStore {
     Files.deleteIfExists(resolve(key));
   }
 
+  /** Deletes the partial files of writes under the prefix that never completed. */
+  @Override
+  public int discardUnfinished(String prefix) throws IOException {
+    ObjectKeys.checkPrefix(prefix);
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    int deleted = 0;
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        String key = root.relativize(file).toString();
+        if (key.startsWith(prefix) && key.contains(PARTIAL) && Files.deleteIfExists(file)) {
+          deleted++;
+        }
+      }
+    }
+    return deleted;
+  }
+
   private Path resolve(String key) {
     Path file = root.resolve(ObjectKeys.check(key)).normalize();
     if (!file.startsWith(root)) {

@@ -30,6 +30,15 @@ public interface ObjectStore extends AutoCloseable {
   /** Removes the object if it is there. */
   void delete(String key) throws IOException;
 
+  /**
+   * Throws away what writes under {@code prefix} that never completed left behind (their writer
+   * died): {@link #list} does not show it, but it takes room (S3 multipart uploads and their
+   * parts, partial files). Only for a prefix nothing is writing to.
+   *
+   * @return how many unfinished writes were thrown away
+   */
+  int discardUnfinished(String prefix) throws IOException;
+
   /** Where this store is, for messages; never contains a secret. */
   String describe();
 

@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -186,6 +188,28 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (SdkException e) {
       throw failure("delete " + key, e);
     }
+  }
+
+  /** Aborts the multipart uploads begun under the prefix: S3 then frees their parts. */
+  @Override
+  public int discardUnfinished(String keyPrefix) throws IOException {
+    ObjectKeys.checkPrefix(keyPrefix);
+    int aborted = 0;
+    try {
+      for (MultipartUpload upload : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket)
+          .prefix(prefix + keyPrefix)).uploads()) {
+        try {
+          s3.abortMultipartUpload(r -> r.bucket(bucket).key(upload.key())
+              .uploadId(upload.uploadId()));
+          aborted++;
+        } catch (NoSuchUploadException gone) {
+          // completed or aborted since the listing
+        }
+      }
+    } catch (SdkException e) {
+      throw failure("abort unfinished uploads under " + keyPrefix, e);
+    }
+    return aborted;
   }
 
   private IOException failure(String what, SdkException e) {

@@ -159,6 +159,11 @@ class BaseBackupFetcherTest {
     }
 
     @Override
+    public int discardUnfinished(String prefix) throws IOException {
+      return files.discardUnfinished(prefix);
+    }
+
+    @Override
     public String describe() {
       return files.describe();
     }
