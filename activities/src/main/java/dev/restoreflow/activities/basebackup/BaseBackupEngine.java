@@ -122,7 +122,8 @@ public final class BaseBackupEngine implements Engine {
         BackupMeta meta = new BaseBackupMaker(Clock.systemUTC()).backup(step.instanceName(),
             instance, store,
             id -> progress.set(new TakeProgress(id, "started")),
-            line -> progress.set(new TakeProgress(progress.get().backupId(), line)));
+            line -> progress.set(new TakeProgress(progress.get().backupId(), line)),
+            beats::stopped);
         beats.rethrowIfStopped();
         return taken(meta, started, attempt > 1 ? " (attempt " + attempt + ")" : "");
       }

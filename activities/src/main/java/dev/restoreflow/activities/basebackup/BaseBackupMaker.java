@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,16 +53,19 @@ public final class BaseBackupMaker {
   /** @param progress one line per stage, for the CLI */
   public BackupMeta backup(String instanceName, InstanceConfig instance, ObjectStore store,
       Consumer<String> progress) throws IOException, InterruptedException {
-    return backup(instanceName, instance, store, id -> { }, progress);
+    return backup(instanceName, instance, store, id -> { }, progress, () -> false);
   }
 
   /**
    * @param started told the new backup's id before anything is written (a retry after a crash
    *     cleans up by it)
    * @param progress one line per stage
+   * @param stopRequested polled while pg_basebackup runs; true kills it (the step was cancelled or
+   *     timed out: its backup must not be completed behind the retry's back)
    */
   public BackupMeta backup(String instanceName, InstanceConfig instance, ObjectStore store,
-      Consumer<String> started, Consumer<String> progress) throws IOException, InterruptedException {
+      Consumer<String> started, Consumer<String> progress, BooleanSupplier stopRequested)
+      throws IOException, InterruptedException {
     Compression compression = Compression.of(instance.basebackup().compression());
     long startedAt = clock.millis();
     String id = BaseBackupLayout.newBackupId(clock.instant());
@@ -89,6 +93,9 @@ public final class BaseBackupMaker {
     List<String> stderr = new ArrayList<>();
     Thread errors = new Thread(() -> collect(process, stderr), "pg_basebackup-stderr");
     errors.start();
+    Thread stopper = new Thread(() -> killWhenAsked(process, stopRequested), "pg_basebackup-stop");
+    stopper.setDaemon(true);
+    stopper.start();
     long bytes;
     List<Chunk> chunks;
     long tarBytes;
@@ -137,6 +144,21 @@ public final class BaseBackupMaker {
     progress.accept("backup " + id + ": " + bytes + " bytes (" + compression.configName()
         + "), WAL " + startLsn + " .. " + stopLsn + " on timeline " + timeline);
     return meta;
+  }
+
+  private static void killWhenAsked(Process process, BooleanSupplier stopRequested) {
+    try {
+      while (process.isAlive()) {
+        if (stopRequested.getAsBoolean()) {
+          log.warn("stopping pg_basebackup: the backup step was cancelled or timed out");
+          process.destroyForcibly();
+          return;
+        }
+        Thread.sleep(500);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static List<String> argv(InstanceConfig instance, String id) {
