@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
     + " instance's own repository by its host's worker, and the window it can be restored to.")
 final class BackupsCommand implements Callable<Integer> {
 
+  /** Times are ISO-8601 instants, up to 24 characters with milliseconds (basebackup's). */
+  private static final String ROW = "  %-18s %-6s %-8s %-24s %-24s %12s %12s  %s%n";
+
   @Mixin
   ConfigOption config;
 
@@ -52,7 +55,7 @@ final class BackupsCommand implements Callable<Integer> {
     }
   }
 
-  private static void print(PrintStream out, InstanceCatalog entry) {
+  static void print(PrintStream out, InstanceCatalog entry) {
     out.printf("%s (%s): %d backups; restorable from %s to %s%n", entry.instance(),
         entry.engine() == null ? "?" : entry.engine(), entry.backups().size(),
         orDash(entry.restorableFrom()), orDash(entry.restorableTo()));
@@ -62,10 +65,9 @@ final class BackupsCommand implements Callable<Integer> {
     if (entry.backups().isEmpty()) {
       return;
     }
-    out.printf("  %-18s %-6s %-8s %-21s %-21s %12s %12s  %s%n", "id", "type", "status", "start",
-        "end", "data", "stored", "chain");
+    out.printf(ROW, "id", "type", "status", "start", "end", "data", "stored", "chain");
     for (CatalogBackup b : entry.backups()) {
-      out.printf("  %-18s %-6s %-8s %-21s %-21s %12s %12s  %s%n", b.id(), b.type(), b.status(),
+      out.printf(ROW, b.id(), b.type(), b.status(),
           orDash(b.startTime()), orDash(b.endTime()), Bytes.human(b.dataBytes()),
           Bytes.human(b.storedBytes()), String.join(">", b.chain()));
     }

@@ -34,8 +34,8 @@ final class WorkerCommand implements Callable<Integer> {
     Workers.addHost(factory, cfg, host);
     factory.start();
     RepositoryCheck.startFor(new HostServices(cfg, new ConfiguredHosts(cfg)), host);
-    LoggerFactory.getLogger(WorkerCommand.class).info("restoreflow worker for host {} polls {}",
-        host, TaskQueues.forHost(host));
+    LoggerFactory.getLogger(WorkerCommand.class).info("restoreflow worker for host {} polls {}"
+        + " and {}", host, TaskQueues.forHost(host), TaskQueues.forHostReads(host));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       factory.shutdown();
       service.shutdown();

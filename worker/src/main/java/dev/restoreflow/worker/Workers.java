@@ -26,6 +26,9 @@ import io.temporal.worker.WorkerOptions;
 /** Registers restoreflow's workflows and activities on a worker factory. */
 public final class Workers {
 
+  /** Listings of a host's repositories that run at once (a catalog of every instance asks each). */
+  private static final int READS_AT_ONCE = 4;
+
   private Workers() {}
 
   /**
@@ -45,7 +48,8 @@ public final class Workers {
 
   /**
    * A host's worker: the host-bound activities, one at a time (the host queue already runs one
-   * job at a time; this is the second guard).
+   * job at a time; this is the second guard), and the host's reads (ListBackups) on a task queue
+   * of their own, so the catalog is read while a job's step runs.
    */
   public static Worker addHost(WorkerFactory factory, RestoreflowConfig config, String host) {
     return addHost(factory, config, host, System::getenv);
@@ -69,11 +73,13 @@ public final class Workers {
     worker.registerActivitiesImplementations(
         new PlanActivitiesImpl(services, engines),
         new ClusterActivitiesImpl(services),
-        new BackupActivitiesImpl(services, engines),
-        new CatalogActivitiesImpl(services, engines));
+        new BackupActivitiesImpl(services, engines));
     for (Engine engine : engines.all()) {
       worker.registerActivitiesImplementations(engine.restoreStepActivities(services));
     }
+    factory.newWorker(TaskQueues.forHostReads(host), WorkerOptions.newBuilder()
+            .setMaxConcurrentActivityExecutionSize(READS_AT_ONCE).build())
+        .registerActivitiesImplementations(new CatalogActivitiesImpl(services, engines));
     return worker;
   }
 }

@@ -71,6 +71,29 @@ final class RestoreflowProcess implements AutoCloseable {
     }
   }
 
+  /** What a finished {@code restoreflow} command printed on stdout and on stderr, apart. */
+  record Output(int exitCode, String stdout, String stderr) {}
+
+  /** Like {@link #run}, keeping stdout (e.g. JSON for scripts) apart from stderr. */
+  static Output runApart(java.time.Duration limit, java.util.Map<String, String> env,
+      String... args) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("restoreflow-cmd", ".out");
+    Path err = Files.createTempFile("restoreflow-cmd", ".err");
+    try {
+      Process process = builder(env, args).redirectOutput(out.toFile())
+          .redirectError(err.toFile()).start();
+      if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("restoreflow " + String.join(" ", args) + " did not end within "
+            + limit + ": " + Files.readString(out) + Files.readString(err));
+      }
+      return new Output(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
   private static ProcessBuilder builder(java.util.Map<String, String> env, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> argv = new java.util.ArrayList<>(List.of(java, "-cp",

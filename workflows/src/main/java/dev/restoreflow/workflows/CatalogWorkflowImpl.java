@@ -41,7 +41,7 @@ public class CatalogWorkflowImpl implements CatalogWorkflow {
     List<Promise<InstanceCatalog>> listings = new ArrayList<>();
     for (StepInput target : targets) {
       CatalogActivities host = Workflow.newActivityStub(CatalogActivities.class,
-          LISTING.toBuilder().setTaskQueue(TaskQueues.forHost(target.host())).build());
+          LISTING.toBuilder().setTaskQueue(TaskQueues.forHostReads(target.host())).build());
       listings.add(Async.function(host::listBackups, target));
     }
     List<InstanceCatalog> instances = new ArrayList<>();

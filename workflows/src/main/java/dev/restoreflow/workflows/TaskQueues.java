@@ -12,6 +12,14 @@ public final class TaskQueues {
     return "restoreflow.host." + host;
   }
 
+  /**
+   * A host's reads (the catalog's ListBackups): apart from {@link #forHost}, whose worker runs one
+   * job step at a time, so a listing does not wait for a restore or backup of that host to end.
+   */
+  public static String forHostReads(String host) {
+    return "restoreflow.reads." + host;
+  }
+
   public static String hostQueueWorkflowId(String host) {
     return "host-queue:" + host;
   }

@@ -51,6 +51,8 @@ final class RestoreflowTestEnv implements AutoCloseable {
     for (String host : FakeServerActivities.HOSTS) {
       FakeHost fake = new FakeHost(host);
       env.newWorker(TaskQueues.forHost(host), hostOptions).registerActivitiesImplementations(fake);
+      // the fake serves the host's reads queue too (its ListBackups is what runs there)
+      env.newWorker(TaskQueues.forHostReads(host)).registerActivitiesImplementations(fake);
       hosts.put(host, fake);
     }
     env.start();
