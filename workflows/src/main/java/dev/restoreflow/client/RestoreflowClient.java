@@ -42,6 +42,7 @@ public final class RestoreflowClient {
 
   private static final DateTimeFormatter JOB_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   private static final Duration POSITION_WAIT = Duration.ofSeconds(10);
+  private static final Duration CATALOG_LIMIT = Duration.ofMinutes(20);
 
   private final WorkflowClient client;
   private final SecureRandom random = new SecureRandom();
@@ -228,7 +229,9 @@ public final class RestoreflowClient {
     byte[] suffix = new byte[4];
     random.nextBytes(suffix);
     String workflowId = "catalog-" + HexFormat.of().formatHex(suffix);
-    CatalogWorkflow workflow = client.newWorkflowStub(CatalogWorkflow.class, options(workflowId));
+    // a listing nobody waits for any more ends by itself
+    CatalogWorkflow workflow = client.newWorkflowStub(CatalogWorkflow.class,
+        options(workflowId).toBuilder().setWorkflowExecutionTimeout(CATALOG_LIMIT).build());
     WorkflowClient.start(workflow::list, instance);
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     try {
