@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
-import dev.restoreflow.activities.config.TemporalConfig;
+import dev.restoreflow.activities.config.Inventory;
 import dev.restoreflow.activities.exec.CommandRunner;
 import dev.restoreflow.activities.host.HostRunners;
 import dev.restoreflow.activities.host.HostServices;
@@ -33,10 +32,10 @@ class RestoreHostsTest {
       "/var/lib/postgresql/15/main1-server.log", "127.0.0.1", "postgres", "postgres",
       List.of("select 1"), false, true, 60, 300, null, null);
 
-  private static RestoreflowConfig config(InstanceConfig main1) {
+  private static Inventory config(InstanceConfig main1) {
     HostConfig local = new HostConfig(HostConfig.LOCAL);
-    return new RestoreflowConfig(new TemporalConfig(null, null), null, null,
-        Map.of("db1", local, "db2", local, "db3", local), Map.of("main1", main1), null);
+    return new Inventory(Map.of("db1", local, "db2", local, "db3", local),
+        Map.of("main1", main1));
   }
 
   @Test

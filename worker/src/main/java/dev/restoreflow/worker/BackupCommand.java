@@ -1,7 +1,7 @@
 package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.registry.RequestResolver;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.client.Submission;
@@ -49,7 +49,7 @@ final class BackupCommand implements Callable<Integer> {
     BackupRequest request = BackupRequest.of(instance).withType(type)
         .withCompression(compression)
         .withRequestedVia("cli", System.getProperty("user.name"));
-    ResolvedBackup resolved = new RequestResolver(cfg).resolveBackup(null, request);
+    ResolvedBackup resolved = new RequestResolver(cfg.inventory()).resolveBackup(null, request);
     Logging.init(config.resolve(cfg.logDir()), "WARN");
     PrintStream out = System.out;
     WorkflowServiceStubs service = Temporal.connect(cfg.temporal());

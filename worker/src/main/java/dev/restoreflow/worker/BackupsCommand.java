@@ -1,7 +1,7 @@
 package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.workflows.model.Catalog;
 import dev.restoreflow.workflows.model.CatalogBackup;

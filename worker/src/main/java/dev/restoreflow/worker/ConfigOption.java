@@ -1,6 +1,6 @@
 package dev.restoreflow.worker;
 
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.worker.config.ConfigLoader;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

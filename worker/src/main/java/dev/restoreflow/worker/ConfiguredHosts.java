@@ -2,7 +2,7 @@ package dev.restoreflow.worker;
 
 import dev.restoreflow.activities.host.HostRunners;
 import dev.restoreflow.activities.config.HostConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.exec.CommandRunner;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;

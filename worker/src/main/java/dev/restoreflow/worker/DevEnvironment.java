@@ -2,8 +2,8 @@ package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.restoreflow.activities.config.LineGatewayConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.LineGatewayConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;
 import dev.restoreflow.activities.ledger.JobLedger;

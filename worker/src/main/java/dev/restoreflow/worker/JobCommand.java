@@ -1,7 +1,7 @@
 package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.ledger.StepRow;

@@ -1,6 +1,6 @@
 package dev.restoreflow.worker;
 
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.config.Inventory;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.registry.Engines;
@@ -23,7 +23,7 @@ final class RepositoryCheck {
 
   /** Checks in the background; never fails the worker. */
   static void startFor(HostServices services, String host) {
-    RestoreflowConfig config = services.config();
+    Inventory config = services.config();
     List<String> instances = config.instances().entrySet().stream()
         .filter(e -> host.equals(e.getValue().host()))
         .map(java.util.Map.Entry::getKey).sorted().toList();

@@ -1,7 +1,7 @@
 package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.registry.RequestResolver;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.client.Submission;
@@ -52,7 +52,7 @@ final class RestoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RestoreflowConfig cfg = config.load();
-    RequestResolver resolver = new RequestResolver(cfg);
+    RequestResolver resolver = new RequestResolver(cfg.inventory());
     RestoreRequest asked = RestoreRequest.of(instance).withHost(host).withBackupId(backupId)
         .withIncremental(incremental).withRecoveryTarget(target.target()).withDryRun(dryRun);
     ResolvedRestore resolved = resolver.resolveRestore(null, asked);

@@ -2,7 +2,7 @@ package dev.restoreflow.worker;
 
 import dev.restoreflow.activities.registry.RequestResolver;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.client.RestoreSchedules;
 import dev.restoreflow.client.ScheduleTiming;
 import dev.restoreflow.workflows.model.BackupRequest;
@@ -91,7 +91,7 @@ final class ScheduleCommand implements Callable<Integer> {
       RestoreflowConfig cfg = config.load();
       RestoreSchedules.checkName(name);
       ScheduleTiming when = timing.parse();
-      RequestResolver resolver = new RequestResolver(cfg);
+      RequestResolver resolver = new RequestResolver(cfg.inventory());
       boolean backup = switch (kind) {
         case "restore" -> false;
         case "backup" -> true;

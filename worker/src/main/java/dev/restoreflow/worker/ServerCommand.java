@@ -1,6 +1,6 @@
 package dev.restoreflow.worker;
 
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.LedgerReconciler;
 import dev.restoreflow.client.RestoreflowClient;

@@ -1,6 +1,6 @@
 package dev.restoreflow.worker;
 
-import dev.restoreflow.activities.config.TemporalConfig;
+import dev.restoreflow.worker.config.TemporalConfig;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;

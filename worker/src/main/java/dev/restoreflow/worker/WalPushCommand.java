@@ -2,7 +2,7 @@ package dev.restoreflow.worker;
 
 import dev.restoreflow.activities.basebackup.WalArchive;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.restoreflow.worker;
 
 import dev.restoreflow.activities.host.HostServices;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.workflows.TaskQueues;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
@@ -33,7 +33,7 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerFactory factory = WorkerFactory.newInstance(Temporal.client(service, cfg.temporal()));
     Workers.addHost(factory, cfg, host);
     factory.start();
-    RepositoryCheck.startFor(new HostServices(cfg, new ConfiguredHosts(cfg)), host);
+    RepositoryCheck.startFor(new HostServices(cfg.inventory(), new ConfiguredHosts(cfg)), host);
     LoggerFactory.getLogger(WorkerCommand.class).info("restoreflow worker for host {} polls {}"
         + " and {}", host, TaskQueues.forHost(host), TaskQueues.forHostReads(host));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

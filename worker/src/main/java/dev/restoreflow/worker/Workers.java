@@ -8,7 +8,7 @@ import dev.restoreflow.activities.server.ServerActivitiesImpl;
 import dev.restoreflow.activities.steps.BackupActivitiesImpl;
 import dev.restoreflow.activities.steps.CatalogActivitiesImpl;
 import dev.restoreflow.activities.steps.PlanActivitiesImpl;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.workflows.BackupWorkflowImpl;
 import dev.restoreflow.workflows.CatalogWorkflowImpl;
@@ -42,7 +42,8 @@ public final class Workers {
     worker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
         BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
         ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new ServerActivitiesImpl(config, ledger, client));
+    worker.registerActivitiesImplementations(
+        new ServerActivitiesImpl(config.inventory(), ledger, client));
     return worker;
   }
 
@@ -68,7 +69,7 @@ public final class Workers {
         // every 0.8 x heartbeat timeout: a retry after a crash repeats at most ~2 s of work
         .setMaxHeartbeatThrottleInterval(java.time.Duration.ofSeconds(2))
         .build());
-    HostServices services = new HostServices(config, new ConfiguredHosts(config), environment);
+    HostServices services = new HostServices(config.inventory(), new ConfiguredHosts(config), environment);
     Engines engines = Engines.standard();
     worker.registerActivitiesImplementations(
         new PlanActivitiesImpl(services, engines),

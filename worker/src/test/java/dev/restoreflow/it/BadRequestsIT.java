@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.client.HostQueues;
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.client.RestoreflowClient;

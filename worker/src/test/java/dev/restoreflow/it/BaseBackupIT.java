@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BaseBackupCatalog;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.worker.Workers;
 import java.util.Map;
 import dev.restoreflow.activities.basebackup.BaseBackupLayout;

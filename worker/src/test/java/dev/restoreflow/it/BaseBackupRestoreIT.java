@@ -18,7 +18,7 @@ import dev.restoreflow.activities.basebackup.BackupObject;
 import dev.restoreflow.activities.archive.Compression;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.client.Submission;
 import io.temporal.client.WorkflowFailedException;

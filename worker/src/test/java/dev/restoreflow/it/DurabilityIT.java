@@ -4,7 +4,7 @@ import dev.restoreflow.workflows.activities.ProbackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.client.Submission;

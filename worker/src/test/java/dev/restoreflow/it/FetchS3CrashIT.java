@@ -11,7 +11,7 @@ import dev.restoreflow.activities.archive.Chunk;
 import dev.restoreflow.activities.basebackup.FetchCheckpoint;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.TaskQueues;

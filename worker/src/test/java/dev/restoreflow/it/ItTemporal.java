@@ -1,6 +1,6 @@
 package dev.restoreflow.it;
 
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.Workers;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.LineGatewayConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.LineGatewayConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.workflows.RestoreWorkflow;
 import dev.restoreflow.workflows.TaskQueues;
@@ -96,7 +96,7 @@ class LineGatewayIT {
       fakes.put(h, new InstantHost(h));
     }
     Path ledger = main1.stateDir().resolve("ledger.db");
-    config = new RestoreflowConfig(new dev.restoreflow.activities.config.TemporalConfig(
+    config = new RestoreflowConfig(new dev.restoreflow.worker.config.TemporalConfig(
         server.target(), "default"), ledger.toString(), main1.stateDir().resolve("Logs").toString(),
         hosts, instances, new LineGatewayConfig(true, "127.0.0.1", 0, null, List.of(), 60, 3, 2,
             4096));

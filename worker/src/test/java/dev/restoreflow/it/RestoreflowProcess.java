@@ -1,7 +1,7 @@
 package dev.restoreflow.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

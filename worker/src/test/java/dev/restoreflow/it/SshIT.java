@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
-import dev.restoreflow.activities.config.TemporalConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.CommandTimeoutException;

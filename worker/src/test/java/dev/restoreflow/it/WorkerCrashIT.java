@@ -4,7 +4,7 @@ import dev.restoreflow.workflows.activities.ProbackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.JobState;

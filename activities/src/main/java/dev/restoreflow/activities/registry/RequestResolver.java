@@ -1,7 +1,7 @@
 package dev.restoreflow.activities.registry;
 
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.config.Inventory;
 import dev.restoreflow.activities.engine.Engine;
 import dev.restoreflow.activities.engine.RecoveryTargets;
 import dev.restoreflow.client.RequestRejectedException;
@@ -20,14 +20,14 @@ import dev.restoreflow.workflows.model.RestoreRequest;
  */
 public final class RequestResolver {
 
-  private final RestoreflowConfig config;
+  private final Inventory config;
   private final Engines engines;
 
-  public RequestResolver(RestoreflowConfig config) {
+  public RequestResolver(Inventory config) {
     this(config, Engines.standard());
   }
 
-  public RequestResolver(RestoreflowConfig config, Engines engines) {
+  public RequestResolver(Inventory config, Engines engines) {
     this.config = config;
     this.engines = engines;
   }
@@ -91,7 +91,7 @@ public final class RequestResolver {
         request.compression());
   }
 
-  /** See {@link RestoreflowConfig#instanceOnHost}. */
+  /** See {@link Inventory#instanceOnHost}. */
   public InstanceConfig instanceOnHost(String name, String host) {
     return config.instanceOnHost(name, host);
   }
@@ -134,7 +134,7 @@ public final class RequestResolver {
     return config.knownInstance(name);
   }
 
-  public RestoreflowConfig config() {
+  public Inventory config() {
     return config;
   }
 

@@ -1,7 +1,7 @@
 package dev.restoreflow.activities.server;
 
 import dev.restoreflow.activities.Failures;
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.activities.config.Inventory;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.registry.RequestResolver;
@@ -30,7 +30,7 @@ public class ServerActivitiesImpl implements ServerActivities {
   private final JobLedger ledger;
   private final WorkflowClient client;
 
-  public ServerActivitiesImpl(RestoreflowConfig config, JobLedger ledger, WorkflowClient client) {
+  public ServerActivitiesImpl(Inventory config, JobLedger ledger, WorkflowClient client) {
     this.resolver = new RequestResolver(config);
     this.ledger = ledger;
     this.client = client;

@@ -11,8 +11,7 @@ import dev.restoreflow.activities.basebackup.BaseBackupLayout;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
-import dev.restoreflow.activities.config.TemporalConfig;
+import dev.restoreflow.activities.config.Inventory;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.basebackup.BaseBackupEngine;
@@ -76,9 +75,8 @@ class BaseBackupPlanTest {
         null, "127.0.0.1", "postgres", "postgres", List.of(), false, true, 60, 60, null,
         new BaseBackupConfig("file://" + repository, null, null, null, null, null, "gzip", 4, 16,
             Map.of()));
-    RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(null, null), null, null,
-        Map.of("db1", new HostConfig(HostConfig.LOCAL, null, null, null, null, null, null, null,
-            null)), Map.of("main1", instance), null);
+    Inventory config = new Inventory(Map.of("db1", new HostConfig(HostConfig.LOCAL, null, null,
+        null, null, null, null, null, null)), Map.of("main1", instance));
     activities.registerActivitiesImplementations(new PlanActivitiesImpl(new HostServices(config,
         new HostRunners() {
       @Override

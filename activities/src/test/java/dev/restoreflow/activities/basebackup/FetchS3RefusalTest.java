@@ -10,8 +10,7 @@ import dev.restoreflow.activities.archive.TestTar;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
-import dev.restoreflow.activities.config.TemporalConfig;
+import dev.restoreflow.activities.config.Inventory;
 import dev.restoreflow.activities.basebackup.BaseBackupActivitiesImpl;
 import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.exec.CommandRunner;
@@ -62,9 +61,8 @@ class FetchS3RefusalTest {
         "127.0.0.1", "postgres", "postgres", List.of(), false, true, 60, 60, null,
         new BaseBackupConfig("file://" + repository.root(), null, null, null, null, null, "none",
             2, 16, Map.of()));
-    RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(null, null), null, null,
-        Map.of("db1", new HostConfig(HostConfig.LOCAL)), Map.of(TestRepository.INSTANCE, instance),
-        null);
+    Inventory config = new Inventory(Map.of("db1", new HostConfig(HostConfig.LOCAL)),
+        Map.of(TestRepository.INSTANCE, instance));
     CommandRunner local = new LocalCommandRunner(Redactor.NONE);
     environment = TestActivityEnvironment.newInstance();
     environment.registerActivitiesImplementations(new BaseBackupActivitiesImpl(new HostServices(

@@ -1,6 +1,6 @@
 package dev.restoreflow.worker.gateway;
 
-import dev.restoreflow.activities.config.LineGatewayConfig;
+import dev.restoreflow.worker.config.LineGatewayConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,7 +65,7 @@ public final class LineGateway implements AutoCloseable {
    * The gateway of {@code config}, its token read from the environment variable the config
    * names; null when the config switches it off.
    */
-  public static LineGateway forConfig(dev.restoreflow.activities.config.RestoreflowConfig config,
+  public static LineGateway forConfig(dev.restoreflow.worker.config.RestoreflowConfig config,
       dev.restoreflow.client.RestoreflowClient restoreflow,
       dev.restoreflow.activities.ledger.JobLedger ledger) throws IOException {
     LineGatewayConfig line = config.lineGateway();

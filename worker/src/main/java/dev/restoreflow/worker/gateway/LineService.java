@@ -1,6 +1,6 @@
 package dev.restoreflow.worker.gateway;
 
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.registry.RequestResolver;
@@ -42,7 +42,7 @@ public final class LineService {
   public LineService(RestoreflowConfig config, RestoreflowClient restoreflow, JobLedger ledger,
       String token) {
     this.config = config;
-    this.resolver = new RequestResolver(config);
+    this.resolver = new RequestResolver(config.inventory());
     this.restoreflow = restoreflow;
     this.ledger = ledger;
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);

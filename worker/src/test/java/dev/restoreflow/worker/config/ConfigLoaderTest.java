@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.LineGatewayConfig;
 import dev.restoreflow.activities.config.ProbackupConfig;
-import dev.restoreflow.activities.config.RestoreflowConfig;
-import dev.restoreflow.activities.config.TemporalConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.restoreflow.activities.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.config.ConfigLoader;
 import io.temporal.client.WorkflowClient;

@@ -1,4 +1,4 @@
-package dev.restoreflow.activities.config;
+package dev.restoreflow.worker.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 

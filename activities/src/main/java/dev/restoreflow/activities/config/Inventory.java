@@ -3,26 +3,18 @@ package dev.restoreflow.activities.config;
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.workflows.FailureType;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.Optional;
+import java.util.TreeSet;
 
-/** The whole, validated configuration; read-only once loaded. */
-public record RestoreflowConfig(
-    TemporalConfig temporal,
-    String ledger,
-    String logDir,
-    Map<String, HostConfig> hosts,
-    Map<String, InstanceConfig> instances,
-    LineGatewayConfig lineGateway) {
+/**
+ * The configured hosts and instances: what restore, backup and catalog steps, and the request
+ * resolver, work with. Read-only once loaded.
+ */
+public record Inventory(Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances) {
 
-  public RestoreflowConfig {
+  public Inventory {
     hosts = Map.copyOf(hosts);
     instances = Map.copyOf(instances);
-    lineGateway = lineGateway == null ? LineGatewayConfig.defaults() : lineGateway;
-  }
-
-  public RestoreflowConfig withLineGateway(LineGatewayConfig gateway) {
-    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, gateway);
   }
 
   public Optional<InstanceConfig> instance(String name) {
