@@ -51,6 +51,11 @@ final class ItSandbox implements AutoCloseable {
     this.backupRate = backupRate;
   }
 
+  /** Where the integration tests keep their clusters and other files. */
+  static Path root() {
+    return ROOT;
+  }
+
   static ItSandbox create(String name, String host) throws IOException {
     Files.createDirectories(ROOT);
     Files.setPosixFilePermissions(ROOT, PosixFilePermissions.fromString("rwxr-xr-x"));

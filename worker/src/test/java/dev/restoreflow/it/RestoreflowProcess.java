@@ -114,6 +114,16 @@ final class RestoreflowProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Completes when the process has ended, however it ended. */
+  java.util.concurrent.CompletableFuture<Process> onExit() {
+    return process.onExit();
+  }
+
+  /** The exit code of an ended process. */
+  int exitCode() {
+    return process.exitValue();
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {

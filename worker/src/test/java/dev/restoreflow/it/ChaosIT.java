@@ -1,0 +1,61 @@
+package dev.restoreflow.it;
+
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random kills, many times: {@link ChaosRun} on real processes. In CI: 3 jobs (the first kills the
+ * worker, the server and Temporal; the next two the worker). {@code bench/chaos} runs the same
+ * test with more jobs:
+ * <pre>
+ *   -Dchaos.jobs=N        jobs with kills (default 3)
+ *   -Dchaos.seed=S        replays a run (default: a new seed, printed)
+ *   -Dchaos.window=SEC    how long each job's slowed step lasts (default 6)
+ *   -Dchaos.report=FILE   where the table goes too (default target/chaos-report.txt)
+ * </pre>
+ * Passes only if every job ended SUCCEEDED with its data verified, no step before the killed one
+ * ran twice, and PostgreSQL never ran on partial data.
+ */
+class ChaosIT {
+
+  private static final Duration JOB_LIMIT = Duration.ofMinutes(6);
+
+  @Test
+  void everyJobSurvivesSigkillsAtRandomMomentsWithItsDataVerified() throws Exception {
+    int jobs = Integer.getInteger("chaos.jobs", 3);
+    long seed = Long.getLong("chaos.seed", new java.security.SecureRandom().nextLong() >>> 16);
+    int window = Integer.getInteger("chaos.window", 6);
+    Path reportFile = Path.of(System.getProperty("chaos.report", "target/chaos-report.txt"));
+    ChaosRun.Settings settings = new ChaosRun.Settings(jobs, seed, window, JOB_LIMIT);
+    // every job is bounded by JOB_LIMIT (and its backup check by as much again); setup is minutes
+    Duration bound = Duration.ofMinutes(5).plus(JOB_LIMIT.multipliedBy(2L * (jobs + 5)));
+    Path dir = ItSandbox.root().resolve("chaos-" + UUID.randomUUID().toString()
+        .substring(0, 8));
+    ChaosReport report = assertTimeoutPreemptively(bound, () -> {
+      try (ChaosRig rig = ChaosRig.start(dir, 5_000)) {
+        return new ChaosRun(rig, settings, System.out).run();
+      }
+    });
+    String table = report.render();
+    System.out.println(table);
+    Files.createDirectories(reportFile.toAbsolutePath().getParent());
+    Files.writeString(reportFile, "seed " + seed + "\n" + table);
+    assertTrue(report.passed(), "the chaos run failed (seed " + seed + ", files in " + dir
+        + "):\n" + table);
+    deleteQuietly(dir);
+  }
+
+  private static void deleteQuietly(Path dir) throws java.io.IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

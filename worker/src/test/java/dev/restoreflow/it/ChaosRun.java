@@ -1,0 +1,475 @@
+package dev.restoreflow.it;
+
+import dev.restoreflow.client.Submission;
+import dev.restoreflow.workflows.model.BackupRequest;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.RestoreProgress;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.StepProgress;
+import dev.restoreflow.workflows.model.StepStatus;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The chaos harness: N jobs on the {@link ChaosRig}, each with a SIGKILL at a uniformly random
+ * moment inside it — the host worker every time, {@code restoreflow server} in jobs 1, 5, 9, ...
+ * (every 4th), the Temporal dev server in jobs 1, 9, 17, ... (every 8th) — and each killed
+ * process started again after its own random 0-20 s. Every random choice comes from one seeded
+ * {@link Random}, so a seed replays the same kill moments and delays.
+ *
+ * <p>"Inside the job": the moment is drawn uniformly over the job's length, which a calibration
+ * job of each kind (same throttles, no kill) measures first. A job that ends before its drawn
+ * moment becomes the new measure of its kind, and a new job of the kind gets a new draw (at most
+ * {@link #TRIES} jobs).
+ */
+final class ChaosRun {
+
+  static final int TRIES = 4;
+  private static final double MAX_RESTART_DELAY_SECONDS = 20;
+
+  /**
+   * @param jobs how many jobs with kills
+   * @param seed of every random choice
+   * @param windowSeconds how long each job's slowed step lasts (before the kill speeds it up)
+   * @param jobLimit how long one job may take, kills and restarts included
+   */
+  record Settings(int jobs, long seed, int windowSeconds, Duration jobLimit) {}
+
+  /** A backup the next restore of an instance restores, and the data it holds. */
+  private record Backup(String id, Map<String, String> data) {}
+
+  /** The draws of one job: when to kill (fraction of the job), when to restart each process. */
+  private record Draw(double when, double workerDelay, double serverDelay, double temporalDelay) {}
+
+  /** One job as it was run: whether the kill landed inside it, and its row. */
+  private record Executed(boolean killLanded, double tookSeconds, ChaosReport.Row row) {}
+
+  private final ChaosRig rig;
+  private final Settings settings;
+  private final Random random;
+  private final PrintStream out;
+  private final ChaosReport report = new ChaosReport();
+  private final Map<String, Backup> current = new HashMap<>();
+  private final Map<ChaosJobKind, Double> calibrated = new EnumMap<>(ChaosJobKind.class);
+  private final ScheduledExecutorService restarter = Executors.newScheduledThreadPool(3, r -> {
+    Thread t = new Thread(r, "chaos-restart");
+    t.setDaemon(true);
+    return t;
+  });
+  private ChaosThrottles throttles;
+
+  ChaosRun(ChaosRig rig, Settings settings, PrintStream out) {
+    this.rig = rig;
+    this.settings = settings;
+    this.random = new Random(settings.seed());
+    this.out = out;
+  }
+
+  ChaosReport run() throws Exception {
+    out.printf("chaos: %d jobs, seed %d (replay: SEED=%d bench/chaos, or -Dchaos.seed=%d)%n",
+        settings.jobs(), settings.seed(), settings.seed(), settings.seed());
+    Map<String, Path> pgdata = Map.of(ChaosRig.PB, Path.of(rig.pb.instance.pgdata()),
+        ChaosRig.BB, Path.of(rig.bb.instance.pgdata()));
+    try (PartialDataWatch watch = new PartialDataWatch(pgdata)) {
+      current.put(ChaosRig.PB, new Backup(rig.probackupFixture(), rig.pb.sandbox.fingerprint()));
+      current.put(ChaosRig.BB, new Backup(rig.basebackupFixture(), rig.bb.sandbox.fingerprint()));
+      throttles = ChaosThrottles.measure(rig, settings.windowSeconds());
+      out.println("chaos: " + throttles);
+      List<ChaosJobKind> kinds = ChaosJobKind.used(settings.jobs());
+      // the first job of fresh server and worker JVMs is slow: a warm-up, not a measure
+      Executed warmUp = execute(0, kinds.get(0), null);
+      out.printf("chaos: warm-up: %s took %.1f s%n", kinds.get(0).label, warmUp.tookSeconds());
+      for (ChaosJobKind kind : kinds) {
+        Executed calibration = execute(0, kind, null);
+        if (!calibration.row().problems().isEmpty()) {
+          report.problem("calibration of " + kind.label + " failed: "
+              + calibration.row().problems());
+          return report;
+        }
+        calibrated.put(kind, calibration.tookSeconds());
+        out.printf("chaos: calibration: %s takes %.1f s without kills%n", kind.label,
+            calibration.tookSeconds());
+      }
+      for (int number = 1; number <= settings.jobs(); number++) {
+        ChaosReport.Row row = killedJob(number);
+        report.add(row);
+        out.println("chaos: " + ChaosReport.line(row));
+        row.problems().forEach(p -> out.println("chaos:      problem: " + p));
+      }
+      watch.violations().forEach(v -> report.problem("partial data: " + v));
+      report.note(String.format("%npartial-data watch: %d looks at both data directories, every"
+          + " 200 ms; %d violations", watch.looks(), watch.violations().size()));
+      report.note(String.format("processes that exited by themselves and were restarted (as"
+          + " systemd would, after %d s): server %d, worker %d", Supervised.RESTART_SEC,
+          rig.server.restartsAfterExit(), rig.worker.restartsAfterExit()));
+    } finally {
+      restarter.shutdownNow();
+    }
+    return report;
+  }
+
+  /** Job {@code number} with its kills; a job that ends before the drawn moment is drawn again. */
+  private ChaosReport.Row killedJob(int number) throws Exception {
+    ChaosJobKind kind = ChaosJobKind.ofJob(number - 1);
+    Draw draw = new Draw(random.nextDouble(), delay(), delay(), delay());
+    for (int attempt = 1; attempt <= TRIES; attempt++) {
+      Executed job = execute(number, kind, draw);
+      if (job.killLanded()) {
+        return job.row();
+      }
+      String missed = String.format("job %d (%s): the drawn moment %.1f s came after the job's"
+          + " end (%.1f s, now the measure of its kind); drawn again", number, kind.label,
+          draw.when() * calibrated.get(kind), job.tookSeconds());
+      calibrated.put(kind, job.tookSeconds());
+      report.note(missed);
+      out.println("chaos: " + missed);
+      job.row().problems().forEach(p -> report.problem("job " + number + " (not killed): " + p));
+      draw = new Draw(random.nextDouble(), draw.workerDelay(), draw.serverDelay(),
+          draw.temporalDelay());
+    }
+    throw new IllegalStateException("job " + number + ": no kill landed inside " + TRIES
+        + " jobs; the calibration (" + calibrated.get(kind) + " s) is far off");
+  }
+
+  private double delay() {
+    return random.nextDouble() * MAX_RESTART_DELAY_SECONDS;
+  }
+
+  /** Runs one job; kills during it when {@code draw} is given. */
+  private Executed execute(int number, ChaosJobKind kind, Draw draw) throws Exception {
+    ItSandbox sandbox = rig.sandbox(kind.instance);
+    Backup restoring = current.get(kind.instance);
+    Map<String, String> expected;
+    Set<String> backupsBefore = Set.of();
+    List<String> problems = new ArrayList<>();
+    if (kind.isBackup()) {
+      sandbox.sandbox.sql("insert into accounts values (" + (1_000_000 + number)
+          + ", 'chaos job " + number + "', " + number + ") on conflict do nothing");
+      expected = sandbox.sandbox.fingerprint();
+      backupsBefore = rig.validBackups(kind.instance);
+    } else {
+      sandbox.sandbox.sql(kind.isIncremental()
+          ? "update accounts set owner = 'changed by job " + number + "' where id % 50 = 0"
+          : "delete from transfers where id % 3 = " + (number % 3) + ";"
+              + " update accounts set balance = balance + 1 where id % 10 = " + (number % 10));
+      expected = restoring.data();
+    }
+
+    throttles.slow(kind);
+    long start = System.nanoTime();
+    Submission job = submit(kind, restoring.id());
+    KillOutcome kill = null;
+    boolean missed = false;
+    if (draw != null) {
+      kill = killInside(number, kind, job, start, draw.when() * calibrated.get(kind), draw);
+      if (!kill.landed()) {
+        kill = null;
+        missed = true;
+      }
+    }
+    boolean ended = awaitEnd(job.workflowId(), start);
+    double took = (System.nanoTime() - start) / 1e9;
+    throttles.off();
+    if (kill != null) {
+      kill.awaitRestarts();
+    }
+    awaitProcessesUp();
+    if (!ended) {
+      problems.add("did not end within " + settings.jobLimit().toMinutes() + " min");
+    }
+
+    RestoreProgress progress = progress(job.workflowId());
+    List<StepProgress> steps = progress.steps();
+    List<List<Integer>> attempts = new ArrayList<>();
+    for (StepProgress step : steps) {
+      attempts.add(step.status() == StepStatus.SKIPPED ? List.of()
+          : Histories.attempts(rig.client, job.workflowId(), step.name()));
+    }
+    String outcome = progress.state().name();
+    if (progress.state() != JobState.SUCCEEDED) {
+      problems.add("ended " + progress.state() + ": " + progress.message());
+    }
+    if (kill != null) {
+      if (kill.violation() != null) {
+        problems.add(kill.violation());
+      }
+      problems.addAll(stepsBeforeRanTwice(steps, attempts, kill));
+    }
+    String data = progress.state() == JobState.SUCCEEDED
+        ? verify(number, kind, progress.backupId(), expected, backupsBefore, problems)
+        : "not checked";
+    ChaosReport.Row row = new ChaosReport.Row(number, kind, kill == null ? "-" : kill.killed(),
+        kill == null ? "-" : kill.step(), kill == null ? 0 : kill.afterSeconds(),
+        kill == null ? "-" : kill.postgresRunning() ? "up" : "down",
+        kill == null ? "-" : kill.restarts(), attemptsText(steps, attempts), outcome, took, data,
+        problems);
+    return new Executed(!missed, took, row);
+  }
+
+  private Submission submit(ChaosJobKind kind, String backupId) {
+    return switch (kind) {
+      case PROBACKUP_FULL, BASEBACKUP_FULL, PROBACKUP_INCREMENTAL -> rig.restoreflow.submit(
+          RestoreRequest.of(kind.instance).withHost(ChaosRig.HOST).withBackupId(backupId)
+              .withIncremental(kind.isIncremental()).withRequestedVia("api", "chaos"));
+      case PROBACKUP_BACKUP -> rig.restoreflow.submitBackup(BackupRequest.of(kind.instance)
+          .withType("FULL").withRequestedVia("api", "chaos"));
+      case BASEBACKUP_BACKUP -> rig.restoreflow.submitBackup(BackupRequest.of(kind.instance)
+          .withCompression("none").withRequestedVia("api", "chaos"));
+    };
+  }
+
+  // ------------------------------------------------------------------------------ the kill
+
+  /** What happened at a kill. */
+  private record KillOutcome(boolean landed, String killed, String step, String lastDone,
+      double afterSeconds, boolean postgresRunning, String violation, String restarts,
+      List<Future<?>> restartsDone) {
+
+    void awaitRestarts() throws Exception {
+      for (Future<?> restart : restartsDone) {
+        restart.get(2, TimeUnit.MINUTES);
+      }
+    }
+  }
+
+  /**
+   * Waits for the drawn moment, looks at the job's step and the data directory, SIGKILLs, takes
+   * the throttles off (the retry need not be slow) and schedules the restarts.
+   */
+  private KillOutcome killInside(int number, ChaosJobKind kind, Submission job, long start,
+      double atSeconds, Draw draw) throws Exception {
+    long due = start + (long) (atSeconds * 1e9);
+    while (System.nanoTime() < due) {
+      if (closed(job.workflowId())) {
+        return new KillOutcome(false, "-", "-", null, 0, false, null, "-", List.of());
+      }
+      long left = due - System.nanoTime();
+      Thread.sleep(Math.max(0, Math.min(200, left / 1_000_000)));
+    }
+    Path pgdata = Path.of(rig.sandbox(kind.instance).instance.pgdata());
+    String[] lastDone = new String[1];
+    PartialDataWatch.AtKill check = PartialDataWatch.atKill(pgdata,
+        () -> stepNow(job.workflowId(), lastDone), ChaosJobKind.WRITING_STEPS);
+    double after = (System.nanoTime() - start) / 1e9;
+    boolean server = (number - 1) % 4 == 0;
+    boolean temporal = (number - 1) % 8 == 0;
+    rig.worker.kill9();
+    if (server) {
+      rig.server.kill9();
+    }
+    if (temporal) {
+      rig.killTemporal();
+    }
+    throttles.off();
+
+    List<Future<?>> restarts = new ArrayList<>();
+    StringBuilder when = new StringBuilder(String.format("w %.1f", draw.workerDelay()));
+    restarts.add(restartAfter(draw.workerDelay(), () -> rig.worker.start()));
+    if (server) {
+      when.append(String.format(" s %.1f", draw.serverDelay()));
+      restarts.add(restartAfter(draw.serverDelay(), () -> rig.server.start()));
+    }
+    if (temporal) {
+      when.append(String.format(" t %.1f", draw.temporalDelay()));
+      restarts.add(restartAfter(draw.temporalDelay(), rig::restartTemporal));
+    }
+    String killed = "worker" + (server ? "+server" : "") + (temporal ? "+temporal" : "");
+    return new KillOutcome(true, killed, check.step(), lastDone[0], after,
+        check.postgresRunning(), check.violation(), when.toString(), restarts);
+  }
+
+  private interface Restart {
+    void run() throws Exception;
+  }
+
+  private Future<?> restartAfter(double seconds, Restart restart) {
+    return restarter.schedule(() -> {
+      restart.run();
+      return null;
+    }, (long) (seconds * 1000), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The job's step now: the progress query's current step, else the activity the server holds
+   * as pending, else where the job waits ("queued") or "between steps". {@code lastDone} gets
+   * the last finished step, for a kill between steps.
+   */
+  private String stepNow(String workflowId, String[] lastDone) {
+    try {
+      RestoreProgress progress = CompletableFuture.supplyAsync(() -> rig.client
+          .newUntypedWorkflowStub(workflowId).query("progress", RestoreProgress.class))
+          .get(5, TimeUnit.SECONDS);
+      progress.steps().stream().filter(s -> s.status() == StepStatus.DONE)
+          .reduce((a, b) -> b).ifPresent(s -> lastDone[0] = s.name());
+      if (progress.currentStep() != null) {
+        return progress.currentStep();
+      }
+      if (progress.state() == JobState.QUEUED || progress.state() == JobState.RESOLVING) {
+        return progress.state().name().toLowerCase();
+      }
+    } catch (Exception e) {
+      // no answer in time: what the server holds
+    }
+    try {
+      var pending = rig.describe(workflowId).getPendingActivitiesList();
+      if (!pending.isEmpty()) {
+        return pending.get(0).getActivityType().getName();
+      }
+    } catch (RuntimeException e) {
+      return "unknown";
+    }
+    return "between steps";
+  }
+
+  /**
+   * The steps before the one the kill hit must each have run once, on their first attempt: the
+   * kill may only make the step it hit run again (and, when it landed between two steps, none).
+   */
+  private static List<String> stepsBeforeRanTwice(List<StepProgress> steps,
+      List<List<Integer>> attempts, KillOutcome kill) {
+    List<String> names = steps.stream().map(StepProgress::name).toList();
+    int hit = names.indexOf(kill.step());
+    if (hit < 0 && kill.step().equals("between steps")) {
+      hit = kill.lastDone() == null ? 0 : names.indexOf(kill.lastDone()) + 1;
+    }
+    if (hit < 0) {
+      hit = 0;
+    }
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < hit; i++) {
+      if (steps.get(i).status() != StepStatus.SKIPPED && !attempts.get(i).equals(List.of(1))) {
+        problems.add(names.get(i) + " ran before the kill (in " + kill.step() + ") and again:"
+            + " attempts " + attempts.get(i));
+      }
+    }
+    return problems;
+  }
+
+  // ------------------------------------------------------------------------------ the end
+
+  private boolean closed(String workflowId) {
+    try {
+      return rig.describe(workflowId).getWorkflowExecutionInfo().getStatus()
+          != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (RuntimeException unavailable) {
+      return false;
+    }
+  }
+
+  /** Polls until the job has ended; Temporal may be down meanwhile. False when out of time. */
+  private boolean awaitEnd(String workflowId, long start) throws InterruptedException {
+    long deadline = start + settings.jobLimit().toNanos();
+    while (System.nanoTime() < deadline) {
+      if (closed(workflowId)) {
+        return true;
+      }
+      Thread.sleep(200);
+    }
+    return false;
+  }
+
+  private void awaitProcessesUp() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!(rig.server.isAlive() && rig.worker.isAlive())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("server or worker not up again within 60 s");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** The job's progress after its end (the server, maybe just restarted, replays it). */
+  private RestoreProgress progress(String workflowId) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    RuntimeException last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        return rig.client.newUntypedWorkflowStub(workflowId).query("progress",
+            RestoreProgress.class);
+      } catch (RuntimeException e) {
+        last = e;
+        Thread.sleep(500);
+      }
+    }
+    throw new IllegalStateException("no progress of " + workflowId + " within 90 s", last);
+  }
+
+  private static String attemptsText(List<StepProgress> steps, List<List<Integer>> attempts) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      List<Integer> a = attempts.get(i);
+      parts.add(a.isEmpty() ? "-" : a.stream().map(String::valueOf)
+          .collect(Collectors.joining("+")));
+    }
+    return String.join(" ", parts);
+  }
+
+  // ------------------------------------------------------------------------------ the data
+
+  /**
+   * A restore: the instance's data equals the backup's. A backup: exactly one new valid backup,
+   * and a restore of it (no kill) brings back the data of its time; it becomes the instance's
+   * backup for the next restores.
+   */
+  private String verify(int number, ChaosJobKind kind, String backupId,
+      Map<String, String> expected, Set<String> backupsBefore, List<String> problems)
+      throws Exception {
+    ItSandbox sandbox = rig.sandbox(kind.instance);
+    if (kind.isBackup()) {
+      Set<String> added = new TreeSet<>(rig.validBackups(kind.instance));
+      added.removeAll(backupsBefore);
+      if (!added.equals(Set.of(backupId))) {
+        problems.add("new valid backups " + added + ", expected exactly [" + backupId + "]");
+      }
+      Submission check = rig.restoreflow.submit(RestoreRequest.of(kind.instance)
+          .withHost(ChaosRig.HOST).withBackupId(backupId)
+          .withRequestedVia("api", "chaos verify job " + number));
+      long start = System.nanoTime();
+      if (!awaitEnd(check.workflowId(), start)) {
+        problems.add("the restore of backup " + backupId + " did not end");
+        return "not checked";
+      }
+      RestoreProgress restored = progress(check.workflowId());
+      if (restored.state() != JobState.SUCCEEDED) {
+        problems.add("the restore of backup " + backupId + " ended " + restored.state() + ": "
+            + restored.message());
+        return "not restorable";
+      }
+    }
+    Map<String, String> actual;
+    try {
+      actual = sandbox.sandbox.fingerprint();
+    } catch (RuntimeException e) {
+      problems.add("cannot read the data: " + e.getMessage());
+      return "unreadable";
+    }
+    if (!actual.equals(expected)) {
+      List<String> differ = expected.keySet().stream()
+          .filter(t -> !expected.get(t).equals(actual.get(t))).toList();
+      problems.add("data differs from backup " + backupId + " in " + differ + ": expected "
+          + expected + ", got " + actual);
+      return "DIFFERS " + differ;
+    }
+    if (kind.isBackup()) {
+      current.put(kind.instance, new Backup(backupId, expected));
+      return "verified (restored)";
+    }
+    return "verified";
+  }
+}

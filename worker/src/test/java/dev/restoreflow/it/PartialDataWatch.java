@@ -1,0 +1,124 @@
+package dev.restoreflow.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Watches data directories for a PostgreSQL running on partial data: a postmaster on the
+ * directory while the unfinished-restore marker ({@code <pgdata>.restoreflow-incomplete}) lies
+ * beside it. Looks every 200 ms for the whole run, and {@link #atKill} checks one directory
+ * against the step the job is in when the test kills.
+ */
+final class PartialDataWatch implements AutoCloseable {
+
+  static final String MARKER_SUFFIX = ".restoreflow-incomplete";
+  private static final long EVERY_MILLIS = 200;
+
+  private final Map<String, Path> pgdataByInstance;
+  private final List<String> violations = new ArrayList<>();
+  private final AtomicLong looks = new AtomicLong();
+  private final Thread thread;
+  private volatile boolean stopped;
+
+  PartialDataWatch(Map<String, Path> pgdataByInstance) {
+    this.pgdataByInstance = Map.copyOf(pgdataByInstance);
+    this.thread = new Thread(this::watch, "partial-data-watch");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  static Path marker(Path pgdata) {
+    return pgdata.resolveSibling(pgdata.getFileName() + MARKER_SUFFIX);
+  }
+
+  /**
+   * True while a postmaster serves {@code pgdata}: a process started as
+   * {@code postgres -D pgdata} (pg_ctl's way), whichever user runs it.
+   */
+  static boolean postmasterRunning(Path pgdata) {
+    String dir = pgdata.toString();
+    return ProcessHandle.allProcesses().anyMatch(p -> p.info().arguments()
+        .filter(args -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+        .map(args -> {
+          for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("-D") && args[i + 1].equals(dir)) {
+              return true;
+            }
+          }
+          return false;
+        })
+        .orElse(false));
+  }
+
+  /** What the check at a kill saw: the job's step, whether PostgreSQL ran, what was wrong. */
+  record AtKill(String step, boolean postgresRunning, String violation) {}
+
+  /**
+   * The check at a kill: PostgreSQL must not run on {@code pgdata} while the job is in a step
+   * that writes the data directory ({@code writingSteps}) or while the marker exists. The step
+   * is asked before and after the postmaster is looked for (twice, around the marker), so a step
+   * ending or a cluster starting in between cannot raise a false alarm.
+   */
+  static AtKill atKill(Path pgdata, Supplier<String> currentStep, Set<String> writingSteps) {
+    String step = currentStep.get();
+    boolean running = postmasterRunning(pgdata);
+    boolean marked = Files.exists(marker(pgdata));
+    boolean stillRunning = running && postmasterRunning(pgdata);
+    String stepAfter = running ? currentStep.get() : step;
+    if (!stillRunning) {
+      return new AtKill(step, running, null);
+    }
+    if (writingSteps.contains(step) && step.equals(stepAfter)) {
+      return new AtKill(step, true, "PostgreSQL ran on " + pgdata + " during " + step);
+    }
+    if (marked) {
+      return new AtKill(step, true, "PostgreSQL ran on " + pgdata + " while "
+          + marker(pgdata).getFileName() + " existed");
+    }
+    return new AtKill(step, true, null);
+  }
+
+  private void watch() {
+    while (!stopped) {
+      for (Map.Entry<String, Path> e : pgdataByInstance.entrySet()) {
+        Path pgdata = e.getValue();
+        if (postmasterRunning(pgdata) && Files.exists(marker(pgdata))
+            && postmasterRunning(pgdata)) {
+          synchronized (violations) {
+            violations.add(java.time.LocalTime.now() + " " + e.getKey()
+                + ": PostgreSQL runs while " + marker(pgdata).getFileName() + " exists");
+          }
+        }
+      }
+      looks.incrementAndGet();
+      try {
+        Thread.sleep(EVERY_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  List<String> violations() {
+    synchronized (violations) {
+      return List.copyOf(violations);
+    }
+  }
+
+  long looks() {
+    return looks.get();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stopped = true;
+    thread.interrupt();
+    thread.join(5_000);
+  }
+}
