@@ -185,6 +185,11 @@ final class ChaosRig implements AutoCloseable {
     return List.of(server, worker);
   }
 
+  /** The data directories and the pg_probackup catalog: what a job's commands name. */
+  List<String> jobPaths() {
+    return List.of(pb.instance.pgdata(), bb.instance.pgdata(), pb.instance.probackup().catalog());
+  }
+
   /** The server's view of a workflow (state, pending activities); fails fast while it is down. */
   DescribeWorkflowExecutionResponse describe(String workflowId) {
     return service.blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS)

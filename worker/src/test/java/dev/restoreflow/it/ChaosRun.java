@@ -92,9 +92,7 @@ final class ChaosRun {
       throttles = ChaosThrottles.measure(rig, settings.windowSeconds());
       out.println("chaos: " + throttles);
       List<ChaosJobKind> kinds = ChaosJobKind.used(settings.jobs());
-      // the first job of fresh server and worker JVMs is slow: a warm-up, not a measure
-      Executed warmUp = execute(0, kinds.get(0), null);
-      out.printf("chaos: warm-up: %s took %.1f s%n", kinds.get(0).label, warmUp.tookSeconds());
+      warmUp();
       for (ChaosJobKind kind : kinds) {
         Executed calibration = execute(0, kind, null);
         if (!calibration.row().problems().isEmpty()) {
@@ -122,6 +120,22 @@ final class ChaosRun {
       restarter.shutdownNow();
     }
     return report;
+  }
+
+  /**
+   * The first job of fresh server and worker JVMs is slow (PlanRestore 17 s instead of 1 s):
+   * dry runs warm them up, so that the calibrations measure what the jobs will take.
+   */
+  private void warmUp() throws Exception {
+    long start = System.nanoTime();
+    for (String instance : List.of(ChaosRig.PB, ChaosRig.BB)) {
+      Submission dry = rig.restoreflow.submit(RestoreRequest.of(instance).withHost(ChaosRig.HOST)
+          .withDryRun(true).withRequestedVia("api", "chaos warm-up"));
+      if (!awaitEnd(dry.workflowId(), System.nanoTime())) {
+        throw new IllegalStateException("the warm-up dry run of " + instance + " did not end");
+      }
+    }
+    out.printf("chaos: warm-up (dry runs) %.1f s%n", (System.nanoTime() - start) / 1e9);
   }
 
   /** Job {@code number} with its kills; a job that ends before the drawn moment is drawn again. */
@@ -192,6 +206,10 @@ final class ChaosRun {
     awaitProcessesUp();
     if (!ended) {
       problems.add("did not end within " + settings.jobLimit().toMinutes() + " min");
+    }
+    for (String left : Leftovers.lasting(rig.jobPaths(),
+        List.of(rig.pb.instance.port(), rig.bb.instance.port()))) {
+      problems.add("left running after the job: " + left);
     }
 
     RestoreProgress progress = progress(job.workflowId());
