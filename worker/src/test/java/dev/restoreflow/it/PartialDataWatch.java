@@ -56,7 +56,11 @@ final class PartialDataWatch implements AutoCloseable {
         .orElse(false));
   }
 
-  /** What the check at a kill saw: the job's step, whether PostgreSQL ran, what was wrong. */
+  /**
+   * What the check at a kill saw.
+   *
+   * @param step the job's step when last asked, just before the kill
+   */
   record AtKill(String step, boolean postgresRunning, String violation) {}
 
   /**
@@ -66,22 +70,22 @@ final class PartialDataWatch implements AutoCloseable {
    * ending or a cluster starting in between cannot raise a false alarm.
    */
   static AtKill atKill(Path pgdata, Supplier<String> currentStep, Set<String> writingSteps) {
-    String step = currentStep.get();
+    String before = currentStep.get();
     boolean running = postmasterRunning(pgdata);
     boolean marked = Files.exists(marker(pgdata));
     boolean stillRunning = running && postmasterRunning(pgdata);
-    String stepAfter = running ? currentStep.get() : step;
+    String after = currentStep.get();
     if (!stillRunning) {
-      return new AtKill(step, running, null);
+      return new AtKill(after, running, null);
     }
-    if (writingSteps.contains(step) && step.equals(stepAfter)) {
-      return new AtKill(step, true, "PostgreSQL ran on " + pgdata + " during " + step);
+    if (writingSteps.contains(before) && before.equals(after)) {
+      return new AtKill(after, true, "PostgreSQL ran on " + pgdata + " during " + before);
     }
     if (marked) {
-      return new AtKill(step, true, "PostgreSQL ran on " + pgdata + " while "
+      return new AtKill(after, true, "PostgreSQL ran on " + pgdata + " while "
           + marker(pgdata).getFileName() + " existed");
     }
-    return new AtKill(step, true, null);
+    return new AtKill(after, true, null);
   }
 
   private void watch() {
