@@ -139,17 +139,6 @@ final class ChaosRig implements AutoCloseable {
 
   // ------------------------------------------------------------------------- backups, data
 
-  /** A pg_probackup backup of pb1 made outside restoreflow (the runs' starting point). */
-  String probackupFixture() {
-    return pb.sandbox.backup("FULL");
-  }
-
-  /** A basebackup of bb1 made with restoreflow's backup code, outside a job. */
-  String basebackupFixture() throws Exception {
-    BackupMeta meta = BaseBackups.backup(configFile, s3, BB, "none");
-    return meta.id();
-  }
-
   /** Backup ids pg_probackup lists as OK. */
   Set<String> validProbackups() {
     return pb.sandbox.backups().stream().filter(b -> "OK".equals(b.status()))

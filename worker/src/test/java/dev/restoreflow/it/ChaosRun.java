@@ -87,13 +87,11 @@ final class ChaosRun {
     Map<String, Path> pgdata = Map.of(ChaosRig.PB, Path.of(rig.pb.instance.pgdata()),
         ChaosRig.BB, Path.of(rig.bb.instance.pgdata()));
     try (PartialDataWatch watch = new PartialDataWatch(pgdata)) {
-      current.put(ChaosRig.PB, new Backup(rig.probackupFixture(), rig.pb.sandbox.fingerprint()));
-      current.put(ChaosRig.BB, new Backup(rig.basebackupFixture(), rig.bb.sandbox.fingerprint()));
+      current.put(ChaosRig.PB, firstBackup(ChaosRig.PB));
+      current.put(ChaosRig.BB, firstBackup(ChaosRig.BB));
       throttles = ChaosThrottles.measure(rig, settings.windowSeconds());
       out.println("chaos: " + throttles);
-      List<ChaosJobKind> kinds = ChaosJobKind.used(settings.jobs());
-      warmUp();
-      for (ChaosJobKind kind : kinds) {
+      for (ChaosJobKind kind : ChaosJobKind.used(settings.jobs())) {
         Executed calibration = execute(0, kind, null);
         if (!calibration.row().problems().isEmpty()) {
           report.problem("calibration of " + kind.label + " failed: "
@@ -123,19 +121,26 @@ final class ChaosRun {
   }
 
   /**
-   * The first job of fresh server and worker JVMs is slow (PlanRestore 17 s instead of 1 s):
-   * dry runs warm them up, so that the calibrations measure what the jobs will take.
+   * The backup the first restores of an instance restore: a backup job without kills, which
+   * also warms up the fresh server and worker JVMs (their first job is slow: PlanRestore took
+   * 17 s instead of 1 s), so that the calibrations measure what the jobs will take.
    */
-  private void warmUp() throws Exception {
+  private Backup firstBackup(String instance) throws Exception {
+    Map<String, String> data = rig.sandbox(instance).sandbox.fingerprint();
     long start = System.nanoTime();
-    for (String instance : List.of(ChaosRig.PB, ChaosRig.BB)) {
-      Submission dry = rig.restoreflow.submit(RestoreRequest.of(instance).withHost(ChaosRig.HOST)
-          .withDryRun(true).withRequestedVia("api", "chaos warm-up"));
-      if (!awaitEnd(dry.workflowId(), System.nanoTime())) {
-        throw new IllegalStateException("the warm-up dry run of " + instance + " did not end");
-      }
+    Submission job = submit(instance.equals(ChaosRig.PB) ? ChaosJobKind.PROBACKUP_BACKUP
+        : ChaosJobKind.BASEBACKUP_BACKUP, null);
+    if (!awaitEnd(job.workflowId(), start)) {
+      throw new IllegalStateException("the first backup of " + instance + " did not end");
     }
-    out.printf("chaos: warm-up (dry runs) %.1f s%n", (System.nanoTime() - start) / 1e9);
+    RestoreProgress backup = progress(job.workflowId());
+    if (backup.state() != JobState.SUCCEEDED) {
+      throw new IllegalStateException("the first backup of " + instance + " ended "
+          + backup.state() + ": " + backup.message());
+    }
+    out.printf("chaos: first backup of %s: %s (%.1f s)%n", instance, backup.backupId(),
+        (System.nanoTime() - start) / 1e9);
+    return new Backup(backup.backupId(), data);
   }
 
   /** Job {@code number} with its kills; a job that ends before the drawn moment is drawn again. */
