@@ -28,6 +28,8 @@ public enum FailureType {
   SSH_HOST_KEY_UNKNOWN(true),
   SSH_HOST_KEY_CHANGED(true),
   OBJECT_CORRUPT(true),
+  /** PostgreSQL refused to start (a bad setting, a damaged data directory): the server log says why. */
+  CLUSTER_START_FAILED(true),
   /** The database host cannot be reached (SSH connect or a dropped connection): retried for long. */
   HOST_UNREACHABLE(false),
   COMMAND_FAILED(false),

@@ -82,6 +82,9 @@ public class ClusterActivitiesImpl implements ClusterActivities {
       } catch (CommandFailedException e) {
         beats.rethrowIfStopped();
         throw Failures.ofCommand(name, e);
+      } catch (ClusterStartFailedException e) {
+        beats.rethrowIfStopped();
+        throw Failures.of(FailureType.CLUSTER_START_FAILED, name + ": " + e.getMessage());
       } catch (ClusterNotReadyException e) {
         beats.rethrowIfStopped();
         throw Failures.of(FailureType.CLUSTER_NOT_READY, name + ": " + e.getMessage());
