@@ -28,6 +28,11 @@ public enum FailureType {
   SSH_HOST_KEY_UNKNOWN(true),
   SSH_HOST_KEY_CHANGED(true),
   OBJECT_CORRUPT(true),
+  /**
+   * No space left on a file system a step was writing to (ENOSPC or a quota): a retry would fill
+   * it again. What was written so far stays, so a restore's data directory is partial.
+   */
+  DISK_FULL(true),
   /** PostgreSQL refused to start (a bad setting, a damaged data directory): the server log says why. */
   CLUSTER_START_FAILED(true),
   /** The database host cannot be reached (SSH connect or a dropped connection): retried for long. */

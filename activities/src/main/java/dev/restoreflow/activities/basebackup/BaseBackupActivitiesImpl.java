@@ -4,6 +4,7 @@ import dev.restoreflow.activities.archive.ConfinedDirectory;
 import dev.restoreflow.activities.archive.UnsafePathException;
 import dev.restoreflow.activities.archive.CorruptObjectException;
 import com.github.luben.zstd.ZstdIOException;
+import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.host.HostServices;
@@ -87,7 +88,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
                 + " chunk " + from.chunk() : "", verified, (fetchedAt - started) / 1000.0,
             (verifiedAt - fetchedAt) / 1000.0));
       } catch (IOException e) {
-        throw failureOf(e);
+        throw failureOf(e, ctx, input.backupId());
       }
     }
   }
@@ -118,14 +119,21 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
   }
 
   /**
-   * A corrupt or truncated object will not get better on a retry; a network error may. A write
-   * the data directory refused (a link, a path out) means the backup's content is not to be
-   * trusted.
+   * A corrupt or truncated object will not get better on a retry; a network error may; a full
+   * disk would fill again. A write the data directory refused (a link, a path out) means the
+   * backup's content is not to be trusted.
    */
-  static RuntimeException failureOf(IOException e) {
+  static RuntimeException failureOf(IOException e, HostStep ctx, String backupId) {
     if (e instanceof UnsafePathException) {
       return Failures.of(FailureType.OBJECT_CORRUPT, "FetchS3: " + e.getMessage() + ". The"
           + " backup is corrupt or was tampered with: do not trust it; restore another backup");
+    }
+    if (DiskFull.causedBy(e)) {
+      String pgdata = ctx.instance().pgdata();
+      return DiskFull.failure(BaseBackupActivities.FETCH_STEP, "restoring basebackup " + backupId,
+          pgdata, DiskFull.roomOf(ctx.runner(), ctx.instance().osUser(), pgdata),
+          "The data directory holds a partial restore, not a usable cluster: make room on"
+              + " its file system (or give it a larger one), then run a full restore", e.getMessage());
     }
     boolean corrupt = e instanceof CorruptObjectException
         || e.getCause() instanceof CorruptObjectException

@@ -4,6 +4,7 @@ import dev.restoreflow.activities.cluster.DataWiper;
 import dev.restoreflow.activities.cluster.WipeIncompleteException;
 import dev.restoreflow.activities.cluster.WipeRefusedException;
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.host.HostServices;
@@ -67,7 +68,7 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
         throw Failures.ofCommand(ProbackupActivities.RESTORE_STEP, e);
       }
       if (!result.succeeded()) {
-        throw failureOf(result);
+        throw failureOf(result, ctx, input);
       }
       if (!Boolean.TRUE.equals(instance.keepArchiving())) {
         switchArchivingOff(ctx);
@@ -105,10 +106,20 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
   }
 
   /** pg_probackup's own messages say whether trying again can help. */
-  static RuntimeException failureOf(CommandResult result) {
+  static RuntimeException failureOf(CommandResult result, HostStep ctx, EngineRestoreInput input) {
     String stderr = result.stderrTail();
     String message = "pg_probackup restore exited with " + result.exitCode() + ": "
         + lastError(stderr);
+    if (DiskFull.saysNoSpace(stderr)) {
+      String pgdata = ctx.instance().pgdata();
+      return DiskFull.failure(ProbackupActivities.RESTORE_STEP, "restoring backup "
+          + input.backupId(), pgdata, DiskFull.roomOf(ctx.runner(), ctx.instance().osUser(), pgdata),
+          input.incremental()
+              ? "The data directory is partly restored (incrementally), not a usable cluster: make"
+                  + " room on its file system (or give it a larger one), then run the restore again"
+              : "The data directory holds a partial restore, not a usable cluster: make room on"
+                  + " its file system (or give it a larger one), then run a full restore", message);
+    }
     if (stderr.contains("is not found")) {
       return Failures.of(FailureType.BACKUP_NOT_FOUND, message);
     }
