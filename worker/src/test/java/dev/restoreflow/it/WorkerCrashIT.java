@@ -2,8 +2,12 @@ package dev.restoreflow.it;
 
 import dev.restoreflow.workflows.activities.ProbackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.activities.cluster.ClusterState;
+import dev.restoreflow.activities.cluster.UnfinishedRestoreException;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.Steps;
@@ -48,12 +52,20 @@ class WorkerCrashIT {
           first.kill9();
           assertTrue(!first.isAlive());
         }
+        String marker = main1.unfinishedRestoreMarker().orElseThrow(
+            () -> new AssertionError("no unfinished-restore marker after a kill in the restore step"));
+        assertTrue(marker.contains("job: " + job.jobId()), marker);
+        UnfinishedRestoreException refused = assertThrows(UnfinishedRestoreException.class,
+            () -> main1.sandbox.cluster().start(() -> false));
+        assertTrue(refused.getMessage().contains("run a full restore"), refused.getMessage());
+        assertNotEquals(ClusterState.RUNNING, main1.sandbox.cluster().state());
         main1.throttleRestores(0);
         RestoreResult result;
         try (RestoreflowProcess second = RestoreflowProcess.worker(configFile, "local", workerLog)) {
           result = temporal.restoreflow.await(job.jobId(), Duration.ofMinutes(4));
         }
         assertEquals(JobState.SUCCEEDED, result.state());
+        assertTrue(main1.unfinishedRestoreMarker().isEmpty(), "the finished restore removed its marker");
         assertEquals(atBackup, main1.sandbox.fingerprint(), "data verified after the crash");
         assertEquals(1, Histories.scheduled(temporal.client, job.workflowId(), Steps.STOP));
         assertEquals(1, Histories.scheduled(temporal.client, job.workflowId(), Steps.WIPE));
