@@ -5,12 +5,10 @@ import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.cluster.ClusterState;
-import dev.restoreflow.activities.cluster.UnfinishedRestoreException;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.basebackup.BackupObject;
 import dev.restoreflow.activities.archive.Chunk;
@@ -130,12 +128,7 @@ class FetchS3CrashIT {
    */
   private static void assertHalfRestoredDirectoryCannotBeStarted(ItSandbox main1, Submission job)
       throws Exception {
-    String marker = main1.unfinishedRestoreMarker().orElseThrow(
-        () -> new AssertionError("no unfinished-restore marker after a kill in FetchS3"));
-    assertTrue(marker.contains("job: " + job.jobId()), marker);
-    UnfinishedRestoreException refused = assertThrows(UnfinishedRestoreException.class,
-        () -> main1.sandbox.cluster().start(() -> false));
-    assertTrue(refused.getMessage().contains("run a full restore"), refused.getMessage());
+    main1.assertStartRefusedWhileUnfinished(job.jobId());
     assertFalse(Files.exists(Path.of(main1.instance.pgdata(), "global", "pg_control")),
         "pg_control is written last");
     Path serverLog = Path.of(main1.instance.serverLog());

@@ -1,7 +1,9 @@
 package dev.restoreflow.it;
 
 import dev.restoreflow.activities.cluster.ClusterCommands;
+import dev.restoreflow.activities.cluster.ClusterState;
 import dev.restoreflow.activities.cluster.UnfinishedRestore;
+import dev.restoreflow.activities.cluster.UnfinishedRestoreException;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.ProbackupConfig;
@@ -157,6 +159,21 @@ final class ItSandbox implements AutoCloseable {
     Path marker = Path.of(UnfinishedRestore.path(instance));
     return Files.exists(marker, java.nio.file.LinkOption.NOFOLLOW_LINKS)
         ? java.util.Optional.of(Files.readString(marker)) : java.util.Optional.empty();
+  }
+
+  /**
+   * After a kill inside a restore step: the marker names the job, and restoreflow does not start
+   * PostgreSQL on the directory.
+   */
+  void assertStartRefusedWhileUnfinished(String jobId) throws IOException {
+    String marker = unfinishedRestoreMarker().orElseThrow(
+        () -> new AssertionError("no unfinished-restore marker after a kill in the restore step"));
+    org.junit.jupiter.api.Assertions.assertTrue(marker.contains("job: " + jobId), marker);
+    UnfinishedRestoreException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        UnfinishedRestoreException.class, () -> sandbox.cluster().start(() -> false));
+    org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("run a full restore"),
+        refused.getMessage());
+    org.junit.jupiter.api.Assertions.assertNotEquals(ClusterState.RUNNING, sandbox.cluster().state());
   }
 
   /** {@code pg_ctl start} as the cluster's owner, by hand: none of restoreflow's checks. */

@@ -2,12 +2,8 @@ package dev.restoreflow.it;
 
 import dev.restoreflow.workflows.activities.ProbackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.restoreflow.activities.cluster.ClusterState;
-import dev.restoreflow.activities.cluster.UnfinishedRestoreException;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.Steps;
@@ -52,13 +48,7 @@ class WorkerCrashIT {
           first.kill9();
           assertTrue(!first.isAlive());
         }
-        String marker = main1.unfinishedRestoreMarker().orElseThrow(
-            () -> new AssertionError("no unfinished-restore marker after a kill in the restore step"));
-        assertTrue(marker.contains("job: " + job.jobId()), marker);
-        UnfinishedRestoreException refused = assertThrows(UnfinishedRestoreException.class,
-            () -> main1.sandbox.cluster().start(() -> false));
-        assertTrue(refused.getMessage().contains("run a full restore"), refused.getMessage());
-        assertNotEquals(ClusterState.RUNNING, main1.sandbox.cluster().state());
+        main1.assertStartRefusedWhileUnfinished(job.jobId());
         main1.throttleRestores(0);
         RestoreResult result;
         try (RestoreflowProcess second = RestoreflowProcess.worker(configFile, "local", workerLog)) {
