@@ -28,6 +28,8 @@ public enum FailureType {
   SSH_HOST_KEY_UNKNOWN(true),
   SSH_HOST_KEY_CHANGED(true),
   OBJECT_CORRUPT(true),
+  /** A restore of the data directory began and did not finish: PostgreSQL is not started on it. */
+  RESTORE_INCOMPLETE(true),
   /**
    * No space left on a file system a step was writing to (ENOSPC or a quota): a retry would fill
    * it again. What was written so far stays, so a restore's data directory is partial.

@@ -59,12 +59,17 @@ public final class ClusterControl {
   /**
    * Starts the cluster and waits until it accepts connections.
    *
+   * @throws UnfinishedRestoreException when a restore of its data directory began and did not
+   *     finish ({@link UnfinishedRestore}): PostgreSQL must not run on partial data
    * @throws ClusterStartFailedException when the start fails and no server is running: PostgreSQL
    *     refused to start (the message quotes the end of its log)
    * @throws CommandFailedException when the start command fails but a server runs (still
    *     starting after pg_ctl's wait): worth waiting for again
    */
   public String start(BooleanSupplier stopWaiting) {
+    UnfinishedRestore.find(runner, instance).ifPresent(marker -> {
+      throw new UnfinishedRestoreException(UnfinishedRestore.refusal(instance, marker));
+    });
     String what = "already running";
     if (state() != ClusterState.RUNNING) {
       Duration timeout = Duration.ofSeconds(instance.startTimeoutSeconds() + 30L);

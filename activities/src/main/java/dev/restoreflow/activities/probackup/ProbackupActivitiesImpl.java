@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.probackup;
 
 import dev.restoreflow.activities.cluster.DataWiper;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.cluster.WipeIncompleteException;
 import dev.restoreflow.activities.cluster.WipeRefusedException;
 import dev.restoreflow.activities.config.InstanceConfig;
@@ -58,6 +59,8 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
       RestoreProgress progress = new RestoreProgress(attempt);
       CommandResult result;
       try (Heartbeats beats = Heartbeats.start(progress::snapshot)) {
+        UnfinishedRestore.mark(ctx.runner(), instance, new UnfinishedRestore.Mark(ctx.jobId(),
+            ProbackupActivities.RESTORE_STEP, instance.engine(), input.backupId()));
         if (attempt > 1) {
           prepareRetry(ctx, engine, input.incremental());
         }
@@ -73,6 +76,11 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
       if (!Boolean.TRUE.equals(instance.keepArchiving())) {
         switchArchivingOff(ctx);
       }
+      try {
+        UnfinishedRestore.finish(ctx.runner(), instance);
+      } catch (CommandFailedException e) {
+        throw Failures.ofCommand(ProbackupActivities.RESTORE_STEP + ": marking the restore finished", e);
+      }
       return new StepResult(ProbackupActivities.RESTORE_STEP, started, System.currentTimeMillis(),
           "restored backup " + input.backupId() + (input.incremental() ? " incrementally" : "")
               + "; " + progress.summary() + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
@@ -85,7 +93,7 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
     if (!incremental) {
       try {
         String wiped = new DataWiper(ctx.runner(), ctx.instance(), ctx.cluster()).wipe(
-            ctx.instance().pgdata());
+            ctx.instance().pgdata(), () -> { });
         log.info("retry: cleared the previous attempt's partial restore: {}", wiped);
       } catch (WipeRefusedException e) {
         throw Failures.of(FailureType.RESTORE_REFUSED, "cannot retry the restore: " + e.getMessage());

@@ -79,12 +79,17 @@ class ClusterStartTest {
     return new CommandResult(exit, stdout, stderr, 1);
   }
 
+  /** Runs {@code script}; no unfinished-restore marker is there (dd finds no file). */
   private CommandRunner runner(Function<Command, CommandResult> script) {
     return new CommandRunner() {
       @Override
       public CommandResult run(Command command, OutputListener listener,
           BooleanSupplier stopRequested) {
         ran.add(command);
+        if (command.program().equals("dd")) {
+          return result(1, "", "dd: failed to open '" + command.argv().get(1).substring(3)
+              + "': No such file or directory\n");
+        }
         return script.apply(command);
       }
 
