@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandFailedException;
+import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.workflows.FailureType;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +45,20 @@ class DiskFullTest {
         + "ERROR: Cannot write block 3 of \"/pg/main1/base/5/1259\": No space left on device\n"));
     assertFalse(DiskFull.saysNoSpace("ERROR: Backup ABC is corrupt\n"));
     assertFalse(DiskFull.saysNoSpace(null));
+  }
+
+  @Test
+  void anyCommandThatFindsItsFileSystemFullIsDiskFullNotRetried() {
+    Command marker = Command.of(List.of("dd", "of=/var/lib/pg/main.restoreflow-incomplete"), null,
+        Duration.ofSeconds(30));
+    ApplicationFailure failure = Failures.ofCommand("FetchS3", new CommandFailedException(marker,
+        new CommandResult(1, "", "dd: error writing '/var/lib/pg/main.restoreflow-incomplete':"
+            + " No space left on device\n", 5)));
+    assertEquals(FailureType.DISK_FULL.name(), failure.getType());
+    assertTrue(failure.isNonRetryable());
+    assertEquals(FailureType.COMMAND_FAILED.name(), Failures.ofCommand("FetchS3",
+        new CommandFailedException(marker, new CommandResult(1, "", "dd: Permission denied", 5)))
+        .getType());
   }
 
   @Test

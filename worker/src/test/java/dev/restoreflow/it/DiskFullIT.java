@@ -9,6 +9,7 @@ import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.basebackup.BaseBackupMaker;
 import dev.restoreflow.activities.cluster.ClusterControl;
 import dev.restoreflow.activities.cluster.ClusterState;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
@@ -176,6 +177,8 @@ class DiskFullIT {
         assertTrue(progress.dataState().startsWith("partly restored"), progress.dataState());
         assertEquals(besideData, outside(mount, pgdata), "nothing beside the data directory"
             + " changed");
+        Path marker = Path.of(pgdata + UnfinishedRestore.SUFFIX);
+        assertTrue(Files.exists(marker), "the partial restore stays marked unfinished");
         assertFalse(new ClusterControl(new LocalCommandRunner(Redactor.NONE), instance).state()
             == ClusterState.RUNNING, "a partial restore is not started");
 
@@ -185,6 +188,7 @@ class DiskFullIT {
             temporal.restoreflow.submit(request()).jobId(), JOB_LIMIT);
         assertEquals(JobState.SUCCEEDED, again.state());
         assertEquals(atBackup, sandbox.sandbox.fingerprint());
+        assertFalse(Files.exists(marker), "a finished restore is not marked");
         assertEquals(besideData, outside(mount, pgdata), "nothing beside the data directory"
             + " changed");
       }
@@ -237,13 +241,13 @@ class DiskFullIT {
 
   /**
    * Everything on the file system but the data directory (and the unfinished-restore marker
-   * beside it, which is the restore's to write): path, size and modification time.
+   * beside it, which the restore writes and removes): path, size and modification time.
    */
   private static Map<String, String> outside(Path mount, Path pgdata) throws IOException {
     Map<String, String> entries = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(mount)) {
       for (Path p : walk.filter(p -> !p.startsWith(pgdata)).toList()) {
-        if (p.getFileName().toString().equals(pgdata.getFileName() + ".restoreflow-incomplete")) {
+        if (p.getFileName().toString().equals(pgdata.getFileName() + UnfinishedRestore.SUFFIX)) {
           continue;
         }
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
