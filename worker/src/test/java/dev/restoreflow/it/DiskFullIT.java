@@ -240,13 +240,14 @@ class DiskFullIT {
   }
 
   /**
-   * Everything on the file system but the data directory (and the unfinished-restore marker
-   * beside it, which the restore writes and removes): path, size and modification time.
+   * Everything on the file system but the data directory and the unfinished-restore marker
+   * beside it, which the restore writes and removes: path, size and modification time.
    */
   private static Map<String, String> outside(Path mount, Path pgdata) throws IOException {
     Map<String, String> entries = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(mount)) {
-      for (Path p : walk.filter(p -> !p.startsWith(pgdata)).toList()) {
+      // the mount point itself changes with the marker written and removed in it
+      for (Path p : walk.filter(p -> !p.startsWith(pgdata) && !p.equals(mount)).toList()) {
         if (p.getFileName().toString().equals(pgdata.getFileName() + UnfinishedRestore.SUFFIX)) {
           continue;
         }
