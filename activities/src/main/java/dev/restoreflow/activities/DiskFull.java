@@ -16,9 +16,10 @@ import java.util.Optional;
  * what to do.
  *
  * <p>The JDK reports ENOSPC (and EDQUOT, a quota) only as the C library's text in an
- * IOException's message (a FileSystemException's too), and tools print the same text ({@code pg_probackup: ERROR: Cannot
- * write to "...": No space left on device}): that text is what is recognised, here and nowhere
- * else.
+ * IOException's message (a FileSystemException's too), and tools print the same text
+ * ({@code pg_probackup: ERROR: Cannot write to "...": No space left on device}): that text is
+ * what is recognised, here and nowhere else. It is the C locale's (English) text, as the other
+ * tool messages restoreflow reads.
  */
 public final class DiskFull {
 
@@ -46,7 +47,7 @@ public final class DiskFull {
   /** The free and total bytes of a file system, and where it is mounted (df). */
   public record Room(long freeBytes, long sizeBytes, String mountPoint) {}
 
-  /** Bytes available to the user and size of the file system of {@code dir}, and its mount point. */
+  /** Free bytes and size of the file system of {@code dir}, and where it is mounted. */
   public static List<String> df(String dir) {
     return List.of("df", "-B1", "--output=avail,size,target", "--", dir);
   }

@@ -74,7 +74,8 @@ class DiskFullTest {
   void theFailureIsPermanentAndSaysWhatWhereHowMuchAndWhatToDo() {
     ApplicationFailure failure = DiskFull.failure("FetchS3", "restoring basebackup B1",
         "/var/lib/pg/main", Optional.of(new DiskFull.Room(8192, 1 << 30, "/var/lib/pg")),
-        "The data directory holds a partial restore: run a full restore", "No space left on device");
+        "The data directory holds a partial restore: run a full restore",
+        "No space left on device");
     assertTrue(failure.isNonRetryable());
     assertEquals(FailureType.DISK_FULL.name(), failure.getType());
     assertEquals("FetchS3: no space left on device while restoring basebackup B1 into"

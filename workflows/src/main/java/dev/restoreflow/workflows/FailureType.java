@@ -35,7 +35,7 @@ public enum FailureType {
    * it again. What was written so far stays, so a restore's data directory is partial.
    */
   DISK_FULL(true),
-  /** PostgreSQL refused to start (a bad setting, a damaged data directory): the server log says why. */
+  /** PostgreSQL refused to start (a bad setting, damaged data): its log says why. */
   CLUSTER_START_FAILED(true),
   /** The database host cannot be reached (SSH connect or a dropped connection): retried for long. */
   HOST_UNREACHABLE(false),

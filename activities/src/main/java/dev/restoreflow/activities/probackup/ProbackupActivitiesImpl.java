@@ -121,7 +121,8 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
     if (DiskFull.saysNoSpace(stderr)) {
       String pgdata = ctx.instance().pgdata();
       return DiskFull.failure(ProbackupActivities.RESTORE_STEP, "restoring backup "
-          + input.backupId(), pgdata, DiskFull.roomOf(ctx.runner(), ctx.instance().osUser(), pgdata),
+          + input.backupId(), pgdata,
+          DiskFull.roomOf(ctx.runner(), ctx.instance().osUser(), pgdata),
           input.incremental()
               ? "The data directory is partly restored (incrementally), not a usable cluster: make"
                   + " room on its file system (or give it a larger one), then run the restore again"
