@@ -74,6 +74,19 @@ public final class Sandbox {
    */
   public static Sandbox open(Path stateDir, String name, String host, String pgBin,
       CommandRunner runner) {
+    Sandbox sandbox = openWithoutStarting(stateDir, name, host, pgBin, runner);
+    sandbox.start();
+    return sandbox;
+  }
+
+  /**
+   * Opens the sandbox cluster {@code name} under {@code stateDir} as it is: only a sandbox whose
+   * data directory does not exist yet is created (initdb, settings, catalog; the new cluster
+   * runs). A data directory an earlier run left is never initialised again, nor started here: a
+   * restore may have left it half-written.
+   */
+  public static Sandbox openWithoutStarting(Path stateDir, String name, String host, String pgBin,
+      CommandRunner runner) {
     try {
       String user = SandboxUser.ensure(runner);
       Path root = stateDir.toAbsolutePath().normalize();
@@ -92,18 +105,25 @@ public final class Sandbox {
           new ProbackupConfig(simulator.toString(), root.resolve("backups").toString(), name, 1),
           null);
       Sandbox sandbox = new Sandbox(root, name, host, instance, runner);
-      boolean fresh = !Files.exists(pgdata.resolve("PG_VERSION"));
-      if (fresh) {
+      if (!Files.exists(pgdata)) {
         sandbox.initCluster(portFile);
-      }
-      sandbox.cluster.start(() -> false);
-      if (fresh) {
+        sandbox.start();
         sandbox.initCatalog();
       }
       return sandbox;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot set up the sandbox in " + stateDir, e);
     }
+  }
+
+  /** Starts the cluster (nothing to do when it runs). */
+  public void start() {
+    cluster.start(() -> false);
+  }
+
+  /** Whether the data directory holds a cluster: after WipeData, or early in a restore, it does not. */
+  public boolean hasCluster() {
+    return Files.exists(Path.of(instance.pgdata()).resolve("PG_VERSION"));
   }
 
   private void initCluster(Path portFile) throws IOException {
@@ -200,10 +220,15 @@ public final class Sandbox {
     return stateDir;
   }
 
+  /** The job ledger of the sandbox's config. */
+  public Path ledgerFile() {
+    return stateDir.resolve("ledger.db");
+  }
+
   /** A config with this sandbox's instance on {@code host}, for the given Temporal server. */
   public RestoreflowConfig config(String temporalTarget) {
     return new RestoreflowConfig(new TemporalConfig(temporalTarget, "default"),
-        stateDir.resolve("ledger.db").toString(), stateDir.resolve("Logs").toString(),
+        ledgerFile().toString(), stateDir.resolve("Logs").toString(),
         Map.of(host, new HostConfig(HostConfig.LOCAL)), Map.of(name, instance), null);
   }
 
