@@ -6,6 +6,7 @@ import dev.restoreflow.worker.config.LineGatewayConfig;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.ledger.LedgerReconciler;
@@ -116,9 +117,11 @@ final class DevEnvironment implements AutoCloseable {
   }
 
   /**
-   * Starts the sandbox cluster, unless a job that Temporal will resume is restoring it: that job
-   * starts it when it ends (a half-restored data directory must not be started). A cluster that
-   * does not start is reported, and dev comes up anyway, so that a restore can mend it.
+   * Starts the sandbox cluster, unless a job that Temporal will resume is restoring it (the
+   * ledger says so): that job starts it when it ends. Nor is it started when a restore did not
+   * finish (its marker is beside the data directory) or the directory holds no cluster. A
+   * cluster that is not started, or does not start, is reported, and dev comes up anyway, so
+   * that a restore can mend it.
    *
    * @param jobsResume whether the Temporal server keeps its jobs across restarts (the CLI dev
    *     server does; the embedded one starts empty)
@@ -138,6 +141,12 @@ final class DevEnvironment implements AutoCloseable {
               + "; it starts when the job ends"
           : notStarted + "job " + job.jobId() + " was restoring it" + step + " and the embedded"
               + " Temporal server does not keep jobs across restarts; restore it: " + restore);
+      return false;
+    }
+    Optional<String> unfinished = sandbox.unfinishedRestore();
+    if (unfinished.isPresent()) {
+      out.println(notStarted + UnfinishedRestore.refusal(sandbox.instance(), unfinished.get())
+          + ": " + restore);
       return false;
     }
     if (!sandbox.hasCluster()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.cluster.ClusterControl;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;
@@ -84,6 +85,8 @@ class DevRestartIT {
         Path serverLog = Path.of(main1.serverLog());
         long logAtStop = Files.size(serverLog);
         dev.terminate(Duration.ofSeconds(60));
+        Path marker = Path.of(UnfinishedRestore.path(main1));
+        assertTrue(Files.exists(marker), "the restore left its unfinished-restore marker");
 
         dev = RestoreflowProcess.dev(state, secondRun, env);
         String output = awaitLine(dev, secondRun, UP, Duration.ofMinutes(2));
@@ -99,6 +102,7 @@ class DevRestartIT {
         assertEquals(JobState.SUCCEEDED,
             restoreflow.awaitBackup(backup.jobId(), Duration.ofMinutes(1)).state());
         assertEquals(atBackup, DataFingerprint.of(cluster), "data verified");
+        assertTrue(!Files.exists(marker), "the resumed restore removed its marker");
         String afterStop = Files.readString(serverLog).substring((int) logAtStop);
         assertEquals(restores.size(), afterStop.lines()
                 .filter(line -> line.contains("starting PostgreSQL")).count(),

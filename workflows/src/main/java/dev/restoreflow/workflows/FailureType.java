@@ -28,6 +28,8 @@ public enum FailureType {
   SSH_HOST_KEY_UNKNOWN(true),
   SSH_HOST_KEY_CHANGED(true),
   OBJECT_CORRUPT(true),
+  /** A restore of the data directory began and did not finish: PostgreSQL is not started on it. */
+  RESTORE_INCOMPLETE(true),
   /** The database host cannot be reached (SSH connect or a dropped connection): retried for long. */
   HOST_UNREACHABLE(false),
   COMMAND_FAILED(false),

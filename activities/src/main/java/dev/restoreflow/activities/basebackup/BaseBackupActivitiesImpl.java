@@ -5,6 +5,8 @@ import dev.restoreflow.activities.archive.UnsafePathException;
 import dev.restoreflow.activities.archive.CorruptObjectException;
 import com.github.luben.zstd.ZstdIOException;
 import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
+import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
@@ -54,6 +56,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       AtomicLong downloaded = new AtomicLong(from.downloaded());
       AtomicReference<FetchCheckpoint> latest = new AtomicReference<>(from);
       Path pgdata = Path.of(ctx.instance().pgdata());
+      UnfinishedRestore.mark(ctx.runner(), ctx.instance(), new UnfinishedRestore.Mark(
+          ctx.jobId(), BaseBackupActivities.FETCH_STEP, ctx.instance().engine(), input.backupId()));
       try (ObjectStore store = BaseBackupEngine.open(ctx);
           Heartbeats beats = Heartbeats.start(latest::get)) {
         BackupMeta meta = new BaseBackupCatalog(store, input.step().instance())
@@ -77,6 +81,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         long verifiedAt = System.currentTimeMillis();
         writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
             Boolean.TRUE.equals(ctx.instance().keepArchiving()), ctx);
+        PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+        UnfinishedRestore.finish(ctx.runner(), ctx.instance());
         long thisAttempt = fetched.downloaded() - from.downloaded();
         return new StepResult(BaseBackupActivities.FETCH_STEP, started, System.currentTimeMillis(), String.format(
             "restored basebackup %s: %d files, %d bytes written; %d WAL files; downloaded %d bytes"
@@ -89,6 +95,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       } catch (IOException e) {
         throw failureOf(e);
       }
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(BaseBackupActivities.FETCH_STEP, e);
     }
   }
 
@@ -102,7 +110,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       log.warn("no backup_manifest in the restored data: files not verified");
       return "no manifest, not verified";
     }
-    ManifestCheck.Checked checked = ManifestCheck.verify(pgdata, checksums);
+    ManifestCheck.Checked checked = ManifestCheck.verify(pgdata, checksums,
+        PgControlLast.writtenAs());
     return String.format("%d files verified against backup_manifest%s", checked.files(),
         checked.readBack() > 0 ? " (" + checked.readBack() + " read back from disk)" : "");
   }

@@ -58,7 +58,7 @@ public final class BaseBackupFetcher {
   public Fetched fetch(String instance, BackupMeta meta, FetchCheckpoint from, String walUpTo,
       AtomicLong downloaded, Progress progress) throws IOException {
     ConfinedDirectory data = ConfinedDirectory.ownedLikeRoot(pgdata);
-    TarExtractor extractor = new TarExtractor(data);
+    TarExtractor extractor = new TarExtractor(data, PgControlLast.writtenAs());
     for (int i = from.object(); i < meta.objects().size(); i++) {
       BackupObject object = meta.objects().get(i);
       FetchCheckpoint start = i == from.object() ? from : new FetchCheckpoint(i, 0, null, 0, 0, 0,

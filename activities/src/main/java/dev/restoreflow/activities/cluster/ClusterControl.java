@@ -56,7 +56,16 @@ public final class ClusterControl {
     return immediate ? "stopped (immediate)" : "stopped (fast)";
   }
 
+  /**
+   * Starts the cluster and waits until it accepts connections.
+   *
+   * @throws UnfinishedRestoreException when a restore of its data directory began and did not
+   *     finish ({@link UnfinishedRestore}): PostgreSQL must not run on partial data
+   */
   public String start(BooleanSupplier stopWaiting) {
+    UnfinishedRestore.find(runner, instance).ifPresent(marker -> {
+      throw new UnfinishedRestoreException(UnfinishedRestore.refusal(instance, marker));
+    });
     String what = "already running";
     if (state() != ClusterState.RUNNING) {
       Duration timeout = Duration.ofSeconds(instance.startTimeoutSeconds() + 30L);

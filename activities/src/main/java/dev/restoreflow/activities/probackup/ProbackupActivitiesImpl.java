@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.probackup;
 
 import dev.restoreflow.activities.cluster.DataWiper;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.cluster.WipeIncompleteException;
 import dev.restoreflow.activities.cluster.WipeRefusedException;
 import dev.restoreflow.activities.config.InstanceConfig;
@@ -62,6 +63,8 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
         // an earlier attempt's restore that went on while Temporal was down is taken over here;
         // a command over an SSH session ends with this step, so it cannot outlive its attempt
         restored = services.workInFlight().run(new WorkInFlight.Work<>(fresh::snapshot, () -> {
+          UnfinishedRestore.mark(ctx.runner(), instance, new UnfinishedRestore.Mark(ctx.jobId(),
+              ProbackupActivities.RESTORE_STEP, instance.engine(), input.backupId()));
           if (attempt > 1) {
             prepareRetry(ctx, engine, input.incremental());
           }
@@ -78,6 +81,11 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
       if (!Boolean.TRUE.equals(instance.keepArchiving())) {
         switchArchivingOff(ctx);
       }
+      try {
+        UnfinishedRestore.finish(ctx.runner(), instance);
+      } catch (CommandFailedException e) {
+        throw Failures.ofCommand(ProbackupActivities.RESTORE_STEP + ": marking the restore finished", e);
+      }
       return new StepResult(ProbackupActivities.RESTORE_STEP, started, System.currentTimeMillis(),
           "restored backup " + input.backupId() + (input.incremental() ? " incrementally" : "")
               + "; " + progress.summary() + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
@@ -93,7 +101,7 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
     if (!incremental) {
       try {
         String wiped = new DataWiper(ctx.runner(), ctx.instance(), ctx.cluster()).wipe(
-            ctx.instance().pgdata());
+            ctx.instance().pgdata(), () -> { });
         log.info("retry: cleared the previous attempt's partial restore: {}", wiped);
       } catch (WipeRefusedException e) {
         throw Failures.of(FailureType.RESTORE_REFUSED, "cannot retry the restore: " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.restoreflow.worker.sandbox;
 
 import dev.restoreflow.activities.cluster.ClusterControl;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.ProbackupConfig;
@@ -26,6 +27,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -119,6 +121,11 @@ public final class Sandbox {
   /** Starts the cluster (nothing to do when it runs). */
   public void start() {
     cluster.start(() -> false);
+  }
+
+  /** The text of the marker a restore that has not finished left beside the data directory. */
+  public Optional<String> unfinishedRestore() {
+    return UnfinishedRestore.find(runner, instance);
   }
 
   /** Whether the data directory holds a cluster: after WipeData, or early in a restore, it does not. */
