@@ -40,6 +40,11 @@ public enum FailureType {
   /** The database host cannot be reached (SSH connect or a dropped connection): retried for long. */
   HOST_UNREACHABLE(false),
   COMMAND_FAILED(false),
+  /**
+   * The step's heartbeats did not reach Temporal within its heartbeat timeout (the server was
+   * down): this attempt is over, its work goes on and the next attempt takes it over.
+   */
+  TEMPORAL_UNREACHABLE(false),
   COMMAND_TIMEOUT(false),
   STORAGE_FAILED(false),
   CLUSTER_NOT_READY(false),

@@ -7,7 +7,7 @@ import dev.restoreflow.activities.cluster.WipeRefusedException;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
-import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.WorkInFlight;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.exec.Command;
@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * ProbackupRestore. Safe to run again: a retry first kills a restore a dead worker left running
  * on the same data directory, and a full restore empties its own half-written work before it
- * starts over; an incremental one simply runs again.
+ * starts over; an incremental one simply runs again. A restore whose attempt Temporal lost while
+ * it was down goes on, and the retry on the same worker takes it over ({@link WorkInFlight}).
  */
 public class ProbackupActivitiesImpl implements ProbackupActivities {
 
@@ -56,20 +57,25 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
       } catch (IllegalArgumentException e) {
         throw Failures.of(FailureType.BAD_RECOVERY_TARGET, e.getMessage());
       }
-      RestoreProgress progress = new RestoreProgress(attempt);
-      CommandResult result;
-      try (Heartbeats beats = Heartbeats.start(progress::snapshot)) {
-        UnfinishedRestore.mark(ctx.runner(), instance, new UnfinishedRestore.Mark(ctx.jobId(),
-            ProbackupActivities.RESTORE_STEP, instance.engine(), input.backupId()));
-        if (attempt > 1) {
-          prepareRetry(ctx, engine, input.incremental());
-        }
-        result = engine.runner().run(Command.of(argv, instance.osUser(), Duration.ofHours(24)),
-            progress, beats::stopped);
-        beats.rethrowIfStopped();
+      RestoreProgress fresh = new RestoreProgress(attempt);
+      Command command = Command.of(argv, instance.osUser(), Duration.ofHours(24));
+      Restored restored;
+      try {
+        // an earlier attempt's restore that went on while Temporal was down is taken over here;
+        // a command over an SSH session ends with this step, so it cannot outlive its attempt
+        restored = services.workInFlight().run(new WorkInFlight.Work<>(fresh::snapshot, () -> {
+          UnfinishedRestore.mark(ctx.runner(), instance, new UnfinishedRestore.Mark(ctx.jobId(),
+              ProbackupActivities.RESTORE_STEP, instance.engine(), input.backupId()));
+          if (attempt > 1) {
+            prepareRetry(ctx, engine, input.incremental());
+          }
+        }, stop -> new Restored(engine.runner().run(command, fresh, stop), fresh),
+            !(engine.runner() instanceof AutoCloseable)));
       } catch (CommandFailedException e) {
         throw Failures.ofCommand(ProbackupActivities.RESTORE_STEP, e);
       }
+      CommandResult result = restored.result();
+      RestoreProgress progress = restored.progress();
       if (!result.succeeded()) {
         throw failureOf(result, ctx, input);
       }
@@ -86,6 +92,9 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
               + "; " + progress.summary() + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
     }
   }
+
+  /** What the restore's command did, with the progress it reported. */
+  private record Restored(CommandResult result, RestoreProgress progress) {}
 
   /** After a crash of the previous attempt: no two restores on one directory, no leftovers. */
   private void prepareRetry(HostStep ctx, ProbackupSide engine, boolean incremental) {
