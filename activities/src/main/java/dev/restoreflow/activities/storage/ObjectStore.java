@@ -16,7 +16,10 @@ public interface ObjectStore extends AutoCloseable {
 
   Optional<StoredObject> stat(String key) throws IOException;
 
-  /** Bytes {@code [from, to)} of the object, as they arrive. */
+  /**
+   * Bytes {@code [from, to)} of the object, as they arrive: not retried, and from S3 a body cut
+   * short can look like the object's end. Restores read with {@link #readRange}.
+   */
   InputStream read(String key, long from, long to) throws IOException;
 
   /**
