@@ -168,8 +168,9 @@ public final class BaseBackupFetcher {
       if (data.regularFileSize(target) == object.size()) {
         continue;
       }
-      try (InputStream in = store.read(object.key(), 0, object.size())) {
-        downloaded.addAndGet(data.replaceFile(target, in, object.size()));
+      try (InputStream in = new RangeReader(store, object.key(), 0, object.size(),
+          config.partSizeMiB() << 20, config.parallelDownloads(), downloaded)) {
+        data.replaceFile(target, in, object.size());
       }
       count++;
     }
