@@ -18,12 +18,18 @@ public final class Failures {
         : RetryBudget.failure(type, message);
   }
 
-  /** A command that failed: retryable (within the budget) unless the caller knows better. */
+  /**
+   * A command that failed: retryable (within the budget) unless the caller knows better, or the
+   * command found its file system full.
+   */
   public static ApplicationFailure ofCommand(String what, CommandFailedException e) {
     return of(typeOf(e), what + ": " + e.getMessage());
   }
 
   private static FailureType typeOf(CommandFailedException e) {
+    if (DiskFull.saysNoSpace(e.stderrTail())) {
+      return FailureType.DISK_FULL;
+    }
     if (e instanceof SshConnectException ssh) {
       return switch (ssh.kind()) {
         case AUTH_FAILED -> FailureType.SSH_AUTH_FAILED;

@@ -2,7 +2,10 @@ package dev.restoreflow.activities;
 
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.ActivityNotExistsException;
+import io.temporal.failure.TimeoutFailure;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,7 +17,8 @@ import java.util.function.Supplier;
  * Heartbeats an activity in the background while it blocks in a command, and notices
  * cancellation: once Temporal says the activity is cancelled (or timed out), {@link #stopped()}
  * turns true so the running command can be killed, and {@link #rethrowIfStopped()} ends the
- * activity with Temporal's exception.
+ * activity with Temporal's exception. {@link #lost()} tells apart an attempt that Temporal lost
+ * (its heartbeats did not arrive in time) from one that was asked to stop.
  */
 public final class Heartbeats implements AutoCloseable {
 
@@ -60,6 +64,19 @@ public final class Heartbeats implements AutoCloseable {
 
   public boolean stopped() {
     return stop.get() != null;
+  }
+
+  /**
+   * Whether this attempt is over because its heartbeats did not reach Temporal within the
+   * heartbeat timeout — the server was down or unreachable — rather than because someone asked it
+   * to stop: the SDK gave up locally, or the server, back again, no longer knows the attempt (it
+   * timed it out and schedules the next one; a job that ended meanwhile looks the same here). Work
+   * that can outlive its attempt goes on ({@link WorkInFlight}).
+   */
+  public boolean lost() {
+    ActivityCompletionException e = stop.get();
+    return e instanceof ActivityNotExistsException
+        || e instanceof ActivityCanceledException && e.getCause() instanceof TimeoutFailure;
   }
 
   public void rethrowIfStopped() {

@@ -6,10 +6,13 @@ import dev.restoreflow.worker.config.LineGatewayConfig;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.ledger.LedgerReconciler;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.gateway.LineGateway;
+import dev.restoreflow.worker.sandbox.RestoresInFlight;
 import dev.restoreflow.worker.sandbox.Sandbox;
 import dev.restoreflow.worker.temporal.EmbeddedTemporalServer;
 import dev.restoreflow.worker.temporal.TemporalCliServer;
@@ -27,7 +30,9 @@ import java.util.Optional;
 /**
  * The embedded default: a Temporal server on 127.0.0.1 (the real {@code temporal} CLI dev server
  * when it is on PATH, else the in-process Java test server), the sandbox cluster with a backup,
- * the server's workflow worker and the sandbox host's activity worker.
+ * the server's workflow worker and the sandbox host's activity worker. Started again on the same
+ * state, the jobs that were running resume (with the CLI dev server, whose state is on disk);
+ * the sandbox cluster is not started while one of them is restoring it.
  */
 final class DevEnvironment implements AutoCloseable {
 
@@ -63,9 +68,12 @@ final class DevEnvironment implements AutoCloseable {
 
   static DevEnvironment start(Path stateDir, String pgBin, boolean embeddedOnly, PrintStream out)
       throws IOException {
-    Sandbox sandbox = Sandbox.open(stateDir, INSTANCE, HOST, pgBin,
+    Sandbox sandbox = Sandbox.openWithoutStarting(stateDir, INSTANCE, HOST, pgBin,
         new LocalCommandRunner(Redactor.NONE));
-    if (sandbox.backups().isEmpty()) {
+    JobLedger ledger = new JobLedger(sandbox.ledgerFile());
+    Optional<Path> cli = embeddedOnly ? Optional.empty() : TemporalCliServer.find();
+    boolean running = startCluster(sandbox, ledger, cli.isPresent(), out);
+    if (running && sandbox.backups().isEmpty()) {
       out.println("sandbox: loading demo data and taking a FULL backup ...");
       sandbox.loadDemoData(20_000);
       sandbox.backup("FULL");
@@ -73,7 +81,6 @@ final class DevEnvironment implements AutoCloseable {
     AutoCloseable server;
     String target;
     String description;
-    Optional<Path> cli = embeddedOnly ? Optional.empty() : TemporalCliServer.find();
     if (cli.isPresent()) {
       TemporalCliServer real = TemporalCliServer.start(cli.get(), stateDir.resolve("temporal"));
       server = real;
@@ -100,7 +107,6 @@ final class DevEnvironment implements AutoCloseable {
         .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(config));
     WorkflowServiceStubs service = Temporal.connect(config.temporal());
     WorkflowClient client = Temporal.client(service, config.temporal());
-    JobLedger ledger = new JobLedger(Path.of(config.ledger()));
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Workers.addServer(factory, config, ledger);
     Workers.addHost(factory, config, HOST);
@@ -108,6 +114,54 @@ final class DevEnvironment implements AutoCloseable {
     LineGateway gateway = LineGateway.forConfig(config, new RestoreflowClient(client), ledger);
     return new DevEnvironment(sandbox, config, description, server, service, factory, ledger,
         gateway);
+  }
+
+  /**
+   * Starts the sandbox cluster, unless a job that Temporal will resume is restoring it (the
+   * ledger says so): that job starts it when it ends. Nor is it started when a restore did not
+   * finish (its marker is beside the data directory) or the directory holds no cluster. A
+   * cluster that is not started, or does not start, is reported, and dev comes up anyway, so
+   * that a restore can mend it.
+   *
+   * @param jobsResume whether the Temporal server keeps its jobs across restarts (the CLI dev
+   *     server does; the embedded one starts empty)
+   * @return whether the cluster runs
+   */
+  private static boolean startCluster(Sandbox sandbox, JobLedger ledger, boolean jobsResume,
+      PrintStream out) {
+    String notStarted = "sandbox cluster " + sandbox.name() + " not started: ";
+    String restore = "./restoreflow restore --config " + sandbox.stateDir().resolve("config.json")
+        + " --instance " + sandbox.name();
+    Optional<JobRow> restoring = RestoresInFlight.of(ledger, sandbox.name());
+    if (restoring.isPresent()) {
+      JobRow job = restoring.get();
+      String step = job.currentStep() != null ? " (" + job.currentStep() + ")" : "";
+      out.println(jobsResume
+          ? notStarted + "job " + job.jobId() + " is restoring it" + step
+              + "; it starts when the job ends"
+          : notStarted + "job " + job.jobId() + " was restoring it" + step + " and the embedded"
+              + " Temporal server does not keep jobs across restarts; restore it: " + restore);
+      return false;
+    }
+    Optional<String> unfinished = sandbox.unfinishedRestore();
+    if (unfinished.isPresent()) {
+      out.println(notStarted + UnfinishedRestore.refusal(sandbox.instance(), unfinished.get())
+          + ": " + restore);
+      return false;
+    }
+    if (!sandbox.hasCluster()) {
+      out.println(notStarted + "its data directory " + sandbox.instance().pgdata()
+          + " holds no cluster (a restore did not finish); restore it: " + restore);
+      return false;
+    }
+    try {
+      sandbox.start();
+      return true;
+    } catch (RuntimeException e) {
+      out.println("sandbox cluster " + sandbox.name() + " did not start (" + e.getMessage()
+          + "); if a restore did not finish, restore it: " + restore);
+      return false;
+    }
   }
 
   private static boolean portIsFree(int port) {

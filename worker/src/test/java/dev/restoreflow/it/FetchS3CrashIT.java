@@ -3,9 +3,13 @@ package dev.restoreflow.it;
 import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.basebackup.BackupMeta;
+import dev.restoreflow.activities.cluster.ClusterState;
+import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.basebackup.BackupObject;
 import dev.restoreflow.activities.archive.Chunk;
 import dev.restoreflow.activities.basebackup.FetchCheckpoint;
@@ -24,6 +28,7 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +86,7 @@ class FetchS3CrashIT {
           first.kill9();
           atKill = proxy.bytesFromServer();
         }
+        assertHalfRestoredDirectoryCannotBeStarted(main1, job);
         proxy.setRate(0);
         RestoreResult result;
         try (RestoreflowProcess second = RestoreflowProcess.worker(configFile, "local", workerLog,
@@ -114,6 +120,26 @@ class FetchS3CrashIT {
         assertTrue(redownloaded <= interval + 16 * MIB + readAhead + MIB, figures);
       }
     }
+  }
+
+  /**
+   * Neither restoreflow nor a person with pg_ctl starts PostgreSQL on a fetch that did not
+   * finish: StartCluster sees the marker, and pg_control is not there yet (it is written last).
+   */
+  private static void assertHalfRestoredDirectoryCannotBeStarted(ItSandbox main1, Submission job)
+      throws Exception {
+    main1.assertStartRefusedWhileUnfinished(job.jobId());
+    assertFalse(Files.exists(Path.of(main1.instance.pgdata(), "global", "pg_control")),
+        "pg_control is written last");
+    Path serverLog = Path.of(main1.instance.serverLog());
+    long logBefore = Files.exists(serverLog) ? Files.size(serverLog) : 0;
+    CommandResult byHand = main1.startByHand();
+    assertNotEquals(0, byHand.exitCode(), "pg_ctl start on a half-restored directory: "
+        + byHand.stdout() + byHand.stderrTail());
+    assertNotEquals(ClusterState.RUNNING, main1.sandbox.cluster().state());
+    String said = Files.readString(serverLog).substring((int) logBefore);
+    assertTrue(said.contains("pg_control") || said.contains("postgresql.conf"),
+        "PostgreSQL says what is missing: " + said);
   }
 
   private static void awaitHeartbeatedChunk(ItTemporal temporal, String workflowId, int chunk)

@@ -1,10 +1,16 @@
 package dev.restoreflow.it;
 
+import dev.restoreflow.activities.cluster.ClusterCommands;
+import dev.restoreflow.activities.cluster.ClusterState;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
+import dev.restoreflow.activities.cluster.UnfinishedRestoreException;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.ProbackupConfig;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.worker.config.TemporalConfig;
+import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.OsUser;
 import dev.restoreflow.activities.exec.Redactor;
@@ -146,6 +152,39 @@ final class ItSandbox implements AutoCloseable {
 
   Path stateDir() {
     return stateDir;
+  }
+
+  /** For WipeData calls that must be refused before they mark the directory as being restored. */
+  static void neverMarked() {
+    throw new AssertionError("WipeData marked the data directory although it refused to wipe it");
+  }
+
+  /** The text of the unfinished-restore marker beside the data directory, if it is there. */
+  java.util.Optional<String> unfinishedRestoreMarker() throws IOException {
+    Path marker = Path.of(UnfinishedRestore.path(instance));
+    return Files.exists(marker, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        ? java.util.Optional.of(Files.readString(marker)) : java.util.Optional.empty();
+  }
+
+  /**
+   * After a kill inside a restore step: the marker names the job, and restoreflow does not start
+   * PostgreSQL on the directory.
+   */
+  void assertStartRefusedWhileUnfinished(String jobId) throws IOException {
+    String marker = unfinishedRestoreMarker().orElseThrow(
+        () -> new AssertionError("no unfinished-restore marker after a kill in the restore step"));
+    org.junit.jupiter.api.Assertions.assertTrue(marker.contains("job: " + jobId), marker);
+    UnfinishedRestoreException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        UnfinishedRestoreException.class, () -> sandbox.cluster().start(() -> false));
+    org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("run a full restore"),
+        refused.getMessage());
+    org.junit.jupiter.api.Assertions.assertNotEquals(ClusterState.RUNNING, sandbox.cluster().state());
+  }
+
+  /** {@code pg_ctl start} as the cluster's owner, by hand: none of restoreflow's checks. */
+  CommandResult startByHand() {
+    return new LocalCommandRunner(Redactor.NONE).run(Command.of(ClusterCommands.start(instance),
+        instance.osUser(), java.time.Duration.ofSeconds(90)));
   }
 
   @Override

@@ -180,12 +180,12 @@ abstract class RestoreScenarios {
         main1.sandbox.cluster());
     for (String other : List.of(main1.stateDir().toString(), "/", "/var/tmp",
         instance.pgdata() + "/..", instance.pgdata() + "/base", main2.instance.pgdata())) {
-      WipeRefusedException e = assertThrows(WipeRefusedException.class, () -> wiper.wipe(other));
+      WipeRefusedException e = assertThrows(WipeRefusedException.class, () -> wiper.wipe(other, ItSandbox::neverMarked));
       assertTrue(e.getMessage().contains("configured"), e.getMessage());
     }
     assertEquals(ClusterState.RUNNING, main1.sandbox.cluster().state());
     WipeRefusedException running = assertThrows(WipeRefusedException.class,
-        () -> wiper.wipe(instance.pgdata()));
+        () -> wiper.wipe(instance.pgdata(), ItSandbox::neverMarked));
     assertTrue(running.getMessage().contains("running"), running.getMessage());
     assertTrue(Files.exists(Path.of(instance.pgdata(), "PG_VERSION")));
     assertTrue(Files.exists(Path.of(main2.instance.pgdata(), "PG_VERSION")));

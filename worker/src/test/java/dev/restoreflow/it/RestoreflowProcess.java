@@ -43,6 +43,15 @@ final class RestoreflowProcess implements AutoCloseable {
     return start(output, "server", "--config", configFile.toString());
   }
 
+  /** {@code restoreflow dev} on a state directory, with extra environment (e.g. the temporal CLI). */
+  static RestoreflowProcess dev(Path stateDir, Path output, java.util.Map<String, String> env)
+      throws IOException {
+    return new RestoreflowProcess(builder(env, "dev", "--state-dir", stateDir.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+        .start());
+  }
+
   private static RestoreflowProcess start(Path output, String... args) throws IOException {
     return new RestoreflowProcess(builder(java.util.Map.of(), args)
         .redirectErrorStream(true)
@@ -108,6 +117,14 @@ final class RestoreflowProcess implements AutoCloseable {
   void kill9() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, as Ctrl-C or {@code systemctl stop} send: the shutdown hooks run. */
+  void terminate(java.time.Duration within) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(within.toSeconds(), TimeUnit.SECONDS)) {
+      throw new AssertionError("restoreflow did not end within " + within + " of SIGTERM");
+    }
   }
 
   boolean isAlive() {

@@ -48,12 +48,14 @@ class WorkerCrashIT {
           first.kill9();
           assertTrue(!first.isAlive());
         }
+        main1.assertStartRefusedWhileUnfinished(job.jobId());
         main1.throttleRestores(0);
         RestoreResult result;
         try (RestoreflowProcess second = RestoreflowProcess.worker(configFile, "local", workerLog)) {
           result = temporal.restoreflow.await(job.jobId(), Duration.ofMinutes(4));
         }
         assertEquals(JobState.SUCCEEDED, result.state());
+        assertTrue(main1.unfinishedRestoreMarker().isEmpty(), "the finished restore removed its marker");
         assertEquals(atBackup, main1.sandbox.fingerprint(), "data verified after the crash");
         assertEquals(1, Histories.scheduled(temporal.client, job.workflowId(), Steps.STOP));
         assertEquals(1, Histories.scheduled(temporal.client, job.workflowId(), Steps.WIPE));

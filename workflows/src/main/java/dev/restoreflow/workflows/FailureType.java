@@ -28,9 +28,23 @@ public enum FailureType {
   SSH_HOST_KEY_UNKNOWN(true),
   SSH_HOST_KEY_CHANGED(true),
   OBJECT_CORRUPT(true),
+  /** A restore of the data directory began and did not finish: PostgreSQL is not started on it. */
+  RESTORE_INCOMPLETE(true),
+  /**
+   * No space left on a file system a step was writing to (ENOSPC or a quota): a retry would fill
+   * it again. What was written so far stays, so a restore's data directory is partial.
+   */
+  DISK_FULL(true),
+  /** PostgreSQL refused to start (a bad setting, damaged data): its log says why. */
+  CLUSTER_START_FAILED(true),
   /** The database host cannot be reached (SSH connect or a dropped connection): retried for long. */
   HOST_UNREACHABLE(false),
   COMMAND_FAILED(false),
+  /**
+   * The step's heartbeats did not reach Temporal within its heartbeat timeout (the server was
+   * down): this attempt is over, its work goes on and the next attempt takes it over.
+   */
+  TEMPORAL_UNREACHABLE(false),
   COMMAND_TIMEOUT(false),
   STORAGE_FAILED(false),
   CLUSTER_NOT_READY(false),

@@ -179,6 +179,36 @@ public final class ConfinedDirectory {
   }
 
   /**
+   * Renames the regular file {@code from} over {@code to}, atomically, and makes the rename
+   * durable (the directory is fsynced). Returns false when there is no {@code from} and
+   * {@code to} is already a regular file: a retry after the rename.
+   *
+   * @throws IOException when neither is there, or either is not a regular file
+   */
+  public boolean renameFile(Path from, Path to) throws IOException {
+    directory(to.getParent());
+    BasicFileAttributes source = attributesOrNull(from);
+    BasicFileAttributes target = attributesOrNull(to);
+    if (target != null && !target.isRegularFile()) {
+      throw new UnsafePathException(notAFile(to, target));
+    }
+    if (source == null) {
+      if (target != null) {
+        return false;
+      }
+      throw new NoSuchFileException(name(from) + " and " + name(to) + " are both missing");
+    }
+    if (!source.isRegularFile()) {
+      throw new UnsafePathException(notAFile(from, source));
+    }
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel dir = FileChannel.open(to.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    }
+    return true;
+  }
+
+  /**
    * Creates the symbolic link {@code link} to {@code target}: a relative path, optional leading
    * {@code ..} then names, that ends below the root without passing through a link already
    * there. An earlier link at {@code link} (a retry) is replaced; anything else there is not.

@@ -61,15 +61,11 @@ public final class ParallelChunkReader extends OrderedWorkStream {
     long storedEnd = last ? storedSize : chunks.get(index + 1).storedOffset();
     long tarEnd = last ? tarBytes : chunks.get(index + 1).tarOffset();
     long expected = tarEnd - chunk.tarOffset();
-    byte[] stored = new byte[(int) (storedEnd - chunk.storedOffset())];
-    int received;
-    try (InputStream in = store.read(key, chunk.storedOffset(), storedEnd)) {
-      received = in.readNBytes(stored, 0, stored.length);
-    }
-    downloaded.addAndGet(received);
-    if (received != stored.length) {
+    byte[] stored = store.readRange(key, chunk.storedOffset(), storedEnd);
+    downloaded.addAndGet(stored.length);
+    if (stored.length != storedEnd - chunk.storedOffset()) {
       throw new CorruptObjectException("bytes " + chunk.storedOffset() + "-" + (storedEnd - 1)
-          + " came back short (" + received + " bytes): the object is truncated");
+          + " came back short (" + stored.length + " bytes): the object is truncated");
     }
     if (compression == Compression.NONE && stored.length == expected) {
       return stored;

@@ -2,14 +2,14 @@ package dev.restoreflow.activities.archive;
 
 import dev.restoreflow.activities.storage.ObjectStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An object's bytes {@code [from, to)} as one stream, fetched as ranged GETs of {@code rangeSize}
  * with {@code parallel} of them in flight ahead of the reader, handed out in order. Every byte
- * received is counted in {@code downloaded}.
+ * received is counted in {@code downloaded}. Only an object that ends early makes a range short
+ * ({@link ObjectStore#readRange}): that is a truncated object.
  */
 public final class RangeReader extends OrderedWorkStream {
 
@@ -43,14 +43,12 @@ public final class RangeReader extends OrderedWorkStream {
   }
 
   private byte[] fetch(long start, long end) throws IOException {
-    try (InputStream in = store.read(key, start, end)) {
-      byte[] bytes = in.readNBytes((int) (end - start));
-      downloaded.addAndGet(bytes.length);
-      if (bytes.length != end - start) {
-        throw new CorruptObjectException(key + ": bytes " + start + "-" + (end - 1) + " came back short ("
-            + bytes.length + " bytes): the object is truncated");
-      }
-      return bytes;
+    byte[] bytes = store.readRange(key, start, end);
+    downloaded.addAndGet(bytes.length);
+    if (bytes.length != end - start) {
+      throw new CorruptObjectException(key + ": bytes " + start + "-" + (end - 1) + " came back short ("
+          + bytes.length + " bytes): the object is truncated");
     }
+    return bytes;
   }
 }

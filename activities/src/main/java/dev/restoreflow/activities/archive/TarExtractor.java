@@ -23,6 +23,10 @@ import java.util.zip.CRC32C;
  * written, and a hard link are refused with {@link UnsafePathException} naming the member.
  * Everything is fsynced before {@link #extract} returns.
  *
+ * <p>Members named in {@code writtenAs} are written under another name (FetchS3 writes
+ * {@code global/pg_control} last, so it extracts it as a partial file first); their checksums
+ * stay under the member's own name.
+ *
  * <p>At each restart point of the tarball it reaches (tar offsets in {@code boundaries}) it has
  * what was written so far fsynced in the background, and reports a {@link Position} to
  * {@code checkpoints} once that is durable.
@@ -38,6 +42,7 @@ public final class TarExtractor {
 
   private final ConfinedDirectory data;
   private final Path root;
+  private final Map<String, String> writtenAs;
   private final Set<Path> directories = new LinkedHashSet<>();
   /** Files and directories written since the last restart point, not yet synced. */
   private final Set<Path> unsynced = new LinkedHashSet<>();
@@ -49,8 +54,14 @@ public final class TarExtractor {
   private long bytesWritten;
 
   public TarExtractor(ConfinedDirectory data) {
+    this(data, Map.of());
+  }
+
+  /** @param writtenAs member paths (relative, clean) written under another relative path */
+  public TarExtractor(ConfinedDirectory data, Map<String, String> writtenAs) {
     this.data = data;
     this.root = data.root();
+    this.writtenAs = Map.copyOf(writtenAs);
   }
 
   /**
@@ -105,7 +116,10 @@ public final class TarExtractor {
   /** Writes one member; returns the index of the next restart point. */
   private int member(TarReader tar, TarReader.Entry entry, long dataStart,
       List<long[]> boundaries, int next, Checkpoints checkpoints) throws IOException {
-    Path target = resolve(entry.name());
+    String clean = clean(entry.name());
+    String relative = clean.isEmpty() ? "" : root.relativize(data.resolve(clean)).toString();
+    Path target = relative.isEmpty() ? root
+        : data.resolve(writtenAs.getOrDefault(relative, relative));
     if (entry.isDirectory()) {
       if (!target.equals(root)) {
         data.directory(target);
@@ -115,7 +129,7 @@ public final class TarExtractor {
     } else if (entry.isSymlink()) {
       symlink(target, entry);
     } else if (entry.isFile()) {
-      return writeFile(tar, entry, target, dataStart, boundaries, next, checkpoints);
+      return writeFile(tar, entry, relative, target, dataStart, boundaries, next, checkpoints);
     } else {
       throw new UnsafePathException("is a hard link, which pg_basebackup never writes");
     }
@@ -145,7 +159,8 @@ public final class TarExtractor {
     return checksums;
   }
 
-  private int writeFile(TarReader tar, TarReader.Entry entry, Path target, long dataStart,
+  private int writeFile(TarReader tar, TarReader.Entry entry, String relative, Path target,
+      long dataStart,
       List<long[]> boundaries, int next, Checkpoints checkpoints) throws IOException {
     long done = tar.position() - dataStart;   // > 0 when resuming inside this file
     crc.reset();
@@ -183,7 +198,7 @@ public final class TarExtractor {
     markUnsynced(target);
     data.own(target, permissions(entry.mode()));
     if (done == 0) {
-      checksums.put(root.relativize(target).toString(), (int) crc.getValue());
+      checksums.put(relative, (int) crc.getValue());
     }
     filesWritten++;
     return next;
@@ -206,13 +221,10 @@ public final class TarExtractor {
     unsynced.add(target.getParent());
   }
 
-  /** The member's path below the root (the root itself for "." and "./"). */
-  private Path resolve(String name) throws UnsafePathException {
+  /** The member's path relative to the root ("" for the root itself: "." and "./"). */
+  private static String clean(String name) {
     String clean = name.replaceFirst("^(\\./)+", "").replaceFirst("/+$", "");
-    if (clean.isEmpty() || clean.equals(".")) {
-      return root;
-    }
-    return data.resolve(clean);
+    return clean.equals(".") ? "" : clean;
   }
 
   private static Set<PosixFilePermission> permissions(int mode) {

@@ -4,7 +4,10 @@ import dev.restoreflow.activities.archive.ConfinedDirectory;
 import dev.restoreflow.activities.archive.UnsafePathException;
 import dev.restoreflow.activities.archive.CorruptObjectException;
 import com.github.luben.zstd.ZstdIOException;
+import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
+import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
@@ -54,6 +57,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       AtomicLong downloaded = new AtomicLong(from.downloaded());
       AtomicReference<FetchCheckpoint> latest = new AtomicReference<>(from);
       Path pgdata = Path.of(ctx.instance().pgdata());
+      UnfinishedRestore.mark(ctx.runner(), ctx.instance(), new UnfinishedRestore.Mark(
+          ctx.jobId(), BaseBackupActivities.FETCH_STEP, ctx.instance().engine(), input.backupId()));
       try (ObjectStore store = BaseBackupEngine.open(ctx);
           Heartbeats beats = Heartbeats.start(latest::get)) {
         BackupMeta meta = new BaseBackupCatalog(store, input.step().instance())
@@ -77,6 +82,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         long verifiedAt = System.currentTimeMillis();
         writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
             Boolean.TRUE.equals(ctx.instance().keepArchiving()), ctx);
+        PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+        UnfinishedRestore.finish(ctx.runner(), ctx.instance());
         long thisAttempt = fetched.downloaded() - from.downloaded();
         return new StepResult(BaseBackupActivities.FETCH_STEP, started, System.currentTimeMillis(), String.format(
             "restored basebackup %s: %d files, %d bytes written; %d WAL files; downloaded %d bytes"
@@ -87,8 +94,10 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
                 + " chunk " + from.chunk() : "", verified, (fetchedAt - started) / 1000.0,
             (verifiedAt - fetchedAt) / 1000.0));
       } catch (IOException e) {
-        throw failureOf(e);
+        throw failureOf(e, ctx, input.backupId());
       }
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(BaseBackupActivities.FETCH_STEP, e);
     }
   }
 
@@ -102,7 +111,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       log.warn("no backup_manifest in the restored data: files not verified");
       return "no manifest, not verified";
     }
-    ManifestCheck.Checked checked = ManifestCheck.verify(pgdata, checksums);
+    ManifestCheck.Checked checked = ManifestCheck.verify(pgdata, checksums,
+        PgControlLast.writtenAs());
     return String.format("%d files verified against backup_manifest%s", checked.files(),
         checked.readBack() > 0 ? " (" + checked.readBack() + " read back from disk)" : "");
   }
@@ -118,14 +128,21 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
   }
 
   /**
-   * A corrupt or truncated object will not get better on a retry; a network error may. A write
-   * the data directory refused (a link, a path out) means the backup's content is not to be
-   * trusted.
+   * A corrupt or truncated object will not get better on a retry; a network error may; a full
+   * disk would fill again. A write the data directory refused (a link, a path out) means the
+   * backup's content is not to be trusted.
    */
-  static RuntimeException failureOf(IOException e) {
+  static RuntimeException failureOf(IOException e, HostStep ctx, String backupId) {
     if (e instanceof UnsafePathException) {
       return Failures.of(FailureType.OBJECT_CORRUPT, "FetchS3: " + e.getMessage() + ". The"
           + " backup is corrupt or was tampered with: do not trust it; restore another backup");
+    }
+    if (DiskFull.causedBy(e)) {
+      String pgdata = ctx.instance().pgdata();
+      return DiskFull.failure(BaseBackupActivities.FETCH_STEP, "restoring basebackup " + backupId,
+          pgdata, DiskFull.roomOf(ctx.runner(), ctx.instance().osUser(), pgdata),
+          "The data directory holds a partial restore, not a usable cluster: make room on"
+              + " its file system (or give it a larger one), then run a full restore", e.getMessage());
     }
     boolean corrupt = e instanceof CorruptObjectException
         || e.getCause() instanceof CorruptObjectException

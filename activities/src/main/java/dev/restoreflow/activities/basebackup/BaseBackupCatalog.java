@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.StoredObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,9 +41,7 @@ public final class BaseBackupCatalog {
   }
 
   private BackupMeta read(StoredObject object) throws IOException {
-    try (InputStream in = store.read(object.key(), 0, object.size())) {
-      return JSON.readValue(in, BackupMeta.class);
-    }
+    return JSON.readValue(store.readRange(object.key(), 0, object.size()), BackupMeta.class);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.config.BaseBackupConfig;
@@ -40,6 +41,7 @@ public final class BaseBackupEngine implements Engine {
 
   public static final String NAME = "basebackup";
   public static final String FULL = "full";
+  private static final String FILE_SCHEME = "file://";
 
   @Override
   public String name() {
@@ -128,11 +130,26 @@ public final class BaseBackupEngine implements Engine {
         return taken(meta, started, attempt > 1 ? " (attempt " + attempt + ")" : "");
       }
     } catch (IOException e) {
+      if (DiskFull.causedBy(e)) {
+        throw repositoryFull(step, input, e);
+      }
       throw Failures.of(FailureType.STORAGE_FAILED, "TakeBackup: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Failures.of(FailureType.COMMAND_FAILED, "TakeBackup interrupted");
     }
+  }
+
+  /** A repository on a full file system (file://; an S3 server's own disk may say so too). */
+  private static RuntimeException repositoryFull(HostStep step, BackupInput input, IOException e) {
+    String repository = step.instance().basebackup().repository();
+    Optional<DiskFull.Room> room = repository.startsWith(FILE_SCHEME)
+        ? DiskFull.roomOf(step.runner(), null, repository.substring(FILE_SCHEME.length()))
+        : Optional.empty();
+    return DiskFull.failure(Steps.TAKE_BACKUP, "taking a " + input.type() + " backup", repository,
+        room, "The cluster is untouched; the unfinished backup has no backup.json and is removed"
+            + " by the next backup: make room in the repository (or give it a larger file"
+            + " system), then run the backup again", e.getMessage());
   }
 
   /**

@@ -58,7 +58,7 @@ public final class BaseBackupFetcher {
   public Fetched fetch(String instance, BackupMeta meta, FetchCheckpoint from, String walUpTo,
       AtomicLong downloaded, Progress progress) throws IOException {
     ConfinedDirectory data = ConfinedDirectory.ownedLikeRoot(pgdata);
-    TarExtractor extractor = new TarExtractor(data);
+    TarExtractor extractor = new TarExtractor(data, PgControlLast.writtenAs());
     for (int i = from.object(); i < meta.objects().size(); i++) {
       BackupObject object = meta.objects().get(i);
       FetchCheckpoint start = i == from.object() ? from : new FetchCheckpoint(i, 0, null, 0, 0, 0,
@@ -168,8 +168,9 @@ public final class BaseBackupFetcher {
       if (data.regularFileSize(target) == object.size()) {
         continue;
       }
-      try (InputStream in = store.read(object.key(), 0, object.size())) {
-        downloaded.addAndGet(data.replaceFile(target, in, object.size()));
+      try (InputStream in = new RangeReader(store, object.key(), 0, object.size(),
+          config.partSizeMiB() << 20, config.parallelDownloads(), downloaded)) {
+        data.replaceFile(target, in, object.size());
       }
       count++;
     }

@@ -46,6 +46,8 @@ public final class BaseBackupSettings {
     }
     range(key + ".parallelDownloads", b.parallelDownloads(), 1, 64);
     range(key + ".partSizeMiB", b.partSizeMiB(), 5, 512);
+    range(key + ".readTimeoutSeconds", b.readTimeoutSeconds(), 1, 3600);
+    range(key + ".requestTimeoutSeconds", b.requestTimeoutSeconds(), 1, 86400);
     for (Map.Entry<String, String> setting : b.settings().entrySet()) {
       String name = setting.getKey();
       String value = setting.getValue();

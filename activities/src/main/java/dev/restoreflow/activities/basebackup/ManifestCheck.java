@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -66,6 +67,15 @@ public final class ManifestCheck {
    */
   public static Checked verify(Path pgdata, Map<String, Integer> streamedCrc32c)
       throws IOException {
+    return verify(pgdata, streamedCrc32c, Map.of());
+  }
+
+  /**
+   * @param writtenAs files that are still under another name (e.g. pg_control, which FetchS3
+   *     puts in place last), by their path in the manifest
+   */
+  public static Checked verify(Path pgdata, Map<String, Integer> streamedCrc32c,
+      Map<String, String> writtenAs) throws IOException {
     byte[] manifest = Files.readAllBytes(pgdata.resolve(MANIFEST));
     int checksumAt = lastIndexOf(manifest, CHECKSUM_KEY);
     if (checksumAt < 0) {
@@ -74,7 +84,7 @@ public final class ManifestCheck {
     JsonNode tree = parseTree(manifest);
     checkOwnChecksum(manifest, checksumAt, tree.path("Manifest-Checksum").asText(""));
     Map<String, Listed> listed = filesOf(tree);
-    Set<String> present = regularFiles(pgdata);
+    Set<String> present = regularFiles(pgdata, writtenAs);
 
     List<String> problems = new ArrayList<>();
     long bytes = 0;
@@ -89,7 +99,8 @@ public final class ManifestCheck {
         problems.add(file.path() + ": in the manifest but missing");
         continue;
       }
-      long size = Files.size(pgdata.resolve(file.path()));
+      Path onDisk = onDisk(pgdata, file.path(), writtenAs);
+      long size = Files.size(onDisk);
       if (size != file.size()) {
         problems.add(file.path() + ": " + size + " bytes, the manifest says " + file.size());
         continue;
@@ -103,7 +114,7 @@ public final class ManifestCheck {
       if (streamed != null) {
         actual = crc32cHex(streamed);
       } else {
-        actual = checksumOnDisk(pgdata.resolve(file.path()), file.algorithm());
+        actual = checksumOnDisk(onDisk, file.algorithm());
         readBack++;
       }
       if (!actual.equalsIgnoreCase(file.checksum())) {
@@ -167,13 +178,26 @@ public final class ManifestCheck {
     }
   }
 
-  private static Set<String> regularFiles(Path pgdata) throws IOException {
+  /** Where a file listed in the manifest is now: under its other name while that is there. */
+  private static Path onDisk(Path pgdata, String path, Map<String, String> writtenAs) {
+    String other = writtenAs.get(path);
+    if (other != null && Files.isRegularFile(pgdata.resolve(other), LinkOption.NOFOLLOW_LINKS)) {
+      return pgdata.resolve(other);
+    }
+    return pgdata.resolve(path);
+  }
+
+  /** The regular files, by the name they will have (see {@code writtenAs}). */
+  private static Set<String> regularFiles(Path pgdata, Map<String, String> writtenAs)
+      throws IOException {
+    Map<String, String> finalName = new java.util.HashMap<>();
+    writtenAs.forEach((name, asWritten) -> finalName.put(asWritten, name));
     Set<String> files = new TreeSet<>();
     try (Stream<Path> walk = Files.walk(pgdata)) {
       walk.filter(Files::isRegularFile).forEach(file -> {
         String relative = pgdata.relativize(file).toString();
         if (!ignored(relative)) {
-          files.add(relative);
+          files.add(finalName.getOrDefault(relative, relative));
         }
       });
     }

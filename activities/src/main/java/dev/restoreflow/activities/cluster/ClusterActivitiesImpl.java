@@ -30,7 +30,10 @@ public class ClusterActivitiesImpl implements ClusterActivities {
   public StepResult wipeData(StepInput input) {
     return step(Steps.WIPE, input, (ctx, beats) -> {
       try {
-        return new DataWiper(ctx.runner(), ctx.instance(), ctx.cluster()).wipe(ctx.instance().pgdata());
+        return new DataWiper(ctx.runner(), ctx.instance(), ctx.cluster()).wipe(
+            ctx.instance().pgdata(), () -> UnfinishedRestore.mark(ctx.runner(), ctx.instance(),
+                new UnfinishedRestore.Mark(ctx.jobId(), Steps.WIPE, ctx.instance().engine(),
+                    null)));
       } catch (WipeRefusedException e) {
         throw Failures.of(FailureType.WIPE_REFUSED, e.getMessage());
       } catch (WipeIncompleteException e) {
@@ -82,9 +85,14 @@ public class ClusterActivitiesImpl implements ClusterActivities {
       } catch (CommandFailedException e) {
         beats.rethrowIfStopped();
         throw Failures.ofCommand(name, e);
+      } catch (ClusterStartFailedException e) {
+        beats.rethrowIfStopped();
+        throw Failures.of(FailureType.CLUSTER_START_FAILED, name + ": " + e.getMessage());
       } catch (ClusterNotReadyException e) {
         beats.rethrowIfStopped();
         throw Failures.of(FailureType.CLUSTER_NOT_READY, name + ": " + e.getMessage());
+      } catch (UnfinishedRestoreException e) {
+        throw Failures.of(FailureType.RESTORE_INCOMPLETE, name + ": " + e.getMessage());
       }
       return new StepResult(name, started, System.currentTimeMillis(), detail);
     }

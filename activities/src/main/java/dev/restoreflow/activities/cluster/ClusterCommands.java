@@ -28,6 +28,17 @@ public final class ClusterCommands {
         String.valueOf(i.startTimeoutSeconds()), "-l", i.serverLog());
   }
 
+  /**
+   * The end of the server's log, where a start that failed says why: the journal of the systemd
+   * unit, else pg_ctl's log file ({@code -l}).
+   */
+  public static List<String> serverLogTail(InstanceConfig i) {
+    if (i.systemdUnit() != null) {
+      return List.of("journalctl", "-u", i.systemdUnit(), "-n", "20", "--no-pager");
+    }
+    return List.of("tail", "-n", "10", "--", i.serverLog());
+  }
+
   public static List<String> promote(InstanceConfig i) {
     return List.of(i.pgTool("pg_ctl"), "promote", "-D", i.pgCtlDir(), "-w", "-t",
         String.valueOf(i.startTimeoutSeconds()));

@@ -56,17 +56,67 @@ public final class ClusterControl {
     return immediate ? "stopped (immediate)" : "stopped (fast)";
   }
 
+  /**
+   * Starts the cluster and waits until it accepts connections.
+   *
+   * @throws UnfinishedRestoreException when a restore of its data directory began and did not
+   *     finish ({@link UnfinishedRestore}): PostgreSQL must not run on partial data
+   * @throws ClusterStartFailedException when the start fails and no server is running: PostgreSQL
+   *     refused to start (the message quotes the end of its log)
+   * @throws CommandFailedException when the start command fails but a server runs (still
+   *     starting after pg_ctl's wait): worth waiting for again
+   */
   public String start(BooleanSupplier stopWaiting) {
+    UnfinishedRestore.find(runner, instance).ifPresent(marker -> {
+      throw new UnfinishedRestoreException(UnfinishedRestore.refusal(instance, marker));
+    });
     String what = "already running";
     if (state() != ClusterState.RUNNING) {
       Duration timeout = Duration.ofSeconds(instance.startTimeoutSeconds() + 30L);
-      runner.runChecked(asOwnerOrRoot(ClusterCommands.start(instance), timeout));
+      Command start = asOwnerOrRoot(ClusterCommands.start(instance), timeout);
+      CommandResult result = runner.run(start);
+      if (!result.succeeded()) {
+        if (state() != ClusterState.RUNNING) {
+          throw refusedToStart(start, result);
+        }
+        throw new CommandFailedException(start, result);
+      }
       what = "started";
     }
     long waited = waitUntil(() -> runner.run(asOwner(ClusterCommands.isReady(instance), QUICK))
         .succeeded(), Duration.ofSeconds(instance.startTimeoutSeconds()), stopWaiting,
         "accepting connections");
     return what + ", accepting connections after " + waited + " ms";
+  }
+
+  private ClusterStartFailedException refusedToStart(Command start, CommandResult result) {
+    List<String> argv = ClusterCommands.serverLogTail(instance);
+    String source = instance.systemdUnit() != null ? "the journal of " + instance.systemdUnit()
+        : instance.serverLog();
+    String tail;
+    try {
+      CommandResult log = runner.run(instance.systemdUnit() != null
+          ? Command.of(argv, null, QUICK) : asOwner(argv, QUICK));
+      tail = log.succeeded() && !log.stdout().isBlank() ? indent(log.stdout())
+          : " (nothing could be read: " + log.stderrTail().strip() + ")";
+    } catch (CommandFailedException e) {
+      tail = " (nothing could be read: " + e.getMessage() + ")";
+    }
+    String said = result.stderrTail().isBlank() ? result.stdout() : result.stderrTail();
+    return new ClusterStartFailedException(String.format("PostgreSQL refused to start %s: %s"
+        + " exited with %d (%s), and no server is running. Last lines of %s:%s\nFix what the log"
+        + " names (e.g. a setting in postgresql.auto.conf, where the instance's settings go), then"
+        + " start the cluster or run the restore again",
+        instance.pgdata(), start.program(), result.exitCode(), said.strip().replace('\n', ' '),
+        source, tail));
+  }
+
+  private static String indent(String lines) {
+    StringBuilder out = new StringBuilder();
+    for (String line : lines.strip().split("\n")) {
+      out.append("\n  ").append(line);
+    }
+    return out.toString();
   }
 
   public boolean inRecovery() {

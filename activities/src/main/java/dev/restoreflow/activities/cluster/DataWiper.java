@@ -49,8 +49,12 @@ public final class DataWiper {
     this.cluster = cluster;
   }
 
-  /** Wipes {@code requested}, which must be the instance's configured data directory. */
-  public String wipe(String requested) {
+  /**
+   * Wipes {@code requested}, which must be the instance's configured data directory.
+   *
+   * @param beforeDeleting runs once every check has passed, before anything is deleted
+   */
+  public String wipe(String requested, Runnable beforeDeleting) {
     Path configured = Path.of(instance.pgdata()).normalize();
     Path asked = Path.of(requested).normalize();
     if (!asked.isAbsolute() || !asked.equals(configured)) {
@@ -70,6 +74,7 @@ public final class DataWiper {
     }
     List<String> entries = list(configured);
     if (entries.isEmpty()) {
+      beforeDeleting.run();
       return "already empty";
     }
     if (entries.stream().noneMatch(PG_MARKERS::contains)) {
@@ -77,6 +82,7 @@ public final class DataWiper {
           + ": it does not look like a PostgreSQL data directory (none of PG_VERSION, base,"
           + " global, pg_wal, ...); check the instance's pgdata in the config");
     }
+    beforeDeleting.run();
     return "removed " + empty(configured) + " from " + configured;
   }
 

@@ -20,6 +20,10 @@ import java.util.Map;
  * @param parallelDownloads ranged GETs in flight per object during FetchS3
  * @param partSizeMiB multipart part size of uploads and range size of downloads
  * @param settings written to postgresql.auto.conf of a restored cluster (ODO's {@code -c})
+ * @param readTimeoutSeconds how long an S3 connection may stay silent (no answer, or a body that
+ *     stops coming) before the request is cut and tried again
+ * @param requestTimeoutSeconds the most one try of one S3 request may take (a part upload, a
+ *     ranged GET of {@code partSizeMiB} or of a 16 MiB chunk), however slowly bytes trickle
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record BaseBackupConfig(
@@ -32,7 +36,9 @@ public record BaseBackupConfig(
     String compression,
     Integer parallelDownloads,
     Integer partSizeMiB,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    Integer readTimeoutSeconds,
+    Integer requestTimeoutSeconds) {
 
   public static final List<String> COMPRESSIONS = List.of("gzip", "zstd", "lz4", "none");
 
@@ -43,6 +49,16 @@ public record BaseBackupConfig(
     parallelDownloads = parallelDownloads == null ? 4 : parallelDownloads;
     partSizeMiB = partSizeMiB == null ? 16 : partSizeMiB;
     settings = settings == null ? Map.of() : Map.copyOf(settings);
+    readTimeoutSeconds = readTimeoutSeconds == null ? 30 : readTimeoutSeconds;
+    requestTimeoutSeconds = requestTimeoutSeconds == null ? 300 : requestTimeoutSeconds;
+  }
+
+  /** With the default timeouts. */
+  public BaseBackupConfig(String repository, String endpoint, String region, Boolean pathStyle,
+      String accessKeyEnv, String secretKeyEnv, String compression, Integer parallelDownloads,
+      Integer partSizeMiB, Map<String, String> settings) {
+    this(repository, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv, compression,
+        parallelDownloads, partSizeMiB, settings, null, null);
   }
 
   @JsonIgnore
@@ -52,6 +68,6 @@ public record BaseBackupConfig(
 
   public BaseBackupConfig withCompression(String other) {
     return new BaseBackupConfig(repository, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv,
-        other, parallelDownloads, partSizeMiB, settings);
+        other, parallelDownloads, partSizeMiB, settings, readTimeoutSeconds, requestTimeoutSeconds);
   }
 }

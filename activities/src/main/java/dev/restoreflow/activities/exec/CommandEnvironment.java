@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The environment of a local command: a fixed PATH, the worker's locale and time zone, who the
+ * The environment of a local command: a fixed PATH, the worker's locale (messages untranslated)
+ * and time zone, who the
  * command runs as, and the command's own {@link Command#environment()} — never the rest of the
  * worker's environment, which holds secrets (S3 keys, the SSH key passphrase, the gateway token)
  * that a postmaster started by {@code pg_ctl} would keep and show any database superuser
@@ -31,11 +32,18 @@ public final class CommandEnvironment {
     Map<String, String> env = new HashMap<>();
     env.put("PATH", PATH);
     worker.forEach((name, value) -> {
-      if (LOCALE.contains(name) || name.startsWith("LC_")
+      if (LOCALE.contains(name) || (name.startsWith("LC_") && !name.equals("LC_ALL"))
           || (!switchesUser && IDENTITY.contains(name))) {
         env.put(name, value);
       }
     });
+    // LC_ALL would override LC_MESSAGES below: its choice holds for the rest through LANG
+    if (worker.containsKey("LC_ALL")) {
+      env.put("LANG", worker.get("LC_ALL"));
+    }
+    // restoreflow reads what the tools say (pg_probackup's errors, "No space left on device"),
+    // so their messages are the untranslated ones
+    env.put("LC_MESSAGES", "C");
     env.putAll(command.environment());
     return env;
   }

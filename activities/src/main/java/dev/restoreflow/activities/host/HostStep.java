@@ -35,11 +35,17 @@ public final class HostStep implements AutoCloseable {
     MDC.put("job", jobId);
   }
 
-  /** @throws io.temporal.failure.ApplicationFailure when the config does not allow the step */
+  /**
+   * Also stops what an earlier step's lost attempt left running on this task queue (nobody took
+   * it over): no step runs beside it.
+   *
+   * @throws io.temporal.failure.ApplicationFailure when the config does not allow the step
+   */
   public static HostStep open(HostServices services, StepInput step) {
     try {
-      return new HostStep(step, services.config().instanceOnHost(step.instance(), step.host()),
-          services);
+      InstanceConfig instance = services.config().instanceOnHost(step.instance(), step.host());
+      services.workInFlight().endOthersOfCurrentActivity();
+      return new HostStep(step, instance, services);
     } catch (RequestRejectedException e) {
       throw Failures.of(e.type(), e.getMessage() + " (in the config of this host's worker)");
     }

@@ -1,11 +1,13 @@
 package dev.restoreflow.activities.probackup;
 
 import dev.restoreflow.activities.cluster.DataWiper;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.cluster.WipeIncompleteException;
 import dev.restoreflow.activities.cluster.WipeRefusedException;
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
-import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.WorkInFlight;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.exec.Command;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * ProbackupRestore. Safe to run again: a retry first kills a restore a dead worker left running
  * on the same data directory, and a full restore empties its own half-written work before it
- * starts over; an incremental one simply runs again.
+ * starts over; an incremental one simply runs again. A restore whose attempt Temporal lost while
+ * it was down goes on, and the retry on the same worker takes it over ({@link WorkInFlight}).
  */
 public class ProbackupActivitiesImpl implements ProbackupActivities {
 
@@ -54,23 +57,35 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
       } catch (IllegalArgumentException e) {
         throw Failures.of(FailureType.BAD_RECOVERY_TARGET, e.getMessage());
       }
-      RestoreProgress progress = new RestoreProgress(attempt);
-      CommandResult result;
-      try (Heartbeats beats = Heartbeats.start(progress::snapshot)) {
-        if (attempt > 1) {
-          prepareRetry(ctx, engine, input.incremental());
-        }
-        result = engine.runner().run(Command.of(argv, instance.osUser(), Duration.ofHours(24)),
-            progress, beats::stopped);
-        beats.rethrowIfStopped();
+      RestoreProgress fresh = new RestoreProgress(attempt);
+      Command command = Command.of(argv, instance.osUser(), Duration.ofHours(24));
+      Restored restored;
+      try {
+        // an earlier attempt's restore that went on while Temporal was down is taken over here;
+        // a command over an SSH session ends with this step, so it cannot outlive its attempt
+        restored = services.workInFlight().run(new WorkInFlight.Work<>(fresh::snapshot, () -> {
+          UnfinishedRestore.mark(ctx.runner(), instance, new UnfinishedRestore.Mark(ctx.jobId(),
+              ProbackupActivities.RESTORE_STEP, instance.engine(), input.backupId()));
+          if (attempt > 1) {
+            prepareRetry(ctx, engine, input.incremental());
+          }
+        }, stop -> new Restored(engine.runner().run(command, fresh, stop), fresh),
+            !(engine.runner() instanceof AutoCloseable)));
       } catch (CommandFailedException e) {
         throw Failures.ofCommand(ProbackupActivities.RESTORE_STEP, e);
       }
+      CommandResult result = restored.result();
+      RestoreProgress progress = restored.progress();
       if (!result.succeeded()) {
-        throw failureOf(result);
+        throw failureOf(result, ctx, input);
       }
       if (!Boolean.TRUE.equals(instance.keepArchiving())) {
         switchArchivingOff(ctx);
+      }
+      try {
+        UnfinishedRestore.finish(ctx.runner(), instance);
+      } catch (CommandFailedException e) {
+        throw Failures.ofCommand(ProbackupActivities.RESTORE_STEP + ": marking the restore finished", e);
       }
       return new StepResult(ProbackupActivities.RESTORE_STEP, started, System.currentTimeMillis(),
           "restored backup " + input.backupId() + (input.incremental() ? " incrementally" : "")
@@ -78,13 +93,16 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
     }
   }
 
+  /** What the restore's command did, with the progress it reported. */
+  private record Restored(CommandResult result, RestoreProgress progress) {}
+
   /** After a crash of the previous attempt: no two restores on one directory, no leftovers. */
   private void prepareRetry(HostStep ctx, ProbackupSide engine, boolean incremental) {
     new StaleProcesses(engine.runner()).killRestoresInto(ctx.instance().pgdata());
     if (!incremental) {
       try {
         String wiped = new DataWiper(ctx.runner(), ctx.instance(), ctx.cluster()).wipe(
-            ctx.instance().pgdata());
+            ctx.instance().pgdata(), () -> { });
         log.info("retry: cleared the previous attempt's partial restore: {}", wiped);
       } catch (WipeRefusedException e) {
         throw Failures.of(FailureType.RESTORE_REFUSED, "cannot retry the restore: " + e.getMessage());
@@ -105,10 +123,21 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
   }
 
   /** pg_probackup's own messages say whether trying again can help. */
-  static RuntimeException failureOf(CommandResult result) {
+  static RuntimeException failureOf(CommandResult result, HostStep ctx, EngineRestoreInput input) {
     String stderr = result.stderrTail();
     String message = "pg_probackup restore exited with " + result.exitCode() + ": "
         + lastError(stderr);
+    if (DiskFull.saysNoSpace(stderr)) {
+      String pgdata = ctx.instance().pgdata();
+      return DiskFull.failure(ProbackupActivities.RESTORE_STEP, "restoring backup "
+          + input.backupId(), pgdata,
+          DiskFull.roomOf(ctx.runner(), ctx.instance().osUser(), pgdata),
+          input.incremental()
+              ? "The data directory is partly restored (incrementally), not a usable cluster: make"
+                  + " room on its file system (or give it a larger one), then run the restore again"
+              : "The data directory holds a partial restore, not a usable cluster: make room on"
+                  + " its file system (or give it a larger one), then run a full restore", message);
+    }
     if (stderr.contains("is not found")) {
       return Failures.of(FailureType.BACKUP_NOT_FOUND, message);
     }

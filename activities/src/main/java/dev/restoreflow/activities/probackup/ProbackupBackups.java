@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.probackup;
 
+import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.cluster.ClusterNotReadyException;
@@ -123,9 +124,17 @@ final class ProbackupBackups {
     }
     String id = listener.backupId;
     if (!result.succeeded()) {
-      throw Failures.of(FailureType.COMMAND_FAILED, "pg_probackup backup exited with "
-          + result.exitCode() + (id == null ? "" : " (backup " + id + " is left as ERROR)")
-          + ": " + ProbackupActivitiesImpl.lastError(result.stderrTail()));
+      String message = "pg_probackup backup exited with " + result.exitCode()
+          + (id == null ? "" : " (backup " + id + " is left as ERROR)") + ": "
+          + ProbackupActivitiesImpl.lastError(result.stderrTail());
+      if (DiskFull.saysNoSpace(result.stderrTail())) {
+        String catalog = step.instance().probackup().catalog();
+        throw DiskFull.failure(Steps.TAKE_BACKUP, "taking a " + mode + " backup", catalog,
+            DiskFull.roomOf(side.runner(), step.instance().osUser(), catalog), "The cluster is"
+                + " untouched: make room in the catalog (delete old backups, or give it a larger"
+                + " file system), then run the backup again", message);
+      }
+      throw Failures.of(FailureType.COMMAND_FAILED, message);
     }
     if (id == null) {
       throw Failures.of(FailureType.COMMAND_FAILED, "pg_probackup backup printed no backup id");

@@ -16,8 +16,22 @@ public interface ObjectStore extends AutoCloseable {
 
   Optional<StoredObject> stat(String key) throws IOException;
 
-  /** Bytes {@code [from, to)} of the object. */
+  /**
+   * Bytes {@code [from, to)} of the object, as they arrive: not retried, and from S3 a body cut
+   * short can look like the object's end. Restores read with {@link #readRange}.
+   */
   InputStream read(String key, long from, long to) throws IOException;
+
+  /**
+   * Bytes {@code [from, to)} of the object, in memory (a range of a few MiB): fewer only when the
+   * object ends before {@code to}. A transfer that breaks off, stalls or ends early is asked for
+   * again (S3: by the client's retries), so the bytes are the object's, never a cut-off prefix.
+   */
+  default byte[] readRange(String key, long from, long to) throws IOException {
+    try (InputStream in = read(key, from, to)) {
+      return in.readNBytes(Math.toIntExact(Math.max(0, to - from)));
+    }
+  }
 
   /**
    * Stores everything {@code data} yields under {@code key}, streaming (multipart for S3): no

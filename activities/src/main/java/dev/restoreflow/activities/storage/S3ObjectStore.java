@@ -9,12 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.xml.stream.XMLStreamException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.RetryableException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -23,6 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -38,8 +44,19 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>Checksums are sent only where S3 requires them and chunked payload signing is off: several
  * S3-compatible servers reject the SDK's default {@code aws-chunked} trailers.
+ *
+ * <p>A request is tried up to {@link #ATTEMPTS} times by the SDK's standard retries (5xx,
+ * throttling, I/O errors), with a time limit on each try ({@code requestTimeoutSeconds}) and on
+ * silence ({@code readTimeoutSeconds}): a stalled connection is cut and tried again, never waited
+ * on. Ranged reads take the whole body inside the SDK call ({@link #readRange}), so a body that
+ * breaks off, stalls or ends early is retried like any other failed try.
  */
 public final class S3ObjectStore implements ObjectStore {
+
+  /** Tries of one request, the first included. */
+  static final int ATTEMPTS = 5;
+
+  private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
 
   private final S3Client s3;
   private final String bucket;
@@ -70,8 +87,14 @@ public final class S3ObjectStore implements ObjectStore {
         .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
         .httpClient(UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(10))
-            .socketTimeout(Duration.ofSeconds(60))
-            .build());
+            .socketTimeout(Duration.ofSeconds(config.readTimeoutSeconds()))
+            .build())
+        .overrideConfiguration(o -> o
+            .apiCallAttemptTimeout(Duration.ofSeconds(config.requestTimeoutSeconds()))
+            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(ATTEMPTS)
+                .retryOnException(S3ObjectStore::answerBrokeOff)
+                .build()));
     if (config.endpoint() != null) {
       builder.endpointOverride(URI.create(config.endpoint()));
     }
@@ -139,6 +162,57 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public byte[] readRange(String key, long from, long to) throws IOException {
+    if (to <= from) {
+      return new byte[0];
+    }
+    try {
+      return s3.getObject(r -> r.bucket(bucket).key(prefix + ObjectKeys.check(key))
+          .range("bytes=" + from + "-" + (to - 1)), S3ObjectStore::wholeBody);
+    } catch (SdkException e) {
+      throw failure("read " + key + " bytes " + from + "-" + (to - 1), e);
+    }
+  }
+
+  /**
+   * All of a GET's body, or a retryable failure: the connection broke off or went silent, or the
+   * body ended before its Content-Length (Java's HTTP client reports that as a plain end of
+   * stream, so without this count a cut-off body would pass for the object's end).
+   */
+  private static byte[] wholeBody(GetObjectResponse response, InputStream body) {
+    try {
+      if (response.contentLength() == null) {
+        return body.readAllBytes();
+      }
+      byte[] bytes = new byte[Math.toIntExact(response.contentLength())];
+      int received = body.readNBytes(bytes, 0, bytes.length);
+      if (received != bytes.length) {
+        throw RetryableException.create("the answer ended after " + received + " of its "
+            + bytes.length + " bytes");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw RetryableException.builder().message("the answer broke off: " + e.getMessage())
+          .cause(e).build();
+    }
+  }
+
+  /**
+   * An answer that broke off while the SDK parsed it (CreateMultipartUpload,
+   * CompleteMultipartUpload, a listing): the SDK reports "Could not parse XML response" and does
+   * not retry it, with the I/O error deeper in the causes, or, when the body just ended early,
+   * only the XML error.
+   */
+  private static boolean answerBrokeOff(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof IOException || t instanceof XMLStreamException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
   public long write(String key, InputStream data) throws IOException {
     String fullKey = prefix + ObjectKeys.check(key);
     byte[] first = data.readNBytes(partSize);
@@ -168,8 +242,8 @@ public final class S3ObjectStore implements ObjectStore {
         total += part.length;
         part = data.readNBytes(partSize);
       }
-      s3.completeMultipartUpload(r -> r.bucket(bucket).key(fullKey).uploadId(uploadId)
-          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+      complete(fullKey, uploadId, parts, total);
+      abortOtherUploads(fullKey, uploadId);
       return total;
     } catch (IOException | RuntimeException e) {
       try {
@@ -178,6 +252,50 @@ public final class S3ObjectStore implements ObjectStore {
         e.addSuppressed(abortFailed);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Completes the upload. A retried completion whose first try S3 carried out (its answer was
+   * lost on the way) gets NoSuchUpload: the object is then there, with every byte.
+   */
+  private void complete(String fullKey, String uploadId, List<CompletedPart> parts, long size) {
+    try {
+      s3.completeMultipartUpload(r -> r.bucket(bucket).key(fullKey).uploadId(uploadId)
+          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+    } catch (NoSuchUploadException e) {
+      long stored;
+      try {
+        stored = s3.headObject(r -> r.bucket(bucket).key(fullKey)).contentLength();
+      } catch (SdkException notThere) {
+        e.addSuppressed(notThere);
+        throw e;
+      }
+      if (stored != size) {
+        throw e;
+      }
+      log.info("the completion of {} was retried after S3 had completed it: {} bytes stored",
+          fullKey, stored);
+    }
+  }
+
+  /**
+   * A CreateMultipartUpload whose answer was lost and that the SDK tried again began an upload
+   * nobody knows the id of: once the object is complete, every other unfinished upload of its key
+   * is such a leftover. Failing to abort them leaves the object complete (and them to
+   * {@link #discardUnfinished}).
+   */
+  private void abortOtherUploads(String fullKey, String completedId) {
+    try {
+      for (MultipartUpload upload : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket)
+          .prefix(fullKey)).uploads()) {
+        if (upload.key().equals(fullKey) && !upload.uploadId().equals(completedId)) {
+          s3.abortMultipartUpload(r -> r.bucket(bucket).key(fullKey).uploadId(upload.uploadId()));
+          log.info("aborted a leftover upload of {} (a retried CreateMultipartUpload)", fullKey);
+        }
+      }
+    } catch (SdkException e) {
+      log.warn("could not look for leftover uploads of {}: {}", fullKey, e.getMessage());
     }
   }
 

@@ -1,8 +1,12 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.archive.ConfinedDirectory;
+import dev.restoreflow.activities.archive.CorruptObjectException;
 import dev.restoreflow.activities.archive.UnsafePathException;
 import dev.restoreflow.activities.archive.TestTar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +86,38 @@ class BaseBackupFetcherTest {
     }
     assertEquals("the backup's start segment",
         Files.readString(pgdata.resolve("pg_wal/000000010000000000000002")));
+  }
+
+  @Test
+  void pgControlIsHeldBackUnderAPartialNameUntilPublishedLast() throws IOException {
+    // the tarball has pg_control first: it still reaches its name only at the very end
+    BackupMeta meta = repository.putBackup(new TestTar()
+        .directory("global/").file("global/pg_control", "control data")
+        .file("PG_VERSION", "15\n").directory("pg_wal/").bytes());
+    BaseBackupFetcher.Fetched fetched = fetch(new FileObjectStore(repository.root()), meta);
+
+    assertFalse(Files.exists(pgdata.resolve("global/pg_control")),
+        "a data directory whose fetch has not finished has no pg_control");
+    assertEquals("control data", Files.readString(pgdata.resolve(PgControlLast.HELD)));
+    assertTrue(fetched.checksums().containsKey("global/pg_control"),
+        "checked against the manifest under its own name: " + fetched.checksums().keySet());
+
+    PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+    assertEquals("control data", Files.readString(pgdata.resolve("global/pg_control")));
+    assertFalse(Files.exists(pgdata.resolve(PgControlLast.HELD)));
+    PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));   // a retry: already done
+    assertEquals("control data", Files.readString(pgdata.resolve("global/pg_control")));
+  }
+
+  @Test
+  void aBackupWithoutPgControlIsCorruptWhenItIsPublished() throws IOException {
+    BackupMeta meta = repository.putBackup(new TestTar()
+        .file("PG_VERSION", "15\n").directory("global/").directory("pg_wal/").bytes());
+    fetch(new FileObjectStore(repository.root()), meta);
+    CorruptObjectException missing = assertThrows(CorruptObjectException.class,
+        () -> PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata)));
+    assertEquals("the backup has no global/pg_control: it is not a whole PostgreSQL base backup",
+        missing.getMessage());
   }
 
   @Test

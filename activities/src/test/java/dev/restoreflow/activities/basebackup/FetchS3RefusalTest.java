@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
+
 import dev.restoreflow.activities.basebackup.TestRepository;
 import dev.restoreflow.activities.archive.TestTar;
 import dev.restoreflow.activities.config.BaseBackupConfig;
@@ -102,7 +104,11 @@ class FetchS3RefusalTest {
         new EngineRestoreInput(new StepInput("job-1", TestRepository.INSTANCE, "db1"),
             TestRepository.BACKUP_ID, false, null)));
 
-    assertEquals(before, outside(), "nothing written outside " + pgdata);
+    Path marker = Path.of(pgdata + UnfinishedRestore.SUFFIX);
+    assertEquals(before, outside().stream().filter(p -> !dir.resolve(p).equals(marker)).toList(),
+        "nothing written outside " + pgdata + " but restoreflow's own marker");
+    assertTrue(Files.readString(marker).contains("job: job-1"),
+        "the failed fetch leaves the directory marked unfinished");
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
     assertEquals(FailureType.OBJECT_CORRUPT.name(), cause.getType());
     assertTrue(cause.isNonRetryable());

@@ -128,6 +128,19 @@ class ManifestCheckTest {
   }
 
   @Test
+  void aFileStillUnderItsPartialNameIsCheckedUnderItsOwnName() throws Exception {
+    Map<String, String> held = Map.of("base/5/16384", "base/5/16384.partial");
+    TarExtractor extractor = extract(held);
+    assertFalse(Files.exists(pgdata.resolve("base/5/16384")));
+    assertEquals(0, ManifestCheck.verify(pgdata, extractor.checksums(), held).readBack());
+    assertEquals(3, ManifestCheck.verify(pgdata, Map.of(), held).readBack());
+    Files.write(pgdata.resolve("base/5/16384.partial"), new byte[relation.length]);
+    String message = assertThrows(ManifestCheck.MismatchException.class,
+        () -> ManifestCheck.verify(pgdata, Map.of(), held)).getMessage();
+    assertTrue(message.contains("(1 file): base/5/16384: CRC32C "), message);
+  }
+
+  @Test
   void theCrc32cIsWrittenInPostgresByteOrder() {
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update("123456789".getBytes(StandardCharsets.US_ASCII));
@@ -136,12 +149,16 @@ class ManifestCheckTest {
   }
 
   private TarExtractor extract() throws Exception {
+    return extract(Map.of());
+  }
+
+  private TarExtractor extract(Map<String, String> writtenAs) throws Exception {
     Path tar = dir.resolve("base.tar");
     Files.deleteIfExists(tar);
     Process tarProcess = new ProcessBuilder("tar", "-cf", tar.toString(), "-C", src.toString(), ".")
         .inheritIO().start();
     assertEquals(0, tarProcess.waitFor());
-    TarExtractor extractor = new TarExtractor(new ConfinedDirectory(pgdata, null, null));
+    TarExtractor extractor = new TarExtractor(new ConfinedDirectory(pgdata, null, null), writtenAs);
     extractor.extract(new TarReader(new ByteArrayInputStream(Files.readAllBytes(tar))), null, 0,
         List.of(), position -> { });
     return extractor;

@@ -55,7 +55,7 @@ class DataWiperTest {
     List<String> before = tree(realData);
 
     WipeRefusedException e = assertThrows(WipeRefusedException.class,
-        () -> wiper(link, currentUser()).wipe(link.toString()));
+        () -> wiper(link, currentUser()).wipe(link.toString(), DataWiperTest::neverMarked));
 
     assertTrue(e.getMessage().contains("refusing to wipe " + link + ": it is a symbolic link to "
         + realData), e.getMessage());
@@ -69,7 +69,12 @@ class DataWiperTest {
     Path viaLinkedParent = Files.createSymbolicLink(dir.resolve("linked"), realData.getParent())
         .resolve(realData.getFileName());
 
-    String done = wiper(viaLinkedParent, currentUser()).wipe(viaLinkedParent.toString());
+    List<List<String>> treeWhenMarked = new java.util.ArrayList<>();
+    String done = wiper(viaLinkedParent, currentUser()).wipe(viaLinkedParent.toString(),
+        () -> treeWhenMarked.add(treeUnchecked(realData)));
+
+    assertEquals(1, treeWhenMarked.size(), "marked once");
+    assertEquals(6, treeWhenMarked.get(0).size(), "marked before anything was deleted");
 
     assertEquals("removed 6 entries (3 directories, 2 files, 1 symbolic links) from "
         + viaLinkedParent, done);
@@ -97,7 +102,7 @@ class DataWiperTest {
     Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
     try {
       WipeIncompleteException e = assertThrows(WipeIncompleteException.class,
-          () -> wiper(realData, user).wipe(realData.toString()));
+          () -> wiper(realData, user).wipe(realData.toString(), () -> { }));
       assertTrue(e.getMessage().startsWith("WipeData could not empty " + realData
           + ": 1 entries are left (base) after find exited 1: "), e.getMessage());
       assertTrue(e.getMessage().contains("Permission denied"), e.getMessage());
@@ -113,6 +118,18 @@ class DataWiperTest {
         null, 5432, osUser, dir.resolve("bin").toString(), null, "127.0.0.1", "postgres",
         osUser, List.of(), false, true, 60, 60, null, null);
     return new DataWiper(runner, instance, new ClusterControl(runner, instance));
+  }
+
+  private static void neverMarked() {
+    throw new AssertionError("marked as being restored although the wipe was refused");
+  }
+
+  private static List<String> treeUnchecked(Path root) {
+    try {
+      return tree(root);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String currentUser() {

@@ -87,8 +87,19 @@ class LocalCommandRunnerTest {
     Map<String, String> seen = new HashMap<>();
     out.lines().map(l -> l.split("=", 2)).forEach(kv -> seen.put(kv[0], kv[1]));
     assertEquals(Map.of("PATH", CommandEnvironment.PATH, "PGAPPNAME", "restoreflow",
-        "LANG", "C.UTF-8", "LC_TIME", "C", "TZ", "UTC", "HOME", "/home/worker", "USER", "worker"),
-        seen);
+        "LANG", "C.UTF-8", "LC_TIME", "C", "LC_MESSAGES", "C", "TZ", "UTC", "HOME", "/home/worker",
+        "USER", "worker"), seen);
+  }
+
+  @Test
+  void toolsSpeakEnglishWhateverTheWorkersLocaleSoTheirErrorsCanBeRead() {
+    Map<String, String> worker = Map.of("LC_ALL", "de_DE.UTF-8", "LC_MESSAGES", "de_DE.UTF-8",
+        "LANGUAGE", "de");
+    Map<String, String> env = CommandEnvironment.of(worker, Command.of(List.of("env"), null, null),
+        false);
+    assertEquals("C", env.get("LC_MESSAGES"));
+    assertFalse(env.containsKey("LC_ALL"), "LC_ALL would override LC_MESSAGES");
+    assertEquals("de_DE.UTF-8", env.get("LANG"), "the rest of the locale stays the worker's");
   }
 
   @Test
@@ -96,7 +107,7 @@ class LocalCommandRunnerTest {
     Map<String, String> worker = Map.of("HOME", "/root", "USER", "root", "LOGNAME", "root",
         "LANG", "C.UTF-8");
     Command asOther = Command.of(List.of("env"), "postgres", null);
-    assertEquals(Map.of("PATH", CommandEnvironment.PATH, "LANG", "C.UTF-8"),
+    assertEquals(Map.of("PATH", CommandEnvironment.PATH, "LANG", "C.UTF-8", "LC_MESSAGES", "C"),
         CommandEnvironment.of(worker, asOther, true));
   }
 

@@ -1,6 +1,7 @@
 package dev.restoreflow.worker.sandbox;
 
 import dev.restoreflow.activities.cluster.ClusterControl;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.ProbackupConfig;
@@ -26,6 +27,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,6 +76,19 @@ public final class Sandbox {
    */
   public static Sandbox open(Path stateDir, String name, String host, String pgBin,
       CommandRunner runner) {
+    Sandbox sandbox = openWithoutStarting(stateDir, name, host, pgBin, runner);
+    sandbox.start();
+    return sandbox;
+  }
+
+  /**
+   * Opens the sandbox cluster {@code name} under {@code stateDir} as it is: only a sandbox whose
+   * data directory does not exist yet is created (initdb, settings, catalog; the new cluster
+   * runs). A data directory an earlier run left is never initialised again, nor started here: a
+   * restore may have left it half-written.
+   */
+  public static Sandbox openWithoutStarting(Path stateDir, String name, String host, String pgBin,
+      CommandRunner runner) {
     try {
       String user = SandboxUser.ensure(runner);
       Path root = stateDir.toAbsolutePath().normalize();
@@ -92,18 +107,30 @@ public final class Sandbox {
           new ProbackupConfig(simulator.toString(), root.resolve("backups").toString(), name, 1),
           null);
       Sandbox sandbox = new Sandbox(root, name, host, instance, runner);
-      boolean fresh = !Files.exists(pgdata.resolve("PG_VERSION"));
-      if (fresh) {
+      if (!Files.exists(pgdata)) {
         sandbox.initCluster(portFile);
-      }
-      sandbox.cluster.start(() -> false);
-      if (fresh) {
+        sandbox.start();
         sandbox.initCatalog();
       }
       return sandbox;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot set up the sandbox in " + stateDir, e);
     }
+  }
+
+  /** Starts the cluster (nothing to do when it runs). */
+  public void start() {
+    cluster.start(() -> false);
+  }
+
+  /** The text of the marker a restore that has not finished left beside the data directory. */
+  public Optional<String> unfinishedRestore() {
+    return UnfinishedRestore.find(runner, instance);
+  }
+
+  /** Whether the data directory holds a cluster: after WipeData, or early in a restore, it does not. */
+  public boolean hasCluster() {
+    return Files.exists(Path.of(instance.pgdata()).resolve("PG_VERSION"));
   }
 
   private void initCluster(Path portFile) throws IOException {
@@ -200,10 +227,15 @@ public final class Sandbox {
     return stateDir;
   }
 
+  /** The job ledger of the sandbox's config. */
+  public Path ledgerFile() {
+    return stateDir.resolve("ledger.db");
+  }
+
   /** A config with this sandbox's instance on {@code host}, for the given Temporal server. */
   public RestoreflowConfig config(String temporalTarget) {
     return new RestoreflowConfig(new TemporalConfig(temporalTarget, "default"),
-        stateDir.resolve("ledger.db").toString(), stateDir.resolve("Logs").toString(),
+        ledgerFile().toString(), stateDir.resolve("Logs").toString(),
         Map.of(host, new HostConfig(HostConfig.LOCAL)), Map.of(name, instance), null);
   }
 

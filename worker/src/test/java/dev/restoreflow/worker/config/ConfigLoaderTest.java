@@ -61,6 +61,11 @@ class ConfigLoaderTest {
     assertEquals(true, main1.basebackup().pathStyle());
     assertEquals(4, main1.basebackup().parallelDownloads());
     assertEquals("256MB", main1.basebackup().settings().get("shared_buffers"));
+    assertEquals(30, main1.basebackup().readTimeoutSeconds());
+    assertEquals(300, main1.basebackup().requestTimeoutSeconds());
+    assertEquals(5, ConfigLoader.parse(BASEBACKUP.replace("\"compression\"",
+        "\"readTimeoutSeconds\": 5, \"compression\"")).requireInstance("main1").basebackup()
+        .readTimeoutSeconds());
     ConfigLoader.parse(BASEBACKUP.replace("s3://pg-backups/prod/eu", "file:///srv/backups"));
   }
 
@@ -77,6 +82,10 @@ class ConfigLoaderTest {
     assertKey(key + ".accessKeyEnv", BASEBACKUP.replace("\"S3_KEY\"", "\"AKIAIOSFODNN7/EXAMPLE\""));
     assertKey(key + ".secretKeyEnv", BASEBACKUP.replace("\"secretKeyEnv\": \"S3_SECRET\",", ""));
     assertKey(key + ".compression", BASEBACKUP.replace("\"zstd\"", "\"bzip2\""));
+    assertKey(key + ".readTimeoutSeconds", BASEBACKUP.replace("\"compression\"",
+        "\"readTimeoutSeconds\": 0, \"compression\""));
+    assertKey(key + ".requestTimeoutSeconds", BASEBACKUP.replace("\"compression\"",
+        "\"requestTimeoutSeconds\": 100000, \"compression\""));
     assertKey(key + ".settings", BASEBACKUP.replace("\"shared_buffers\"", "\"x'; drop\""));
     assertKey(key + ".settings.shared_buffers", BASEBACKUP.replace("\"256MB\"", "\"1\\nrestore_command = 'sh'\""));
   }

@@ -1,0 +1,159 @@
+package dev.restoreflow.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.client.Submission;
+import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.temporal.TemporalCliServer;
+import dev.restoreflow.workflows.activities.ProbackupActivities;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.RestoreResult;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Temporal server is down for a minute in the middle of ProbackupRestore (the real dev server,
+ * stopped and started again on the same state and address): the restore goes on the whole time —
+ * the same pg_probackup process, never started again — its heartbeats resume once the server is
+ * back (the attempt Temporal timed out meanwhile is taken over by the next one), and the job
+ * completes with the data verified.
+ */
+class TemporalDownIT {
+
+  private static final Logger log = LoggerFactory.getLogger(TemporalDownIT.class);
+  private static final Duration OUTAGE = Duration.ofSeconds(60);
+  /** How long the throttled restore takes: the outage, plus time before and after it. */
+  private static final Duration RESTORE_TIME = Duration.ofSeconds(80);
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void aRestoreRunsOnThroughAMinuteWithoutTemporalAndCompletesWithoutStartingAgain() throws Exception {
+    try (ItSandbox main1 = ItSandbox.create("main1", "local")) {
+      main1.sandbox.loadDemoData(5_000);
+      main1.sandbox.backup("FULL");
+      Map<String, String> atBackup = main1.sandbox.fingerprint();
+      main1.sandbox.sql("truncate transfers; delete from accounts where id > 100");
+
+      Path temporalState = main1.stateDir().resolve("temporal");
+      Path output = main1.stateDir().resolve("processes.log");
+      TemporalCliServer temporal = TemporalCliServer.start(ItServer.temporalCli(), temporalState);
+      RestoreflowConfig config = ItSandbox.config(temporal.target(),
+          main1.stateDir().resolve("ledger.db"), main1);
+      Path configFile = RestoreflowProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
+      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
+      WorkflowClient client = WorkflowClient.newInstance(service);
+      RestoreflowClient restoreflow = new RestoreflowClient(client);
+      try (RestoreflowProcess server = RestoreflowProcess.server(configFile, output);
+          RestoreflowProcess worker = RestoreflowProcess.worker(configFile, "local", output)) {
+        main1.throttleRestores(millisPerFile(Path.of(main1.instance.pgdata()), RESTORE_TIME));
+        Submission job = restoreflow.submit(RestoreRequest.of("main1").withHost("local")
+            .withRequestedVia("api", "TemporalDownIT"));
+        JobWaits.awaitStepUnderWay(restoreflow, job.jobId(), ProbackupActivities.RESTORE_STEP, 3);
+        ProcessHandle restore = probackupRestore(main1).orElseThrow(
+            () -> new AssertionError("no pg_probackup restore is running"));
+
+        temporal.close();
+        Instant down = Instant.now();
+        while (Duration.between(down, Instant.now()).compareTo(OUTAGE) < 0) {
+          assertTrue(restore.isAlive(), "pg_probackup (pid " + restore.pid() + ") ended "
+              + Duration.between(down, Instant.now()).toSeconds() + " s into the outage");
+          Thread.sleep(1000);
+        }
+        String targetBefore = temporal.target();
+        temporal = TemporalCliServer.start(ItServer.temporalCli(), temporalState);
+        Instant up = Instant.now();
+        assertEquals(targetBefore, temporal.target(), "same state, same address");
+
+        PendingActivityInfo beat = awaitHeartbeatAfter(service, job.workflowId(), up);
+        log.info("heartbeat {} s after Temporal came back, attempt {}",
+            beat.getLastHeartbeatTime().getSeconds() - up.getEpochSecond(), beat.getAttempt());
+        assertTrue(restore.isAlive(), "the same pg_probackup (pid " + restore.pid() + ") runs on");
+
+        RestoreResult result = restoreflow.await(job.jobId(), Duration.ofMinutes(2));
+        assertEquals(JobState.SUCCEEDED, result.state(), result.message());
+        assertEquals(atBackup, main1.sandbox.fingerprint(), "data verified");
+        assertEquals(1, main1.recordedInvocations().stream()
+            .filter(argv -> argv.startsWith("restore ")).count(),
+            "one pg_probackup restore, never killed nor started again: "
+                + main1.recordedInvocations());
+        log.info("ProbackupRestore ended on attempt {}: {}", Histories.attempts(client,
+            job.workflowId(), ProbackupActivities.RESTORE_STEP), result.steps());
+      } finally {
+        service.shutdownNow();
+        temporal.close();
+        Files.createDirectories(Path.of("target", "it-logs"));
+        Files.copy(output, Path.of("target", "it-logs", "TemporalDownIT-processes.log"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /** The throttle (ms per file) that makes a restore of this data directory take about {@code total}. */
+  private static int millisPerFile(Path pgdata, Duration total) throws Exception {
+    long files;
+    try (Stream<Path> walk = Files.walk(pgdata)) {
+      files = walk.filter(Files::isRegularFile).count();
+    }
+    return (int) (total.toMillis() / Math.max(1, files));
+  }
+
+  /** The pg_probackup restore into this sandbox's data directory (not its runuser parent). */
+  private static Optional<ProcessHandle> probackupRestore(ItSandbox sandbox) {
+    String pgdata = sandbox.instance.pgdata();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(line -> line.contains("pg_probackup")
+            && line.contains(" restore ") && line.contains(" -D " + pgdata + " ")
+            && !line.startsWith("runuser")).orElse(false))
+        .findFirst();
+  }
+
+  /** Waits until the running step records a heartbeat later than {@code since}. */
+  private static PendingActivityInfo awaitHeartbeatAfter(WorkflowServiceStubs service,
+      String workflowId, Instant since) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+    PendingActivityInfo last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        List<PendingActivityInfo> pending = service.blockingStub().describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
+                .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                    .setWorkflowId(workflowId))
+                .build()).getPendingActivitiesList();
+        for (PendingActivityInfo activity : pending) {
+          if (activity.getActivityType().getName().equals(ProbackupActivities.RESTORE_STEP)) {
+            last = activity;
+            if (activity.hasLastHeartbeatTime()
+                && activity.getLastHeartbeatTime().getSeconds() > since.getEpochSecond()) {
+              return activity;
+            }
+          }
+        }
+      } catch (io.grpc.StatusRuntimeException notYet) {
+        // the server is still starting up
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no heartbeat of " + ProbackupActivities.RESTORE_STEP
+        + " within 45 s after Temporal came back; last seen: " + last);
+  }
+}
