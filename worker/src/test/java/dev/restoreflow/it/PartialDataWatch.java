@@ -1,5 +1,6 @@
 package dev.restoreflow.it;
 
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PartialDataWatch implements AutoCloseable {
 
-  static final String MARKER_SUFFIX = ".restoreflow-incomplete";
+  static final String MARKER_SUFFIX = UnfinishedRestore.SUFFIX;
   private static final long EVERY_MILLIS = 200;
 
   private final Map<String, Path> pgdataByInstance;
