@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  *   -Dchaos.seed=S        replays a run (default: a new seed, printed)
  *   -Dchaos.window=SEC    how long each job's slowed step lasts (default 6)
  *   -Dchaos.report=FILE   where the table goes too (default target/chaos-report.txt)
+ *   -Dchaos.keep=true     keeps the run's files (logs, Temporal state, ledger) after a pass too
  * </pre>
  * Passes only if every job ended SUCCEEDED with its data verified, no step before the killed one
  * ran twice, and PostgreSQL never ran on partial data.
@@ -48,7 +49,9 @@ class ChaosIT {
     Files.writeString(reportFile, "seed " + seed + "\n" + table);
     assertTrue(report.passed(), "the chaos run failed (seed " + seed + ", files in " + dir
         + "):\n" + table);
-    deleteQuietly(dir);
+    if (!Boolean.getBoolean("chaos.keep")) {
+      deleteQuietly(dir);
+    }
   }
 
   private static void deleteQuietly(Path dir) throws java.io.IOException {
