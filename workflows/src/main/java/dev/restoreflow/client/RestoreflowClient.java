@@ -12,6 +12,7 @@ import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowFailedException;
@@ -42,13 +43,22 @@ public final class RestoreflowClient {
 
   private static final DateTimeFormatter JOB_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   private static final Duration POSITION_WAIT = Duration.ofSeconds(10);
+  /** Between two looks at the host's queue for a job that is not in it yet. */
+  private static final Duration POSITION_POLL = Duration.ofMillis(20);
+  /**
+   * How long a job whose host is known may be missing from the queue before the client looks
+   * whether it has ended (refused); each later look waits twice as long.
+   */
+  private static final Duration FIRST_END_CHECK = Duration.ofSeconds(2);
   private static final Duration CATALOG_LIMIT = Duration.ofMinutes(20);
 
   private final WorkflowClient client;
   private final SecureRandom random = new SecureRandom();
+  private final HostQueueReads queues;
 
   public RestoreflowClient(WorkflowClient client) {
     this.client = client;
+    this.queues = new HostQueueReads(client);
   }
 
   public WorkflowClient workflowClient() {
@@ -71,7 +81,8 @@ public final class RestoreflowClient {
     String workflowId = TaskQueues.restoreWorkflowId(jobId);
     RestoreWorkflow workflow = client.newWorkflowStub(RestoreWorkflow.class, options(workflowId));
     WorkflowClient.start(workflow::restore, request);
-    return new Submission(jobId, workflowId, request.host(), waitForPosition(workflowId));
+    return new Submission(jobId, workflowId, request.host(),
+        waitForPosition(workflowId, request.host()));
   }
 
   /** Starts a backup job; like {@link #submit}, it returns once the job is in its host's queue. */
@@ -84,7 +95,7 @@ public final class RestoreflowClient {
     String workflowId = TaskQueues.backupWorkflowId(jobId);
     BackupWorkflow workflow = client.newWorkflowStub(BackupWorkflow.class, options(workflowId));
     WorkflowClient.start(workflow::backup, request);
-    int position = waitForPosition(workflowId);
+    int position = waitForPosition(workflowId, null);
     return new Submission(jobId, workflowId, hostOf(workflowId), position);
   }
 
@@ -105,23 +116,39 @@ public final class RestoreflowClient {
   }
 
   /**
-   * The job's queue position once it has one, or -1 when it did not show up in time.
+   * The job's queue position once it has one, or -1 when it did not show up in time. With the
+   * host known, the job is looked for in that host's queue at once (a read shared with the other
+   * submissions to that host, see {@link HostQueueReads}); while it is not there, whether it has
+   * ended (been refused) is asked of the Temporal server (describe), not of the job: a query
+   * runs on the server worker, and replays the job there if it is no longer in its cache. Without
+   * a host, the job's progress tells it.
    *
    * @throws RequestRejectedException when the job ended because its request was refused
    */
-  private int waitForPosition(String workflowId) {
-    long deadline = System.nanoTime() + POSITION_WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
+  private int waitForPosition(String workflowId, String host) {
+    long now = System.nanoTime();
+    long deadline = now + POSITION_WAIT.toNanos();
+    long endCheckIn = FIRST_END_CHECK.toNanos();
+    long endCheckAt = now + endCheckIn;
+    while (now < deadline) {
       try {
-        RestoreProgress progress = progressOf(workflowId);
-        if (progress.state().isFinal()) {
-          if (progress.host() == null) {
-            throw rejection(workflowId);
-          }
-          return -1;
+        boolean endCheck = now >= endCheckAt;
+        if (endCheck) {
+          endCheckIn *= 2;
+          endCheckAt = now + endCheckIn;
         }
-        if (progress.host() != null) {
-          int position = HostQueues.state(client, progress.host()).positionOf(workflowId);
+        if (host == null || (endCheck && !isOpen(workflowId))) {
+          RestoreProgress progress = progressOf(workflowId);
+          if (progress.state().isFinal()) {
+            if (progress.host() == null) {
+              throw rejection(workflowId);
+            }
+            return -1;
+          }
+          host = progress.host();
+        }
+        if (host != null) {
+          int position = queues.read(host).positionOf(workflowId);
           if (position >= 0) {
             return position;
           }
@@ -131,9 +158,15 @@ public final class RestoreflowClient {
       } catch (WorkflowException notThereYet) {
         // the job or its host queue has not run its first workflow task yet
       }
-      sleep(Duration.ofMillis(50));
+      sleep(POSITION_POLL);
+      now = System.nanoTime();
     }
     return -1;
+  }
+
+  private boolean isOpen(String workflowId) {
+    return client.newUntypedWorkflowStub(workflowId).describe().getStatus()
+        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   }
 
   /** The refusal a job that ended before it was resolved failed with. */
@@ -198,8 +231,9 @@ public final class RestoreflowClient {
     return client.newUntypedWorkflowStub(workflowId).query("progress", RestoreProgress.class);
   }
 
+  /** The host's queue, read after this call began (the read may be shared with other callers). */
   public QueueState queue(String host) {
-    return HostQueues.state(client, host);
+    return queues.read(host);
   }
 
   /** Asks the job to stop; it ends at the current step and leaves the state it documents. */
