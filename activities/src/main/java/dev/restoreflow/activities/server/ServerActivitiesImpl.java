@@ -5,6 +5,7 @@ import dev.restoreflow.activities.config.Inventory;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.registry.RequestResolver;
+import dev.restoreflow.client.HostQueueReads;
 import dev.restoreflow.client.HostQueues;
 import dev.restoreflow.client.OpenJobs;
 import dev.restoreflow.client.RequestRejectedException;
@@ -29,11 +30,14 @@ public class ServerActivitiesImpl implements ServerActivities {
   private final RequestResolver resolver;
   private final JobLedger ledger;
   private final WorkflowClient client;
+  private final TurnRequests turnRequests = new TurnRequests();
+  private final HostQueueReads queueReads;
 
   public ServerActivitiesImpl(Inventory config, JobLedger ledger, WorkflowClient client) {
     this.resolver = new RequestResolver(config);
     this.ledger = ledger;
     this.client = client;
+    this.queueReads = new HostQueueReads(client);
   }
 
   @Override
@@ -56,7 +60,11 @@ public class ServerActivitiesImpl implements ServerActivities {
 
   @Override
   public void requestTurn(String host, QueueEntry entry) {
-    HostQueues.enter(client, host, entry);
+    if (turnRequests.isFirst(entry.workflowId())) {
+      HostQueues.enterFirstTime(client, host, entry);
+    } else {
+      HostQueues.enter(client, queueReads, host, entry);
+    }
   }
 
   @Override
