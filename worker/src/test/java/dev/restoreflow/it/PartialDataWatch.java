@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +25,7 @@ final class PartialDataWatch implements AutoCloseable {
   private final Map<String, Path> pgdataByInstance;
   private final List<String> violations = new ArrayList<>();
   private final AtomicLong looks = new AtomicLong();
+  private final AtomicLong markedLooks = new AtomicLong();
   private final Thread thread;
   private volatile boolean stopped;
 
@@ -71,10 +73,16 @@ final class PartialDataWatch implements AutoCloseable {
    * ending or a cluster starting in between cannot raise a false alarm.
    */
   static AtKill atKill(Path pgdata, Supplier<String> currentStep, Set<String> writingSteps) {
+    return atKill(pgdata, currentStep, writingSteps, PartialDataWatch::postmasterRunning);
+  }
+
+  /** {@link #atKill} with another way to tell whether PostgreSQL runs (for tests). */
+  static AtKill atKill(Path pgdata, Supplier<String> currentStep, Set<String> writingSteps,
+      Predicate<Path> postgresRuns) {
     String before = currentStep.get();
-    boolean running = postmasterRunning(pgdata);
+    boolean running = postgresRuns.test(pgdata);
     boolean marked = Files.exists(marker(pgdata));
-    boolean stillRunning = running && postmasterRunning(pgdata);
+    boolean stillRunning = running && postgresRuns.test(pgdata);
     String after = currentStep.get();
     if (!stillRunning) {
       return new AtKill(after, running, null);
@@ -93,8 +101,12 @@ final class PartialDataWatch implements AutoCloseable {
     while (!stopped) {
       for (Map.Entry<String, Path> e : pgdataByInstance.entrySet()) {
         Path pgdata = e.getValue();
-        if (postmasterRunning(pgdata) && Files.exists(marker(pgdata))
-            && postmasterRunning(pgdata)) {
+        boolean running = postmasterRunning(pgdata);
+        boolean marked = Files.exists(marker(pgdata));
+        if (marked) {
+          markedLooks.incrementAndGet();
+        }
+        if (running && marked && postmasterRunning(pgdata)) {
           synchronized (violations) {
             violations.add(java.time.LocalTime.now() + " " + e.getKey()
                 + ": PostgreSQL runs while " + marker(pgdata).getFileName() + " exists");
@@ -118,6 +130,11 @@ final class PartialDataWatch implements AutoCloseable {
 
   long looks() {
     return looks.get();
+  }
+
+  /** How many looks found a marker (so the check had something to check). */
+  long markedLooks() {
+    return markedLooks.get();
   }
 
   @Override

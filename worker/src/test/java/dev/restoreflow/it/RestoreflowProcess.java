@@ -20,6 +20,11 @@ final class RestoreflowProcess implements AutoCloseable {
     this.process = process;
   }
 
+  /** Any process in this wrapper (tests of the code that handles these processes). */
+  static RestoreflowProcess of(Process process) {
+    return new RestoreflowProcess(process);
+  }
+
   static Path writeConfig(RestoreflowConfig config, Path file) throws IOException {
     Files.writeString(file, new ObjectMapper().writeValueAsString(config));
     return file;

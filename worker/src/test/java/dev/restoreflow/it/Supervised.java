@@ -27,6 +27,7 @@ final class Supervised implements AutoCloseable {
 
   private final String name;
   private final Starter starter;
+  private final long restartSeconds;
   private final ScheduledExecutorService restarts;
   private final AtomicInteger restartsAfterExit = new AtomicInteger();
   private RestoreflowProcess process;
@@ -34,8 +35,13 @@ final class Supervised implements AutoCloseable {
   private boolean closed;
 
   Supervised(String name, Starter starter) throws IOException {
+    this(name, starter, RESTART_SEC);
+  }
+
+  Supervised(String name, Starter starter, long restartSeconds) throws IOException {
     this.name = name;
     this.starter = starter;
+    this.restartSeconds = restartSeconds;
     this.restarts = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "supervise-" + name);
       t.setDaemon(true);
@@ -62,7 +68,7 @@ final class Supervised implements AutoCloseable {
       return;
     }
     log.warn("{} exited by itself (exit code {}); restarting it in {} s as systemd would", name,
-        which.exitCode(), RESTART_SEC);
+        which.exitCode(), restartSeconds);
     restartsAfterExit.incrementAndGet();
     restarts.schedule(() -> {
       synchronized (this) {
@@ -74,7 +80,7 @@ final class Supervised implements AutoCloseable {
           }
         }
       }
-    }, RESTART_SEC, TimeUnit.SECONDS);
+    }, restartSeconds, TimeUnit.SECONDS);
   }
 
   synchronized boolean isAlive() {
