@@ -21,14 +21,17 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -62,59 +65,89 @@ final class ChaosRig implements AutoCloseable {
   Supervised server;
   Supervised worker;
 
-  private ChaosRig(ItSandbox pb, ItSandbox bb, S3Server s3, CountingProxy s3Proxy,
-      BaseBackupConfig repository, Path dir, Path configFile) {
+  private ChaosRig(ItSandbox pb, ItSandbox bb, S3Server s3, CountingProxy s3Proxy, Path dir,
+      TemporalCliServer temporal) {
     this.pb = pb;
     this.bb = bb;
     this.s3 = s3;
     this.s3Proxy = s3Proxy;
-    this.repository = repository;
+    // uncompressed, in 5 MiB parts, two ranges at a time: a download the proxy can slow evenly;
+    // the processes reach it through the proxy, the checks directly
+    this.repository = new BaseBackupConfig("s3://" + BUCKET + "/chaos", s3.endpoint, null, true,
+        S3Server.ACCESS_KEY_ENV, S3Server.SECRET_KEY_ENV, "none", 2, 5, null);
     this.dir = dir;
-    this.configFile = configFile;
+    this.configFile = dir.resolve("config.json");
     this.temporalState = dir.resolve("temporal");
     this.processLog = dir.resolve("processes.log");
+    this.temporal = temporal;
   }
 
   /** Sets everything up and starts it; the rig's own files go under {@code dir}. */
   static ChaosRig start(Path dir, int demoAccounts) throws Exception {
     Files.createDirectories(dir);
-    ItSandbox pb = ItSandbox.create(PB, HOST);
-    ItSandbox bb = ItSandbox.create(BB, HOST);
-    pb.sandbox.loadDemoData(demoAccounts);
-    bb.sandbox.loadDemoData(demoAccounts);
-    S3Server s3 = S3Server.start(dir);
-    s3.createBucket(BUCKET);
-    CountingProxy proxy = new CountingProxy(URI.create(s3.endpoint).getPort(), 0);
-    // uncompressed, in 5 MiB parts, two ranges at a time: a download the proxy can slow evenly
-    BaseBackupConfig direct = new BaseBackupConfig("s3://" + BUCKET + "/chaos", s3.endpoint, null,
-        true, S3Server.ACCESS_KEY_ENV, S3Server.SECRET_KEY_ENV, "none", 2, 5, null);
-    BaseBackupConfig throughProxy = new BaseBackupConfig(direct.repository(), proxy.endpoint(),
-        null, true, direct.accessKeyEnv(), direct.secretKeyEnv(), direct.compression(),
-        direct.parallelDownloads(), direct.partSizeMiB(), null);
-    InstanceConfig basebackup = bb.instance.withEngine(BaseBackupEngine.NAME)
-        .withBaseBackup(throughProxy);
+    // the dev server starts while the clusters are made
+    CompletableFuture<TemporalCliServer> temporal = CompletableFuture.supplyAsync(() -> {
+      try {
+        return TemporalCliServer.start(ItServer.temporalCli(), dir.resolve("temporal"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    List<AutoCloseable> made = new ArrayList<>();
+    try {
+      ItSandbox pb = made(made, ItSandbox.create(PB, HOST));
+      ItSandbox bb = made(made, ItSandbox.create(BB, HOST));
+      pb.sandbox.loadDemoData(demoAccounts);
+      bb.sandbox.loadDemoData(demoAccounts);
+      S3Server s3 = made(made, S3Server.start(dir));
+      s3.createBucket(BUCKET);
+      CountingProxy proxy = made(made, new CountingProxy(URI.create(s3.endpoint).getPort(), 0));
+      ChaosRig rig = new ChaosRig(pb, bb, s3, proxy, dir, temporal.join());
+      made.clear();
+      try {
+        rig.startRestoreflow();
+        return rig;
+      } catch (Exception e) {
+        rig.close();
+        throw e;
+      }
+    } catch (Exception e) {
+      temporal.thenAccept(TemporalCliServer::close);
+      for (int i = made.size() - 1; i >= 0; i--) {
+        made.get(i).close();
+      }
+      throw e;
+    }
+  }
 
-    Path configFile = dir.resolve("config.json");
-    ChaosRig rig = new ChaosRig(pb, bb, s3, proxy, direct, dir, configFile);
-    rig.temporal = TemporalCliServer.start(ItServer.temporalCli(), rig.temporalState);
+  private static <T extends AutoCloseable> T made(List<AutoCloseable> made, T part) {
+    made.add(part);
+    return part;
+  }
+
+  /** The config (both clusters on host "local"), then {@code server} and {@code worker}. */
+  private void startRestoreflow() throws IOException {
+    InstanceConfig basebackup = bb.instance.withEngine(BaseBackupEngine.NAME)
+        .withBaseBackup(new BaseBackupConfig(repository.repository(), s3Proxy.endpoint(), null,
+            true, repository.accessKeyEnv(), repository.secretKeyEnv(),
+            repository.compression(), repository.parallelDownloads(), repository.partSizeMiB(),
+            null));
     Map<String, InstanceConfig> instances = new LinkedHashMap<>();
     instances.put(PB, pb.instance);
     instances.put(BB, basebackup);
     RestoreflowConfig config = new RestoreflowConfig(
-        new TemporalConfig(rig.temporal.target(), "default"), dir.resolve("ledger.db").toString(),
+        new TemporalConfig(temporal.target(), "default"), dir.resolve("ledger.db").toString(),
         dir.resolve("Logs").toString(), Map.of(HOST, new HostConfig(HostConfig.LOCAL)), instances,
         // no line gateway: its default port may be another test's
         new LineGatewayConfig(false, null, null, null, null, null, null, null, null));
     RestoreflowProcess.writeConfig(config, configFile);
-    rig.service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(rig.temporal.target()).build());
-    rig.client = WorkflowClient.newInstance(rig.service);
-    rig.restoreflow = new RestoreflowClient(rig.client);
-    rig.server = new Supervised("server",
-        () -> RestoreflowProcess.server(configFile, rig.processLog));
-    rig.worker = new Supervised("worker",
-        () -> RestoreflowProcess.worker(configFile, HOST, rig.processLog, s3.environment()));
-    return rig;
+    service = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
+    client = WorkflowClient.newInstance(service);
+    restoreflow = new RestoreflowClient(client);
+    server = new Supervised("server", () -> RestoreflowProcess.server(configFile, processLog));
+    worker = new Supervised("worker",
+        () -> RestoreflowProcess.worker(configFile, HOST, processLog, s3.environment()));
   }
 
   ItSandbox sandbox(String instance) {

@@ -99,13 +99,12 @@ final class PartialDataWatch implements AutoCloseable {
 
   private void watch() {
     while (!stopped) {
+      boolean anyMarked = false;
       for (Map.Entry<String, Path> e : pgdataByInstance.entrySet()) {
         Path pgdata = e.getValue();
         boolean running = postmasterRunning(pgdata);
         boolean marked = Files.exists(marker(pgdata));
-        if (marked) {
-          markedLooks.incrementAndGet();
-        }
+        anyMarked |= marked;
         if (running && marked && postmasterRunning(pgdata)) {
           synchronized (violations) {
             violations.add(java.time.LocalTime.now() + " " + e.getKey()
@@ -114,6 +113,9 @@ final class PartialDataWatch implements AutoCloseable {
         }
       }
       looks.incrementAndGet();
+      if (anyMarked) {
+        markedLooks.incrementAndGet();
+      }
       try {
         Thread.sleep(EVERY_MILLIS);
       } catch (InterruptedException e) {
