@@ -177,45 +177,28 @@ final class ChaosRun {
     return random.nextDouble() * MAX_RESTART_DELAY_SECONDS;
   }
 
+  /**
+   * What a job is checked against: the data it must leave (a restore: its backup's; a backup:
+   * the data when it was taken) and, for a backup, the valid backups before it.
+   */
+  private record Expected(Map<String, String> data, Set<String> backupsBefore) {}
+
   /** Runs one job; kills during it when {@code draw} is given. */
   private Executed execute(int number, ChaosJobKind kind, Draw draw) throws Exception {
-    ItSandbox sandbox = rig.sandbox(kind.instance);
-    Backup restoring = current.get(kind.instance);
-    Map<String, String> expected;
-    Set<String> backupsBefore = Set.of();
-    List<String> problems = new ArrayList<>();
+    Expected expected;
     try {
-      if (kind.isBackup()) {
-        sandbox.sandbox.sql("insert into accounts values (" + (1_000_000 + number)
-            + ", 'chaos job " + number + "', " + number + ") on conflict do nothing");
-        expected = sandbox.sandbox.fingerprint();
-        backupsBefore = rig.validBackups(kind.instance);
-      } else {
-        sandbox.sandbox.sql(kind.isIncremental()
-            ? "update accounts set owner = 'changed by job " + number + "' where id % 50 = 0"
-            : "delete from transfers where id % 3 = " + (number % 3) + ";"
-                + " update accounts set balance = balance + 1 where id % 10 = " + (number % 10));
-        expected = restoring.data();
-      }
+      expected = prepare(number, kind);
     } catch (RuntimeException e) {
       // e.g. a job before failed and left the cluster stopped: this one is not run
-      problems.add("could not prepare the job (is the cluster up?): " + e.getMessage());
       return new Executed(true, 0, new ChaosReport.Row(number, kind, "-", "-", 0, "-", "-", "-",
-          "NOT RUN", 0, "not checked", problems));
+          "NOT RUN", 0, "not checked",
+          List.of("could not prepare the job (is the cluster up?): " + e.getMessage())));
     }
-
     throttles.slow(kind);
     long start = System.nanoTime();
-    Submission job = submit(kind, restoring.id());
-    KillOutcome kill = null;
-    boolean missed = false;
-    if (draw != null) {
-      kill = killInside(number, kind, job, start, draw.when() * calibrated.get(kind), draw);
-      if (!kill.landed()) {
-        kill = null;
-        missed = true;
-      }
-    }
+    Submission job = submit(kind, current.get(kind.instance).id());
+    KillOutcome kill = draw == null ? null
+        : killInside(number, kind, job, start, draw.when() * calibrated.get(kind), draw);
     boolean ended = awaitEnd(job.workflowId(), start);
     double took = (System.nanoTime() - start) / 1e9;
     throttles.off();
@@ -223,6 +206,30 @@ final class ChaosRun {
       kill.awaitRestarts();
     }
     awaitProcessesUp();
+    boolean missed = kill != null && !kill.landed();
+    ChaosReport.Row row = judge(number, kind, job, missed ? null : kill, ended, took, expected);
+    return new Executed(!missed, took, row);
+  }
+
+  /** Changes the data, so that a restore has something to undo and a backup something new. */
+  private Expected prepare(int number, ChaosJobKind kind) throws Exception {
+    ItSandbox sandbox = rig.sandbox(kind.instance);
+    if (kind.isBackup()) {
+      sandbox.sandbox.sql("insert into accounts values (" + (1_000_000 + number)
+          + ", 'chaos job " + number + "', " + number + ") on conflict do nothing");
+      return new Expected(sandbox.sandbox.fingerprint(), rig.validBackups(kind.instance));
+    }
+    sandbox.sandbox.sql(kind.isIncremental()
+        ? "update accounts set owner = 'changed by job " + number + "' where id % 50 = 0"
+        : "delete from transfers where id % 3 = " + (number % 3) + ";"
+            + " update accounts set balance = balance + 1 where id % 10 = " + (number % 10));
+    return new Expected(current.get(kind.instance).data(), Set.of());
+  }
+
+  /** The ended job's row: its outcome, attempts, the checks at the kill, and its data. */
+  private ChaosReport.Row judge(int number, ChaosJobKind kind, Submission job, KillOutcome kill,
+      boolean ended, double took, Expected expected) throws Exception {
+    List<String> problems = new ArrayList<>();
     if (!ended) {
       problems.add("did not end within " + settings.jobLimit().toMinutes() + " min");
     }
@@ -230,7 +237,6 @@ final class ChaosRun {
         List.of(rig.pb.instance.port(), rig.bb.instance.port()))) {
       problems.add("left running after the job: " + left);
     }
-
     RestoreProgress progress = progress(job.workflowId());
     List<StepProgress> steps = progress.steps();
     List<List<Integer>> attempts = new ArrayList<>();
@@ -238,7 +244,6 @@ final class ChaosRun {
       attempts.add(step.status() == StepStatus.SKIPPED ? List.of()
           : Histories.attempts(rig.client, job.workflowId(), step.name()));
     }
-    String outcome = progress.state().name();
     if (progress.state() != JobState.SUCCEEDED) {
       problems.add("ended " + progress.state() + ": " + progress.message());
     }
@@ -249,14 +254,13 @@ final class ChaosRun {
       problems.addAll(stepsBeforeRanTwice(steps, attempts, kill));
     }
     String data = progress.state() == JobState.SUCCEEDED
-        ? verify(number, kind, progress.backupId(), expected, backupsBefore, problems)
+        ? verify(number, kind, progress.backupId(), expected, problems)
         : "not checked";
-    ChaosReport.Row row = new ChaosReport.Row(number, kind, kill == null ? "-" : kill.killed(),
+    return new ChaosReport.Row(number, kind, kill == null ? "-" : kill.killed(),
         kill == null ? "-" : kill.step(), kill == null ? 0 : kill.afterSeconds(),
         kill == null ? "-" : kill.postgresRunning() ? "up" : "down",
-        kill == null ? "-" : kill.restarts(), attemptsText(steps, attempts), outcome, took, data,
-        problems);
-    return new Executed(!missed, took, row);
+        kill == null ? "-" : kill.restarts(), attemptsText(steps, attempts),
+        progress.state().name(), took, data, problems);
   }
 
   private Submission submit(ChaosJobKind kind, String backupId) {
@@ -343,23 +347,19 @@ final class ChaosRun {
   }
 
   /**
-   * The job's step now: the progress query's current step, else the activity the server holds
-   * as pending, else where the job waits ("queued") or "between steps". {@code lastDone} gets
-   * the last finished step, for a kill between steps.
+   * The job's step now: the activity the Temporal server holds as pending (it knows of a step's
+   * end before the workflow's progress query does), else where the job waits ("queued"), else
+   * "between steps". {@code lastDone} gets the last finished step the query reports, for a kill
+   * between steps.
    */
   private String stepNow(String workflowId, String[] lastDone) {
+    RestoreProgress progress = null;
     try {
-      RestoreProgress progress = CompletableFuture.supplyAsync(() -> rig.client
+      progress = CompletableFuture.supplyAsync(() -> rig.client
           .newUntypedWorkflowStub(workflowId).query("progress", RestoreProgress.class))
           .get(5, TimeUnit.SECONDS);
       progress.steps().stream().filter(s -> s.status() == StepStatus.DONE)
           .reduce((a, b) -> b).ifPresent(s -> lastDone[0] = s.name());
-      if (progress.currentStep() != null) {
-        return progress.currentStep();
-      }
-      if (progress.state() == JobState.QUEUED || progress.state() == JobState.RESOLVING) {
-        return progress.state().name().toLowerCase();
-      }
     } catch (Exception e) {
       // no answer in time: what the server holds
     }
@@ -369,7 +369,16 @@ final class ChaosRun {
         return pending.get(0).getActivityType().getName();
       }
     } catch (RuntimeException e) {
+      // the server did not answer: what the query said
+      if (progress != null && progress.currentStep() != null) {
+        return progress.currentStep();
+      }
+    }
+    if (progress == null) {
       return "unknown";
+    }
+    if (progress.state() == JobState.QUEUED || progress.state() == JobState.RESOLVING) {
+      return progress.state().name().toLowerCase();
     }
     return "between steps";
   }
@@ -464,13 +473,12 @@ final class ChaosRun {
    * and a restore of it (no kill) brings back the data of its time; it becomes the instance's
    * backup for the next restores.
    */
-  private String verify(int number, ChaosJobKind kind, String backupId,
-      Map<String, String> expected, Set<String> backupsBefore, List<String> problems)
-      throws Exception {
+  private String verify(int number, ChaosJobKind kind, String backupId, Expected expected,
+      List<String> problems) throws Exception {
     ItSandbox sandbox = rig.sandbox(kind.instance);
     if (kind.isBackup()) {
       Set<String> added = new TreeSet<>(rig.validBackups(kind.instance));
-      added.removeAll(backupsBefore);
+      added.removeAll(expected.backupsBefore());
       if (!added.equals(Set.of(backupId))) {
         problems.add("new valid backups " + added + ", expected exactly [" + backupId + "]");
       }
@@ -496,15 +504,16 @@ final class ChaosRun {
       problems.add("cannot read the data: " + e.getMessage());
       return "unreadable";
     }
-    if (!actual.equals(expected)) {
-      List<String> differ = expected.keySet().stream()
-          .filter(t -> !expected.get(t).equals(actual.get(t))).toList();
+    Map<String, String> wanted = expected.data();
+    if (!actual.equals(wanted)) {
+      List<String> differ = wanted.keySet().stream()
+          .filter(t -> !wanted.get(t).equals(actual.get(t))).toList();
       problems.add("data differs from backup " + backupId + " in " + differ + ": expected "
-          + expected + ", got " + actual);
+          + wanted + ", got " + actual);
       return "DIFFERS " + differ;
     }
     if (kind.isBackup()) {
-      current.put(kind.instance, new Backup(backupId, expected));
+      current.put(kind.instance, new Backup(backupId, wanted));
       return "verified (restored)";
     }
     return "verified";
