@@ -119,6 +119,9 @@ class JobModelWorkflowTest {
         .setWorkflowId("occupant").setTaskQueue(TaskQueues.SERVER).build()).start();
     HostQueues.enter(env.client(), "db1", new QueueEntry("occupant", "occupant", "main1", 0,
         null));
+    // the queue has started and learnt the open jobs before r1 is one of them: otherwise it can
+    // take r1 from the ledger, and r1's request finds it known and sends no signal
+    RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").running() != null, "occupant runs");
     env.start("r1", RestoreRequest.of("main1"));
     RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "r1 queued");
     env.startBackup("b1", BackupRequest.of("main1"));
