@@ -127,8 +127,17 @@ public final class ClusterControl {
     if (!inRecovery()) {
       return "not in recovery; nothing to promote";
     }
-    runner.runChecked(asOwner(ClusterCommands.promote(instance),
-        Duration.ofSeconds(instance.startTimeoutSeconds() + 30L)));
+    Command promote = asOwner(ClusterCommands.promote(instance),
+        Duration.ofSeconds(instance.startTimeoutSeconds() + 30L));
+    CommandResult result = runner.run(promote);
+    if (!result.succeeded()) {
+      // A server whose recovery ends at its target (recovery_target_action = promote) can leave
+      // recovery between the check above and pg_ctl's: "server is not in standby mode".
+      if (!inRecovery()) {
+        return "promoted itself at the end of recovery; out of recovery";
+      }
+      throw new CommandFailedException(promote, result);
+    }
     long waited = waitUntil(() -> !inRecovery(), Duration.ofSeconds(instance.startTimeoutSeconds()),
         stopWaiting, "out of recovery");
     return "promoted; out of recovery after " + waited + " ms";

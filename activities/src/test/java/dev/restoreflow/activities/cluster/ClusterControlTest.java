@@ -17,11 +17,11 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * A start that fails, through a systemd unit: this machine has no systemd, so the runner is a
- * script of what systemctl, pg_ctl status and journalctl answer (pg_ctl's own log is read from a
- * real failed start in WontStartIT).
+ * Starts that fail and a promote that races the server, through a script of what the commands
+ * answer: this machine has no systemd (pg_ctl's own log is read from a real failed start in
+ * WontStartIT), and the race is a matter of milliseconds.
  */
-class ClusterStartTest {
+class ClusterControlTest {
 
   private static final String JOURNAL = """
       Nov 29 12:00:01 db1 postgresql@15-main[811]: 2026-11-29 12:00:01 UTC [811] LOG:  invalid value for parameter "shared_buffers": "lots"
@@ -67,6 +67,34 @@ class ClusterStartTest {
         () -> cluster.start(() -> false));
     assertTrue(e.getMessage().contains("server did not start in time"), e.getMessage());
     assertEquals(0, ran.stream().filter(c -> c.program().equals("tail")).count());
+  }
+
+  @Test
+  void aServerThatPromotesItselfWhilePgCtlPromoteRunsIsPromoted() {
+    int[] recoveryChecks = {0};
+    ClusterControl cluster = new ClusterControl(runner(command -> {
+      if (command.program().endsWith("psql")) {   // in recovery, then out of it
+        return result(0, recoveryChecks[0]++ == 0 ? "t\n" : "f\n", "");
+      }
+      return result(1, "", "pg_ctl: cannot promote server; server is not in standby mode\n");
+    }), instance(null));
+
+    String outcome = cluster.promote(() -> false);
+
+    assertEquals("promoted itself at the end of recovery; out of recovery", outcome);
+    assertEquals(1, ran.stream().filter(c -> c.argv().contains("promote")).count());
+  }
+
+  @Test
+  void aPromoteThatFailsWhileTheServerStaysInRecoveryIsACommandFailure() {
+    ClusterControl cluster = new ClusterControl(runner(command -> command.program().endsWith("psql")
+        ? result(0, "t\n", "")
+        : result(1, "", "pg_ctl: could not send promote signal: Permission denied\n")),
+        instance(null));
+
+    CommandFailedException e = assertThrows(CommandFailedException.class,
+        () -> cluster.promote(() -> false));
+    assertTrue(e.getMessage().contains("could not send promote signal"), e.getMessage());
   }
 
   private static InstanceConfig instance(String unit) {
