@@ -42,6 +42,13 @@ public record HttpConfig(
         maxConnections, maxBodyBytes, readTimeoutSeconds, maxStreams, streamSeconds);
   }
 
+  /** The defaults, switched off. */
+  public static HttpConfig off() {
+    HttpConfig d = defaults();
+    return new HttpConfig(false, d.bind, d.port, null, d.threads, d.maxQueuedRequests,
+        d.maxConnections, d.maxBodyBytes, d.readTimeoutSeconds, d.maxStreams, d.streamSeconds);
+  }
+
   public HttpConfig withTokenEnv(String newTokenEnv) {
     return new HttpConfig(enabled, bind, port, newTokenEnv, threads, maxQueuedRequests,
         maxConnections, maxBodyBytes, readTimeoutSeconds, maxStreams, streamSeconds);

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 final class JdkServerLimits {
 
   private static final Logger log = LoggerFactory.getLogger(JdkServerLimits.class);
-  static final String MAX_CONNECTIONS = "sun.net.httpserver.maxConnections";
+  static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
   static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
 
   private static String applied;

@@ -53,6 +53,8 @@ class HttpApiTest {
   static final String TOKEN = "t0ken-for-tests";
   /** The same in every test of this JVM: the JDK server reads it once per process. */
   static final int READ_TIMEOUT_SECONDS = 2;
+  /** Likewise; more than the 200 requests at once of a test. */
+  static final int MAX_CONNECTIONS = 240;
 
   private static final String CONFIG = """
       {
@@ -62,7 +64,7 @@ class HttpApiTest {
           "main1": {"host": "S-DB1", "pgdata": "/var/lib/postgresql/15/main",
                     "probackup": {"catalog": "/mnt/backups"}}
         },
-        "http": {"port": 0, "threads": 4, "maxBodyBytes": 1024,
+        "http": {"port": 0, "threads": 4, "maxBodyBytes": 1024, "maxConnections": %d,
                  "readTimeoutSeconds": %d}
       }
       """;
@@ -85,7 +87,8 @@ class HttpApiTest {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       nobody = probe.getLocalPort();
     }
-    config = ConfigLoader.parse(CONFIG.formatted(nobody, READ_TIMEOUT_SECONDS), dir);
+    config = ConfigLoader.parse(CONFIG.formatted(nobody, MAX_CONNECTIONS, READ_TIMEOUT_SECONDS),
+        dir);
     service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
         .setTarget(config.temporal().target()).build());
     RestoreflowClient restoreflow = new RestoreflowClient(WorkflowClient.newInstance(service));
@@ -353,6 +356,52 @@ class HttpApiTest {
     assertProblem(401, "TOKEN_REQUIRED", call(api, "GET", "/readyz", null, null, null, null));
     assertEquals("ready\n", call(api, "GET", "/readyz", TOKEN, null, null, null).body());
     assertTrue(unused.enabled());
+  }
+
+  @Test
+  void connectionsBeyondTheLimitAreClosedAtOnceAndTheOthersAnswered() throws Exception {
+    int tries = MAX_CONNECTIONS + 20;
+    List<Socket> sockets = new ArrayList<>();
+    int answered = 0;
+    int refused = 0;
+    try {
+      for (int i = 0; i < tries; i++) {
+        sockets.add(new Socket(InetAddress.getLoopbackAddress(), api.port()));
+      }
+      byte[] get = ("GET /api/v1/instances HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+          + TOKEN + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+      for (Socket s : sockets) {
+        try {
+          s.getOutputStream().write(get);
+        } catch (IOException closed) {
+          // refused: counted below
+        }
+      }
+      for (Socket s : sockets) {
+        s.setSoTimeout(20_000);
+        byte[] head = new byte[12];
+        int n;
+        try {
+          n = s.getInputStream().readNBytes(head, 0, head.length);
+        } catch (IOException closed) {
+          n = 0;
+        }
+        if (n == head.length && new String(head, StandardCharsets.US_ASCII).equals("HTTP/1.1 200")) {
+          answered++;
+        } else {
+          refused++;
+        }
+      }
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+    assertEquals(tries, answered + refused);
+    assertTrue(answered <= MAX_CONNECTIONS, answered + " answered");
+    assertTrue(refused >= tries - MAX_CONNECTIONS, refused + " refused");
+    Thread.sleep(200);
+    assertEquals(200, call("GET", "/api/v1/instances", null).statusCode(), "answering again");
   }
 
   @Test
