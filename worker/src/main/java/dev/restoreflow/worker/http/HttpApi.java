@@ -118,6 +118,8 @@ public final class HttpApi implements AutoCloseable {
     try {
       reply = answer(exchange, client);
     } catch (Problem p) {
+      log.info("http: {} {} from {}: {} {}", exchange.getRequestMethod(),
+          shorten(exchange.getRequestURI().getPath()), client, p.status(), p.code());
       reply = p.reply();
     }
     try {
