@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.worker.config.ConfigException;
 import dev.restoreflow.worker.config.HttpConfig;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.worker.gateway.GatewayError;
@@ -84,8 +85,15 @@ public final class HttpApi implements AutoCloseable {
 
   static HttpApi start(HttpConfig config, SharedToken token, Router router) throws IOException {
     JdkServerLimits.apply(config);
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 128);
+    HttpServer server;
+    try {
+      server = HttpServer.create(
+          new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 128);
+    } catch (java.net.BindException e) {
+      throw new ConfigException("http.port", "cannot listen on " + config.bind() + ":"
+          + config.port() + " (" + e.getMessage() + "); choose another http.port, or set"
+          + " http.enabled to false");
+    }
     AtomicInteger threadNumber = new AtomicInteger();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(config.threads(), config.threads(), 60,
         TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.maxQueuedRequests()), r -> {

@@ -1,5 +1,6 @@
 package dev.restoreflow.worker.http;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ public record JobView(
   public record Step(String name, String status, long startedAt, long endedAt, long durationMillis,
       String detail) {}
 
+  @JsonIgnore
   public boolean isOver() {
     return switch (state) {
       case "RESOLVING", "QUEUED", "RUNNING", "UNKNOWN" -> false;

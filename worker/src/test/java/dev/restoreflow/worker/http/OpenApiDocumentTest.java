@@ -83,6 +83,9 @@ class OpenApiDocumentTest {
         List.of(new JobView.Step("PlanRestore", "DONE", 1, 2, 1, "backup SSCOAD")),
         Map.of("percent", 42, "filesDone", 420));
     assertEquals(List.of(), openApi.checkSchema("Job", json.readTree(Json.text(view))));
+    assertEquals(List.of("$: field 'over' is not documented"), openApi.checkSchema("Job",
+        json.readTree(Json.text(view).replace("{\"jobId\"", "{\"over\":false,\"jobId\""))),
+        "answers carry only documented fields");
     assertEquals(List.of(), openApi.checkSchema("Problem", json.readTree(new String(
         new Problem(500, Problem.JOB_FAILED, "job j1 ended FAILED",
             Map.of("job", view, "log", view.logLines())).reply().body()))));
