@@ -36,8 +36,10 @@ final class ServerCommand implements Callable<Integer> {
       factory.start();
       LineGateway gateway = LineGateway.forConfig(cfg, new RestoreflowClient(client), ledger);
       HttpApi http = HttpApi.forConfig(cfg, new RestoreflowClient(client), ledger);
-      // /metrics, /healthz, /readyz answer 404 until mounted here, e.g.
-      // http.mount(ExtraRoute.open("GET", "/metrics", r -> HttpReply.text(200, "text/plain; ...", ...)));
+      // /metrics, /healthz, /readyz answer 404 until mounted here (http is null when switched
+      // off), one line each, e.g.
+      // http.mount(ExtraRoute.open("GET", "/metrics",
+      //     r -> HttpReply.text(200, "text/plain; version=0.0.4", metrics.prometheusText())));
       LedgerReconciler reconciler = LedgerReconciler.start(ledger, client, LedgerReconciler.EVERY);
       LoggerFactory.getLogger(ServerCommand.class).info(
           "restoreflow server up: Temporal {} namespace {}, {} instances, ledger {}, HTTP API {}",

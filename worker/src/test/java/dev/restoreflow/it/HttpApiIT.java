@@ -214,7 +214,7 @@ class HttpApiIT {
   @Test
   @Order(3)
   void aRestoreIsFollowedOverServerSentEventsAndAQueuedOneIsCancelled() throws Exception {
-    main1.throttleRestores(8);
+    main1.throttleRestores(5);
     JsonNode running = ok(202, call("POST", "/api/v1/instances/main1/restores",
         "{\"backupId\": \"" + fullId + "\"}"));
     restoreJob = running.path("jobId").asText();
