@@ -49,7 +49,7 @@ final class ApiRoutes {
     this.ledger = ledger;
     this.jobs = new Jobs(new RequestResolver(config.inventory()), restoreflow);
     this.views = new JobViews(restoreflow, ledger);
-    this.watching = new Watching(views, config.http().maxStreams(),
+    this.watching = new Watching(views::find, config.http().maxStreams(),
         Duration.ofSeconds(config.http().streamSeconds()));
   }
 

@@ -20,13 +20,19 @@ final class Watching {
   static final Duration POLL = Duration.ofMillis(500);
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
-  private final JobViews views;
+  /** Where a job's view comes from ({@link JobViews}; a test gives its own). */
+  @FunctionalInterface
+  interface Finder {
+    Optional<JobView> find(String jobId, boolean withHeartbeat);
+  }
+
+  private final Finder views;
   private final Semaphore permits;
   private final int maxStreams;
   private final Duration limit;
   private final LongSupplier nanoClock;
 
-  Watching(JobViews views, int maxStreams, Duration limit) {
+  Watching(Finder views, int maxStreams, Duration limit) {
     this.views = views;
     this.permits = new Semaphore(maxStreams);
     this.maxStreams = maxStreams;
