@@ -86,9 +86,13 @@ final class SeedRoutes {
       }
       return ApiRoutes.accepted(started);
     }
-    JobView job = watching.awaitEnd(started.jobId());
+    return ended(watching.awaitEnd(started.jobId()), r.wantsHtml());
+  }
+
+  /** The answer to {@code ?wait=true}: 200 and the log lines, or 500 and the failure. */
+  static HttpReply ended(JobView job, boolean html) {
     boolean ok = job.state().equals("SUCCEEDED") || job.state().equals("PLANNED");
-    if (r.wantsHtml()) {
+    if (html) {
       return HttpReply.html(ok ? 200 : 500, Html.page(ok ? "Success" : "Failure", job.logLines()));
     }
     if (ok) {
@@ -97,9 +101,9 @@ final class SeedRoutes {
       body.put("log", job.logLines());
       return HttpReply.json(200, body);
     }
-    throw new Problem(500, Problem.JOB_FAILED, "job " + job.jobId() + " ended " + job.state()
+    return new Problem(500, Problem.JOB_FAILED, "job " + job.jobId() + " ended " + job.state()
         + (job.message() != null ? ": " + job.message() : job.error() != null
-            ? ": " + job.error() : ""), Map.of("job", job, "log", job.logLines()));
+            ? ": " + job.error() : ""), Map.of("job", job, "log", job.logLines())).reply();
   }
 
   /**

@@ -40,6 +40,33 @@ class HtmlTest {
   }
 
   @Test
+  void aWaitedJobThatFailedIsA500WithItsLogAsProblemOrPage() throws Exception {
+    JobView failed = new JobView("j1", "backup-j1", "backup", "demo", "S-DB1", "FAILED", null,
+        null, null, "http", 1L, 2L, "backup failed at TakeBackup: <exit 50>", null, null,
+        List.of(), null);
+    HttpReply problem = SeedRoutes.ended(failed, false);
+    assertEquals(500, problem.status());
+    assertEquals(HttpReply.PROBLEM_JSON, problem.contentType());
+    com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(problem.body());
+    assertEquals("JOB_FAILED", body.path("code").asText());
+    assertEquals("FAILED", body.path("job").path("state").asText());
+    assertEquals("backup failed at TakeBackup: <exit 50>", body.path("log").get(1).asText());
+    assertEquals(List.of(), OpenApiChecker.load().check("GET", "/pgBackRest/backup/full", 500,
+        problem.contentType(), new String(problem.body())));
+    HttpReply page = SeedRoutes.ended(failed, true);
+    assertEquals(500, page.status());
+    String html = new String(page.body());
+    assertTrue(html.contains("<h1> Failure </h1>") && html.contains("&lt;exit 50&gt;"), html);
+    HttpReply done = SeedRoutes.ended(new JobView("j2", "backup-j2", "backup", "demo", "S-DB1",
+        "SUCCEEDED", null, null, null, "http", 1L, 2L, "backup 20261123-091500F taken", null,
+        null, List.of(), null), false);
+    assertEquals(200, done.status());
+    assertEquals(List.of(), OpenApiChecker.load().check("POST", "/pgBackRest/backup/full", 200,
+        done.contentType(), new String(done.body())));
+  }
+
+  @Test
   void aJobsLogHasOneLinePerStepAndItsEnd() {
     JobView failed = new JobView("j1", "restore-j1", "restore", "main1", "S-DB1", "FAILED", null,
         "SSCOAD", null, "http", 1L, 2L, "restore failed at ProbackupRestore", "partial", null,
