@@ -30,6 +30,9 @@ final class DevCommand implements Callable<Integer> {
     if (env.gateway != null) {
       out.println("gateway:   echo \"db_instance=main1\" | nc 127.0.0.1 " + env.gateway.port());
     }
+    if (env.http != null) {
+      out.println("HTTP API:  curl http://127.0.0.1:" + env.http.port() + "/api/v1/instances");
+    }
     out.println("logs:      " + state.resolve("Logs"));
     out.println();
     out.println("try:  ./restoreflow restore --config " + config + " --instance main1 --follow");

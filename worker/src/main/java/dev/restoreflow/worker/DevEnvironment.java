@@ -2,6 +2,7 @@ package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.restoreflow.worker.config.HttpConfig;
 import dev.restoreflow.worker.config.LineGatewayConfig;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
@@ -12,6 +13,7 @@ import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.ledger.LedgerReconciler;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.gateway.LineGateway;
+import dev.restoreflow.worker.http.HttpApi;
 import dev.restoreflow.worker.sandbox.RestoresInFlight;
 import dev.restoreflow.worker.sandbox.Sandbox;
 import dev.restoreflow.worker.temporal.EmbeddedTemporalServer;
@@ -49,11 +51,13 @@ final class DevEnvironment implements AutoCloseable {
   private final JobLedger ledger;
   private final LedgerReconciler reconciler;
   final LineGateway gateway;
+  final HttpApi http;
 
   private DevEnvironment(Sandbox sandbox, RestoreflowConfig config, String temporalDescription,
       AutoCloseable temporalServer, WorkflowServiceStubs service, WorkerFactory factory,
-      JobLedger ledger, LineGateway gateway) {
+      JobLedger ledger, LineGateway gateway, HttpApi http) {
     this.gateway = gateway;
+    this.http = http;
     this.sandbox = sandbox;
     this.config = config;
     this.temporalDescription = temporalDescription;
@@ -103,6 +107,11 @@ final class DevEnvironment implements AutoCloseable {
       out.println("port " + line.port() + " is taken: the line gateway listens on a free port");
       config = config.withLineGateway(line.withPort(0));
     }
+    HttpConfig http = config.http();
+    if (!portIsFree(http.port())) {
+      out.println("port " + http.port() + " is taken: the HTTP API listens on a free port");
+      config = config.withHttp(http.withPort(0));
+    }
     Files.writeString(sandbox.stateDir().resolve("config.json"), new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(config));
     WorkflowServiceStubs service = Temporal.connect(config.temporal());
@@ -112,8 +121,9 @@ final class DevEnvironment implements AutoCloseable {
     Workers.addHost(factory, config, HOST);
     factory.start();
     LineGateway gateway = LineGateway.forConfig(config, new RestoreflowClient(client), ledger);
+    HttpApi api = HttpApi.forConfig(config, new RestoreflowClient(client), ledger);
     return new DevEnvironment(sandbox, config, description, server, service, factory, ledger,
-        gateway);
+        gateway, api);
   }
 
   /**
@@ -178,6 +188,9 @@ final class DevEnvironment implements AutoCloseable {
 
   @Override
   public void close() {
+    if (http != null) {
+      http.close();
+    }
     if (gateway != null) {
       gateway.close();
     }

@@ -6,6 +6,7 @@ import dev.restoreflow.activities.ledger.LedgerReconciler;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.config.ConfigException;
 import dev.restoreflow.worker.gateway.LineGateway;
+import dev.restoreflow.worker.http.HttpApi;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
@@ -34,12 +35,20 @@ final class ServerCommand implements Callable<Integer> {
       Workers.addServer(factory, cfg, ledger);
       factory.start();
       LineGateway gateway = LineGateway.forConfig(cfg, new RestoreflowClient(client), ledger);
+      HttpApi http = HttpApi.forConfig(cfg, new RestoreflowClient(client), ledger);
+      // /metrics, /healthz, /readyz answer 404 until mounted here (http is null when switched
+      // off), one line each, e.g.
+      // http.mount(ExtraRoute.open("GET", "/metrics",
+      //     r -> HttpReply.text(200, "text/plain; version=0.0.4", metrics.prometheusText())));
       LedgerReconciler reconciler = LedgerReconciler.start(ledger, client, LedgerReconciler.EVERY);
       LoggerFactory.getLogger(ServerCommand.class).info(
-          "restoreflow server up: Temporal {} namespace {}, {} instances, ledger {}",
+          "restoreflow server up: Temporal {} namespace {}, {} instances, ledger {}, HTTP API {}",
           cfg.temporal().target(), cfg.temporal().namespace(), cfg.instances().size(),
-          ledgerFile);
+          ledgerFile, http == null ? "off" : cfg.http().bind() + ":" + http.port());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (http != null) {
+          http.close();
+        }
         if (gateway != null) {
           gateway.close();
         }

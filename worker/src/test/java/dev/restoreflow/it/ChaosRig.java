@@ -138,8 +138,9 @@ final class ChaosRig implements AutoCloseable {
     RestoreflowConfig config = new RestoreflowConfig(
         new TemporalConfig(temporal.target(), "default"), dir.resolve("ledger.db").toString(),
         dir.resolve("Logs").toString(), Map.of(HOST, new HostConfig(HostConfig.LOCAL)), instances,
-        // no line gateway: its default port may be another test's
-        new LineGatewayConfig(false, null, null, null, null, null, null, null, null));
+        // no line gateway, no HTTP API: their default ports may be another test's
+        new LineGatewayConfig(false, null, null, null, null, null, null, null, null),
+        dev.restoreflow.worker.config.HttpConfig.off());
     RestoreflowProcess.writeConfig(config, configFile);
     service = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());

@@ -106,7 +106,46 @@ public final class ConfigLoader {
     serverFiles.put("logDir", configDir.resolve(logDir).normalize());
     DataDirChecks.check(instances, raws, serverFiles);
     return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances,
-        lineGateway(raw.lineGateway()));
+        lineGateway(raw.lineGateway()), http(raw.http()));
+  }
+
+  private static HttpConfig http(HttpConfig h) {
+    HttpConfig d = HttpConfig.defaults();
+    if (h == null) {
+      return d;
+    }
+    String key = "http";
+    String bind = h.bind() == null ? d.bind() : h.bind();
+    try {
+      IpBlock.address(bind);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ".bind", e.getMessage());
+    }
+    int port = h.port() == null ? d.port() : h.port();
+    if (port < 0 || port > 65535) {
+      throw new ConfigException(key + ".port", "must be 0-65535 (0 = any free port)");
+    }
+    if (h.tokenEnv() != null && !h.tokenEnv().matches("[A-Z_][A-Z0-9_]*")) {
+      throw new ConfigException(key + ".tokenEnv", "must name an environment variable");
+    }
+    int threads = positive(key + ".threads", h.threads(), d.threads());
+    if (threads < 2) {
+      throw new ConfigException(key + ".threads", "must be at least 2");
+    }
+    int maxStreams = positive(key + ".maxStreams", h.maxStreams(), Math.min(d.maxStreams(),
+        Math.max(1, threads / 2)));
+    if (maxStreams >= threads) {
+      throw new ConfigException(key + ".maxStreams", "must be less than http.threads (" + threads
+          + "), so that requests that follow jobs leave threads for the others");
+    }
+    return new HttpConfig(h.enabled() == null ? d.enabled() : h.enabled(), bind, port,
+        h.tokenEnv(), threads,
+        positive(key + ".maxQueuedRequests", h.maxQueuedRequests(), d.maxQueuedRequests()),
+        positive(key + ".maxConnections", h.maxConnections(), d.maxConnections()),
+        positive(key + ".maxBodyBytes", h.maxBodyBytes(), d.maxBodyBytes()),
+        positive(key + ".readTimeoutSeconds", h.readTimeoutSeconds(), d.readTimeoutSeconds()),
+        maxStreams,
+        positive(key + ".streamSeconds", h.streamSeconds(), d.streamSeconds()));
   }
 
   private static LineGatewayConfig lineGateway(LineGatewayConfig g) {
@@ -300,5 +339,5 @@ public final class ConfigLoader {
   /** The file as written; defaults are filled in by {@link #validate}. */
   record RawConfig(TemporalConfig temporal, String ledger, String logDir,
       Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances,
-      LineGatewayConfig lineGateway) {}
+      LineGatewayConfig lineGateway, HttpConfig http) {}
 }

@@ -18,16 +18,29 @@ public record RestoreflowConfig(
     String logDir,
     Map<String, HostConfig> hosts,
     Map<String, InstanceConfig> instances,
-    LineGatewayConfig lineGateway) {
+    LineGatewayConfig lineGateway,
+    HttpConfig http) {
 
   public RestoreflowConfig {
     hosts = Map.copyOf(hosts);
     instances = Map.copyOf(instances);
     lineGateway = lineGateway == null ? LineGatewayConfig.defaults() : lineGateway;
+    http = http == null ? HttpConfig.defaults() : http;
+  }
+
+  /** A config with the HTTP API's defaults. */
+  public RestoreflowConfig(TemporalConfig temporal, String ledger, String logDir,
+      Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances,
+      LineGatewayConfig lineGateway) {
+    this(temporal, ledger, logDir, hosts, instances, lineGateway, null);
   }
 
   public RestoreflowConfig withLineGateway(LineGatewayConfig gateway) {
-    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, gateway);
+    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, gateway, http);
+  }
+
+  public RestoreflowConfig withHttp(HttpConfig newHttp) {
+    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, lineGateway, newHttp);
   }
 
   /** The hosts and instances, as the activities and the request resolver take them. */

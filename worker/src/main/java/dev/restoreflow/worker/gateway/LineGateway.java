@@ -72,15 +72,9 @@ public final class LineGateway implements AutoCloseable {
     if (!Boolean.TRUE.equals(line.enabled())) {
       return null;
     }
-    String token = null;
-    if (line.tokenEnv() != null) {
-      token = System.getenv(line.tokenEnv());
-      if (token == null || token.isBlank()) {
-        throw new IllegalArgumentException("lineGateway.tokenEnv names " + line.tokenEnv()
-            + ", which is not set; export it or remove tokenEnv");
-      }
-    }
-    return start(line, new LineService(config, restoreflow, ledger, token));
+    SharedToken token = SharedToken.fromEnvironment("lineGateway.tokenEnv", line.tokenEnv(),
+        System::getenv);
+    return start(line, LineService.withToken(config, restoreflow, ledger, token));
   }
 
   public int port() {

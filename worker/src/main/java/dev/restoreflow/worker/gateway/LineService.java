@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,16 +35,27 @@ public final class LineService {
   private final RequestResolver resolver;
   private final RestoreflowClient restoreflow;
   private final JobLedger ledger;
-  private final byte[] token;
+  private final SharedToken token;
 
   /** @param token the shared token every line must carry, or null for none */
   public LineService(RestoreflowConfig config, RestoreflowClient restoreflow, JobLedger ledger,
       String token) {
+    this(config, restoreflow, ledger, SharedToken.of(token));
+  }
+
+  /** @param token the shared token every line must carry ({@link SharedToken#none()}: none) */
+  static LineService withToken(RestoreflowConfig config, RestoreflowClient restoreflow,
+      JobLedger ledger, SharedToken token) {
+    return new LineService(config, restoreflow, ledger, token);
+  }
+
+  private LineService(RestoreflowConfig config, RestoreflowClient restoreflow, JobLedger ledger,
+      SharedToken token) {
     this.config = config;
     this.resolver = new RequestResolver(config.inventory());
     this.restoreflow = restoreflow;
     this.ledger = ledger;
-    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.token = token;
   }
 
   /** The reply to {@code raw} from {@code client}. */
@@ -84,18 +94,13 @@ public final class LineService {
 
   /** Every request — restore, status, queue — carries the token when one is configured. */
   private Optional<GatewayError> checkToken(LineCommand.Request request) {
-    if (token == null) {
-      return Optional.empty();
-    }
-    if (request.token() == null) {
-      return Optional.of(new GatewayError(GatewayError.TOKEN_REQUIRED, "this gateway wants"
-          + " token=<shared token> in every line: db_instance=..., token=...;"
+    return switch (token.check(request.token())) {
+      case ACCEPTED -> Optional.empty();
+      case MISSING -> Optional.of(new GatewayError(GatewayError.TOKEN_REQUIRED, "this gateway"
+          + " wants token=<shared token> in every line: db_instance=..., token=...;"
           + " status JOB, token=...; queue [HOST], token=..."));
-    }
-    if (!MessageDigest.isEqual(token, request.token().getBytes(StandardCharsets.UTF_8))) {
-      return Optional.of(new GatewayError(GatewayError.BAD_TOKEN, "wrong token"));
-    }
-    return Optional.empty();
+      case WRONG -> Optional.of(new GatewayError(GatewayError.BAD_TOKEN, "wrong token"));
+    };
   }
 
   private LineReply restore(LineCommand.Restore r, String client) {
