@@ -12,6 +12,7 @@ import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.ledger.LedgerReconciler;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.gateway.LineGateway;
+import dev.restoreflow.worker.observe.SdkMetrics;
 import dev.restoreflow.worker.sandbox.RestoresInFlight;
 import dev.restoreflow.worker.sandbox.Sandbox;
 import dev.restoreflow.worker.temporal.EmbeddedTemporalServer;
@@ -105,7 +106,8 @@ final class DevEnvironment implements AutoCloseable {
     }
     Files.writeString(sandbox.stateDir().resolve("config.json"), new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(config));
-    WorkflowServiceStubs service = Temporal.connect(config.temporal());
+    SdkMetrics sdkMetrics = new SdkMetrics();
+    WorkflowServiceStubs service = Temporal.connect(config.temporal(), sdkMetrics);
     WorkflowClient client = Temporal.client(service, config.temporal());
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Workers.addServer(factory, config, ledger);

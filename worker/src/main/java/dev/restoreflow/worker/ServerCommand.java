@@ -6,6 +6,7 @@ import dev.restoreflow.activities.ledger.LedgerReconciler;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.config.ConfigException;
 import dev.restoreflow.worker.gateway.LineGateway;
+import dev.restoreflow.worker.observe.SdkMetrics;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
@@ -27,7 +28,8 @@ final class ServerCommand implements Callable<Integer> {
     Path logDir = WritablePaths.directory("logDir", config.resolve(cfg.logDir()));
     Path ledgerFile = WritablePaths.file("ledger", config.resolve(cfg.ledger()));
     Logging.init(logDir, "INFO", "server");
-    WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
+    SdkMetrics sdkMetrics = new SdkMetrics();
+    WorkflowServiceStubs service = Temporal.connect(cfg.temporal(), sdkMetrics);
     WorkflowClient client = Temporal.client(service, cfg.temporal());
     try (JobLedger ledger = openLedger(ledgerFile)) {
       WorkerFactory factory = WorkerFactory.newInstance(client);
