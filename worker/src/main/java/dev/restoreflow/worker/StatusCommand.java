@@ -64,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
   static List<StatusProbe.Listener> gateways(RestoreflowConfig cfg) {
     List<StatusProbe.Listener> gateways = new ArrayList<>();
     LineGatewayConfig line = cfg.lineGateway();
-    if (line.enabled()) {
+    if (Boolean.TRUE.equals(line.enabled())) {
       gateways.add(new StatusProbe.Listener("line", line.bind(), line.port()));
     }
     return gateways;
