@@ -5,14 +5,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The bytes a finished step reports in its detail line, the only place the ledger keeps them:
- * TakeBackup's "<N> bytes of data" (pg_probackup) or "<N> bytes stored" (basebackup), an engine
- * restore step's "<N> bytes written" (FetchS3). ProbackupRestore reports files, not bytes.
+ * The bytes a finished step reports in its detail line, the only place the ledger keeps them
+ * (the workflow records a step's detail, not its result). The convention: TakeBackup's detail
+ * gives the size of what it backed up as its first "<N> bytes" (pg_probackup "<N> bytes of
+ * data", basebackup "<N> bytes stored", pgBackRest "<N> bytes copied of <M>"), and an engine's
+ * restore step that knows what it wrote says "<N> bytes written" (FetchS3). N may have thousands
+ * separators. ProbackupRestore reports files, not bytes.
  */
 final class StepBytes {
 
-  private static final Pattern BACKED_UP = Pattern.compile("\\b(\\d+) bytes (?:of data|stored)\\b");
-  private static final Pattern WRITTEN = Pattern.compile("\\b(\\d+) bytes written\\b");
+  private static final Pattern BACKED_UP = Pattern.compile("(?<![\\d,.])(\\d[\\d,]*) bytes\\b");
+  private static final Pattern WRITTEN = Pattern.compile("(?<![\\d,.])(\\d[\\d,]*) bytes written\\b");
 
   private StepBytes() {}
 
@@ -31,6 +34,7 @@ final class StepBytes {
       return OptionalLong.empty();
     }
     Matcher m = pattern.matcher(detail);
-    return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+    return m.find() ? OptionalLong.of(Long.parseLong(m.group(1).replace(",", "")))
+        : OptionalLong.empty();
   }
 }
