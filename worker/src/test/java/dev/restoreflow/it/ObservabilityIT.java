@@ -182,6 +182,11 @@ class ObservabilityIT {
       assertEquals((double) taken.dataBytes(), value(page, "restoreflow_backup_bytes_total",
           Map.of("instance", "main1", "engine", "probackup")),
           "the backup job's bytes are the catalog's size of its backup");
+      double written = value(page, "restoreflow_restore_bytes_written_total",
+          Map.of("instance", "main1", "engine", "probackup"));
+      assertTrue(written >= taken.dataBytes() / 2.0 && written <= taken.dataBytes() * 3.0,
+          "the full restore of " + taken.id() + " (" + taken.dataBytes() + " bytes of data) wrote "
+              + written + " bytes");
       double expectedAge = Duration.between(Instant.parse(taken.endTime()), scrapedAt).toMillis()
           / 1000.0;
       double age = value(page, "restoreflow_newest_backup_age_seconds",

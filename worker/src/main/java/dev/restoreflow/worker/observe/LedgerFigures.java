@@ -74,8 +74,8 @@ final class LedgerFigures {
             + " basebackup: stored, compressed).");
     backedUp.forEach((labels, n) -> text.sample("restoreflow_backup_bytes_total", labels, n));
     text.family("restoreflow_restore_bytes_written_total", "counter",
-        "Bytes restore steps wrote into data directories, where the step reports them (FetchS3;"
-            + " ProbackupRestore does not).");
+        "Bytes restore steps wrote into data directories, where the step reports them (FetchS3,"
+            + " a full ProbackupRestore; not an incremental one).");
     written.forEach((labels, n) ->
         text.sample("restoreflow_restore_bytes_written_total", labels, n));
   }

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * (the workflow records a step's detail, not its result). The convention: TakeBackup's detail
  * gives the size of what it backed up as its first "<N> bytes" (pg_probackup "<N> bytes of
  * data", basebackup "<N> bytes stored", pgBackRest "<N> bytes copied of <M>"), and an engine's
- * restore step that knows what it wrote says "<N> bytes written" (FetchS3). N may have thousands
- * separators. ProbackupRestore reports files, not bytes.
+ * restore step that knows what it wrote says "<N> bytes written" (FetchS3, a full
+ * ProbackupRestore). N may have thousands separators.
  */
 final class StepBytes {
 

@@ -105,7 +105,7 @@ class MetricsTest {
       assertEquals(5000.0, value(page, "restoreflow_restore_bytes_written_total",
           Map.of("instance", "odo1")), "only the DONE FetchS3 counts, not the failed one");
       assertTrue(page.samples("restoreflow_restore_bytes_written_total",
-          Map.of("instance", "main1")).isEmpty(), "ProbackupRestore does not report bytes");
+          Map.of("instance", "main1")).isEmpty(), "a ProbackupRestore whose detail has no bytes written");
       assertEquals("counter", page.family("restoreflow_backup_bytes_total").type());
     }
   }

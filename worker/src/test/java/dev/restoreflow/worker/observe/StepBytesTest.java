@@ -27,7 +27,10 @@ class StepBytesTest {
     assertEquals(OptionalLong.of(5000), StepBytes.written("restored basebackup 20261129T111029Z:"
         + " 12 files, 5000 bytes written; 3 WAL files; downloaded 2000 bytes (2000 by this"
         + " attempt); manifest checked"));
-    assertEquals(OptionalLong.empty(), StepBytes.written("restored backup TP9FW5; 10/10 files"));
+    assertEquals(OptionalLong.of(41_234_567), StepBytes.written("restored backup TP9FW5;"
+        + " 10/10 files; 41234567 bytes written (attempt 2)"));
+    assertEquals(OptionalLong.empty(), StepBytes.written("restored backup TP9FW5 incrementally;"
+        + " 10/10 files"));
     assertEquals(OptionalLong.empty(), StepBytes.written("restored full backup L with --delta"
         + " (to the backup's end); 1,000 bytes in the data directory, backup 2,000 bytes"));
   }
