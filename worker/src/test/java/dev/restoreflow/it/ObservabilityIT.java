@@ -245,6 +245,8 @@ class ObservabilityIT {
     assertEquals(1, json.exitCode(), "host idle is down: " + json.stdout() + json.stderr());
     JsonNode status = new ObjectMapper().readTree(json.stdout());
     assertTrue(status.at("/temporal/reachable").asBoolean(), json.stdout());
+    assertFalse(status.get("ok").asBoolean());
+    assertEquals("[\"host idle\"]", status.get("down").toString());
     Map<String, JsonNode> workers = new LinkedHashMap<>();
     status.get("workers").forEach(w -> workers.put(w.get("name").asText(), w));
     JsonNode host = workers.get("S-DB1");

@@ -1,6 +1,10 @@
 package dev.restoreflow.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.restoreflow.worker.observe.Pollers;
 import dev.restoreflow.worker.observe.Status;
@@ -13,11 +17,11 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The table {@code restoreflow status} prints for people, as the README shows it. */
+/** The table {@code restoreflow status} prints for people, as the README shows it, and its JSON. */
 class StatusCommandTest {
 
   @Test
-  void tableSaysWhatIsDownAndWhatToDoAsTheReadmeShowsIt() throws Exception {
+  void tableSaysWhatIsDownAndWhatToDoAsTheReadmeShowsItAndJsonSaysOkAndWhatIsDown() throws Exception {
     Instant now = Instant.parse("2026-11-29T14:00:12Z");
     Status status = new Status(
         new Status.TemporalServer("127.0.0.1:7233", "default", true, "1.32.0", "reachable"),
@@ -39,5 +43,10 @@ class StatusCommandTest {
     String block = readme.substring(readme.indexOf("```\ntemporal ") + 4);
     block = block.substring(0, block.indexOf("```"));
     assertEquals(block, bytes.toString(StandardCharsets.UTF_8));
+
+    JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(status));
+    assertFalse(json.get("ok").asBoolean());
+    assertEquals("host S-DB2", json.at("/down/0").asText());
+    assertEquals("977@db1", json.at("/workers/1/pollers/0/identity").asText());
   }
 }

@@ -1,5 +1,6 @@
 package dev.restoreflow.worker.observe;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,11 +43,13 @@ public record Status(TemporalServer temporal, List<Workers> workers, List<Gatewa
   }
 
   /** Whether everything that should run runs. */
+  @JsonProperty("ok")
   public boolean ok() {
     return down().isEmpty();
   }
 
   /** What is down, by name. */
+  @JsonProperty("down")
   public List<String> down() {
     List<String> down = new ArrayList<>();
     if (!temporal.reachable()) {
