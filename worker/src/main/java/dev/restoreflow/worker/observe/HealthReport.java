@@ -17,4 +17,9 @@ public record HealthReport(boolean ok, List<Check> checks) {
   public static HealthReport of(List<Check> checks) {
     return new HealthReport(checks.stream().allMatch(Check::ok), checks);
   }
+
+  /** The HTTP status to answer with: 200 when ok, else 503 (the body is this record as JSON). */
+  public int httpStatus() {
+    return ok ? 200 : 503;
+  }
 }

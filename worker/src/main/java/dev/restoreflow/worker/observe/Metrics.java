@@ -2,6 +2,7 @@ package dev.restoreflow.worker.observe;
 
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.client.HostQueueReads;
 import dev.restoreflow.client.RestoreflowClient;
@@ -11,6 +12,7 @@ import dev.restoreflow.workflows.model.Catalog;
 import dev.restoreflow.workflows.model.CatalogBackup;
 import dev.restoreflow.workflows.model.InstanceCatalog;
 import dev.restoreflow.workflows.model.PlannedStep;
+import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,14 +34,18 @@ import java.util.function.LongSupplier;
 /**
  * The page {@code /metrics} serves ({@link PrometheusText#CONTENT_TYPE}): the ledger's jobs
  * (by kind, engine and state; job and step durations; bytes backed up and restored), the age of
- * each instance's newest good backup (from the catalog, read in the background at most once a
- * minute), each host's queue (read in the background at most every 5 s, through the shared
- * queue reads), and the Temporal SDK's own metrics. A scrape never runs a host command and never
- * waits on a busy queue: it gets the values last read.
+ * each instance's newest good backup (from the catalog, read in the background every 10 minutes,
+ * and again once a backup job has ended since the last read), each host's queue (read in the
+ * background at most every 5 s), and the Temporal SDK's own metrics. A scrape never runs a host
+ * command and never waits on a busy queue: it gets the values last read.
+ *
+ * <p>The catalog is a workflow (CatalogWorkflow) whose hosts' workers list their repositories:
+ * reading it on every scrape would start a workflow and run the engines' list commands each time.
  */
 public final class Metrics implements AutoCloseable {
 
-  static final Duration CATALOG_MAX_AGE = Duration.ofMinutes(1);
+  /** Backups made outside restoreflow's jobs (by hand, a tool's own cron) show within this. */
+  static final Duration CATALOG_MAX_AGE = Duration.ofMinutes(10);
   static final Duration QUEUE_MAX_AGE = Duration.ofSeconds(5);
   /** The first scrape waits this long for the first reads; later ones never wait. */
   private static final Duration FIRST_WAIT = Duration.ofSeconds(3);
@@ -91,9 +98,11 @@ public final class Metrics implements AutoCloseable {
   public String prometheusText() {
     catalog.get(Duration.ZERO);
     queues.values().forEach(queue -> queue.get(Duration.ZERO));
+    List<JobRow> jobs = ledger.jobs(null, null, Integer.MAX_VALUE);
+    jobs.stream().filter(job -> QueueEntry.BACKUP.equals(job.kind()))
+        .mapToLong(JobRow::finishedAt).max().ifPresent(catalog::readAgainIfReadBefore);
     PrometheusText text = new PrometheusText();
-    ledgerFigures.render(text, ledger.jobs(null, null, Integer.MAX_VALUE),
-        ledger.stepsOfEveryJob(stepsWithBytes));
+    ledgerFigures.render(text, jobs, ledger.stepsOfEveryJob(stepsWithBytes));
     renderCatalog(text);
     renderQueues(text);
     sdk.render(text);
@@ -104,15 +113,16 @@ public final class Metrics implements AutoCloseable {
     Optional<Refreshing.Value<Catalog>> read = catalog.get(FIRST_WAIT);
     long now = clock.getAsLong();
     text.family("restoreflow_catalog_read_age_seconds", "gauge",
-        "Seconds since the backup catalog these figures come from was read (read again after"
-            + " " + CATALOG_MAX_AGE.toSeconds() + " s, in the background).");
+        "Seconds since the backup catalog these figures come from was read (read again in the"
+            + " background after " + CATALOG_MAX_AGE.toMinutes() + " min, or when a backup job"
+            + " has ended).");
     read.ifPresent(r -> text.sample("restoreflow_catalog_read_age_seconds", Map.of(),
         (now - r.readAtMillis()) / 1000.0));
     text.family("restoreflow_backups", "gauge",
         "Backups in each instance's repository by status (OK, RUNNING, ERROR, CORRUPT).");
     Map<Map<String, String>, Long> counts = new LinkedHashMap<>();
     Map<Map<String, String>, Double> ages = new LinkedHashMap<>();
-    for (InstanceCatalog entry : read.map(r -> r.value().instances()).orElse(java.util.List.of())) {
+    for (InstanceCatalog entry : read.map(r -> r.value().instances()).orElse(List.of())) {
       String engine = entry.engine() == null ? LedgerFigures.UNKNOWN : entry.engine();
       Instant newest = null;
       for (CatalogBackup backup : entry.backups()) {

@@ -57,6 +57,17 @@ final class Refreshing<T> {
     return Optional.ofNullable(last);
   }
 
+  /**
+   * Starts a read now unless one runs or the last one began at or after {@code millis}: the value
+   * is known to have changed then (e.g. a backup job ended).
+   */
+  synchronized void readAgainIfReadBefore(long millis) {
+    if (running == null && lastReadBegan != Long.MIN_VALUE && lastReadBegan < millis) {
+      lastReadBegan = clock.getAsLong();
+      running = CompletableFuture.runAsync(this::readOnce, executor);
+    }
+  }
+
   private synchronized CompletableFuture<Void> refreshIfOld() {
     long now = clock.getAsLong();
     boolean due = lastReadBegan == Long.MIN_VALUE || now - lastReadBegan >= maxAgeMillis;

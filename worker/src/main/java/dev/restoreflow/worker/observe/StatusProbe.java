@@ -32,6 +32,7 @@ public final class StatusProbe {
   public record Listener(String name, String bind, int port) {}
 
   private static final Duration DEADLINE = Duration.ofSeconds(3);
+  private static final Duration FIRST_DEADLINE = Duration.ofSeconds(10);
   private static final int CONNECT_MILLIS = 2000;
   private static final String CANNOT_TELL = "cannot tell: ";
 
@@ -87,16 +88,17 @@ public final class StatusProbe {
     String target = config.temporal().target();
     String namespace = config.temporal().namespace();
     try {
+      // the first call on a new channel also connects and loads classes: seconds on a busy host
       String version = service.blockingStub()
-          .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          .withDeadlineAfter(FIRST_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
           .getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion();
       service.blockingStub().withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
           .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(namespace).build());
       return new Status.TemporalServer(target, namespace, true,
           version.isEmpty() ? null : version, "reachable");
     } catch (RuntimeException e) {
-      return new Status.TemporalServer(target, namespace, false, null, "no answer within "
-          + DEADLINE.toSeconds() + " s (" + e.getMessage() + "): start the Temporal server (e.g."
+      return new Status.TemporalServer(target, namespace, false, null, "no answer ("
+          + e.getMessage() + "): start the Temporal server (e.g."
           + " `./restoreflow dev`), or fix temporal.target / temporal.namespace in the config");
     }
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.worker.temporal.EmbeddedTemporalServer;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.InetAddress;
@@ -29,12 +30,21 @@ class HealthTest {
     try (EmbeddedTemporalServer server = EmbeddedTemporalServer.start(0)) {
       RestoreflowConfig config = config(server.target());
       WorkflowServiceStubs stubs = stubs(server.target());
+      // as the server's stubs are (Temporal.connect asks once without a short deadline): the
+      // first call on a new channel loads classes, which takes seconds on a busy machine
+      stubs.blockingStub().getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
       try (Health health = new Health(config, stubs)) {
         HealthReport live = health.live();
         assertTrue(live.ok(), live.toString());
+        assertEquals(200, live.httpStatus());
+        assertEquals("{\"ok\":true,\"checks\":[{\"name\":\"process\",\"ok\":true,\"detail\":\""
+            + live.checks().get(0).detail() + "\"}]}",
+            new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(live),
+            "the JSON /healthz answers with");
 
         HealthReport ready = health.ready();
         assertFalse(ready.ok(), ready.toString());
+        assertEquals(503, ready.httpStatus());
         assertEquals(List.of("temporal", "workflows", "host S-DB1", "host S-DB2"),
             ready.checks().stream().map(HealthReport.Check::name).toList());
         assertTrue(ready.checks().get(0).ok(), ready.toString());

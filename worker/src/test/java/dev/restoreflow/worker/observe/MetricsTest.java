@@ -169,6 +169,39 @@ class MetricsTest {
   }
 
   @Test
+  void aBackupJobThatEndsAfterTheCatalogWasReadHasItReadAgain() throws Exception {
+    AtomicInteger reads = new AtomicInteger();
+    try (JobLedger ledger = new JobLedger(dir.resolve("ledger.db"));
+        Metrics metrics = metrics(ledger, () -> {
+          reads.incrementAndGet();
+          return new Catalog(List.of());
+        }, QueueState::empty)) {
+      job(ledger, "b0", "backup", "main1", JobState.SUCCEEDED, 0, 9_000);
+      metrics.prometheusText();
+      metrics.prometheusText();
+      assertEquals(1, reads.get(), "a backup that ended before the read changes nothing");
+
+      now.addAndGet(5_000);
+      job(ledger, "r1", "restore", "main1", JobState.SUCCEEDED, 0, now.get() - T0);
+      metrics.prometheusText();
+      Thread.sleep(200);
+      assertEquals(1, reads.get(), "a restore does not make backups");
+
+      job(ledger, "b1", "backup", "main1", JobState.SUCCEEDED, 0, now.get() - T0);
+      metrics.prometheusText();
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (reads.get() < 2 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(2, reads.get(), "the catalog is read again for the new backup");
+      now.addAndGet(10_000);
+      metrics.prometheusText();
+      Thread.sleep(200);
+      assertEquals(2, reads.get(), "once");
+    }
+  }
+
+  @Test
   void aFailedCatalogReadKeepsTheLastValues() throws Exception {
     AtomicInteger reads = new AtomicInteger();
     Catalog catalog = new Catalog(List.of(new InstanceCatalog("main1", "probackup",
@@ -189,8 +222,9 @@ class MetricsTest {
       }
       Thread.sleep(100);
       PrometheusTextParser.Page page = PrometheusTextParser.parse(metrics.prometheusText());
-      assertEquals(120.0, value(page, "restoreflow_newest_backup_age_seconds",
-          Map.of("instance", "main1")), 0.01);
+      assertEquals(60 + Metrics.CATALOG_MAX_AGE.toSeconds() + 0.001, value(page,
+          "restoreflow_newest_backup_age_seconds", Map.of("instance", "main1")), 1e-6,
+          "the backup read before the failure, a failed read later");
       assertFalse(page.samples("restoreflow_catalog_read_age_seconds", Map.of()).isEmpty());
     }
   }
