@@ -45,14 +45,15 @@ final class StatusCommand implements Callable<Integer> {
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(cfg.temporal().target()).build());
     try {
-      Status status = new StatusProbe(cfg, service, Temporal.client(service, cfg.temporal()))
+      Status status = new StatusProbe(cfg, config.file.toString(), service,
+          Temporal.client(service, cfg.temporal()))
           .look(gateways(cfg), Duration.ofSeconds(catalogSeconds));
       PrintStream out = System.out;
       if (json) {
         out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .writeValueAsString(status));
       } else {
-        print(out, status, config.file.toString(), Instant.now());
+        print(out, status, Instant.now());
       }
       return status.ok() ? 0 : DOWN;
     } finally {
@@ -70,7 +71,7 @@ final class StatusCommand implements Callable<Integer> {
     return gateways;
   }
 
-  static void print(PrintStream out, Status status, String configFile, Instant now) {
+  static void print(PrintStream out, Status status, Instant now) {
     Status.TemporalServer t = status.temporal();
     out.printf("%-8s %-22s %s%n", "temporal", t.target(), "namespace " + t.namespace() + ": "
         + (t.reachable() ? "reachable" + (t.version() != null ? ", server " + t.version() : "")
@@ -79,7 +80,7 @@ final class StatusCommand implements Callable<Integer> {
       String what = w.role().equals("host") ? "host " + w.name() : "server";
       out.printf("%-8s %-22s %s%n", w.role(), w.role().equals("host") ? w.name() : "(workflows)",
           "task queue " + w.taskQueue() + ": " + (w.ok() ? "up, " : "DOWN ")
-              + w.detail().replace("CONFIG", configFile));
+              + w.detail());
       for (Pollers.Poller p : w.pollers()) {
         out.printf("%-8s %-22s   worker %s, last poll %s%n", "", "", p.identity(),
             p.lastAccess() == null ? "unknown" : ago(p.lastAccessInstant(), now));

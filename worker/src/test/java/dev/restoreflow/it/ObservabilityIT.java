@@ -256,6 +256,9 @@ class ObservabilityIT {
     assertNotNull(Instant.parse(host.at("/pollers/0/lastAccess").asText()));
     assertTrue(workers.get("restoreflow").get("ok").asBoolean(), json.stdout());
     assertFalse(workers.get("idle").get("ok").asBoolean());
+    assertEquals("no worker polls: start `restoreflow worker --config " + configFile
+        + " --host idle` (systemd: restoreflow-worker@idle)",
+        workers.get("idle").get("detail").asText());
     assertTrue(status.at("/gateways/0/listening").asBoolean(), json.stdout());
     assertEquals(backup.backupId(), status.at("/backups/0/backupId").asText(), json.stdout());
 
@@ -274,7 +277,7 @@ class ObservabilityIT {
     RestoreflowConfig allUp = new RestoreflowConfig(config.temporal(), config.ledger(),
         config.logDir(), Map.of("S-DB1", config.hosts().get("S-DB1")), config.instances(),
         config.lineGateway().withPort(gateway.port()));
-    Status up = new StatusProbe(allUp, service, client).look(List.of(
+    Status up = new StatusProbe(allUp, configFile.toString(), service, client).look(List.of(
         new StatusProbe.Listener("line", "127.0.0.1", gateway.port())), Duration.ofMinutes(1));
     assertTrue(up.ok(), up.toString());
   }

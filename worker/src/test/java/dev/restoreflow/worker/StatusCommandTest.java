@@ -30,14 +30,14 @@ class StatusCommandTest {
             new Status.Workers("host", "S-DB1", "restoreflow.host.S-DB1", true,
                 List.of(new Pollers.Poller("977@db1", "2026-11-29T14:00:09Z")), "1 poller(s)"),
             new Status.Workers("host", "S-DB2", "restoreflow.host.S-DB2", false, List.of(),
-                "no worker polls: start `restoreflow worker --config CONFIG --host S-DB2`"
+                "no worker polls: start `restoreflow worker --config /etc/restoreflow/config.json"
+                    + " --host S-DB2`"
                     + " (systemd: restoreflow-worker@S-DB2)")),
         List.of(new Status.Gateway("line", "127.0.0.1:5000", true, "listening")),
         List.of(new Status.NewestBackup("main1", "probackup", "TP9FW8", "DELTA",
             "2026-11-29T11:00:12Z", 10_800L, null)), null);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    StatusCommand.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), status,
-        "/etc/restoreflow/config.json", now);
+    StatusCommand.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), status, now);
 
     String readme = Files.readString(Path.of("..", "README.md"));
     String block = readme.substring(readme.indexOf("```\ntemporal ") + 4);

@@ -37,12 +37,16 @@ public final class StatusProbe {
   private static final String CANNOT_TELL = "cannot tell: ";
 
   private final RestoreflowConfig config;
+  private final String configFile;
   private final WorkflowServiceStubs service;
   private final WorkflowClient client;
   private final Clock clock;
 
-  public StatusProbe(RestoreflowConfig config, WorkflowServiceStubs service, WorkflowClient client) {
+  /** @param configFile the config's path, as the commands it suggests should name it */
+  public StatusProbe(RestoreflowConfig config, String configFile, WorkflowServiceStubs service,
+      WorkflowClient client) {
     this.config = config;
+    this.configFile = configFile;
     this.service = service;
     this.client = client;
     this.clock = Clock.systemUTC();
@@ -56,10 +60,10 @@ public final class StatusProbe {
     Status.TemporalServer temporal = temporal();
     List<Status.Workers> workers = new ArrayList<>();
     workers.add(workers("server", TaskQueues.SERVER, TaskQueues.SERVER, true, temporal,
-        "start `restoreflow server --config CONFIG` (systemd: restoreflow-server)"));
+        "start `restoreflow server --config " + configFile + "` (systemd: restoreflow-server)"));
     for (String host : new TreeSet<>(config.hosts().keySet())) {
       workers.add(workers("host", host, TaskQueues.forHost(host), false, temporal,
-          "start `restoreflow worker --config CONFIG --host " + host + "` (systemd:"
+          "start `restoreflow worker --config " + configFile + " --host " + host + "` (systemd:"
               + " restoreflow-worker@" + host + ")"));
     }
     List<Status.Gateway> listening = gateways.stream().map(StatusProbe::listening).toList();
