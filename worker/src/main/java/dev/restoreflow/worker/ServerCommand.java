@@ -1,12 +1,12 @@
 package dev.restoreflow.worker;
 
 import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.observe.SdkMetrics;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.LedgerReconciler;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.config.ConfigException;
 import dev.restoreflow.worker.gateway.LineGateway;
-import dev.restoreflow.worker.observe.SdkMetrics;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
