@@ -18,6 +18,7 @@ import dev.restoreflow.worker.sandbox.RestoresInFlight;
 import dev.restoreflow.worker.sandbox.Sandbox;
 import dev.restoreflow.worker.temporal.EmbeddedTemporalServer;
 import dev.restoreflow.worker.temporal.TemporalCliServer;
+import dev.restoreflow.worker.observe.SdkMetrics;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
@@ -114,7 +115,8 @@ final class DevEnvironment implements AutoCloseable {
     }
     Files.writeString(sandbox.stateDir().resolve("config.json"), new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(config));
-    WorkflowServiceStubs service = Temporal.connect(config.temporal());
+    SdkMetrics sdkMetrics = new SdkMetrics();
+    WorkflowServiceStubs service = Temporal.connect(config.temporal(), sdkMetrics);
     WorkflowClient client = Temporal.client(service, config.temporal());
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Workers.addServer(factory, config, ledger);

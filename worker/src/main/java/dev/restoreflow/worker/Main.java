@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "Durable backup and restore orchestration for PostgreSQL on Temporal.",
     subcommands = {DemoCommand.class, DevCommand.class, ServerCommand.class, WorkerCommand.class,
         RestoreCommand.class, ScheduleCommand.class, JobsCommand.class, JobCommand.class,
-        BackupCommand.class, BackupsCommand.class, WalPushCommand.class})
+        BackupCommand.class, BackupsCommand.class, WalPushCommand.class, StatusCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package dev.restoreflow.worker;
 
 import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.observe.SdkMetrics;
 import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.LedgerReconciler;
 import dev.restoreflow.client.RestoreflowClient;
@@ -28,7 +29,8 @@ final class ServerCommand implements Callable<Integer> {
     Path logDir = WritablePaths.directory("logDir", config.resolve(cfg.logDir()));
     Path ledgerFile = WritablePaths.file("ledger", config.resolve(cfg.ledger()));
     Logging.init(logDir, "INFO", "server");
-    WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
+    SdkMetrics sdkMetrics = new SdkMetrics();
+    WorkflowServiceStubs service = Temporal.connect(cfg.temporal(), sdkMetrics);
     WorkflowClient client = Temporal.client(service, cfg.temporal());
     try (JobLedger ledger = openLedger(ledgerFile)) {
       WorkerFactory factory = WorkerFactory.newInstance(client);

@@ -1,6 +1,7 @@
 package dev.restoreflow.worker;
 
 import dev.restoreflow.worker.config.TemporalConfig;
+import dev.restoreflow.worker.observe.SdkMetrics;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -14,8 +15,20 @@ final class Temporal {
   private Temporal() {}
 
   static WorkflowServiceStubs connect(TemporalConfig config) {
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(config.target()).build());
+    return connect(config, null);
+  }
+
+  /**
+   * @param metrics where the SDK's own metrics go (the server's /metrics); the worker factories
+   *     built on these stubs report there too; null = nowhere
+   */
+  static WorkflowServiceStubs connect(TemporalConfig config, SdkMetrics metrics) {
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
+        .setTarget(config.target());
+    if (metrics != null) {
+      options.setMetricsScope(metrics.scope());
+    }
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(options.build());
     try {
       service.blockingStub().withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
           .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());

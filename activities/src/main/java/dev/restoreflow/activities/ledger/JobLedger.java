@@ -188,6 +188,33 @@ public final class JobLedger implements AutoCloseable {
     return rows;
   }
 
+  /**
+   * Every step of every job, with its job's kind and instance; the detail only of the steps named
+   * in {@code withDetail} (details can be long: a scrape should not read them all).
+   */
+  public synchronized List<JobStepRow> stepsOfEveryJob(java.util.Set<String> withDetail) {
+    List<JobStepRow> rows = new ArrayList<>();
+    String names = String.join(",", java.util.Collections.nCopies(Math.max(1, withDetail.size()), "?"));
+    try (PreparedStatement ps = connection.prepareStatement("SELECT s.job_id, j.kind, j.instance,"
+        + " s.step, s.status, s.started_at, s.ended_at, CASE WHEN s.step IN (" + names + ")"
+        + " THEN s.detail END AS detail FROM job_steps s JOIN jobs j ON j.job_id = s.job_id")) {
+      int i = 1;
+      for (String name : withDetail.isEmpty() ? List.of("") : withDetail) {
+        ps.setString(i++, name);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new JobStepRow(rs.getString("job_id"), rs.getString("kind"),
+              rs.getString("instance"), rs.getString("step"), rs.getString("status"),
+              rs.getLong("started_at"), rs.getLong("ended_at"), rs.getString("detail")));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("ledger read failed: " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
   private List<JobRow> query(String sql, String... params) {
     List<JobRow> rows = new ArrayList<>();
     try (PreparedStatement ps = connection.prepareStatement(sql)) {

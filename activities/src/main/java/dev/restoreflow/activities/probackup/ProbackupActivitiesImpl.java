@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.probackup;
 
+import dev.restoreflow.activities.cluster.ClusterCommands;
 import dev.restoreflow.activities.cluster.DataWiper;
 import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.cluster.WipeIncompleteException;
@@ -89,12 +90,35 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
       }
       return new StepResult(ProbackupActivities.RESTORE_STEP, started, System.currentTimeMillis(),
           "restored backup " + input.backupId() + (input.incremental() ? " incrementally" : "")
-              + "; " + progress.summary() + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
+              + "; " + progress.summary() + (input.incremental() ? "" : bytesWritten(ctx))
+              + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
     }
   }
 
   /** What the restore's command did, with the progress it reported. */
   private record Restored(CommandResult result, RestoreProgress progress) {}
+
+  /**
+   * What a full restore wrote: everything the emptied data directory now holds ("; N bytes
+   * written", which the job's figures on /metrics read), or nothing when du fails. pg_probackup
+   * does not say; an incremental restore writes an unknown part of the directory.
+   */
+  private static String bytesWritten(HostStep ctx) {
+    try {
+      CommandResult du = ctx.runner().run(Command.of(
+          ClusterCommands.usedBytes(ctx.instance().pgdata()), ctx.instance().osUser(),
+          Duration.ofMinutes(5)));
+      if (du.succeeded()) {
+        return "; " + Long.parseLong(du.stdout().strip().split("\\s+")[0]) + " bytes written";
+      }
+      log.warn("du of the restored data directory exited with {}; the restore's bytes are not"
+          + " recorded", du.exitCode());
+    } catch (RuntimeException e) {
+      log.warn("du of the restored data directory failed ({}); the restore's bytes are not"
+          + " recorded", e.toString());
+    }
+    return "";
+  }
 
   /** After a crash of the previous attempt: no two restores on one directory, no leftovers. */
   private void prepareRetry(HostStep ctx, ProbackupSide engine, boolean incremental) {

@@ -1,0 +1,40 @@
+package dev.restoreflow.worker.observe;
+
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The bytes a finished step reports in its detail line, the only place the ledger keeps them
+ * (the workflow records a step's detail, not its result). The convention: TakeBackup's detail
+ * gives the size of what it backed up as its first "<N> bytes" (pg_probackup "<N> bytes of
+ * data", basebackup "<N> bytes stored", pgBackRest "<N> bytes copied of <M>"), and an engine's
+ * restore step that knows what it wrote says "<N> bytes written" (FetchS3, a full
+ * ProbackupRestore). N may have thousands separators.
+ */
+final class StepBytes {
+
+  private static final Pattern BACKED_UP = Pattern.compile("(?<![\\d,.])(\\d[\\d,]*) bytes\\b");
+  private static final Pattern WRITTEN = Pattern.compile("(?<![\\d,.])(\\d[\\d,]*) bytes written\\b");
+
+  private StepBytes() {}
+
+  /** The bytes of the backup TakeBackup made, if its detail says. */
+  static OptionalLong backedUp(String detail) {
+    return first(BACKED_UP, detail);
+  }
+
+  /** The bytes a restore step wrote into the data directory, if its detail says. */
+  static OptionalLong written(String detail) {
+    return first(WRITTEN, detail);
+  }
+
+  private static OptionalLong first(Pattern pattern, String detail) {
+    if (detail == null) {
+      return OptionalLong.empty();
+    }
+    Matcher m = pattern.matcher(detail);
+    return m.find() ? OptionalLong.of(Long.parseLong(m.group(1).replace(",", "")))
+        : OptionalLong.empty();
+  }
+}
