@@ -124,6 +124,7 @@ final class DevEnvironment implements AutoCloseable {
     factory.start();
     LineGateway gateway = LineGateway.forConfig(config, new RestoreflowClient(client), ledger);
     HttpApi api = HttpApi.forConfig(config, new RestoreflowClient(client), ledger);
+    ObservabilityRoutes.mount(api, config, ledger, service, client, sdkMetrics);
     return new DevEnvironment(sandbox, config, description, server, service, factory, ledger,
         gateway, api);
   }

@@ -38,10 +38,8 @@ final class ServerCommand implements Callable<Integer> {
       factory.start();
       LineGateway gateway = LineGateway.forConfig(cfg, new RestoreflowClient(client), ledger);
       HttpApi http = HttpApi.forConfig(cfg, new RestoreflowClient(client), ledger);
-      // /metrics, /healthz, /readyz answer 404 until mounted here (http is null when switched
-      // off), one line each, e.g.
-      // http.mount(ExtraRoute.open("GET", "/metrics",
-      //     r -> HttpReply.text(200, "text/plain; version=0.0.4", metrics.prometheusText())));
+      ObservabilityRoutes observability =
+          ObservabilityRoutes.mount(http, cfg, ledger, service, client, sdkMetrics);
       LedgerReconciler reconciler = LedgerReconciler.start(ledger, client, LedgerReconciler.EVERY);
       LoggerFactory.getLogger(ServerCommand.class).info(
           "restoreflow server up: Temporal {} namespace {}, {} instances, ledger {}, HTTP API {}",
@@ -50,6 +48,7 @@ final class ServerCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         if (http != null) {
           http.close();
+          closeQuietly(observability);
         }
         if (gateway != null) {
           gateway.close();
@@ -61,6 +60,14 @@ final class ServerCommand implements Callable<Integer> {
       Temporal.awaitForever();
     }
     return 0;
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LoggerFactory.getLogger(ServerCommand.class).debug("closing {}: {}", closeable, e.toString());
+    }
   }
 
   private static JobLedger openLedger(Path file) {

@@ -2,6 +2,7 @@ package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.restoreflow.worker.config.HttpConfig;
 import dev.restoreflow.worker.config.LineGatewayConfig;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.worker.observe.Pollers;
@@ -67,6 +68,10 @@ final class StatusCommand implements Callable<Integer> {
     LineGatewayConfig line = cfg.lineGateway();
     if (Boolean.TRUE.equals(line.enabled())) {
       gateways.add(new StatusProbe.Listener("line", line.bind(), line.port()));
+    }
+    HttpConfig http = cfg.http();
+    if (Boolean.TRUE.equals(http.enabled())) {
+      gateways.add(new StatusProbe.Listener("http", http.bind(), http.port()));
     }
     return gateways;
   }

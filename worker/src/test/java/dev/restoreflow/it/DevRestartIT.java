@@ -107,6 +107,7 @@ class DevRestartIT {
         assertEquals(restores.size(), afterStop.lines()
                 .filter(line -> line.contains("starting PostgreSQL")).count(),
             "only the restores started the cluster after dev's restart: " + afterStop);
+        ObservedOverHttp.assertServed(output, restores.size());
       } finally {
         service.shutdownNow();
       }
