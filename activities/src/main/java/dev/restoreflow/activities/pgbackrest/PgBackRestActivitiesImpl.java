@@ -84,6 +84,7 @@ public class PgBackRestActivitiesImpl implements PgBackRestActivities {
       if (!result.succeeded()) {
         throw PgBackRestFailures.of(RESTORE_STEP + " of " + label, result);
       }
+      progress.sample();
       if (!Boolean.TRUE.equals(instance.keepArchiving())) {
         switchArchivingOff(ctx);
       }

@@ -42,7 +42,8 @@ final class PgBackRestFailures {
       case 62 -> "pgbackrest stop was run for the stanza; run pgbackrest start --stanza=... when"
           + " backups and restores may run again";
       case 82 -> "WAL does not reach the stanza's archive: set archive_command = 'pgbackrest"
-          + " --stanza=... archive-push %p' (with the same config) and archive_mode = on";
+          + " --stanza=... archive-push %p' with the same config (whose stanza section gives"
+          + " pg1-path: PostgreSQL passes a relative %p) and archive_mode = on";
       default -> null;
     };
   }

@@ -48,7 +48,8 @@ final class RestoreProgress implements OutputListener, AutoCloseable {
     sampler.scheduleWithFixedDelay(this::sample, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void sample() {
+  /** Measures the data directory now (also once more at the end, for the step's summary). */
+  void sample() {
     try {
       // files pgBackRest removes meanwhile make du complain and exit 1; its total still counts
       CommandResult du = runner.run(Command.of(ClusterCommands.usedBytes(instance.pgdata()),
