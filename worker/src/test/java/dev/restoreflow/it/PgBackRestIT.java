@@ -9,9 +9,12 @@ import dev.restoreflow.activities.config.PgBackRestConfig;
 import dev.restoreflow.activities.pgbackrest.PgBackRestActivities;
 import dev.restoreflow.activities.pgbackrest.PgBackRestEngine;
 import dev.restoreflow.activities.registry.Engines;
+import dev.restoreflow.client.RestoreSchedules;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.workflows.ScheduledBackupWorkflow;
 import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.BackupResult;
 import dev.restoreflow.workflows.model.CatalogBackup;
@@ -20,8 +23,10 @@ import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RecoveryTarget;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.workflows.model.ScheduledBackup;
 import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepStatus;
+import io.temporal.client.WorkflowOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -148,8 +153,35 @@ class PgBackRestIT {
     assertTrue(catalog.walArchivedTo().matches("[0-9A-F]{24}"), catalog.walArchivedTo());
   }
 
+  /**
+   * Backup schedules are engine-blind: `schedule create --type incr` is taken for the instance,
+   * and a firing — what the schedule runs each time — is a pgBackRest backup job. The embedded
+   * server fires cron workflows only on the minute, so the firing is started here by hand.
+   */
   @Test
   @Order(2)
+  void aBackupScheduleOfTheInstanceTakesPgBackRestBackups() throws Exception {
+    RestoreflowProcess.Output created = RestoreflowProcess.runApart(JOB_LIMIT, Map.of(),
+        "schedule", "create", "--config", configFile.toString(), "--name", "hourly", "--kind",
+        "backup", "--instance", "main1", "--type", "incr", "--cron", "0 * * * *");
+    assertEquals(0, created.exitCode(), created.stdout() + created.stderr());
+    try {
+      BackupResult fired = temporal.client.newWorkflowStub(ScheduledBackupWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.SERVER)
+              .setWorkflowId("hourly-firing-by-hand").build())
+          .run(new ScheduledBackup("hourly", BackupRequest.of("main1").withType("incr")
+              .withRequestedVia("schedule", "hourly")));
+      assertEquals(JobState.SUCCEEDED, fired.state(), fired.message());
+      assertTrue(fired.jobId().startsWith("hourly-"), fired.jobId());
+      assertTrue(fired.backupId().startsWith(labels.get(0) + "_") && fired.backupId().endsWith("I"),
+          "an incr on the full: " + fired.backupId());
+    } finally {
+      new RestoreSchedules(temporal.client).delete("hourly");
+    }
+  }
+
+  @Test
+  @Order(3)
   void aDeltaRestoreOfEachBackupGivesBackExactlyItsDataPromotedAndNotArchiving()
       throws Exception {
     changeData("after the backups");
@@ -172,7 +204,7 @@ class PgBackRestIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aPointInTimeRestoreKeepsTheFirstInsertAndNotTheSecond() throws Exception {
     main1.sandbox.sql("alter system set archive_mode = 'on'");
     main1.sandbox.cluster().stop(false);
@@ -201,7 +233,7 @@ class PgBackRestIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aWorkerKilledDuringTheRestoreIsReplacedAndTheDeltaRestoreGoesOn() throws Exception {
     String full = labels.get(0);
     Files.writeString(control, "freeze");
