@@ -48,15 +48,20 @@ public class PgBackRestActivitiesImpl implements PgBackRestActivities {
     int attempt = Activity.getExecutionContext().getInfo().getAttempt();
     try (HostStep ctx = HostStep.open(services, input.step())) {
       InstanceConfig instance = ctx.instance();
+      String label;
+      try {
+        label = BackupLabels.normalize(input.backupId());
+      } catch (IllegalArgumentException e) {
+        throw Failures.of(FailureType.BAD_BACKUP_ID, e.getMessage());
+      }
       List<String> argv;
       try {
-        argv = PgBackRestCommands.restore(instance, input.backupId(), input.recoveryTarget(),
+        argv = PgBackRestCommands.restore(instance, label, input.recoveryTarget(),
             !Boolean.FALSE.equals(instance.promote()));
       } catch (IllegalArgumentException e) {
         throw Failures.of(FailureType.BAD_RECOVERY_TARGET, e.getMessage());
       }
       Stanza stanza = new Stanza(ctx);
-      String label = BackupLabels.normalize(input.backupId());
       BackupSet backup = stanza.info().backup(label).orElseThrow(() -> Failures.of(
           FailureType.BACKUP_NOT_FOUND, "backup " + label + " is no longer in stanza "
               + instance.pgbackrest().stanza() + " (expired since the plan?)"));
