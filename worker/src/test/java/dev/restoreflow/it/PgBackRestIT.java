@@ -247,9 +247,15 @@ class PgBackRestIT {
     assertTrue(Files.exists(Path.of(main1.instance.pgdata(), "backup.manifest")),
         "the restore was cut short mid-way");
 
+    long leftover = Long.parseLong(Files.readString(frozen).strip());
+    assertTrue(ProcessHandle.of(leftover).isPresent(), "the dead worker's pgbackrest restore"
+        + " is left behind, stopped");
+
     worker = RestoreflowProcess.worker(configFile, "local", workerLog);
     RestoreResult result = temporal.restoreflow.await(job.jobId(), JOB_LIMIT);
     assertEquals(JobState.SUCCEEDED, result.state());
+    assertFalse(ProcessHandle.of(leftover).isPresent(), "the retry killed the restore the dead"
+        + " attempt left");
     assertTrue(main1.unfinishedRestoreMarker().isEmpty(), "the finished restore removed its marker");
     assertEquals(atBackup.get(full), main1.sandbox.fingerprint(), "data verified after the kill");
     assertEquals("f", main1.sandbox.sql("select pg_is_in_recovery()").trim(), "promoted");
