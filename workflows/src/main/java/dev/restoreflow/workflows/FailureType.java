@@ -37,6 +37,10 @@ public enum FailureType {
   DISK_FULL(true),
   /** PostgreSQL refused to start (a bad setting, damaged data): its log says why. */
   CLUSTER_START_FAILED(true),
+  /** The cluster's WAL does not reach the backup tool's archive (archive_command is broken). */
+  WAL_ARCHIVING_BROKEN(true),
+  /** The backup tool was stopped on purpose for the instance (pgbackrest stop): start it first. */
+  TOOL_STOPPED(true),
   /** The database host cannot be reached (SSH connect or a dropped connection): retried for long. */
   HOST_UNREACHABLE(false),
   COMMAND_FAILED(false),

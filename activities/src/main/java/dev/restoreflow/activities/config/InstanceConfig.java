@@ -24,6 +24,7 @@ import java.util.Set;
  * @param promote promote after restore when the cluster ends in recovery
  * @param probackup settings of the probackup engine (null for other engines)
  * @param basebackup settings of the basebackup engine (null for other engines)
+ * @param pgbackrest settings of the pgbackrest engine (null for other engines)
  * @param restoreHosts the hosts this instance may be restored onto: always its own {@code host}
  *     (first), plus the ones the config lists; a restore onto any other host is refused
  */
@@ -48,7 +49,8 @@ public record InstanceConfig(
     Integer startTimeoutSeconds,
     ProbackupConfig probackup,
     BaseBackupConfig basebackup,
-    List<String> restoreHosts) {
+    List<String> restoreHosts,
+    PgBackRestConfig pgbackrest) {
 
   public InstanceConfig {
     Set<String> allowed = new LinkedHashSet<>();
@@ -69,46 +71,71 @@ public record InstanceConfig(
       Integer startTimeoutSeconds, ProbackupConfig probackup, BaseBackupConfig basebackup) {
     this(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin, serverLog,
         connectHost, database, dbUser, smokeQueries, keepArchiving, promote, stopTimeoutSeconds,
-        startTimeoutSeconds, probackup, basebackup, null);
+        startTimeoutSeconds, probackup, basebackup, null, null);
+  }
+
+  /** Without a pgbackrest section (the other engines' instances). */
+  public InstanceConfig(String engine, String host, String pgdata, String controlDir,
+      String systemdUnit, Integer port, String osUser, String pgBin, String serverLog,
+      String connectHost, String database, String dbUser, List<String> smokeQueries,
+      Boolean keepArchiving, Boolean promote, Integer stopTimeoutSeconds,
+      Integer startTimeoutSeconds, ProbackupConfig probackup, BaseBackupConfig basebackup,
+      List<String> restoreHosts) {
+    this(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin, serverLog,
+        connectHost, database, dbUser, smokeQueries, keepArchiving, promote, stopTimeoutSeconds,
+        startTimeoutSeconds, probackup, basebackup, restoreHosts, null);
   }
 
   public InstanceConfig withProbackup(ProbackupConfig other) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, other, basebackup, restoreHosts);
+        stopTimeoutSeconds, startTimeoutSeconds, other, basebackup, restoreHosts, pgbackrest);
   }
 
   public InstanceConfig withEngine(String other) {
     return new InstanceConfig(other, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, probackup, basebackup, restoreHosts);
+        stopTimeoutSeconds, startTimeoutSeconds, probackup, basebackup, restoreHosts, pgbackrest);
   }
 
   public InstanceConfig withBaseBackup(BaseBackupConfig other) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser,
         pgBin, serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, probackup, other, restoreHosts);
+        stopTimeoutSeconds, startTimeoutSeconds, probackup, other, restoreHosts, pgbackrest);
   }
 
   /** The same instance with only the probackup section (checked by the engine). */
   public InstanceConfig onlyWith(ProbackupConfig section) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, section, null, restoreHosts);
+        stopTimeoutSeconds, startTimeoutSeconds, section, null, restoreHosts, null);
   }
 
   /** The same instance with only the basebackup section (checked by the engine). */
   public InstanceConfig onlyWith(BaseBackupConfig section) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, null, section, restoreHosts);
+        stopTimeoutSeconds, startTimeoutSeconds, null, section, restoreHosts, null);
+  }
+
+  public InstanceConfig withPgBackRest(PgBackRestConfig other) {
+    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
+        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
+        stopTimeoutSeconds, startTimeoutSeconds, probackup, basebackup, restoreHosts, other);
+  }
+
+  /** The same instance with only the pgbackrest section (checked by the engine). */
+  public InstanceConfig onlyWith(PgBackRestConfig section) {
+    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
+        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
+        stopTimeoutSeconds, startTimeoutSeconds, null, null, restoreHosts, section);
   }
 
   /** The same instance, also restorable onto {@code hosts}. */
   public InstanceConfig withRestoreHosts(List<String> hosts) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, probackup, basebackup, hosts);
+        stopTimeoutSeconds, startTimeoutSeconds, probackup, basebackup, hosts, pgbackrest);
   }
 
   /** Whether this instance may be restored onto {@code target} (its own host or a listed one). */

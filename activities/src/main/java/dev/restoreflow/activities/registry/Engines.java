@@ -20,7 +20,8 @@ public final class Engines {
 
   private static final Engines STANDARD = new Engines(List.of(
       new ProbackupEngine(),
-      new BaseBackupEngine()));
+      new BaseBackupEngine(),
+      new dev.restoreflow.activities.pgbackrest.PgBackRestEngine()));
 
   private final Map<String, Engine> byName = new LinkedHashMap<>();
 

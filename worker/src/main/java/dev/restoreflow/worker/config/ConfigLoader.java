@@ -258,7 +258,7 @@ public final class ConfigLoader {
         Boolean.TRUE.equals(i.keepArchiving()), !Boolean.FALSE.equals(i.promote()),
         commandSeconds(key + ".stopTimeoutSeconds", i.stopTimeoutSeconds(), 60),
         commandSeconds(key + ".startTimeoutSeconds", i.startTimeoutSeconds(), 300),
-        i.probackup(), i.basebackup(), restoreHosts);
+        i.probackup(), i.basebackup(), restoreHosts, i.pgbackrest());
     try {
       return Engines.standard().named(engine).withCheckedSettings(key, name, common);
     } catch (BadSettingException e) {
