@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.PgBackRestConfig;
 import dev.restoreflow.activities.pgbackrest.PgBackRestActivities;
@@ -12,6 +14,8 @@ import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.client.RestoreSchedules;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.gateway.SharedToken;
+import dev.restoreflow.worker.http.HttpApi;
 import dev.restoreflow.workflows.ScheduledBackupWorkflow;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.TaskQueues;
@@ -27,6 +31,10 @@ import dev.restoreflow.workflows.model.ScheduledBackup;
 import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepStatus;
 import io.temporal.client.WorkflowOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -49,7 +57,8 @@ import org.junit.jupiter.api.Timeout;
  * The pgbackrest engine with the real pgBackRest (Debian's 2.45) on a real PostgreSQL 15
  * cluster whose archive_command is pgbackrest archive-push: full, diff and incr backups as
  * backup jobs, the catalog from info --output=json, delta restores of each, a point-in-time
- * restore, and a host worker killed (SIGKILL) in the middle of PgBackRestRestore. The host
+ * restore, a host worker killed (SIGKILL) in the middle of PgBackRestRestore, and seed 001's
+ * {@code /pgBackRest} paths of the HTTP API. The host
  * worker is a separate process (it reads the config file as a user's would); the workflows run
  * in this JVM.
  */
@@ -60,12 +69,15 @@ class PgBackRestIT {
 
   private static final Duration JOB_LIMIT = Duration.ofMinutes(3);
   private static final String PGBACKREST = "/usr/bin/pgbackrest";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ItSandbox main1;
   private ItTemporal temporal;
   private Path configFile;
   private Path workerLog;
   private RestoreflowProcess worker;
+  /** The HTTP API with seed 001's /pgBackRest paths, on a free port. */
+  private HttpApi http;
   private Path control;
   private Path frozen;
   /** The data at each backup, by label, in the order they were taken. */
@@ -108,12 +120,17 @@ class PgBackRestIT {
     configFile = BaseBackups.writeConfig(main1, config);
     Files.setPosixFilePermissions(configFile, PosixFilePermissions.fromString("rw-r--r--"));
     temporal = ItTemporal.start(server, config, List.of());
+    http = HttpApi.start(config.withHttp(config.http().withPort(0)), temporal.restoreflow,
+        temporal.ledger, SharedToken.none(), PgBackRestEngine.NAME);
     workerLog = state.resolve("worker-process.log");
     worker = RestoreflowProcess.worker(configFile, "local", workerLog);
   }
 
   @AfterAll
   void tearDown() throws Exception {
+    if (http != null) {
+      http.close();
+    }
     if (worker != null) {
       worker.close();
     }
@@ -151,6 +168,19 @@ class PgBackRestIT {
     assertTrue(incr.dataBytes() > 0 && incr.storedBytes() > 0, incr.toString());
     assertTrue(incr.walStart().matches("[0-9A-F]+/[0-9A-F]+"), incr.walStart());
     assertTrue(catalog.walArchivedTo().matches("[0-9A-F]{24}"), catalog.walArchivedTo());
+
+    JsonNode info = JSON.readTree(seedPath("GET", "/pgBackRest/info", "application/json", 200));
+    List<String> listed = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    info.path("backups").forEach(b -> {
+      listed.add(b.path("id").asText());
+      types.add(b.path("type").asText());
+    });
+    assertEquals(labels, listed, "GET /pgBackRest/info: " + info);
+    assertEquals(List.of("full", "diff", "incr"), types);
+    String page = seedPath("GET", "/pgBackRest/info", "text/html", 200);
+    assertTrue(page.indexOf(labels.get(0)) < page.indexOf(labels.get(1))
+        && page.indexOf(labels.get(1)) < page.indexOf(labels.get(2)), page);
   }
 
   /**
@@ -270,6 +300,38 @@ class PgBackRestIT {
         .filter(s -> s.name().equals(PgBackRestActivities.RESTORE_STEP)).findFirst().orElseThrow();
     assertTrue(restore.detail().contains("(attempt "), restore.detail());
     assertTrue(restore.detail().contains("bytes in the data directory"), restore.detail());
+  }
+
+  /** Seed 001's two job paths as its users call them: a backup, then a delta restore, waited for. */
+  @Test
+  @Order(6)
+  void theSeedsBackupAndDeltaRestorePathsRunJobsAndAnswerWithTheirLog() throws Exception {
+    String refused = seedPath("POST", "/pgBackRest/backup/incr?wait=true", "application/json", 500);
+    assertTrue(refused.contains("WAL_ARCHIVING_BROKEN") || refused.contains("archive_mode is off"),
+        "the restores switched archiving off, and a backup says what to do: " + refused);
+    main1.sandbox.sql("alter system set archive_mode = 'on'");
+    main1.sandbox.cluster().stop(false);
+    main1.sandbox.cluster().start(() -> false);
+    JsonNode backup = JSON.readTree(seedPath("POST", "/pgBackRest/backup/incr?wait=true",
+        "application/json", 200));
+    assertEquals("SUCCEEDED", backup.path("job").path("state").asText(), backup.toString());
+    assertTrue(backup.path("log").toString().contains("TakeBackup"), backup.toString());
+    Map<String, String> atSeedBackup = main1.sandbox.fingerprint();
+    changeData("after the seed backup");
+
+    String page = seedPath("GET", "/pgBackRest/restore/delta?wait=true", "text/html", 200);
+    assertTrue(page.contains(PgBackRestActivities.RESTORE_STEP), page);
+    assertEquals(atSeedBackup, main1.sandbox.fingerprint(), "the delta restore of the newest");
+  }
+
+  private String seedPath(String method, String path, String accept, int expected)
+      throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + http.port() + path)).header("Accept", accept)
+        .timeout(JOB_LIMIT).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(expected, response.statusCode(), method + " " + path + ": " + response.body());
+    return response.body();
   }
 
   private void changeData(String round) {

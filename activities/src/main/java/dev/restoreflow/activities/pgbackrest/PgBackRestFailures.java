@@ -23,7 +23,7 @@ final class PgBackRestFailures {
       case 55, 75 -> FailureType.BACKUP_NOT_VALID;     // file missing, backup set invalid
       case 56, 103, 28, 31, 32, 37 -> FailureType.CONFIG_ERROR;   // db connect, repo, options
       case 62 -> FailureType.TOOL_STOPPED;             // pgbackrest stop is in force
-      case 82 -> FailureType.WAL_ARCHIVING_BROKEN;     // archive timeout
+      case 82, 87 -> FailureType.WAL_ARCHIVING_BROKEN; // archive timeout, archive_mode off
       default -> FailureType.COMMAND_FAILED;           // 63 (a signal), 125 and the rest: retried
     };
   }
@@ -44,6 +44,8 @@ final class PgBackRestFailures {
       case 82 -> "WAL does not reach the stanza's archive: set archive_command = 'pgbackrest"
           + " --stanza=... archive-push %p' with the same config (whose stanza section gives"
           + " pg1-path: PostgreSQL passes a relative %p) and archive_mode = on";
+      case 87 -> "archive_mode is off on the cluster (a restore by restoreflow switches it off"
+          + " unless the instance sets keepArchiving): set archive_mode = on and restart it";
       default -> null;
     };
   }

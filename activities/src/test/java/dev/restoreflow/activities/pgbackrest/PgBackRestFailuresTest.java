@@ -12,15 +12,16 @@ class PgBackRestFailuresTest {
 
   @Test
   void onlyALockConflictASignalAndUnknownCodesAreTriedAgain() {
-    Map<Integer, FailureType> expected = Map.of(38, FailureType.RESTORE_REFUSED,
-        50, FailureType.COMMAND_FAILED, 55, FailureType.BACKUP_NOT_VALID,
-        56, FailureType.CONFIG_ERROR, 62, FailureType.TOOL_STOPPED,
-        63, FailureType.COMMAND_FAILED, 75, FailureType.BACKUP_NOT_VALID,
-        82, FailureType.WAL_ARCHIVING_BROKEN, 103, FailureType.CONFIG_ERROR,
-        125, FailureType.COMMAND_FAILED);
+    Map<Integer, FailureType> expected = Map.ofEntries(Map.entry(38, FailureType.RESTORE_REFUSED),
+        Map.entry(50, FailureType.COMMAND_FAILED), Map.entry(55, FailureType.BACKUP_NOT_VALID),
+        Map.entry(56, FailureType.CONFIG_ERROR), Map.entry(62, FailureType.TOOL_STOPPED),
+        Map.entry(63, FailureType.COMMAND_FAILED), Map.entry(75, FailureType.BACKUP_NOT_VALID),
+        Map.entry(82, FailureType.WAL_ARCHIVING_BROKEN),
+        Map.entry(87, FailureType.WAL_ARCHIVING_BROKEN), Map.entry(103, FailureType.CONFIG_ERROR),
+        Map.entry(125, FailureType.COMMAND_FAILED));
     expected.forEach((code, type) -> assertEquals(type, PgBackRestFailures.typeOf(code), "exit " + code));
     assertFalse(PgBackRestFailures.typeOf(50).isPermanent());
-    for (int permanent : new int[] {38, 55, 56, 62, 75, 82, 103}) {
+    for (int permanent : new int[] {38, 55, 56, 62, 75, 82, 87, 103}) {
       assertTrue(PgBackRestFailures.typeOf(permanent).isPermanent(), "exit " + permanent);
     }
   }
