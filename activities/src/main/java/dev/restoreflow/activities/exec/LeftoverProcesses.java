@@ -1,7 +1,5 @@
-package dev.restoreflow.activities.pgbackrest;
+package dev.restoreflow.activities.exec;
 
-import dev.restoreflow.activities.exec.Command;
-import dev.restoreflow.activities.exec.CommandRunner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,22 +10,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kills the pgBackRest processes a dead worker left running (a worker killed with SIGKILL does
- * not take its children along), with their descendants (pgBackRest's local worker processes):
- * a retried step must not run beside them, nor wait for the lock they hold.
+ * Kills the processes a dead worker left running on a host (a worker killed with SIGKILL does
+ * not take its children along: a pg_probackup or pgbackrest run by a step goes on), with their
+ * descendants: a retried step must not run beside them, nor wait for the lock they hold.
  */
-final class LeftoverProcesses {
+public final class LeftoverProcesses {
 
   private static final Logger log = LoggerFactory.getLogger(LeftoverProcesses.class);
 
   private final CommandRunner runner;
 
-  LeftoverProcesses(CommandRunner runner) {
+  public LeftoverProcesses(CommandRunner runner) {
     this.runner = runner;
   }
 
-  /** @return how many processes were killed */
-  int kill(String what, Predicate<List<String>> isLeftover) {
+  /**
+   * Kills every process whose argv {@code isLeftover} accepts, and their descendants.
+   *
+   * @param what what they are, for the log
+   * @return how many processes were killed
+   */
+  public int kill(String what, Predicate<List<String>> isLeftover) {
     String table = runner.runChecked(Command.of(List.of("ps", "-eo", "pid=,ppid=,args="), null,
         Duration.ofSeconds(30))).stdout();
     List<long[]> parents = new ArrayList<>();

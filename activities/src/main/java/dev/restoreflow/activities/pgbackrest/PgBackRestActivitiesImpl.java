@@ -9,6 +9,7 @@ import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
+import dev.restoreflow.activities.exec.LeftoverProcesses;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.workflows.FailureType;

@@ -1,10 +1,11 @@
 package dev.restoreflow.activities.pgbackrest;
 
-import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
+import dev.restoreflow.activities.exec.LeftoverProcesses;
 import dev.restoreflow.activities.exec.OutputListener;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.workflows.FailureType;

@@ -1,22 +1,15 @@
 package dev.restoreflow.activities.probackup;
 
-import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandRunner;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
+import dev.restoreflow.activities.exec.LeftoverProcesses;
 import java.util.List;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Predicate;
 
 /**
  * Finds and kills pg_probackup processes that a dead worker left behind (a worker killed with
  * SIGKILL does not take its children along), with their descendants.
  */
 final class StaleProcesses {
-
-  private static final Logger log = LoggerFactory.getLogger(StaleProcesses.class);
 
   private final CommandRunner runner;
 
@@ -44,43 +37,9 @@ final class StaleProcesses {
     });
   }
 
-  private void killMatching(String what, java.util.function.Predicate<List<String>> isStale) {
-    String table = runner.runChecked(Command.of(List.of("ps", "-eo", "pid=,ppid=,args="), null,
-        Duration.ofSeconds(30))).stdout();
-    List<long[]> parents = new ArrayList<>();
-    Set<Long> stale = new HashSet<>();
-    for (String row : table.split("\n")) {
-      String[] parts = row.strip().split("\\s+", 3);
-      if (parts.length < 3) {
-        continue;
-      }
-      long pid = Long.parseLong(parts[0]);
-      parents.add(new long[] {pid, Long.parseLong(parts[1])});
-      List<String> args = List.of(parts[2].split(" "));
-      if (isStale.test(args) && !args.get(0).equals("runuser")) {
-        stale.add(pid);
-      }
-    }
-    if (stale.isEmpty()) {
-      return;
-    }
-    boolean grew = true;
-    while (grew) {
-      grew = false;
-      for (long[] pair : parents) {
-        if (stale.contains(pair[1]) && stale.add(pair[0])) {
-          grew = true;
-        }
-      }
-    }
-    log.warn("killing {} processes left by a previous attempt: {}", what, stale);
-    List<String> kill = new ArrayList<>(List.of("kill", "-KILL"));
-    stale.forEach(pid -> kill.add(String.valueOf(pid)));
-    runner.run(Command.of(kill, null, Duration.ofSeconds(30)));
-    try {
-      Thread.sleep(500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  private void killMatching(String what, Predicate<List<String>> isStale) {
+    // the pg_probackup a runuser started is matched itself, not the runuser
+    new LeftoverProcesses(runner).kill(what, args -> !args.get(0).equals("runuser")
+        && isStale.test(args));
   }
 }
