@@ -34,8 +34,13 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--backup-id", description = "backup to restore (default: the newest valid)")
   String backupId;
 
-  @Option(names = "--incremental", description = "restore in place with -I CHECKSUM, no wipe")
+  @Option(names = "--incremental",
+      description = "keep the data directory and rewrite only what differs (no wipe)")
   boolean incremental;
+
+  @Option(names = "--full", description = "wipe the data directory, then restore into it"
+      + " (the default except for pgbackrest, whose default is a delta restore)")
+  boolean full;
 
   @Mixin
   RecoveryTargetOptions target;
@@ -54,7 +59,8 @@ final class RestoreCommand implements Callable<Integer> {
     RestoreflowConfig cfg = config.load();
     RequestResolver resolver = new RequestResolver(cfg.inventory());
     RestoreRequest asked = RestoreRequest.of(instance).withHost(host).withBackupId(backupId)
-        .withIncremental(incremental).withRecoveryTarget(target.target()).withDryRun(dryRun);
+        .withIncremental(incremental).withFull(full).withRecoveryTarget(target.target())
+        .withDryRun(dryRun);
     ResolvedRestore resolved = resolver.resolveRestore(null, asked);
     String onto = resolved.host();
     String id = backupId == null ? null : resolver.backupId(instance, backupId);

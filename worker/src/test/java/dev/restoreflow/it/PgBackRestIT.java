@@ -216,14 +216,15 @@ class PgBackRestIT {
       throws Exception {
     changeData("after the backups");
     for (String label : labels) {
-      RestoreResult result = restore(RestoreRequest.of("main1").withBackupId(label)
-          .withIncremental(true));
+      // a default request: pgBackRest's restore is a delta one unless a full one is asked for
+      RestoreResult result = restore(RestoreRequest.of("main1").withBackupId(label));
       assertEquals(JobState.SUCCEEDED, result.state());
       assertEquals(atBackup.get(label), main1.sandbox.fingerprint(), "backup " + label);
       assertEquals(List.of(Steps.PLAN, Steps.STOP, Steps.WIPE, PgBackRestActivities.RESTORE_STEP,
           Steps.START, Steps.PROMOTE, Steps.VERIFY), result.steps().stream()
           .map(StepProgress::name).toList());
       assertEquals(StepStatus.SKIPPED, result.steps().get(2).status(), "no WipeData");
+      assertEquals(Steps.DELTA_KEEPS_DATA, result.steps().get(2).detail());
       assertTrue(result.steps().get(3).detail().contains("with --delta"),
           result.steps().get(3).detail());
       assertEquals("f", main1.sandbox.sql("select pg_is_in_recovery()").trim(), "promoted");
@@ -267,7 +268,10 @@ class PgBackRestIT {
   void aWorkerKilledDuringTheRestoreIsReplacedAndTheDeltaRestoreGoesOn() throws Exception {
     String full = labels.get(0);
     Files.writeString(control, "freeze");
-    Submission job = temporal.restoreflow.submit(RestoreRequest.of("main1").withBackupId(full));
+    // a full restore, asked for: WipeData runs, and the retry after the kill still goes on with
+    // --delta over what the dead attempt restored
+    Submission job = temporal.restoreflow.submit(RestoreRequest.of("main1").withBackupId(full)
+        .withFull(true));
     JobWaits.awaitStep(temporal.restoreflow, job.jobId(), PgBackRestActivities.RESTORE_STEP);
     awaitFile(frozen, Duration.ofSeconds(60));
     worker.kill9();

@@ -40,4 +40,29 @@ class RestoreCommandTest {
         + " restored onto host 'S-DB2'"), message);
     assertTrue(Files.notExists(dir.resolve("Logs")), "stopped before logging was set up");
   }
+
+  @Test
+  void incrementalAndFullTogetherAreACliErrorBeforeAnyJobStarts(@TempDir Path dir)
+      throws Exception {
+    Path config = Files.writeString(dir.resolve("config.json"), """
+        {"temporal": {"target": "127.0.0.1:1"},
+         "hosts": {"S-DB1": {"kind": "local"}},
+         "instances": {"main1": {"host": "S-DB1", "pgdata": "/var/lib/postgresql/15/main",
+                                 "probackup": {"catalog": "/mnt/backups"}}}}
+        """);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream before = System.err;
+    int exit;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      exit = Main.run("restore", "--config", config.toString(), "--instance", "main1",
+          "--incremental", "--full");
+    } finally {
+      System.setErr(before);
+    }
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertEquals(2, exit, message);
+    assertTrue(message.startsWith("restoreflow: INVALID_REQUEST: a restore is either incremental"),
+        message);
+  }
 }

@@ -183,7 +183,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         .setCancellationType(onCancel).build();
 
     RestorePlan plan = step(PLAN, () -> planner.planRestore(new PlanInput(input,
-        request.backupId(), request.incremental(), request.recoveryTarget())),
+        request.backupId(), request.incremental(), request.recoveryTarget(), request.full())),
         p -> new StepResult(PLAN, 0, 0, describe(p)));
     backupId = plan.backupId();
     List<PlannedStep> planned = plan.steps() != null ? plan.steps() : expectedSteps();

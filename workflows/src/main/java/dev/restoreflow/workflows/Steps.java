@@ -22,14 +22,25 @@ public final class Steps {
 
   /** Why an incremental restore shows WipeData as skipped. */
   public static final String KEEPS_DATA = "incremental restore keeps the data directory";
+  /** Why a pgBackRest restore (delta unless a full one is asked for) shows WipeData as skipped. */
+  public static final String DELTA_KEEPS_DATA = "delta restore keeps the data directory";
 
   /**
    * A restore through {@code restoreStep}: PlanRestore, StopCluster, WipeData (skipped when
    * {@code incremental}), the engine's restore step, StartCluster, Promote, VerifyCluster.
    */
   public static List<PlannedStep> restore(String restoreStep, boolean incremental) {
-    return List.of(PlannedStep.run(PLAN), PlannedStep.run(STOP),
-        incremental ? PlannedStep.skip(WIPE, KEEPS_DATA) : PlannedStep.run(WIPE),
+    return incremental ? restoreKeepingData(restoreStep, KEEPS_DATA)
+        : restore(restoreStep, PlannedStep.run(WIPE));
+  }
+
+  /** The same restore with WipeData shown as skipped, {@code why}. */
+  public static List<PlannedStep> restoreKeepingData(String restoreStep, String why) {
+    return restore(restoreStep, PlannedStep.skip(WIPE, why));
+  }
+
+  private static List<PlannedStep> restore(String restoreStep, PlannedStep wipe) {
+    return List.of(PlannedStep.run(PLAN), PlannedStep.run(STOP), wipe,
         PlannedStep.run(restoreStep), PlannedStep.run(START), PlannedStep.run(PROMOTE),
         PlannedStep.run(VERIFY));
   }

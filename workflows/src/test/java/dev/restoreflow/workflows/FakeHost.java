@@ -58,6 +58,7 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   private final String host;
   private final List<String> started = new ArrayList<>();
   private final List<Call> calls = new ArrayList<>();
+  private final List<PlanInput> plansAsked = new ArrayList<>();
   private final Map<String, Hook> hooks = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
@@ -110,6 +111,13 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
     return calls().stream().filter(c -> c.step().equals(step)).toList();
   }
 
+  /** What PlanRestore was given, one entry per attempt. */
+  List<PlanInput> plansAsked() {
+    synchronized (plansAsked) {
+      return List.copyOf(plansAsked);
+    }
+  }
+
   int attempts(String step) {
     AtomicInteger count = attempts.get(step);
     return count == null ? 0 : count.get();
@@ -119,6 +127,9 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
 
   @Override
   public RestorePlan planRestore(PlanInput input) {
+    synchronized (plansAsked) {
+      plansAsked.add(input);
+    }
     return run(Steps.PLAN, input.step(), "planned", () -> {
       String backupId = input.backupId() == null ? NEWEST_BACKUP : input.backupId();
       if (!BACKUPS.contains(backupId)) {

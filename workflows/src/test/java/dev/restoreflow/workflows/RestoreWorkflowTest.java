@@ -11,6 +11,7 @@ import dev.restoreflow.client.ScheduleTiming;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.model.JobEvent;
 import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
@@ -25,6 +26,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -106,6 +108,14 @@ class RestoreWorkflowTest {
     assertEquals("stopped (fast)", env.host("db1").calls(Steps.STOP).get(0).detail());
     assertEquals("restored SDELTA02 (incremental)", env.host("db1").calls(ProbackupActivities.RESTORE_STEP).get(0).detail());
     assertEquals(StepStatus.SKIPPED, step(result.steps(), Steps.WIPE).status());
+  }
+
+  @Test
+  void theRequestsFullReachesPlanRestoreAndAnUnaskedOneStaysNull() {
+    env.run("j1", RestoreRequest.of("main1").withFull(true));
+    env.run("j2", RestoreRequest.of("main1"));
+    assertEquals(Arrays.asList(Boolean.TRUE, null),
+        env.host("db1").plansAsked().stream().map(PlanInput::full).toList());
   }
 
   @Test

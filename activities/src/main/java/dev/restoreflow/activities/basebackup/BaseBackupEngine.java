@@ -75,7 +75,7 @@ public final class BaseBackupEngine implements Engine {
   }
 
   @Override
-  public List<PlannedStep> restoreSteps(boolean incremental) {
+  public List<PlannedStep> restoreSteps(boolean incremental, boolean full) {
     return Steps.restore(BaseBackupActivities.FETCH_STEP, false);
   }
 

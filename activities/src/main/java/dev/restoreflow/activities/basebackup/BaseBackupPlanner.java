@@ -46,7 +46,8 @@ final class BaseBackupPlanner {
       return new RestorePlan(instance, step.host(), BaseBackupEngine.NAME, backup.id(),
           "basebackup " + backup.compression(), Instant.ofEpochMilli(backup.finishedAt()).toString(),
           List.of(backup.id()), need, available, step.instance().pgdata(),
-          new BaseBackupEngine().restoreSteps(input.incremental()));
+          new BaseBackupEngine().restoreSteps(input.incremental(),
+              Boolean.TRUE.equals(input.full())));
     } catch (IOException e) {
       throw Failures.of(FailureType.STORAGE_FAILED, "PlanRestore: " + e.getMessage());
     }

@@ -53,8 +53,12 @@ public interface Engine {
   /** The compressions a backup request may choose; empty = the config decides alone. */
   List<String> compressions();
 
-  /** The restore's steps for this request, in order; the workflow runs exactly these. */
-  List<PlannedStep> restoreSteps(boolean incremental);
+  /**
+   * The restore's steps for this request, in order; the workflow runs exactly these. Neither
+   * {@code incremental} nor {@code full}: the engine's default (a full restore, or pgBackRest's
+   * delta). Both at once are refused before this is asked (by the request resolver).
+   */
+  List<PlannedStep> restoreSteps(boolean incremental, boolean full);
 
   // ---- on the instance's host
 

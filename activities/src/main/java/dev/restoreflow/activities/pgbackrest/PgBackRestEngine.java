@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * pgBackRest: one stanza per instance, backups full, diff and incr taken by {@code pgbackrest
- * backup} on the instance's host, restored by {@code pgbackrest restore --delta}. An incremental
- * restore keeps the data directory (no WipeData); a full one restores into the emptied
- * directory.
+ * backup} on the instance's host, restored by {@code pgbackrest restore --delta}. By default (and
+ * when incremental is asked for) the restore keeps the data directory and rewrites only what
+ * differs (no WipeData); a full one, only when asked for, restores into the emptied directory.
  */
 public final class PgBackRestEngine implements Engine {
 
@@ -69,8 +69,9 @@ public final class PgBackRestEngine implements Engine {
   }
 
   @Override
-  public List<PlannedStep> restoreSteps(boolean incremental) {
-    return Steps.restore(PgBackRestActivities.RESTORE_STEP, incremental);
+  public List<PlannedStep> restoreSteps(boolean incremental, boolean full) {
+    return full ? Steps.restore(PgBackRestActivities.RESTORE_STEP, false)
+        : Steps.restoreKeepingData(PgBackRestActivities.RESTORE_STEP, Steps.DELTA_KEEPS_DATA);
   }
 
   @Override
@@ -87,13 +88,14 @@ public final class PgBackRestEngine implements Engine {
     BackupSet backup = choice.backup();
     long available = room.available(backup.label(), backup.size());
     List<String> chain = choice.chain().stream().map(BackupSet::label).toList();
+    boolean full = Boolean.TRUE.equals(input.full());
     log().info("plan: restore {} backup {} (chain {}) of stanza {} into {} with --delta{}; need"
         + " {} bytes, available {}", backup.type(), backup.label(), chain,
         step.instance().pgbackrest().stanza(), step.instance().pgdata(),
-        input.incremental() ? "" : " after WipeData", backup.size(), available);
+        full ? " after WipeData (a full restore was asked for)" : "", backup.size(), available);
     return new RestorePlan(step.instanceName(), step.host(), NAME, backup.label(), backup.type(),
         Instant.ofEpochSecond(backup.stopTime()).toString(), chain, backup.size(), available,
-        step.instance().pgdata(), restoreSteps(input.incremental()));
+        step.instance().pgdata(), restoreSteps(input.incremental(), full));
   }
 
   /**

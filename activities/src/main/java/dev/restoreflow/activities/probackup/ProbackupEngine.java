@@ -65,7 +65,8 @@ public final class ProbackupEngine implements Engine {
   }
 
   @Override
-  public List<PlannedStep> restoreSteps(boolean incremental) {
+  public List<PlannedStep> restoreSteps(boolean incremental, boolean full) {
+    // full is this engine's default: asking for it changes nothing
     return Steps.restore(ProbackupActivities.RESTORE_STEP, incremental);
   }
 
@@ -82,7 +83,8 @@ public final class ProbackupEngine implements Engine {
         available);
     return new RestorePlan(step.instanceName(), step.host(), NAME, backup.id(),
         backup.backupMode(), backup.recoveryTime(), choice.chainIds(), need, available,
-        step.instance().pgdata(), restoreSteps(input.incremental()));
+        step.instance().pgdata(),
+        restoreSteps(input.incremental(), Boolean.TRUE.equals(input.full())));
   }
 
   @Override

@@ -42,21 +42,28 @@ public final class RequestResolver {
     String host = request.host() != null ? request.host() : instance.host();
     instanceOnHost(request.instance(), host);
     Engine engine = engines.of(instance);
+    boolean full = Boolean.TRUE.equals(request.full());
     checkRestoreOptions(engine, request.instance(), request.backupId(), request.recoveryTarget(),
-        request.incremental());
+        request.incremental(), full);
     return new ResolvedRestore(jobId, request.instance(), host, engine.name(),
-        !Boolean.FALSE.equals(instance.promote()), engine.restoreSteps(request.incremental()));
+        !Boolean.FALSE.equals(instance.promote()),
+        engine.restoreSteps(request.incremental(), full));
   }
 
   /**
    * What a restore asks of the instance's engine: a backup id of its form, one valid recovery
-   * target, incremental only where the engine has it. Also checked again by PlanRestore on the
-   * host (its worker's config may differ from the server's).
+   * target, incremental only where the engine has it, not incremental and full at once. Also
+   * checked again by PlanRestore on the host (its worker's config may differ from the server's).
    *
-   * @throws RequestRejectedException BAD_BACKUP_ID, BAD_RECOVERY_TARGET or NOT_SUPPORTED
+   * @throws RequestRejectedException BAD_BACKUP_ID, BAD_RECOVERY_TARGET, NOT_SUPPORTED or
+   *     INVALID_REQUEST
    */
   public static void checkRestoreOptions(Engine engine, String instanceName, String backupId,
-      RecoveryTarget target, boolean incremental) {
+      RecoveryTarget target, boolean incremental, boolean full) {
+    if (incremental && full) {
+      throw rejected(FailureType.INVALID_REQUEST, "a restore is either incremental (keeps the"
+          + " data directory) or full (wipes it first), not both: drop incremental or full");
+    }
     if (backupId != null) {
       backupId(instanceName, engine, backupId);
     }

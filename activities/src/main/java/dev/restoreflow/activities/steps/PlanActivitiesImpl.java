@@ -48,7 +48,7 @@ public class PlanActivitiesImpl implements PlanActivities {
       Engine engine = engines.of(step.instance());
       try {
         RequestResolver.checkRestoreOptions(engine, step.instanceName(), input.backupId(),
-            input.recoveryTarget(), input.incremental());
+            input.recoveryTarget(), input.incremental(), Boolean.TRUE.equals(input.full()));
       } catch (RequestRejectedException e) {
         throw Failures.of(e.type(), e.getMessage());
       }

@@ -30,21 +30,22 @@ class PgBackRestEngineTest {
   }
 
   @Test
-  void aDeltaRestoreSkipsWipeDataAndAFullOneRunsIt() {
-    assertEquals(List.of(PlannedStep.run(Steps.PLAN), PlannedStep.run(Steps.STOP),
-        PlannedStep.skip(Steps.WIPE, Steps.KEEPS_DATA),
+  void aDeltaRestoreSkipsWipeDataByDefaultAndAFullOneRunsItOnlyWhenAsked() {
+    List<PlannedStep> delta = List.of(PlannedStep.run(Steps.PLAN), PlannedStep.run(Steps.STOP),
+        PlannedStep.skip(Steps.WIPE, Steps.DELTA_KEEPS_DATA),
         PlannedStep.run(PgBackRestActivities.RESTORE_STEP), PlannedStep.run(Steps.START),
-        PlannedStep.run(Steps.PROMOTE), PlannedStep.run(Steps.VERIFY)),
-        engine.restoreSteps(true));
-    assertTrue(engine.restoreSteps(false).contains(PlannedStep.run(Steps.WIPE)));
+        PlannedStep.run(Steps.PROMOTE), PlannedStep.run(Steps.VERIFY));
+    assertEquals(delta, engine.restoreSteps(false, false));
+    assertEquals(delta, engine.restoreSteps(true, false));
+    assertEquals(PlannedStep.run(Steps.WIPE), engine.restoreSteps(false, true).get(2));
   }
 
   @Test
   void requestsWithAProbackupIdOrABadTargetAreRefusedBeforeAnythingRuns() {
     RequestRejectedException badId = assertThrows(RequestRejectedException.class,
-        () -> RequestResolver.checkRestoreOptions(engine, "main", "SCUN1Q", null, true));
+        () -> RequestResolver.checkRestoreOptions(engine, "main", "SCUN1Q", null, true, false));
     assertEquals(FailureType.BAD_BACKUP_ID, badId.type());
     RequestResolver.checkRestoreOptions(engine, "main", "20261129-163035F_20261129-163150I",
-        null, true);
+        null, true, false);
   }
 }

@@ -8,14 +8,14 @@ public sealed interface LineCommand {
     String token();
   }
 
-  /** {@code db_instance=main1, db_host=S-DB1, backup_id=SSCOAD, incremental}. */
-  record Restore(String instance, String host, String backupId, boolean incremental, String token)
-      implements Request {
+  /** {@code db_instance=main1, db_host=S-DB1, backup_id=SSCOAD, incremental} (or {@code full}). */
+  record Restore(String instance, String host, String backupId, boolean incremental,
+      boolean full, String token) implements Request {
 
     @Override
     public String toString() {
       return "Restore[instance=" + instance + ", host=" + host + ", backupId=" + backupId
-          + ", incremental=" + incremental + masked(token) + "]";
+          + ", incremental=" + incremental + ", full=" + full + masked(token) + "]";
     }
   }
 

@@ -3,6 +3,7 @@ package dev.restoreflow.worker.gateway;
 import dev.restoreflow.worker.config.ConfigLoader;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.regex.Pattern;
  * The grammar of seed 000's bot, exactly: comma-separated {@code key=value} items, white space
  * around items ignored, keys {@code db_instance} (required), {@code db_host}, {@code backup_id},
  * the bare flag {@code incremental} (and {@code token=...} when the gateway wants one); plus
+ * restoreflow's bare flag {@code full} (a full restore where the engine's default is not);
  * {@code status <job id>} and {@code queue [host]}, each optionally followed by the item
  * {@code , token=...}. Pure: it checks form, not the config.
  */
@@ -25,6 +27,7 @@ public final class LineParser {
   private static final Set<String> RESTORE_KEYS =
       Set.of("db_instance", "db_host", "backup_id", "token");
   private static final Set<String> COMMAND_KEYS = Set.of("token");
+  private static final Set<String> RESTORE_FLAGS = Set.of("incremental", "full");
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
   private static final Pattern TOKEN = Pattern.compile("[!-~]{1,256}");
   /** RFC 9110's token: an HTTP method or header name. */
@@ -45,8 +48,8 @@ public final class LineParser {
     }
   }
 
-  /** The items of a line: values by key, and whether the bare flag {@code incremental} was there. */
-  private record Items(Map<String, String> values, boolean incremental) {}
+  /** The items of a line: values by key, and the bare flags ({@code incremental}, {@code full}). */
+  private record Items(Map<String, String> values, Set<String> flags) {}
 
   public static LineCommand parse(String raw) {
     try {
@@ -87,14 +90,14 @@ public final class LineParser {
           token(commandItems(items, "queue")));
     }
     return restore(items(items, RESTORE_KEYS,
-        "known: db_instance, db_host, backup_id, incremental"));
+        "known: db_instance, db_host, backup_id, incremental, full"));
   }
 
   /** The items after {@code status JOB} or {@code queue HOST}: only a token. */
   private static Items commandItems(List<String> items, String command) throws Invalid {
     Items parsed = items(items.subList(1, items.size()), COMMAND_KEYS,
         command + " takes only token=...");
-    if (parsed.incremental()) {
+    if (!parsed.flags().isEmpty()) {
       throw new Invalid(GatewayError.UNKNOWN_KEY, command + " takes only token=...");
     }
     return parsed;
@@ -102,7 +105,7 @@ public final class LineParser {
 
   private static Items items(List<String> items, Set<String> keys, String known) throws Invalid {
     Map<String, String> values = new HashMap<>();
-    boolean incremental = false;
+    Set<String> flags = new HashSet<>();
     for (String rawItem : items) {
       String item = rawItem.strip();
       if (item.isEmpty()) {
@@ -110,14 +113,13 @@ public final class LineParser {
       }
       int eq = item.indexOf('=');
       if (eq < 0) {
-        if (!item.equals("incremental")) {
+        if (!RESTORE_FLAGS.contains(item)) {
           throw new Invalid(GatewayError.UNKNOWN_KEY, "unknown item '" + shorten(item) + "'; "
               + known);
         }
-        if (incremental) {
-          throw new Invalid(GatewayError.REPEATED_KEY, "incremental is given twice");
+        if (!flags.add(item)) {
+          throw new Invalid(GatewayError.REPEATED_KEY, item + " is given twice");
         }
-        incremental = true;
         continue;
       }
       String key = item.substring(0, eq).strip();
@@ -133,7 +135,7 @@ public final class LineParser {
       }
       values.put(key, value);
     }
-    return new Items(values, incremental);
+    return new Items(values, flags);
   }
 
   private static LineCommand restore(Items items) throws Invalid {
@@ -155,7 +157,8 @@ public final class LineParser {
       throw new Invalid(GatewayError.BAD_BACKUP_ID, "backup_id '" + shorten(backupId)
           + "' is not a backup id (letters, digits, _ . : -, e.g. SSCOAD or 20261123T091500Z)");
     }
-    return new LineCommand.Restore(instance, host, backupId, items.incremental(), token(items));
+    return new LineCommand.Restore(instance, host, backupId, items.flags().contains("incremental"),
+        items.flags().contains("full"), token(items));
   }
 
   private static String token(Items items) throws Invalid {

@@ -105,7 +105,7 @@ public final class LineService {
 
   private LineReply restore(LineCommand.Restore r, String client) {
     RestoreRequest request = RestoreRequest.of(r.instance()).withHost(r.host())
-        .withBackupId(r.backupId()).withIncremental(r.incremental())
+        .withBackupId(r.backupId()).withIncremental(r.incremental()).withFull(r.full())
         .withRequestedVia("nc", client);
     ResolvedRestore resolved;
     try {

@@ -89,7 +89,7 @@ final class ApiRoutes {
   /** The body of POST .../restores: the restore request's fields; all optional. */
   @JsonIgnoreProperties(ignoreUnknown = false)
   record RestoreBody(String host, String backupId, Boolean incremental,
-      RecoveryTarget recoveryTarget, Boolean promote, Boolean dryRun) {}
+      RecoveryTarget recoveryTarget, Boolean promote, Boolean dryRun, Boolean full) {}
 
   private HttpReply instances(HttpRequestView r) {
     allowQuery(r);
@@ -130,11 +130,11 @@ final class ApiRoutes {
     String instance = r.pathParam("instance");
     jobs.resolver().instance(instance);
     RestoreBody b = body(r, RestoreBody.class,
-        new RestoreBody(null, null, null, null, null, null));
+        new RestoreBody(null, null, null, null, null, null, null));
     RestoreRequest request = new RestoreRequest(instance, b.host(), b.backupId(),
         Boolean.TRUE.equals(b.incremental()), b.recoveryTarget() == null
             || b.recoveryTarget().isEmpty() ? null : b.recoveryTarget(), b.promote(),
-        Boolean.TRUE.equals(b.dryRun()), null, null);
+        Boolean.TRUE.equals(b.dryRun()), null, null).withFull(Boolean.TRUE.equals(b.full()));
     return accepted(jobs.startRestore(request, r.client()));
   }
 

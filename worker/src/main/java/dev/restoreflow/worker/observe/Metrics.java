@@ -176,9 +176,10 @@ public final class Metrics implements AutoCloseable {
     Set<String> names = new TreeSet<>();
     names.add(Steps.TAKE_BACKUP);
     Engines.standard().all().forEach(engine -> {
-      for (boolean incremental : new boolean[] {false, true}) {
+      // {incremental, full}: the default restore, an incremental one, a full one
+      for (boolean[] asked : new boolean[][] {{false, false}, {true, false}, {false, true}}) {
         try {
-          engine.restoreSteps(incremental).stream().map(PlannedStep::name)
+          engine.restoreSteps(asked[0], asked[1]).stream().map(PlannedStep::name)
               .filter(name -> !Steps.SHORT_STEPS.contains(name)).forEach(names::add);
         } catch (RuntimeException notSupported) {
           // an engine that does not restore incrementally

@@ -10,25 +10,36 @@ class LineParserTest {
 
   @Test
   void theSeedsFourExampleLinesParse() {
-    assertEquals(new LineCommand.Restore("main1", null, null, false, null),
+    assertEquals(new LineCommand.Restore("main1", null, null, false, false, null),
         LineParser.parse("db_instance=main1"));
-    assertEquals(new LineCommand.Restore("main1", "S-DB1", null, false, null),
+    assertEquals(new LineCommand.Restore("main1", "S-DB1", null, false, false, null),
         LineParser.parse("db_instance=main1, db_host=S-DB1"));
-    assertEquals(new LineCommand.Restore("main1", "S-DB1", "SSCOAD", false, null),
+    assertEquals(new LineCommand.Restore("main1", "S-DB1", "SSCOAD", false, false, null),
         LineParser.parse("db_instance=main1, db_host=S-DB1, backup_id=SSCOAD"));
-    assertEquals(new LineCommand.Restore("main1", "S-DB1", "SSCOAD", true, null),
+    assertEquals(new LineCommand.Restore("main1", "S-DB1", "SSCOAD", true, false, null),
         LineParser.parse("db_instance=main1, db_host=S-DB1, backup_id=SSCOAD, incremental"));
   }
 
   @Test
   void whiteSpaceAroundItemsIsFineAndIdsPassAsWrittenToTheInstancesEngine() {
-    assertEquals(new LineCommand.Restore("main1", "S-DB1", "sscoad", true, null),
+    assertEquals(new LineCommand.Restore("main1", "S-DB1", "sscoad", true, false, null),
         LineParser.parse("  incremental ,backup_id = sscoad,\tdb_host=S-DB1 ,db_instance=main1  "));
   }
 
   @Test
+  void theBareWordFullAsksForAFullRestoreBesideTheSeedsItems() {
+    assertEquals(new LineCommand.Restore("main1", "S-DB1", null, false, true, null),
+        LineParser.parse("db_instance=main1, db_host=S-DB1, full"));
+    assertEquals(new LineCommand.Restore("main1", null, "SSCOAD", false, true, null),
+        LineParser.parse(" full,backup_id=SSCOAD , db_instance=main1"));
+    // both parse: the request resolver refuses the pair, with the same message on every way in
+    assertEquals(new LineCommand.Restore("main1", null, null, true, true, null),
+        LineParser.parse("db_instance=main1, incremental, full"));
+  }
+
+  @Test
   void basebackupIdsPassAsTheyAre() {
-    assertEquals(new LineCommand.Restore("odo1", null, "20261123T091500Z", false, null),
+    assertEquals(new LineCommand.Restore("odo1", null, "20261123T091500Z", false, false, null),
         LineParser.parse("db_instance=odo1, backup_id=20261123T091500Z"));
   }
 
@@ -64,6 +75,9 @@ class LineParserTest {
         Map.entry("db_instance=main1, please", GatewayError.UNKNOWN_KEY),
         Map.entry("db_instance=main1, db_instance=main2", GatewayError.REPEATED_KEY),
         Map.entry("db_instance=main1, incremental, incremental", GatewayError.REPEATED_KEY),
+        Map.entry("db_instance=main1, full, full", GatewayError.REPEATED_KEY),
+        Map.entry("db_instance=main1, full=yes", GatewayError.UNKNOWN_KEY),
+        Map.entry("db_instance=main1, FULL", GatewayError.UNKNOWN_KEY),
         Map.entry("db_host=S-DB1", GatewayError.MISSING_INSTANCE),
         Map.entry("db_instance=main1;rm -rf /", GatewayError.BAD_NAME),
         Map.entry("db_instance=$(id)", GatewayError.BAD_NAME),
@@ -76,6 +90,7 @@ class LineParserTest {
         Map.entry("queue a b", GatewayError.BAD_COMMAND),
         Map.entry("status j1, db_instance=main1", GatewayError.UNKNOWN_KEY),
         Map.entry("status j1, incremental", GatewayError.UNKNOWN_KEY),
+        Map.entry("queue, full", GatewayError.UNKNOWN_KEY),
         Map.entry("queue, token=a, token=b", GatewayError.REPEATED_KEY),
         Map.entry("queue S-DB1,", GatewayError.BAD_ITEM),
         Map.entry("status j1, token=", GatewayError.BAD_ITEM),

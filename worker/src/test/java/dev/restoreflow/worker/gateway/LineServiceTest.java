@@ -115,6 +115,14 @@ class LineServiceTest {
   }
 
   @Test
+  void incrementalAndFullTogetherAreRefusedByTheResolverAndStartNothing() {
+    LineService open = new LineService(CONFIG, null, null, null);
+    assertEquals("ERROR INVALID_REQUEST a restore is either incremental (keeps the data directory)"
+        + " or full (wipes it first), not both: drop incremental or full",
+        answer(open, "db_instance=main1, incremental, full"));
+  }
+
+  @Test
   void invalidUtf8IsItsOwnError() {
     LineService open = new LineService(CONFIG, null, null, null);
     LineReply reply = open.answer(new byte[] {(byte) 0xFF, 'a'}, "c");

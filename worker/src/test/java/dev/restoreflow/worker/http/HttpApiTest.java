@@ -222,6 +222,10 @@ class HttpApiTest {
     assertProblem(400, "BAD_BACKUP_ID",
         call("POST", restores, "{\"backupId\": \"20261123T091500Z\"}"));
     assertProblem(400, "UNKNOWN_HOST", call("POST", restores, "{\"host\": \"nowhere\"}"));
+    assertProblem(400, "BAD_JSON", call("POST", restores, "{\"full\": \"yes\"}"));
+    JsonNode both = assertProblem(400, "INVALID_REQUEST",
+        call("POST", restores, "{\"incremental\": true, \"full\": true}"));
+    assertTrue(both.path("detail").asText().contains("not both"), both.toString());
     assertProblem(400, "BAD_RECOVERY_TARGET",
         call("POST", restores, "{\"recoveryTarget\": {\"lsn\": \"not-an-lsn\"}}"));
     assertProblem(400, "INVALID_REQUEST",

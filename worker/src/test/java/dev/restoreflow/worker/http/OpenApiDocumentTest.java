@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.worker.config.ConfigLoader;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -74,6 +76,17 @@ class OpenApiDocumentTest {
         .isEmpty(), "request bodies take no undocumented fields");
     assertEquals(List.of(), openApi.checkSchema("RestoreBody", json.readTree(
         "{\"host\":\"S-DB1\",\"incremental\":true,\"recoveryTarget\":{\"lsn\":\"0/3000060\"}}")));
+    assertEquals(List.of(), openApi.checkSchema("RestoreBody", json.readTree("{\"full\":true}")));
+  }
+
+  @Test
+  void theRestoreBodyDocumentedIsTheOneTheServerReads() {
+    List<String> read = Arrays.stream(ApiRoutes.RestoreBody.class.getRecordComponents())
+        .map(RecordComponent::getName).sorted().toList();
+    List<String> documented = new ArrayList<>();
+    openApi.doc().at("/components/schemas/RestoreBody/properties").fieldNames()
+        .forEachRemaining(documented::add);
+    assertEquals(read, documented.stream().sorted().toList());
   }
 
   @Test

@@ -8,8 +8,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * host in the config and the backup to the newest valid one. The same JSON works from the
  * Temporal UI ({@code {"instance":"main1"}}), the CLI, the gateways and Java.
  *
+ * @param incremental keep the data directory and rewrite only what differs (no WipeData)
  * @param promote null = promote when the restored cluster ends in recovery
  * @param requestedVia the way in: cli, api, nc, schedule, temporal (default)
+ * @param full WipeData, then a restore into the empty directory; null or false = the engine's
+ *     default (full for pg_probackup and basebackup, a delta restore for pgBackRest). Not
+ *     together with {@code incremental}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -22,39 +26,57 @@ public record RestoreRequest(
     Boolean promote,
     boolean dryRun,
     String requestedBy,
-    String requestedVia) {
+    String requestedVia,
+    Boolean full) {
+
+  /** A request without {@code full}: the engine's default restore. */
+  public RestoreRequest(String instance, String host, String backupId, boolean incremental,
+      RecoveryTarget recoveryTarget, Boolean promote, boolean dryRun, String requestedBy,
+      String requestedVia) {
+    this(instance, host, backupId, incremental, recoveryTarget, promote, dryRun, requestedBy,
+        requestedVia, null);
+  }
 
   public static RestoreRequest of(String instance) {
-    return new RestoreRequest(instance, null, null, false, null, null, false, null, null);
+    return new RestoreRequest(instance, null, null, false, null, null, false, null, null, null);
   }
 
   public RestoreRequest withHost(String newHost) {
     return new RestoreRequest(instance, newHost, backupId, incremental, recoveryTarget, promote,
-        dryRun, requestedBy, requestedVia);
+        dryRun, requestedBy, requestedVia, full);
   }
 
   public RestoreRequest withBackupId(String id) {
     return new RestoreRequest(instance, host, id, incremental, recoveryTarget, promote, dryRun,
-        requestedBy, requestedVia);
+        requestedBy, requestedVia, full);
   }
 
   public RestoreRequest withIncremental(boolean value) {
     return new RestoreRequest(instance, host, backupId, value, recoveryTarget, promote, dryRun,
-        requestedBy, requestedVia);
+        requestedBy, requestedVia, full);
   }
 
   public RestoreRequest withRecoveryTarget(RecoveryTarget target) {
     return new RestoreRequest(instance, host, backupId, incremental, target, promote, dryRun,
-        requestedBy, requestedVia);
+        requestedBy, requestedVia, full);
   }
 
   public RestoreRequest withDryRun(boolean value) {
     return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote, value,
-        requestedBy, requestedVia);
+        requestedBy, requestedVia, full);
   }
 
   public RestoreRequest withRequestedVia(String via, String by) {
     return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote,
-        dryRun, by, via);
+        dryRun, by, via, full);
+  }
+
+  /**
+   * Asks for a full restore (WipeData, then into the empty directory) where the engine's default
+   * is not; false leaves {@code full} out (null), which asks for the default.
+   */
+  public RestoreRequest withFull(boolean value) {
+    return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote,
+        dryRun, requestedBy, requestedVia, value ? Boolean.TRUE : null);
   }
 }
