@@ -20,7 +20,8 @@ import java.util.Map;
  *
  * <p>Files of an existing set are never overwritten. The first set ("v1", no suffix) is the code
  * before issue 11 (host queue and cancellation versioning), "v2" before issue 12, "v3" after it
- * (engines plan the steps, backups are jobs; it adds the histories of the new workflow types).
+ * (engines plan the steps, backups are jobs; it adds the histories of the new workflow types),
+ * "v4" after issue 14 (PlanRestore gets the request's {@code full}).
  */
 public final class HistoryRecorder {
 
@@ -94,6 +95,10 @@ public final class HistoryRecorder {
       histories.put("catalog", env.client().fetchHistory("recorded-catalog").toJson(true));
       histories.put("host-queue-with-backups", env.client()
           .fetchHistory(TaskQueues.hostQueueWorkflowId("db1")).toJson(true));
+
+      // since v4 (issue 14): the request's full reaches PlanRestore
+      env.run("recorded-full", RestoreRequest.of("main1").withHost("db1").withFull(true));
+      histories.put("restore-full-requested", restoreHistory(env, "recorded-full"));
     }
     for (Map.Entry<String, String> history : histories.entrySet()) {
       Path file = dir.resolve(history.getKey() + (set.equals("v1") ? "" : "-" + set) + ".json");
