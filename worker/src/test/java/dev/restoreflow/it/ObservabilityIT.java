@@ -17,6 +17,8 @@ import dev.restoreflow.worker.Workers;
 import dev.restoreflow.worker.config.LineGatewayConfig;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.worker.gateway.LineGateway;
+import dev.restoreflow.worker.gateway.SharedToken;
+import dev.restoreflow.worker.http.HttpApi;
 import dev.restoreflow.worker.observe.Health;
 import dev.restoreflow.worker.observe.HealthReport;
 import dev.restoreflow.worker.observe.Metrics;
@@ -73,6 +75,7 @@ class ObservabilityIT {
   private JobLedger ledger;
   private WorkerFactory factory;
   private LineGateway gateway;
+  private HttpApi http;
   private RestoreflowClient restoreflow;
   private RestoreflowConfig config;
   private Path configFile;
@@ -104,8 +107,11 @@ class ObservabilityIT {
     factory.start();
     restoreflow = new RestoreflowClient(client);
     gateway = LineGateway.forConfig(config, restoreflow, ledger);
+    http = HttpApi.start(config.withHttp(config.http().withPort(0)), restoreflow, ledger,
+        SharedToken.none(), "pgbackrest");
     configFile = RestoreflowProcess.writeConfig(config.withLineGateway(
-        config.lineGateway().withPort(gateway.port())), main1.stateDir().resolve("config.json"));
+        config.lineGateway().withPort(gateway.port())).withHttp(
+        config.http().withPort(http.port())), main1.stateDir().resolve("config.json"));
 
     backup = restoreflow.awaitBackup(restoreflow.submitBackup(BackupRequest.of("main1")
         .withType("FULL").withRequestedVia("api", "ObservabilityIT")).jobId(), JOB_LIMIT);
@@ -119,6 +125,9 @@ class ObservabilityIT {
 
   @AfterAll
   void tearDown() throws Exception {
+    if (http != null) {
+      http.close();
+    }
     if (gateway != null) {
       gateway.close();
     }
@@ -271,6 +280,7 @@ class ObservabilityIT {
     assertTrue(out.contains("task queue restoreflow.host.idle: DOWN no worker polls: start"
         + " `restoreflow worker --config " + configFile + " --host idle`"), out);
     assertTrue(out.contains("line 127.0.0.1:" + gateway.port()) && out.contains("listening"), out);
+    assertTrue(out.contains("http 127.0.0.1:" + http.port()), out);
     assertTrue(out.contains("newest OK " + backup.backupId()), out);
     assertTrue(out.strip().endsWith("DOWN: host idle"), out);
 

@@ -113,7 +113,7 @@ class S3FaultsIT {
         .withCompression("none"));
     BackupResult result = temporal.restoreflow.awaitBackup(job.jobId(), JOB_LIMIT);
     proxy.spoil(0);
-    FaultyS3Proxy.Figures faults = proxy.figures().since(before);
+    FaultyS3Proxy.Figures faults = settled(before);
     System.out.printf("S3FaultsIT backup job: %s in %.1f s; TakeBackup attempts %s; faults: %s%n",
         result.state(), (System.nanoTime() - started) / 1e9,
         Histories.attempts(temporal.client, job.workflowId(), Steps.TAKE_BACKUP), faults);
@@ -142,7 +142,7 @@ class S3FaultsIT {
         .withBackupId(backupId));
     RestoreResult result = temporal.restoreflow.await(job.jobId(), JOB_LIMIT);
     proxy.spoil(0);
-    FaultyS3Proxy.Figures faults = proxy.figures().since(before);
+    FaultyS3Proxy.Figures faults = settled(before);
     String fetch = result.steps().stream()
         .filter(s -> s.name().equals(BaseBackupActivities.FETCH_STEP)).map(StepProgress::detail)
         .findFirst().orElse("(no FetchS3)");
@@ -158,6 +158,21 @@ class S3FaultsIT {
     assertEveryFaultMetAndEveryStallCut(faults);
     assertTrue(faults.responseBytesCut() >= 1 << 20,
         "a download broke off in the middle of the data and was fetched again: " + faults);
+  }
+
+  /**
+   * The figures since {@code before} once every stall has ended: a job can end while the proxy
+   * has yet to see the client close the connection of a stall it gave up on (seen under load).
+   */
+  private FaultyS3Proxy.Figures settled(FaultyS3Proxy.Figures before) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    FaultyS3Proxy.Figures faults = proxy.figures().since(before);
+    while (faults.failed(FaultyS3Proxy.Fault.STALL) > faults.stallsCut().size()
+        + faults.stallsNotCut() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      faults = proxy.figures().since(before);
+    }
+    return faults;
   }
 
   /** Each kind of fault struck, and every stall was cut by the read timeout, not waited out. */
