@@ -1,6 +1,7 @@
 package dev.restoreflow.worker.http;
 
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.pgbackrest.PgBackRestEngine;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.CatalogBackup;
@@ -24,7 +25,7 @@ import java.util.TreeSet;
 final class SeedRoutes {
 
   /** The engine these paths serve: they are pgBackRest's by name. */
-  static final String ENGINE = "pgbackrest";
+  static final String ENGINE = PgBackRestEngine.NAME;
   static final List<String> BACKUP_TYPES = List.of("full", "diff", "incr");
 
   private final RestoreflowConfig config;
