@@ -53,6 +53,7 @@ import org.junit.jupiter.api.Timeout;
 class HttpApiIT {
 
   private static final String TOKEN = "it-token-0123456789";
+  /** The failsafe JVM's sun.net.httpserver.maxReqTime (worker/pom.xml): the JDK reads it once. */
   private static final int READ_TIMEOUT_SECONDS = 3;
 
   private final ObjectMapper json = new ObjectMapper();
@@ -73,6 +74,9 @@ class HttpApiIT {
     main1.sandbox.loadDemoData(2_000);
     fullId = main1.sandbox.backup("FULL");
     atFull = main1.sandbox.fingerprint();
+    assertEquals(String.valueOf(READ_TIMEOUT_SECONDS),
+        System.getProperty("sun.net.httpserver.maxReqTime"),
+        "the slow-client test needs this JVM's request time limit (worker/pom.xml, failsafe)");
     ItServer server = ItTemporal.startServer();
     RestoreflowConfig config = ItSandbox.config(server.target(),
         main1.stateDir().resolve("ledger.db"), main1);
