@@ -44,6 +44,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -210,6 +212,10 @@ class PgBackRestIT {
     }
   }
 
+  /** "N files rewritten (B bytes written), K files kept as they were". */
+  private static final Pattern DELTA_FIGURES = Pattern.compile(
+      "([\\d,]+) files rewritten \\(([\\d,]+) bytes written\\), ([\\d,]+) files kept");
+
   @Test
   @Order(3)
   void aDeltaRestoreOfEachBackupGivesBackExactlyItsDataPromotedAndNotArchiving()
@@ -225,8 +231,14 @@ class PgBackRestIT {
           .map(StepProgress::name).toList());
       assertEquals(StepStatus.SKIPPED, result.steps().get(2).status(), "no WipeData");
       assertEquals(Steps.DELTA_KEEPS_DATA, result.steps().get(2).detail());
-      assertTrue(result.steps().get(3).detail().contains("with --delta"),
-          result.steps().get(3).detail());
+      String restored = result.steps().get(3).detail();
+      assertTrue(restored.contains("with --delta"), restored);
+      Matcher files = DELTA_FIGURES.matcher(restored);
+      assertTrue(files.find(), "files written and kept, from pgBackRest's detail lines: "
+          + restored);
+      assertTrue(Long.parseLong(files.group(2).replace(",", "")) > 0
+          && Long.parseLong(files.group(3).replace(",", "")) > 0,
+          "the data changed since the backup was written, most files were kept: " + restored);
       assertEquals("f", main1.sandbox.sql("select pg_is_in_recovery()").trim(), "promoted");
       assertEquals("off", main1.sandbox.sql("show archive_mode").trim(),
           "the restored cluster does not archive into the stanza");

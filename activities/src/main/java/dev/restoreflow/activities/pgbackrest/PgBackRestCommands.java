@@ -101,7 +101,8 @@ public final class PgBackRestCommands {
       argv.addAll(List.of("--type=name", "--target=" + target.name()));
     }
     argv.add("--target-action=" + (promote ? "promote" : "pause"));
-    argv.addAll(List.of("--log-level-console=info", "restore"));
+    // detail: a line per file, written or kept, with the percent done (RestoreProgress)
+    argv.addAll(List.of("--log-level-console=detail", "restore"));
     return argv;
   }
 

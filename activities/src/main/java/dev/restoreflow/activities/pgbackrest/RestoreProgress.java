@@ -10,13 +10,15 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * PgBackRestRestore's progress. pgBackRest 2.45 prints no progress figures while it restores,
- * so what is measured is the data directory's size ({@code du -sb}, every few seconds) against
- * the backup's size. For a restore into an empty directory that is how far it got; for a delta
- * restore of a full directory it is near the backup's size from the start (files are checked
- * in place), and the output lines tell more.
+ * PgBackRestRestore's progress. pgBackRest 2.45 has no progress figures in its JSON, but at
+ * {@code --log-level-console=detail} it prints a line per file done: whether it wrote the file or
+ * found it right already (delta), its size and the percent of the backup done so far (see
+ * {@link RestoredFileLine}). Those lines give the percent and the bytes written and kept; the data
+ * directory's size ({@code du -sb}, every few seconds) is measured too, and is the percent's
+ * source until the first file line.
  */
 final class RestoreProgress implements OutputListener, AutoCloseable {
 
@@ -30,6 +32,9 @@ final class RestoreProgress implements OutputListener, AutoCloseable {
   private volatile long bytesInDataDir;
   private volatile long lines;
   private volatile String lastLine = "";
+  private final FileCounts written = new FileCounts();
+  private final FileCounts kept = new FileCounts();
+  private volatile double percentDone = -1;
 
   RestoreProgress(int attempt, long backupBytes, CommandRunner runner, InstanceConfig instance) {
     this.attempt = attempt;
@@ -74,9 +79,16 @@ final class RestoreProgress implements OutputListener, AutoCloseable {
   public void onLine(Stream stream, String line) {
     lines++;
     lastLine = line.length() > 200 ? line.substring(0, 200) : line;
+    RestoredFileLine.parse(line).ifPresent(file -> {
+      (file.kept() ? kept : written).add(file.bytes());
+      percentDone = Math.max(percentDone, file.percent());
+    });
   }
 
   int percent() {
+    if (percentDone >= 0) {
+      return (int) Math.min(99, percentDone);
+    }
     if (backupBytes <= 0) {
       return 0;
     }
@@ -84,12 +96,22 @@ final class RestoreProgress implements OutputListener, AutoCloseable {
   }
 
   Object snapshot() {
-    return new RestoreHeartbeat(attempt, bytesInDataDir, backupBytes, percent(), lines, lastLine);
+    return new RestoreHeartbeat(attempt, bytesInDataDir, backupBytes, percent(), written.files(),
+        written.bytes(), kept.files(), kept.bytes(), lines, lastLine);
   }
 
+  /**
+   * The step's summary; "N bytes written" is what the job's figures on /metrics read (pgBackRest's
+   * rounded sizes, so close rather than exact).
+   */
   String summary() {
-    return String.format("%,d bytes in the data directory, backup %,d bytes; %d output lines",
-        bytesInDataDir, backupBytes, lines);
+    if (written.files() + kept.files() == 0) {
+      return String.format("%,d bytes in the data directory, backup %,d bytes; %d output lines",
+          bytesInDataDir, backupBytes, lines);
+    }
+    return String.format("%,d files rewritten (%,d bytes written), %,d files kept as they were"
+        + " (%,d bytes); backup %,d bytes, %,d bytes in the data directory", written.files(),
+        written.bytes(), kept.files(), kept.bytes(), backupBytes, bytesInDataDir);
   }
 
   @Override
@@ -99,5 +121,25 @@ final class RestoreProgress implements OutputListener, AutoCloseable {
 
   /** Heartbeat details of PgBackRestRestore, as the Temporal UI shows them. */
   public record RestoreHeartbeat(int attempt, long bytesInDataDir, long backupBytes, int percent,
-      long outputLines, String lastLine) {}
+      long filesWritten, long bytesWritten, long filesKept, long bytesKept, long outputLines,
+      String lastLine) {}
+
+  /** Files and their bytes, added to by the output's thread and read by the heartbeat's. */
+  private static final class FileCounts {
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+
+    void add(long fileBytes) {
+      files.incrementAndGet();
+      bytes.addAndGet(fileBytes);
+    }
+
+    long files() {
+      return files.get();
+    }
+
+    long bytes() {
+      return bytes.get();
+    }
+  }
 }

@@ -65,7 +65,7 @@ class PgBackRestCommandsTest {
     assertEquals(List.of("pgbackrest", "--no-config", REPO, "--stanza=main",
         "--pg1-path=/var/lib/postgresql/15/main", "--delta", "--set=20261129-163035F",
         "--process-max=2", "--type=immediate", "--target-action=promote",
-        "--log-level-console=info", "restore"),
+        "--log-level-console=detail", "restore"),
         PgBackRestCommands.restore(MAIN, "20261129-163035f", null, true));
     assertEquals(List.of("--type=time", "--target=2026-11-29 16:31:49+00",
         "--target-action=promote"), tail(PgBackRestCommands.restore(MAIN,

@@ -34,4 +34,41 @@ class RestoreProgressTest {
         + "23714056\t/var/lib/postgresql/15/main\n", 0));
     assertEquals(7L, RestoreProgress.firstNumber("", 7));
   }
+
+  @Test
+  void fileLinesGiveThePercentAndTheBytesWrittenAndKept() {
+    RestoreProgress progress = new RestoreProgress(1, 4_000_000, new LocalCommandRunner(
+        Redactor.NONE), PgBackRestCommandsTest.MAIN);
+    progress.onLine(OutputListener.Stream.STDOUT, "2026-11-29 19:29:40.040 P01 DETAIL: restore"
+        + " file /pg/base/5/1255 - exists and matches backup (768KB, 3.42%) checksum adb7a4a7");
+    progress.onLine(OutputListener.Stream.STDOUT, "2026-11-29 19:29:40.052 P01 DETAIL: restore"
+        + " file /pg/base/5/1249 (448KB, 19.10%) checksum ed9989a4");
+    progress.onLine(OutputListener.Stream.STDOUT, "2026-11-29 19:29:40.053 P02 DETAIL: restore"
+        + " file /pg/base/5/16384 (1.5MB, 12.00%) checksum 9b6205f8");
+
+    RestoreProgress.RestoreHeartbeat beat = (RestoreProgress.RestoreHeartbeat) progress.snapshot();
+    assertEquals(19, beat.percent(), "the highest percent pgBackRest printed");
+    assertEquals(2, beat.filesWritten());
+    assertEquals(448 * 1024 + 1_572_864, beat.bytesWritten());
+    assertEquals(1, beat.filesKept());
+    assertEquals(768 * 1024, beat.bytesKept());
+    assertTrue(progress.summary().startsWith("2 files rewritten (2,031,616 bytes written), 1 files"
+        + " kept as they were (786,432 bytes)"), progress.summary());
+  }
+
+  @Test
+  void onlyFileLinesAreFiles() {
+    assertEquals(Optional.empty(), RestoredFileLine.parse(
+        "P00 DETAIL: remove invalid file '/pg/base/5/16384'"));
+    assertEquals(Optional.empty(), RestoredFileLine.parse(
+        "P00   INFO: repo1: restore backup set 20261129-192936F"));
+    assertEquals(Optional.of(new RestoredFileLine("/pg/dir with space/PG_VERSION", false, 3,
+        100.0)), RestoredFileLine.parse("P01 DETAIL: restore file /pg/dir with space/PG_VERSION"
+            + " (3B, 100.00%) checksum 1"));
+    assertEquals(Optional.of(new RestoredFileLine("/pg/base/1/2", true, 0, 50.0)),
+        RestoredFileLine.parse("P01 DETAIL: restore file /pg/base/1/2 - exists and is zero size"
+            + " (0B, 50.00%)"));
+    assertEquals(Optional.of(new RestoredFileLine("/pg/base/1/3", false, 1L << 30, 99.5)),
+        RestoredFileLine.parse("P03 DETAIL: restore zeroed file /pg/base/1/3 (1GB, 99.50%)"));
+  }
 }

@@ -75,7 +75,8 @@ final class LedgerFigures {
     backedUp.forEach((labels, n) -> text.sample("restoreflow_backup_bytes_total", labels, n));
     text.family("restoreflow_restore_bytes_written_total", "counter",
         "Bytes restore steps wrote into data directories, where the step reports them (FetchS3,"
-            + " a full ProbackupRestore; not an incremental one).");
+            + " a full ProbackupRestore, PgBackRestRestore from pgBackRest's per-file sizes; not"
+            + " an incremental ProbackupRestore).");
     written.forEach((labels, n) ->
         text.sample("restoreflow_restore_bytes_written_total", labels, n));
   }

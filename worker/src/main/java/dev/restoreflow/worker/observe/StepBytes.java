@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * gives the size of what it backed up as its first "<N> bytes" (pg_probackup "<N> bytes of
  * data", basebackup "<N> bytes stored", pgBackRest "<N> bytes copied of <M>"), and an engine's
  * restore step that knows what it wrote says "<N> bytes written" (FetchS3, a full
- * ProbackupRestore). N may have thousands separators.
+ * ProbackupRestore, PgBackRestRestore). N may have thousands separators.
  */
 final class StepBytes {
 
