@@ -19,6 +19,8 @@ import java.util.Set;
 /** Prints a job's steps as they happen, with the running step's heartbeat (files, %). */
 final class JobFollower {
 
+  private static final Duration LOOK_AGAIN = Duration.ofMillis(500);
+
   private final RestoreflowClient restoreflow;
   private final PrintStream out;
 
@@ -33,6 +35,7 @@ final class JobFollower {
     Set<String> printed = new HashSet<>();
     String lastRunning = null;
     String lastHeartbeat = null;
+    String workflowId = restoreflow.workflowIdOf(jobId);
     RestoreProgress progress = restoreflow.progress(jobId);
     while (System.nanoTime() < deadline) {
       progress = restoreflow.progress(jobId);
@@ -48,7 +51,7 @@ final class JobFollower {
         lastRunning = running;
       }
       if (running != null) {
-        String beat = heartbeat(jobId);
+        String beat = heartbeat(workflowId);
         if (beat != null && !beat.equals(lastHeartbeat)) {
           out.printf("  %-17s %s%n", running, beat);
           lastHeartbeat = beat;
@@ -57,20 +60,33 @@ final class JobFollower {
       if (progress.state().isFinal()) {
         return progress;
       }
-      Thread.sleep(500);
+      waitForChangeOrEnd(workflowId);
     }
     return progress;
   }
 
+  /** Half a second, or less when the job ends meanwhile. */
+  private void waitForChangeOrEnd(String workflowId) throws InterruptedException {
+    try {
+      restoreflow.awaitClose(workflowId, LOOK_AGAIN);
+    } catch (RuntimeException e) {
+      Thread.sleep(LOOK_AGAIN.toMillis());   // the next look reports what is wrong, if anything
+    }
+  }
+
+  private static long number(Map<String, Object> details, String key) {
+    return details.get(key) instanceof Number n ? n.longValue() : 0;
+  }
+
   /** The running activity's heartbeat details, e.g. "42% (420/1000 files)". */
-  private String heartbeat(String jobId) {
+  private String heartbeat(String workflowId) {
     try {
       WorkflowClient client = restoreflow.workflowClient();
       var response = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
           DescribeWorkflowExecutionRequest.newBuilder()
               .setNamespace(client.getOptions().getNamespace())
               .setExecution(WorkflowExecution.newBuilder()
-                  .setWorkflowId(restoreflow.workflowIdOf(jobId)))
+                  .setWorkflowId(workflowId))
               .build());
       for (PendingActivityInfo activity : response.getPendingActivitiesList()) {
         if (!activity.hasHeartbeatDetails()) {
@@ -83,6 +99,13 @@ final class JobFollower {
             && total.longValue() > 0) {
           return details.get("percent") + "% (" + details.get("filesDone") + "/" + total
               + " files, attempt " + details.get("attempt") + ")";
+        }
+        if (details != null && details.get("backupBytes") instanceof Number backup
+            && backup.longValue() > 0) {   // pgBackRest's restore
+          return details.get("percent") + "% (" + details.get("filesWritten") + " files written, "
+              + details.get("filesKept") + " kept; " + Bytes.human(number(details,
+                  "bytesInDataDir")) + " in the data directory, backup " + Bytes.human(
+                  backup.longValue()) + ", attempt " + details.get("attempt") + ")";
         }
         if (details != null && details.get("backupId") instanceof String id) {
           return "backup " + id + (details.get("lastLine") instanceof String line

@@ -241,6 +241,24 @@ public final class RestoreflowClient {
     client.newUntypedWorkflowStub(workflowIdOf(jobId)).cancel();
   }
 
+  /**
+   * Waits up to {@code wait} for a job's workflow to close, however it ends (a long poll on the
+   * server, so a follower hears of the end at once rather than at its next look).
+   *
+   * @return whether it has closed
+   */
+  public boolean awaitClose(String workflowId, Duration wait) {
+    try {
+      client.newUntypedWorkflowStub(workflowId).getResult(wait.toMillis(), TimeUnit.MILLISECONDS,
+          Object.class);
+      return true;
+    } catch (TimeoutException stillRunning) {
+      return false;
+    } catch (WorkflowException ended) {
+      return true;
+    }
+  }
+
   /** Waits for a restore's end; a failed or cancelled job throws its WorkflowFailedException. */
   public RestoreResult await(String jobId, Duration timeout) throws TimeoutException {
     WorkflowStub stub = client.newUntypedWorkflowStub(TaskQueues.restoreWorkflowId(jobId));
