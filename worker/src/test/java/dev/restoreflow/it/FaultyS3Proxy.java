@@ -32,7 +32,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the work and before the answer); or a stall: the server goes silent in the middle of a body, or
  * before answering, until the client gives up.
  * A stall is never ended by the proxy before {@code stallLimit}: a client without a working timeout
- * hangs there, and the stall is counted as not cut.
+ * hangs there, and the stall is counted as not cut. It is over when the client closes the
+ * connection or asks again, whichever thread sees that first; a stall in a request's body whose
+ * answer has already ended (the server answered early, or broke off) is not begun, and is counted
+ * apart ({@link #stallStories} tells each stall's end).
  *
  * <p>Each connection carries one request (the proxy asks both sides to close after it), so every
  * request is judged on its own: it is spoiled with probability {@code fraction} (a seeded random,
@@ -65,7 +68,8 @@ final class FaultyS3Proxy implements AutoCloseable {
    * lasted until the client gave up.
    */
   record Figures(int requests, Map<Fault, Map<Place, Integer>> spoiled, long responseBytesCut,
-      long requestBytesCut, List<Duration> stallsCut, int stallsNotCut) {
+      long requestBytesCut, List<Duration> stallsCut, int stallsNotCut, int earlyAnswers,
+      int missedStalls) {
 
     int failed() {
       return spoiled.keySet().stream().mapToInt(this::failed).sum();
@@ -89,7 +93,8 @@ final class FaultyS3Proxy implements AutoCloseable {
       return new Figures(requests - earlier.requests, spoiledSince,
           responseBytesCut - earlier.responseBytesCut, requestBytesCut - earlier.requestBytesCut,
           List.copyOf(stallsCut.subList(earlier.stallsCut.size(), stallsCut.size())),
-          stallsNotCut - earlier.stallsNotCut);
+          stallsNotCut - earlier.stallsNotCut, earlyAnswers - earlier.earlyAnswers,
+          missedStalls - earlier.missedStalls);
     }
 
     @Override
@@ -111,6 +116,12 @@ final class FaultyS3Proxy implements AutoCloseable {
       if (stallsNotCut > 0) {
         text.append("; stalls NOT cut: ").append(stallsNotCut);
       }
+      if (earlyAnswers > 0) {
+        text.append("; answered before the request's body was through: ").append(earlyAnswers);
+      }
+      if (missedStalls > 0) {
+        text.append("; stalls not begun (the exchange was over): ").append(missedStalls);
+      }
       return text.toString();
     }
   }
@@ -122,6 +133,8 @@ final class FaultyS3Proxy implements AutoCloseable {
   private final Set<String> spoiledOnce = new HashSet<>();
   /** Stalled exchanges by request: a client that asks again has given up on the stalled one. */
   private final Map<String, Exchange> stalledExchanges = new java.util.HashMap<>();
+  private final Set<Exchange> openStalls = new java.util.LinkedHashSet<>();
+  private final List<String> stallStories = new ArrayList<>();
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "faulty-s3-proxy");
     t.setDaemon(true);
@@ -136,6 +149,8 @@ final class FaultyS3Proxy implements AutoCloseable {
   private long requestBytesCut;
   private final List<Duration> stallsCut = new ArrayList<>();
   private int stallsNotCut;
+  private int earlyAnswers;
+  private int missedStalls;
 
   /**
    * @param targetPort the S3 server's port on 127.0.0.1
@@ -161,11 +176,23 @@ final class FaultyS3Proxy implements AutoCloseable {
     spoiledOnce.clear();
   }
 
+  /** How each stall so far ended, in order. */
+  synchronized List<String> stallStories() {
+    return List.copyOf(stallStories);
+  }
+
+  /** The stalls that have begun and not ended: request, place, and for how long so far. */
+  synchronized List<String> openStalls() {
+    return openStalls.stream().map(e -> e.request.startLine() + " (" + e.place + ", "
+        + Duration.ofNanos(System.nanoTime() - e.stallStarted).toMillis() + " ms, client "
+        + (e.clientGone.getCount() == 0 ? "gone" : "still there") + ")").toList();
+  }
+
   synchronized Figures figures() {
     Map<Fault, Map<Place, Integer>> copy = new EnumMap<>(Fault.class);
     spoiled.forEach((fault, places) -> copy.put(fault, new EnumMap<>(places)));
     return new Figures(requests, copy, responseBytesCut, requestBytesCut, List.copyOf(stallsCut),
-        stallsNotCut);
+        stallsNotCut, earlyAnswers, missedStalls);
   }
 
   private synchronized Fault nextRequest(Head request) {
@@ -173,7 +200,7 @@ final class FaultyS3Proxy implements AutoCloseable {
     String identity = request.identity();
     Exchange stalled = stalledExchanges.remove(identity);
     if (stalled != null) {
-      stalled.clientGaveUp();
+      stalled.clientGaveUp("asked again");
     }
     if (spoiledOnce.contains(identity) || random.nextDouble() >= fraction) {
       return null;
@@ -189,7 +216,13 @@ final class FaultyS3Proxy implements AutoCloseable {
     requestBytesCut += requestBytes;
   }
 
-  private synchronized void stallEnded(Duration lasted, boolean cutByClient) {
+  private synchronized void answeredEarly() {
+    earlyAnswers++;
+  }
+
+  private synchronized void stallEnded(Exchange exchange, Duration lasted, boolean cutByClient) {
+    openStalls.remove(exchange);
+    stalledExchanges.remove(exchange.request.identity(), exchange);
     if (cutByClient) {
       stallsCut.add(lasted);
     } else {
@@ -277,6 +310,14 @@ final class FaultyS3Proxy implements AutoCloseable {
     private final CountDownLatch clientGone = new CountDownLatch(1);
     private final AtomicBoolean stalled = new AtomicBoolean();
     private volatile long stallStarted;
+    private volatile Place place;
+    private final AtomicBoolean stallOver = new AtomicBoolean();
+    /** The server's answer (its head) has gone to the client. */
+    private volatile boolean answered;
+    private volatile boolean requestBodyThrough;
+    private volatile boolean answerDone;
+    private volatile boolean answerDoneAtStall;
+    private volatile String answerFailure;
 
     Exchange(Socket client, Socket server, Fault fault, Head request) {
       this.client = client;
@@ -284,6 +325,7 @@ final class FaultyS3Proxy implements AutoCloseable {
       this.fault = fault;
       this.request = request;
       this.faultInRequestBody = fault != null && request.contentLength() > 1;
+      this.requestBodyThrough = request.contentLength() <= 0;
     }
 
     /**
@@ -305,20 +347,27 @@ final class FaultyS3Proxy implements AutoCloseable {
           toServer.write(buffer, 0, n);
           toServer.flush();
           forwarded += n;
+          requestBodyThrough = forwarded >= request.contentLength();
+          if (forwarded == cutAt && fault == Fault.STALL && answerDone) {
+            // the server answered (or the answer broke) before the body was half through: the
+            // exchange is over, there is no answer left to hold back
+            missedStall();
+            continue;
+          }
           if (forwarded == cutAt) {
             count(fault, Place.IN_THE_REQUEST_BODY, 0, forwarded);
             if (fault != Fault.STALL) {
               breakOff();
               return;
             }
-            beginStall();   // the answer's thread waits it out
+            beginStall(Place.IN_THE_REQUEST_BODY);   // the answer's thread waits it out
           }
         }
       } catch (IOException e) {
         // a side closed
       } finally {
-        clientGaveUp();
-        if (!stalled.get()) {
+        clientGaveUp("closed");
+        if (!stalled.get() || answered) {
           closeQuietly(client);
         }
       }
@@ -332,8 +381,11 @@ final class FaultyS3Proxy implements AutoCloseable {
         if (stalled.get()) {   // in the request body: the server's side was closed
           awaitClientGivingUp();
         } else {
+          answerFailure = e.toString();
           closeQuietly(client);
         }
+      } finally {
+        answerDone = true;
       }
     }
 
@@ -352,6 +404,10 @@ final class FaultyS3Proxy implements AutoCloseable {
       if (response == null) {
         finish();
         return;
+      }
+      answered = true;
+      if (!requestBodyThrough) {
+        answeredEarly();
       }
       long length = response.contentLength();
       boolean hasBody = !"HEAD".equals(request.method()) && response.status() != 204
@@ -389,18 +445,24 @@ final class FaultyS3Proxy implements AutoCloseable {
         breakOff();
         return;
       }
-      beginStall();
+      beginStall(place);
       awaitClientGivingUp();
     }
 
     /** The server is done with; the client hears nothing more until it gives up. */
-    private void beginStall() {
+    private void beginStall(Place where) {
       stallStarted = System.nanoTime();
+      place = where;
+      answerDoneAtStall = answerDone;
       synchronized (FaultyS3Proxy.this) {
         stalledExchanges.put(request.identity(), this);
+        openStalls.add(this);
       }
       stalled.set(true);
       closeQuietly(server);
+      if (clientGone.getCount() == 0) {
+        endStall(true, "was gone before the stall began");
+      }
     }
 
     /**
@@ -409,19 +471,48 @@ final class FaultyS3Proxy implements AutoCloseable {
      */
     private void awaitClientGivingUp() {
       try {
-        boolean cut = clientGone.await(stallLimit.toMillis(), TimeUnit.MILLISECONDS);
-        stallEnded(cut ? Duration.ofNanos(System.nanoTime() - stallStarted) : stallLimit, cut);
+        boolean gone = clientGone.await(stallLimit.toMillis(), TimeUnit.MILLISECONDS);
+        endStall(gone, gone ? "gave up" : "did not give up");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      }
-      synchronized (FaultyS3Proxy.this) {
-        stalledExchanges.remove(request.identity(), this);
       }
       closeQuietly(client);
     }
 
-    void clientGaveUp() {
+    /** The client closed the connection or asked again: a stall begun is over. */
+    void clientGaveUp(String how) {
       clientGone.countDown();
+      if (stalled.get()) {
+        endStall(true, how);
+      }
+    }
+
+    private void missedStall() {
+      synchronized (FaultyS3Proxy.this) {
+        missedStalls++;
+        stallStories.add(String.format("%s %s: no stall, the answer's thread had ended%s",
+            request.method(), request.startLine().split(" ")[1].replaceAll("\\?.*", ""),
+            answerFailure != null ? " (" + answerFailure + ")" : " (answered)"));
+      }
+    }
+
+    /**
+     * Records the stall's end once, whichever thread sees it first: the answer's thread waiting
+     * for the client, the request's thread seeing it close, or a new request asking again.
+     */
+    private void endStall(boolean cutByClient, String how) {
+      if (stallOver.compareAndSet(false, true)) {
+        Duration lasted = cutByClient ? Duration.ofNanos(System.nanoTime() - stallStarted)
+            : stallLimit;
+        stallEnded(this, lasted, cutByClient);
+        synchronized (FaultyS3Proxy.this) {
+          stallStories.add(String.format("%s %s %s: the client %s after %.1f s%s",
+              request.method(), request.startLine().split(" ")[1].replaceAll("\\?.*", ""),
+              place.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), how,
+              lasted.toMillis() / 1000.0, answerDoneAtStall ? " (the answer's thread had ended"
+                  + (answerFailure != null ? ": " + answerFailure : "") + ")" : ""));
+        }
+      }
     }
 
     /** RESET: the connection is reset; CLOSE: it is closed as if all had been sent. */

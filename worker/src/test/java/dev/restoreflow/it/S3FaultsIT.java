@@ -172,6 +172,10 @@ class S3FaultsIT {
       Thread.sleep(100);
       faults = proxy.figures().since(before);
     }
+    if (!proxy.openStalls().isEmpty()) {
+      System.out.println("S3FaultsIT: stalls not ended 15 s after the job: " + proxy.openStalls());
+    }
+    System.out.println("S3FaultsIT: stalls so far: " + String.join("; ", proxy.stallStories()));
     return faults;
   }
 
