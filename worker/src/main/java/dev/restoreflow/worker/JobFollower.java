@@ -15,6 +15,10 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Prints a job's steps as they happen, with the running step's heartbeat (files, %). */
 final class JobFollower {
@@ -36,6 +40,7 @@ final class JobFollower {
     String lastRunning = null;
     String lastHeartbeat = null;
     String workflowId = restoreflow.workflowIdOf(jobId);
+    CompletableFuture<Void> closed = restoreflow.whenClosed(workflowId);
     RestoreProgress progress = restoreflow.progress(jobId);
     while (System.nanoTime() < deadline) {
       progress = restoreflow.progress(jobId);
@@ -60,17 +65,27 @@ final class JobFollower {
       if (progress.state().isFinal()) {
         return progress;
       }
-      waitForChangeOrEnd(workflowId);
+      waitForNextLookOrEnd(closed);
     }
     return progress;
   }
 
-  /** Half a second, or less when the job ends meanwhile. */
-  private void waitForChangeOrEnd(String workflowId) throws InterruptedException {
+  /**
+   * Half a second, or less when the job ends meanwhile. A wait that ended without the job's end
+   * (the long poll failed, or the look came just before the end) is a plain half second.
+   */
+  private static void waitForNextLookOrEnd(CompletableFuture<Void> closed)
+      throws InterruptedException {
+    if (closed.isDone()) {
+      Thread.sleep(LOOK_AGAIN.toMillis());
+      return;
+    }
     try {
-      restoreflow.awaitClose(workflowId, LOOK_AGAIN);
-    } catch (RuntimeException e) {
-      Thread.sleep(LOOK_AGAIN.toMillis());   // the next look reports what is wrong, if anything
+      closed.get(LOOK_AGAIN.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException stillRunning) {
+      // time for the next look
+    } catch (ExecutionException cannotHappen) {
+      // whenClosed completes normally however the job ends
     }
   }
 

@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -242,21 +243,15 @@ public final class RestoreflowClient {
   }
 
   /**
-   * Waits up to {@code wait} for a job's workflow to close, however it ends (a long poll on the
-   * server, so a follower hears of the end at once rather than at its next look).
-   *
-   * @return whether it has closed
+   * Completes when a job's workflow closes, however it ends: one long poll on the server at a time
+   * (no thread waits for it), so a follower hears of the end at once rather than at its next look.
+   * A short timed wait on the workflow's result is no substitute: the server answers a long poll
+   * with a deadline under its tail room at once, and the client asks again and again until its
+   * deadline, a busy loop on both sides.
    */
-  public boolean awaitClose(String workflowId, Duration wait) {
-    try {
-      client.newUntypedWorkflowStub(workflowId).getResult(wait.toMillis(), TimeUnit.MILLISECONDS,
-          Object.class);
-      return true;
-    } catch (TimeoutException stillRunning) {
-      return false;
-    } catch (WorkflowException ended) {
-      return true;
-    }
+  public CompletableFuture<Void> whenClosed(String workflowId) {
+    return client.newUntypedWorkflowStub(workflowId).getResultAsync(Object.class)
+        .handle((result, failure) -> null);
   }
 
   /** Waits for a restore's end; a failed or cancelled job throws its WorkflowFailedException. */
