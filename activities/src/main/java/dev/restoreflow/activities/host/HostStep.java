@@ -2,10 +2,15 @@ package dev.restoreflow.activities.host;
 
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.cluster.ClusterControl;
+import dev.restoreflow.activities.cluster.ClusterNotReadyException;
+import dev.restoreflow.activities.cluster.ClusterState;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandRunner;
 import dev.restoreflow.client.RequestRejectedException;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.StepInput;
 import org.slf4j.MDC;
 
@@ -74,6 +79,26 @@ public final class HostStep implements AutoCloseable {
 
   public CommandRunner runner() {
     return runner;
+  }
+
+  /**
+   * For PlanBackup of an engine that reads the running server: fails CLUSTER_NOT_READY, saying
+   * what to do, unless the cluster runs.
+   */
+  public void requireRunningForBackup() {
+    ClusterState state;
+    try {
+      state = cluster.state();
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(Steps.PLAN_BACKUP + ": pg_ctl status", e);
+    } catch (ClusterNotReadyException e) {
+      throw Failures.of(FailureType.CLUSTER_NOT_READY, Steps.PLAN_BACKUP + ": " + e.getMessage());
+    }
+    if (state != ClusterState.RUNNING) {
+      throw Failures.of(FailureType.CLUSTER_NOT_READY, "cluster " + instanceName + " is "
+          + state.name().toLowerCase() + "; a backup needs it running: start it (or run a"
+          + " restore) and try again");
+    }
   }
 
   public ClusterControl cluster() {

@@ -7,6 +7,7 @@ import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.LeftoverProcesses;
 import dev.restoreflow.activities.exec.OutputListener;
+import dev.restoreflow.activities.exec.OutputTail;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
@@ -107,8 +108,7 @@ final class PgBackRestBackups {
   private static final class TakeListener implements OutputListener {
     private final int attempt;
     private volatile String label;
-    private volatile long lines;
-    private volatile String lastLine = "";
+    private final OutputTail tail = new OutputTail();
 
     TakeListener(int attempt) {
       this.attempt = attempt;
@@ -116,8 +116,7 @@ final class PgBackRestBackups {
 
     @Override
     public void onLine(Stream stream, String line) {
-      lines++;
-      lastLine = line.length() > 200 ? line.substring(0, 200) : line;
+      tail.see(line);
       Matcher m = LABEL.matcher(line);
       if (m.find()) {
         label = m.group(1);
@@ -125,7 +124,7 @@ final class PgBackRestBackups {
     }
 
     Object progress() {
-      return new TakeProgress(attempt, label, lines, lastLine);
+      return new TakeProgress(attempt, label, tail.lines(), tail.lastLine());
     }
   }
 }

@@ -1,11 +1,8 @@
 package dev.restoreflow.activities.pgbackrest;
 
 import dev.restoreflow.activities.Failures;
-import dev.restoreflow.activities.cluster.ClusterNotReadyException;
-import dev.restoreflow.activities.cluster.ClusterState;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.engine.Engine;
-import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
@@ -107,7 +104,7 @@ public final class PgBackRestEngine implements Engine {
   public BackupPlan planBackup(HostStep step, BackupInput input) {
     Stanza stanza = new Stanza(step);
     stanza.requireTool();
-    requireRunning(step);
+    step.requireRunningForBackup();   // pgBackRest backs up the running server
     String ready = stanza.ensure();
     StanzaInfo info = stanza.info();
     String parent = null;
@@ -175,23 +172,6 @@ public final class PgBackRestEngine implements Engine {
   @Override
   public Object restoreStepActivities(HostServices services) {
     return new PgBackRestActivitiesImpl(services);
-  }
-
-  /** pgBackRest backs up the running server. */
-  private static void requireRunning(HostStep step) {
-    ClusterState state;
-    try {
-      state = step.cluster().state();
-    } catch (CommandFailedException e) {
-      throw Failures.ofCommand(Steps.PLAN_BACKUP + ": pg_ctl status", e);
-    } catch (ClusterNotReadyException e) {
-      throw Failures.of(FailureType.CLUSTER_NOT_READY, Steps.PLAN_BACKUP + ": " + e.getMessage());
-    }
-    if (state != ClusterState.RUNNING) {
-      throw Failures.of(FailureType.CLUSTER_NOT_READY, "cluster " + step.instanceName()
-          + " is " + state.name().toLowerCase() + "; a backup needs it running: start it"
-          + " (or run a restore) and try again");
-    }
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.CommandRunner;
 import dev.restoreflow.activities.exec.OutputListener;
+import dev.restoreflow.activities.exec.OutputTail;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,8 +31,7 @@ final class RestoreProgress implements OutputListener, AutoCloseable {
   private final InstanceConfig instance;
   private final ScheduledExecutorService sampler;
   private volatile long bytesInDataDir;
-  private volatile long lines;
-  private volatile String lastLine = "";
+  private final OutputTail tail = new OutputTail();
   private final FileCounts written = new FileCounts();
   private final FileCounts kept = new FileCounts();
   private volatile double percentDone = -1;
@@ -77,8 +77,7 @@ final class RestoreProgress implements OutputListener, AutoCloseable {
 
   @Override
   public void onLine(Stream stream, String line) {
-    lines++;
-    lastLine = line.length() > 200 ? line.substring(0, 200) : line;
+    tail.see(line);
     RestoredFileLine.parse(line).ifPresent(file -> {
       (file.kept() ? kept : written).add(file.bytes());
       percentDone = Math.max(percentDone, file.percent());
@@ -97,7 +96,7 @@ final class RestoreProgress implements OutputListener, AutoCloseable {
 
   Object snapshot() {
     return new RestoreHeartbeat(attempt, bytesInDataDir, backupBytes, percent(), written.files(),
-        written.bytes(), kept.files(), kept.bytes(), lines, lastLine);
+        written.bytes(), kept.files(), kept.bytes(), tail.lines(), tail.lastLine());
   }
 
   /**
@@ -107,7 +106,7 @@ final class RestoreProgress implements OutputListener, AutoCloseable {
   String summary() {
     if (written.files() + kept.files() == 0) {
       return String.format("%,d bytes in the data directory, backup %,d bytes; %d output lines",
-          bytesInDataDir, backupBytes, lines);
+          bytesInDataDir, backupBytes, tail.lines());
     }
     return String.format("%,d files rewritten (%,d bytes written), %,d files kept as they were"
         + " (%,d bytes); backup %,d bytes, %,d bytes in the data directory", written.files(),

@@ -15,6 +15,7 @@ import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.OutputListener;
+import dev.restoreflow.activities.exec.OutputTail;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
@@ -194,8 +195,7 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
     private final int attempt;
     private volatile long filesDone;
     private volatile long filesTotal;
-    private volatile long lines;
-    private volatile String lastLine = "";
+    private final OutputTail tail = new OutputTail();
 
     RestoreProgress(int attempt) {
       this.attempt = attempt;
@@ -203,8 +203,7 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
 
     @Override
     public void onLine(Stream stream, String line) {
-      lines++;
-      lastLine = line.length() > 200 ? line.substring(0, 200) : line;
+      tail.see(line);
       java.util.regex.Matcher m = PROGRESS.matcher(line);
       if (m.find()) {
         filesDone = Long.parseLong(m.group(1));
@@ -213,7 +212,8 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
     }
 
     Object snapshot() {
-      return new RestoreHeartbeat(attempt, filesDone, filesTotal, percent(), lines, lastLine);
+      return new RestoreHeartbeat(attempt, filesDone, filesTotal, percent(), tail.lines(),
+          tail.lastLine());
     }
 
     int percent() {
@@ -221,7 +221,8 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
     }
 
     String summary() {
-      return filesTotal > 0 ? filesDone + "/" + filesTotal + " files" : lines + " output lines";
+      return filesTotal > 0 ? filesDone + "/" + filesTotal + " files"
+          : tail.lines() + " output lines";
     }
   }
 

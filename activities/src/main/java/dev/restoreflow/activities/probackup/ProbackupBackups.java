@@ -3,12 +3,11 @@ package dev.restoreflow.activities.probackup;
 import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
-import dev.restoreflow.activities.cluster.ClusterNotReadyException;
-import dev.restoreflow.activities.cluster.ClusterState;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.OutputListener;
+import dev.restoreflow.activities.exec.OutputTail;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
@@ -77,23 +76,6 @@ final class ProbackupBackups {
       return Optional.of(ProbackupCommands.choose(show(step, side), null).backup());
     } catch (BackupChoiceException none) {
       return Optional.empty();
-    }
-  }
-
-  /** A STREAM backup reads the running server; a stopped cluster is not backed up. */
-  static void requireRunning(HostStep step) {
-    ClusterState state;
-    try {
-      state = step.cluster().state();
-    } catch (CommandFailedException e) {
-      throw Failures.ofCommand(Steps.PLAN_BACKUP + ": pg_ctl status", e);
-    } catch (ClusterNotReadyException e) {
-      throw Failures.of(FailureType.CLUSTER_NOT_READY, Steps.PLAN_BACKUP + ": " + e.getMessage());
-    }
-    if (state != ClusterState.RUNNING) {
-      throw Failures.of(FailureType.CLUSTER_NOT_READY, "cluster " + step.instanceName()
-          + " is " + state.name().toLowerCase() + "; a backup needs it running: start it"
-          + " (or run a restore) and try again");
     }
   }
 
@@ -186,8 +168,7 @@ final class ProbackupBackups {
   private static final class TakeListener implements OutputListener {
     private final int attempt;
     private volatile String backupId;
-    private volatile long lines;
-    private volatile String lastLine = "";
+    private final OutputTail tail = new OutputTail();
 
     TakeListener(int attempt) {
       this.attempt = attempt;
@@ -195,8 +176,7 @@ final class ProbackupBackups {
 
     @Override
     public void onLine(Stream stream, String line) {
-      lines++;
-      lastLine = line.length() > 200 ? line.substring(0, 200) : line;
+      tail.see(line);
       Matcher m = BACKUP_ID.matcher(line);
       if (backupId == null && m.find()) {
         backupId = m.group(1);
@@ -204,7 +184,7 @@ final class ProbackupBackups {
     }
 
     Object progress() {
-      return new TakeProgress(attempt, backupId, lines, lastLine);
+      return new TakeProgress(attempt, backupId, tail.lines(), tail.lastLine());
     }
   }
 }

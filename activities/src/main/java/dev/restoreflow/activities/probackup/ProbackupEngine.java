@@ -91,7 +91,7 @@ public final class ProbackupEngine implements Engine {
   public BackupPlan planBackup(HostStep step, BackupInput input) {
     ProbackupSide side = ProbackupSide.of(step);
     checkTool(step, side);
-    ProbackupBackups.requireRunning(step);
+    step.requireRunningForBackup();   // a STREAM backup reads the running server
     String parent = null;
     if (!input.type().equals("FULL")) {
       parent = ProbackupBackups.newestValid(step, side).map(BackupInfo::id)
