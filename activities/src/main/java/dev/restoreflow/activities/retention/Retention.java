@@ -152,14 +152,19 @@ public final class Retention {
     }
   }
 
-  /** Keeps what kept backups are built on, naming the newest kept backup that needs each one. */
+  /**
+   * Keeps what kept backups are built on, naming the newest kept good backup that needs each one
+   * (a kept failed one only when no good one does).
+   */
   private void keepChains() {
     Map<String, String> neededBy = new LinkedHashMap<>();
-    for (BackupFacts backup : graph.newestFirst()) {
-      if (keepReasons.containsKey(backup.id())) {
-        for (BackupFacts ancestor : graph.ancestors(backup)) {
-          if (!keepReasons.containsKey(ancestor.id())) {
-            neededBy.putIfAbsent(ancestor.id(), backup.id());
+    for (boolean good : List.of(true, false)) {
+      for (BackupFacts backup : graph.newestFirst()) {
+        if (keepReasons.containsKey(backup.id()) && graph.restorable(backup) == good) {
+          for (BackupFacts ancestor : graph.ancestors(backup)) {
+            if (!keepReasons.containsKey(ancestor.id())) {
+              neededBy.putIfAbsent(ancestor.id(), backup.id());
+            }
           }
         }
       }
