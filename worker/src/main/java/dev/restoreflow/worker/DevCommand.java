@@ -1,5 +1,6 @@
 package dev.restoreflow.worker;
 
+import dev.restoreflow.activities.probackup.ProbackupConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -25,7 +26,8 @@ final class DevCommand implements Callable<Integer> {
     out.println("Temporal:  " + env.temporalDescription);
     out.println("sandbox:   instance " + DevEnvironment.INSTANCE + " on host " + DevEnvironment.HOST
         + ", pgdata " + env.sandbox.instance().pgdata() + ", port " + env.sandbox.instance().port()
-        + ", " + env.sandbox.backups().size() + " backup(s) in " + env.sandbox.instance().probackup().catalog());
+        + ", " + env.sandbox.backups().size() + " backup(s) in "
+        + env.sandbox.instance().settings(ProbackupConfig.class).catalog());
     out.println("config:    " + config);
     if (env.gateway != null) {
       out.println("gateway:   echo \"db_instance=main1\" | nc 127.0.0.1 " + env.gateway.port());

@@ -1,10 +1,11 @@
 package dev.restoreflow.worker;
 
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import dev.restoreflow.activities.basebackup.WalArchive;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -34,14 +35,14 @@ final class WalPushCommand implements Callable<Integer> {
     Logging.consoleOnly("WARN");
     RestoreflowConfig cfg = config.load();
     InstanceConfig inst = cfg.requireInstance(instance);
-    if (inst.basebackup() == null) {
+    if (!(inst.settings() instanceof BaseBackupConfig repository)) {
       throw new IllegalArgumentException("instance '" + instance + "' has no basebackup"
           + " repository (engine " + inst.engine() + "); wal-push archives into one");
     }
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no WAL file at " + file.toAbsolutePath());
     }
-    try (ObjectStore store = ObjectStores.open(inst.basebackup())) {
+    try (ObjectStore store = ObjectStores.open(repository)) {
       WalArchive.Pushed pushed = new WalArchive(store, instance).push(file);
       System.err.println("restoreflow wal-push: " + file.getFileName() + " "
           + (pushed == WalArchive.Pushed.STORED ? "archived" : "was archived already"));

@@ -9,18 +9,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BaseBackupCatalog;
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.basebackup.BaseBackupLayout;
-import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.worker.config.RestoreflowConfig;
-import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.activities.probackup.BackupInfo;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
 import dev.restoreflow.activities.storage.StoredObject;
 import dev.restoreflow.client.Submission;
+import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.BackupResult;
@@ -96,7 +96,7 @@ class BackupJobsIT {
     repository = s3.repository(BUCKET, "backup-jobs-it", "gzip");
     s3Proxy = new CountingProxy(java.net.URI.create(s3.endpoint).getPort(), 0);
     InstanceConfig basebackup = bb.instance.withEngine(BaseBackupEngine.NAME)
-        .withBaseBackup(throughProxy(repository, s3Proxy.endpoint()));
+        .withSettings(throughProxy(repository, s3Proxy.endpoint()));
 
     ItServer server = ItTemporal.startServer();
     Path ledger = pb.stateDir().resolve("ledger.db");

@@ -1,6 +1,5 @@
 package dev.restoreflow.it;
 
-import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,25 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.activities.basebackup.BackupMeta;
-import dev.restoreflow.activities.basebackup.BaseBackupCatalog;
-import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.worker.config.RestoreflowConfig;
-import dev.restoreflow.worker.Workers;
-import java.util.Map;
-import dev.restoreflow.activities.basebackup.BaseBackupLayout;
 import dev.restoreflow.activities.archive.Compression;
 import dev.restoreflow.activities.archive.TarReader;
-import dev.restoreflow.activities.config.BaseBackupConfig;
+import dev.restoreflow.activities.basebackup.BackupMeta;
+import dev.restoreflow.activities.basebackup.BaseBackupCatalog;
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
+import dev.restoreflow.activities.basebackup.BaseBackupEngine;
+import dev.restoreflow.activities.basebackup.BaseBackupLayout;
+import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
 import dev.restoreflow.activities.storage.StoredObject;
+import dev.restoreflow.worker.Workers;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +58,7 @@ class BaseBackupIT {
     s3.createBucket("pg-backups");
     repository = s3.repository("pg-backups", "it", "gzip");
     InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME)
-        .withBaseBackup(repository);
+        .withSettings(repository);
     ItServer server = ItTemporal.startServer();
     RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());
     configFile = BaseBackups.writeConfig(main1, config);

@@ -1,14 +1,15 @@
 package dev.restoreflow.it;
 
 import dev.restoreflow.activities.basebackup.BackupMeta;
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import dev.restoreflow.activities.basebackup.BaseBackupMaker;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.worker.config.RestoreflowConfig;
-import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
 import dev.restoreflow.worker.config.ConfigLoader;
+import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.TemporalConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,9 +40,9 @@ final class BaseBackups {
   static BackupMeta backup(Path configFile, S3Server s3, String instance, String compression)
       throws Exception {
     InstanceConfig configured = ConfigLoader.load(configFile).requireInstance(instance);
-    InstanceConfig inst = configured.withBaseBackup(configured.basebackup()
+    InstanceConfig inst = configured.withSettings(configured.settings(BaseBackupConfig.class)
         .withCompression(compression));
-    try (ObjectStore store = ObjectStores.open(inst.basebackup(), s3.environment()::get)) {
+    try (ObjectStore store = ObjectStores.open(inst.settings(BaseBackupConfig.class), s3.environment()::get)) {
       BackupMeta meta = new BaseBackupMaker(Clock.systemUTC()).backup(instance, inst, store,
           line -> { });
       Thread.sleep(1100);   // backup ids are per second

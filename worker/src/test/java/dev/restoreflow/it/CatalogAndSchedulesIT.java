@@ -13,8 +13,6 @@ import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.worker.config.RestoreflowConfig;
-import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.probackup.BackupInfo;
 import dev.restoreflow.activities.probackup.ProbackupEngine;
@@ -22,6 +20,8 @@ import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.client.RestoreSchedules;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.worker.Workers;
+import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
 import dev.restoreflow.workflows.model.BackupResult;
@@ -104,7 +104,7 @@ class CatalogAndSchedulesIT {
     s3 = S3Server.start(base.stateDir());
     s3.createBucket("pg-backups");
     baseInstance = base.instance.withEngine(BaseBackupEngine.NAME)
-        .withBaseBackup(s3.repository("pg-backups", "catalog-it", "gzip"));
+        .withSettings(s3.repository("pg-backups", "catalog-it", "gzip"));
     ItServer server = ItServer.embedded();
     RestoreflowConfig config = config(server.target(), "ledger.db");
     configFile = writeConfig(config, "config.json");

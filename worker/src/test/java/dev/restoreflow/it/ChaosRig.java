@@ -2,11 +2,12 @@ package dev.restoreflow.it;
 
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BaseBackupCatalog;
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import dev.restoreflow.activities.basebackup.BaseBackupEngine;
-import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.probackup.BackupInfo;
+import dev.restoreflow.activities.probackup.ProbackupConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
 import dev.restoreflow.client.RestoreflowClient;
@@ -128,7 +129,7 @@ final class ChaosRig implements AutoCloseable {
   /** The config (both clusters on host "local"), then {@code server} and {@code worker}. */
   private void startRestoreflow() throws IOException {
     InstanceConfig basebackup = bb.instance.withEngine(BaseBackupEngine.NAME)
-        .withBaseBackup(new BaseBackupConfig(repository.repository(), s3Proxy.endpoint(), null,
+        .withSettings(new BaseBackupConfig(repository.repository(), s3Proxy.endpoint(), null,
             true, repository.accessKeyEnv(), repository.secretKeyEnv(),
             repository.compression(), repository.parallelDownloads(), repository.partSizeMiB(),
             null));
@@ -210,7 +211,7 @@ final class ChaosRig implements AutoCloseable {
 
   /** The data directories and the pg_probackup catalog: what a job's commands name. */
   List<String> jobPaths() {
-    return List.of(pb.instance.pgdata(), bb.instance.pgdata(), pb.instance.probackup().catalog());
+    return List.of(pb.instance.pgdata(), bb.instance.pgdata(), pb.instance.settings(ProbackupConfig.class).catalog());
   }
 
   /** The server's view of a workflow (state, pending activities); fails fast while it is down. */

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.basebackup.BaseBackupMaker;
 import dev.restoreflow.activities.cluster.ClusterControl;
 import dev.restoreflow.activities.cluster.ClusterState;
 import dev.restoreflow.activities.cluster.UnfinishedRestore;
-import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;
@@ -80,7 +80,7 @@ class DiskFullIT {
     s3Repository = s3.repository("pg-backups", NAME, "none");
     try (ObjectStore store = ObjectStores.open(s3Repository, s3.environment()::get)) {
       new BaseBackupMaker(Clock.systemUTC()).backup(NAME,
-          sandbox.instance.withEngine(BaseBackupEngine.NAME).withBaseBackup(s3Repository), store,
+          sandbox.instance.withEngine(BaseBackupEngine.NAME).withSettings(s3Repository), store,
           line -> { });
     }
     atBackup = sandbox.sandbox.fingerprint();
@@ -112,7 +112,7 @@ class DiskFullIT {
       BaseBackupConfig viaProxy = new BaseBackupConfig(s3Repository.repository(), proxy.endpoint(),
           null, true, S3Server.ACCESS_KEY_ENV, S3Server.SECRET_KEY_ENV, "none", 2, 5, null);
       fillDuringRestore("basebackup", BaseBackupActivities.FETCH_STEP,
-          sandbox.instance.withEngine(BaseBackupEngine.NAME).withBaseBackup(viaProxy),
+          sandbox.instance.withEngine(BaseBackupEngine.NAME).withSettings(viaProxy),
           () -> proxy.setRate(3_000_000), () -> proxy.setRate(0));
     }
   }
@@ -265,7 +265,7 @@ class DiskFullIT {
     return new InstanceConfig(i.engine(), i.host(), pgdata.toString(), null, i.systemdUnit(),
         i.port(), i.osUser(), i.pgBin(), i.serverLog(), i.connectHost(), i.database(), i.dbUser(),
         i.smokeQueries(), i.keepArchiving(), i.promote(), i.stopTimeoutSeconds(),
-        i.startTimeoutSeconds(), i.probackup(), i.basebackup(), i.restoreHosts());
+        i.startTimeoutSeconds(), i.settings(), i.restoreHosts());
   }
 
   private static void run(String... argv) throws IOException, InterruptedException {

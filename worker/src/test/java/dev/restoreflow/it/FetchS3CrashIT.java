@@ -1,24 +1,24 @@
 package dev.restoreflow.it;
 
-import dev.restoreflow.activities.basebackup.BaseBackupEngine;
-import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.restoreflow.activities.basebackup.BackupMeta;
-import dev.restoreflow.activities.cluster.ClusterState;
-import dev.restoreflow.activities.exec.CommandResult;
-import dev.restoreflow.activities.basebackup.BackupObject;
 import dev.restoreflow.activities.archive.Chunk;
+import dev.restoreflow.activities.basebackup.BackupMeta;
+import dev.restoreflow.activities.basebackup.BackupObject;
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
+import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.basebackup.FetchCheckpoint;
-import dev.restoreflow.activities.config.BaseBackupConfig;
+import dev.restoreflow.activities.cluster.ClusterState;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.client.Submission;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.TaskQueues;
+import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
@@ -58,7 +58,7 @@ class FetchS3CrashIT {
       BaseBackupConfig repository = new BaseBackupConfig("s3://pg-backups/crash-it",
           proxy.endpoint(), null, true, S3Server.ACCESS_KEY_ENV, S3Server.SECRET_KEY_ENV, "none",
           2, 5, null);
-      InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME).withBaseBackup(repository);
+      InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME).withSettings(repository);
 
       ItServer server = ItTemporal.startServer();
       RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());

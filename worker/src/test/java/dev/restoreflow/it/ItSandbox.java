@@ -6,14 +6,14 @@ import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.cluster.UnfinishedRestoreException;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.ProbackupConfig;
-import dev.restoreflow.worker.config.RestoreflowConfig;
-import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.OsUser;
 import dev.restoreflow.activities.exec.Redactor;
+import dev.restoreflow.activities.probackup.ProbackupConfig;
+import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.worker.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,8 +83,8 @@ final class ItSandbox implements AutoCloseable {
         """.formatted(argvLog, throttle, pgBin, bin.resolve("pg_probackup")));
     Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
     InstanceConfig base = sandbox.instance();
-    ProbackupConfig p = base.probackup();
-    InstanceConfig instance = base.withProbackup(
+    ProbackupConfig p = base.settings(ProbackupConfig.class);
+    InstanceConfig instance = base.withSettings(
         new ProbackupConfig(wrapper.toString(), p.catalog(), p.instance(), p.threads()));
     return new ItSandbox(sandbox, instance, host, state, argvLog, throttle, backupRate);
   }

@@ -7,17 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.ledger.JobRow;
+import dev.restoreflow.activities.probackup.ProbackupConfig;
 import dev.restoreflow.worker.config.LineGatewayConfig;
 import dev.restoreflow.worker.config.RestoreflowConfig;
-import dev.restoreflow.activities.ledger.JobRow;
+import dev.restoreflow.worker.gateway.GatewayError;
+import dev.restoreflow.worker.gateway.LineGateway;
+import dev.restoreflow.worker.gateway.LineService;
 import dev.restoreflow.workflows.RestoreWorkflow;
 import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.RestoreResult;
-import dev.restoreflow.worker.gateway.GatewayError;
-import dev.restoreflow.worker.gateway.LineGateway;
-import dev.restoreflow.worker.gateway.LineService;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -92,7 +93,7 @@ class LineGatewayIT {
       instances.put("f" + h.substring(1), new InstanceConfig("probackup", h,
           "/var/tmp/restoreflow-it/never/" + h, null, null, i.port(), i.osUser(), i.pgBin(),
           i.serverLog(), i.connectHost(), i.database(), i.dbUser(), i.smokeQueries(), false, true,
-          60, 60, i.probackup(), null));
+          60, 60, i.settings(ProbackupConfig.class), null));
       fakes.put(h, new InstantHost(h));
     }
     Path ledger = main1.stateDir().resolve("ledger.db");

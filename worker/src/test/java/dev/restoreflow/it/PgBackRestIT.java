@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.PgBackRestConfig;
 import dev.restoreflow.activities.pgbackrest.PgBackRestActivities;
+import dev.restoreflow.activities.pgbackrest.PgBackRestConfig;
 import dev.restoreflow.activities.pgbackrest.PgBackRestEngine;
-import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.client.RestoreSchedules;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.worker.config.RestoreflowConfig;
@@ -108,11 +107,10 @@ class PgBackRestIT {
     frozen = pgbr.resolve("log").resolve("frozen-restore.pid");   // written as the cluster's user
     Path wrapper = freezingWrapper(state.resolve("bin").resolve("pgbackrest-it"));
 
-    InstanceConfig raw = main1.instance.withEngine(PgBackRestEngine.NAME).withPgBackRest(
+    InstanceConfig raw = main1.instance.withEngine(PgBackRestEngine.NAME).withSettings(
         new PgBackRestConfig(wrapper.toString(), null, null, conf.toString(), 2, "lz4",
             state.resolve("run").toString()));
-    InstanceConfig instance = Engines.standard().named(PgBackRestEngine.NAME)
-        .withCheckedSettings("instances.main1", "main1", raw);
+    InstanceConfig instance = CheckedSettings.checked("main1", raw);
     main1.sandbox.sql("alter system set archive_command = '" + PGBACKREST + " --config=" + conf
         + " --stanza=main1 archive-push %p'");
     main1.sandbox.sql("select pg_reload_conf()");

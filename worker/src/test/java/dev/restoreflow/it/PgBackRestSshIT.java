@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.PgBackRestConfig;
+import dev.restoreflow.activities.pgbackrest.PgBackRestConfig;
 import dev.restoreflow.activities.pgbackrest.PgBackRestEngine;
-import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.workflows.model.BackupRequest;
@@ -57,10 +56,9 @@ class PgBackRestSshIT {
       main1.sandbox.sql("alter system set archive_command = 'pgbackrest --config=" + conf
           + " --stanza=main1 archive-push %p'");
       main1.sandbox.sql("select pg_reload_conf()");
-      InstanceConfig instance = Engines.standard().named(PgBackRestEngine.NAME)
-          .withCheckedSettings("instances.main1", "main1", main1.instance
-              .withEngine(PgBackRestEngine.NAME).withPgBackRest(new PgBackRestConfig(null, null,
-                  null, conf.toString(), null, null, state.resolve("run").toString())));
+      InstanceConfig instance = CheckedSettings.checked("main1", main1.instance
+          .withEngine(PgBackRestEngine.NAME).withSettings(new PgBackRestConfig(null, null,
+              null, conf.toString(), null, null, state.resolve("run").toString())));
 
       ItServer server = ItTemporal.startServer();
       RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(server.target(),

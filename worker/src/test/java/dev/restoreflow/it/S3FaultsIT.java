@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BaseBackupCatalog;
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import dev.restoreflow.activities.basebackup.BaseBackupEngine;
-import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
@@ -78,7 +78,7 @@ class S3FaultsIT {
         null, true, S3Server.ACCESS_KEY_ENV, S3Server.SECRET_KEY_ENV, "none", 2, 5, null,
         READ_TIMEOUT_SECONDS, 20);
     InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME)
-        .withBaseBackup(throughProxy);
+        .withSettings(throughProxy);
     ItServer server = ItTemporal.startServer();
     RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());
     Map<String, String> env = s3.environment();

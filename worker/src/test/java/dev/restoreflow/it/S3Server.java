@@ -1,6 +1,6 @@
 package dev.restoreflow.it;
 
-import dev.restoreflow.activities.config.BaseBackupConfig;
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.basebackup.BaseBackupMaker;
 import dev.restoreflow.activities.cluster.ClusterState;
-import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
@@ -43,7 +43,7 @@ class WontStartIT {
       sandbox.sandbox.loadDemoData(2_000);
       Path repository = Files.createDirectories(sandbox.stateDir().resolve("repository"));
       InstanceConfig rejected = basebackup(sandbox, repository, Map.of("shared_buffers", "lots"));
-      try (ObjectStore store = ObjectStores.open(rejected.basebackup(), name -> null)) {
+      try (ObjectStore store = ObjectStores.open(rejected.settings(BaseBackupConfig.class), name -> null)) {
         new BaseBackupMaker(Clock.systemUTC()).backup("wontstart", rejected, store, line -> { });
       }
       Map<String, String> atBackup = sandbox.sandbox.fingerprint();
@@ -97,7 +97,7 @@ class WontStartIT {
 
   private static InstanceConfig basebackup(ItSandbox sandbox, Path repository,
       Map<String, String> settings) {
-    return sandbox.instance.withEngine(BaseBackupEngine.NAME).withBaseBackup(new BaseBackupConfig(
+    return sandbox.instance.withEngine(BaseBackupEngine.NAME).withSettings(new BaseBackupConfig(
         "file://" + repository, null, null, null, null, null, "zstd", null, null, settings));
   }
 }

@@ -1,14 +1,14 @@
 package dev.restoreflow.activities.basebackup;
 
-import dev.restoreflow.activities.archive.ConfinedDirectory;
-import dev.restoreflow.activities.archive.UnsafePathException;
-import dev.restoreflow.activities.archive.CorruptObjectException;
 import com.github.luben.zstd.ZstdIOException;
 import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.archive.ConfinedDirectory;
+import dev.restoreflow.activities.archive.CorruptObjectException;
+import dev.restoreflow.activities.archive.UnsafePathException;
 import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.exec.CommandFailedException;
-import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.storage.ObjectStore;
@@ -71,7 +71,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
               from.chunk(), from.insideEntry() ? " inside " + from.entryName() : "");
         }
         BaseBackupFetcher.Fetched fetched = new BaseBackupFetcher(store,
-            ctx.instance().basebackup(), pgdata).fetch(input.step().instance(), meta, from, walUpTo,
+            ctx.instance().settings(BaseBackupConfig.class), pgdata).fetch(input.step().instance(), meta, from, walUpTo,
             downloaded, checkpoint -> {
               latest.set(checkpoint);
               beats.rethrowIfStopped();
@@ -121,7 +121,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       boolean keepArchiving, HostStep ctx) throws IOException {
     try {
       RecoverySettings.write(ConfinedDirectory.ownedLikeRoot(pgdata), backupId, target,
-          keepArchiving, ctx.instance().basebackup().settings());
+          keepArchiving, ctx.instance().settings(BaseBackupConfig.class).settings());
     } catch (UnsafePathException e) {
       throw e.in("writing the recovery settings");
     }

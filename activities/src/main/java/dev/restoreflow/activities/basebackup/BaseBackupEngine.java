@@ -1,12 +1,14 @@
 package dev.restoreflow.activities.basebackup;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
-import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.engine.Engine;
+import dev.restoreflow.activities.engine.EngineSettings;
+import dev.restoreflow.activities.engine.SettingsSection;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.host.HostTools;
@@ -49,9 +51,10 @@ public final class BaseBackupEngine implements Engine {
   }
 
   @Override
-  public InstanceConfig withCheckedSettings(String key, String name, InstanceConfig instance) {
-    return instance.onlyWith(BaseBackupSettings.validate(key + ".basebackup",
-        instance.basebackup()));
+  public EngineSettings checkSettings(String key, String name, InstanceConfig instance,
+      JsonNode section) {
+    return BaseBackupSettings.validate(key,
+        SettingsSection.read(key, section, BaseBackupConfig.class));
   }
 
   @Override
@@ -94,7 +97,7 @@ public final class BaseBackupEngine implements Engine {
       int backups = new BaseBackupCatalog(store, step.instanceName()).backups().size();
       return new BackupPlan(step.instanceName(), step.host(), NAME, FULL, null,
           "pg_basebackup of " + step.instanceName() + " into " + store.describe() + " ("
-              + step.instance().basebackup().compression() + "; " + backups
+              + step.instance().settings(BaseBackupConfig.class).compression() + "; " + backups
               + " backups there now)");
     } catch (IOException e) {
       throw Failures.of(FailureType.STORAGE_FAILED, "PlanBackup: the repository cannot be read: "
@@ -119,7 +122,7 @@ public final class BaseBackupEngine implements Engine {
       }
       try (Heartbeats beats = Heartbeats.start(progress::get)) {
         InstanceConfig instance = input.compression() == null ? step.instance()
-            : step.instance().withBaseBackup(step.instance().basebackup()
+            : step.instance().withSettings(step.instance().settings(BaseBackupConfig.class)
                 .withCompression(input.compression()));
         BackupMeta meta = new BaseBackupMaker(Clock.systemUTC()).backup(step.instanceName(),
             instance, store,
@@ -142,7 +145,7 @@ public final class BaseBackupEngine implements Engine {
 
   /** A repository on a full file system (file://; an S3 server's own disk may say so too). */
   private static RuntimeException repositoryFull(HostStep step, BackupInput input, IOException e) {
-    String repository = step.instance().basebackup().repository();
+    String repository = step.instance().settings(BaseBackupConfig.class).repository();
     Optional<DiskFull.Room> room = repository.startsWith(FILE_SCHEME)
         ? DiskFull.roomOf(step.runner(), null, repository.substring(FILE_SCHEME.length()))
         : Optional.empty();
@@ -227,7 +230,7 @@ public final class BaseBackupEngine implements Engine {
 
   /** The instance's repository, with credentials from the worker's environment. */
   static ObjectStore open(HostStep step) {
-    return ObjectStores.open(step.instance().basebackup(), step.services().environment());
+    return ObjectStores.open(step.instance().settings(BaseBackupConfig.class), step.services().environment());
   }
 
   /** Backups and restores read and write the data directory directly: on its host only. */

@@ -1,15 +1,14 @@
 package dev.restoreflow.activities.basebackup;
 
-import dev.restoreflow.activities.archive.CorruptObjectException;
-import dev.restoreflow.activities.archive.TarReader;
-import dev.restoreflow.activities.archive.TarExtractor;
-import dev.restoreflow.activities.archive.ConfinedDirectory;
-import dev.restoreflow.activities.archive.UnsafePathException;
-import dev.restoreflow.activities.archive.Compression;
 import dev.restoreflow.activities.archive.Chunk;
+import dev.restoreflow.activities.archive.Compression;
+import dev.restoreflow.activities.archive.ConfinedDirectory;
+import dev.restoreflow.activities.archive.CorruptObjectException;
 import dev.restoreflow.activities.archive.ParallelChunkReader;
 import dev.restoreflow.activities.archive.RangeReader;
-import dev.restoreflow.activities.config.BaseBackupConfig;
+import dev.restoreflow.activities.archive.TarExtractor;
+import dev.restoreflow.activities.archive.TarReader;
+import dev.restoreflow.activities.archive.UnsafePathException;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.StoredObject;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.restoreflow.activities.basebackup;
 
-import dev.restoreflow.activities.archive.Compression;
-import dev.restoreflow.activities.archive.ChunkedCompressor;
-import dev.restoreflow.activities.archive.Chunk;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.activities.archive.Chunk;
+import dev.restoreflow.activities.archive.ChunkedCompressor;
+import dev.restoreflow.activities.archive.Compression;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
@@ -66,7 +66,7 @@ public final class BaseBackupMaker {
   public BackupMeta backup(String instanceName, InstanceConfig instance, ObjectStore store,
       Consumer<String> started, Consumer<String> progress, BooleanSupplier stopRequested)
       throws IOException, InterruptedException {
-    Compression compression = Compression.of(instance.basebackup().compression());
+    Compression compression = Compression.of(instance.settings(BaseBackupConfig.class).compression());
     long startedAt = clock.millis();
     String id = BaseBackupLayout.newBackupId(clock.instant());
     if (!store.list(BaseBackupLayout.backupDir(instanceName, id)).isEmpty()) {

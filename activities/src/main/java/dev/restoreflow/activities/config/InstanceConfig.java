@@ -1,10 +1,13 @@
 package dev.restoreflow.activities.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.restoreflow.activities.engine.EngineSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,13 +25,11 @@ import java.util.Set;
  * @param keepArchiving keep the restored cluster's archive_command (off by default, so a restored
  *     cluster never writes into the source's archive)
  * @param promote promote after restore when the cluster ends in recovery
- * @param probackup settings of the probackup engine (null for other engines)
- * @param basebackup settings of the basebackup engine (null for other engines)
- * @param pgbackrest settings of the pgbackrest engine (null for other engines)
+ * @param settings the engine's checked section of the config ({@code instances.N.<engine>}), a
+ *     record of the engine's package; null only before the engine has checked it
  * @param restoreHosts the hosts this instance may be restored onto: always its own {@code host}
  *     (first), plus the ones the config lists; a restore onto any other host is refused
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record InstanceConfig(
     String engine,
     String host,
@@ -47,10 +48,8 @@ public record InstanceConfig(
     Boolean promote,
     Integer stopTimeoutSeconds,
     Integer startTimeoutSeconds,
-    ProbackupConfig probackup,
-    BaseBackupConfig basebackup,
-    List<String> restoreHosts,
-    PgBackRestConfig pgbackrest) {
+    @JsonIgnore EngineSettings settings,
+    List<String> restoreHosts) {
 
   public InstanceConfig {
     Set<String> allowed = new LinkedHashSet<>();
@@ -68,74 +67,50 @@ public record InstanceConfig(
       String systemdUnit, Integer port, String osUser, String pgBin, String serverLog,
       String connectHost, String database, String dbUser, List<String> smokeQueries,
       Boolean keepArchiving, Boolean promote, Integer stopTimeoutSeconds,
-      Integer startTimeoutSeconds, ProbackupConfig probackup, BaseBackupConfig basebackup) {
+      Integer startTimeoutSeconds, EngineSettings settings) {
     this(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin, serverLog,
         connectHost, database, dbUser, smokeQueries, keepArchiving, promote, stopTimeoutSeconds,
-        startTimeoutSeconds, probackup, basebackup, null, null);
+        startTimeoutSeconds, settings, null);
   }
 
-  /** Without a pgbackrest section (the other engines' instances). */
-  public InstanceConfig(String engine, String host, String pgdata, String controlDir,
-      String systemdUnit, Integer port, String osUser, String pgBin, String serverLog,
-      String connectHost, String database, String dbUser, List<String> smokeQueries,
-      Boolean keepArchiving, Boolean promote, Integer stopTimeoutSeconds,
-      Integer startTimeoutSeconds, ProbackupConfig probackup, BaseBackupConfig basebackup,
-      List<String> restoreHosts) {
-    this(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin, serverLog,
-        connectHost, database, dbUser, smokeQueries, keepArchiving, promote, stopTimeoutSeconds,
-        startTimeoutSeconds, probackup, basebackup, restoreHosts, null);
+  /**
+   * The engine's section, as the engine's own record.
+   *
+   * @throws IllegalStateException when the instance's section is of another type (a bug: only
+   *     the instance's engine reads it)
+   */
+  public <T extends EngineSettings> T settings(Class<T> type) {
+    if (!type.isInstance(settings)) {
+      throw new IllegalStateException("instance on " + host + " (engine " + engine + ") has "
+          + (settings == null ? "no engine settings" : settings.getClass().getSimpleName())
+          + ", not " + type.getSimpleName());
+    }
+    return type.cast(settings);
   }
 
-  public InstanceConfig withProbackup(ProbackupConfig other) {
+  /** The engine's section as the config file writes it: under the engine's name. */
+  @JsonAnyGetter
+  public Map<String, EngineSettings> engineSection() {
+    return settings == null ? Map.of() : Map.of(engine, settings);
+  }
+
+  public InstanceConfig withSettings(EngineSettings other) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, other, basebackup, restoreHosts, pgbackrest);
+        stopTimeoutSeconds, startTimeoutSeconds, other, restoreHosts);
   }
 
   public InstanceConfig withEngine(String other) {
     return new InstanceConfig(other, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, probackup, basebackup, restoreHosts, pgbackrest);
-  }
-
-  public InstanceConfig withBaseBackup(BaseBackupConfig other) {
-    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser,
-        pgBin, serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, probackup, other, restoreHosts, pgbackrest);
-  }
-
-  /** The same instance with only the probackup section (checked by the engine). */
-  public InstanceConfig onlyWith(ProbackupConfig section) {
-    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
-        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, section, null, restoreHosts, null);
-  }
-
-  /** The same instance with only the basebackup section (checked by the engine). */
-  public InstanceConfig onlyWith(BaseBackupConfig section) {
-    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
-        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, null, section, restoreHosts, null);
-  }
-
-  public InstanceConfig withPgBackRest(PgBackRestConfig other) {
-    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
-        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, probackup, basebackup, restoreHosts, other);
-  }
-
-  /** The same instance with only the pgbackrest section (checked by the engine). */
-  public InstanceConfig onlyWith(PgBackRestConfig section) {
-    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
-        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, null, null, restoreHosts, section);
+        stopTimeoutSeconds, startTimeoutSeconds, settings, restoreHosts);
   }
 
   /** The same instance, also restorable onto {@code hosts}. */
   public InstanceConfig withRestoreHosts(List<String> hosts) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, probackup, basebackup, hosts, pgbackrest);
+        stopTimeoutSeconds, startTimeoutSeconds, settings, hosts);
   }
 
   /** Whether this instance may be restored onto {@code target} (its own host or a listed one). */

@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
@@ -27,13 +28,18 @@ public interface Engine {
   // ---- configuration
 
   /**
-   * The instance with this engine's section of the config checked and its defaults filled in;
-   * the sections of other engines must be absent.
+   * This engine's section of an instance's config ({@code instances.N.<engine name>}), checked,
+   * with its defaults filled in. The section is the engine's alone: read it with
+   * {@link SettingsSection#read} into a record of the engine's package.
    *
-   * @param key the instance's key in the config, e.g. {@code instances.main1}
+   * @param key the section's key, e.g. {@code instances.main1.basebackup}
+   * @param name the instance's name (a default for names inside the tool, e.g. a stanza)
+   * @param instance the instance's common settings, checked (its {@code settings} still null)
+   * @param section the section as written; null when the instance has none
    * @throws BadSettingException naming the bad key
    */
-  InstanceConfig withCheckedSettings(String key, String name, InstanceConfig instance);
+  EngineSettings checkSettings(String key, String name, InstanceConfig instance,
+      JsonNode section);
 
   // ---- requests (checked before anything runs, by the one request resolver)
 

@@ -65,7 +65,7 @@ public class PgBackRestActivitiesImpl implements PgBackRestActivities {
       Stanza stanza = new Stanza(ctx);
       BackupSet backup = stanza.info().backup(label).orElseThrow(() -> Failures.of(
           FailureType.BACKUP_NOT_FOUND, "backup " + label + " is no longer in stanza "
-              + instance.pgbackrest().stanza() + " (expired since the plan?)"));
+              + instance.settings(PgBackRestConfig.class).stanza() + " (expired since the plan?)"));
       Command command = Command.of(argv, instance.osUser(), RESTORE_LIMIT);
       CommandResult result;
       RestoreProgress progress = new RestoreProgress(attempt, backup.size(), ctx.runner(), instance);

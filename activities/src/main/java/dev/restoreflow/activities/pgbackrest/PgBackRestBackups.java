@@ -81,7 +81,7 @@ final class PgBackRestBackups {
   }
 
   private Optional<TakenBackup> clearEarlierAttempt(TakeProgress earlier, long started) {
-    String stanzaName = step.instance().pgbackrest().stanza();
+    String stanzaName = step.instance().settings(PgBackRestConfig.class).stanza();
     new LeftoverProcesses(stanza.runner()).kill("backup",
         args -> PgBackRestCommands.isBackupOf(args, stanzaName));
     if (earlier != null && earlier.label() != null) {

@@ -1,7 +1,6 @@
 package dev.restoreflow.activities.pgbackrest;
 
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.PgBackRestConfig;
 import dev.restoreflow.activities.engine.RecoveryTargets;
 import dev.restoreflow.workflows.model.RecoveryTarget;
 import java.util.ArrayList;
@@ -51,7 +50,7 @@ public final class PgBackRestCommands {
     if (!PgBackRestEngine.TYPES.contains(type)) {
       throw new IllegalArgumentException("backup type must be one of " + PgBackRestEngine.TYPES);
     }
-    PgBackRestConfig p = i.pgbackrest();
+    PgBackRestConfig p = i.settings(PgBackRestConfig.class);
     List<String> argv = cluster(i);
     argv.addAll(List.of("--type=" + type, "--start-fast"));
     processMax(argv, p);
@@ -84,7 +83,7 @@ public final class PgBackRestCommands {
   public static List<String> restore(InstanceConfig i, String label, RecoveryTarget target,
       boolean promote) {
     RecoveryTargets.check(target);
-    PgBackRestConfig p = i.pgbackrest();
+    PgBackRestConfig p = i.settings(PgBackRestConfig.class);
     List<String> argv = repository(p);
     argv.addAll(List.of("--pg1-path=" + i.pgdata(), "--delta",
         "--set=" + BackupLabels.normalize(label)));
@@ -132,7 +131,7 @@ public final class PgBackRestCommands {
 
   /** The repository's options and the cluster's: data directory, port, socket, user. */
   private static List<String> cluster(InstanceConfig i) {
-    PgBackRestConfig p = i.pgbackrest();
+    PgBackRestConfig p = i.settings(PgBackRestConfig.class);
     List<String> argv = repository(p);
     argv.add("--pg1-path=" + i.pgdata());
     argv.add("--pg1-port=" + i.port());

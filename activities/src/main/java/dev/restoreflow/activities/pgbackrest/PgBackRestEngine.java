@@ -1,8 +1,11 @@
 package dev.restoreflow.activities.pgbackrest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.engine.Engine;
+import dev.restoreflow.activities.engine.EngineSettings;
+import dev.restoreflow.activities.engine.SettingsSection;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
@@ -41,8 +44,10 @@ public final class PgBackRestEngine implements Engine {
   }
 
   @Override
-  public InstanceConfig withCheckedSettings(String key, String name, InstanceConfig instance) {
-    return instance.onlyWith(PgBackRestSettings.check(key + ".pgbackrest", name, instance));
+  public EngineSettings checkSettings(String key, String name, InstanceConfig instance,
+      JsonNode section) {
+    return PgBackRestSettings.check(key, name, instance,
+        SettingsSection.read(key, section, PgBackRestConfig.class));
   }
 
   @Override
@@ -88,7 +93,7 @@ public final class PgBackRestEngine implements Engine {
     boolean full = Boolean.TRUE.equals(input.full());
     log().info("plan: restore {} backup {} (chain {}) of stanza {} into {} with --delta{}; need"
         + " {} bytes, available {}", backup.type(), backup.label(), chain,
-        step.instance().pgbackrest().stanza(), step.instance().pgdata(),
+        step.instance().settings(PgBackRestConfig.class).stanza(), step.instance().pgdata(),
         full ? " after WipeData (a full restore was asked for)" : "", backup.size(), available);
     return new RestorePlan(step.instanceName(), step.host(), NAME, backup.label(), backup.type(),
         Instant.ofEpochSecond(backup.stopTime()).toString(), chain, backup.size(), available,
@@ -117,7 +122,7 @@ public final class PgBackRestEngine implements Engine {
     }
     return new BackupPlan(step.instanceName(), step.host(), NAME, input.type(), parent,
         input.type() + " backup of " + step.instanceName() + " into stanza "
-            + step.instance().pgbackrest().stanza() + becomes
+            + step.instance().settings(PgBackRestConfig.class).stanza() + becomes
             + (parent == null ? "" : ", on top of " + parent) + "; " + ready);
   }
 
@@ -152,7 +157,7 @@ public final class PgBackRestEngine implements Engine {
           ? " has pgBackRest's error flag (page checksum errors while it was taken)"
           : " misses a backup it builds on") + "; it is not used by restores");
     }
-    CommandResult verified = stanza.run(PgBackRestCommands.verify(step.instance().pgbackrest(),
+    CommandResult verified = stanza.run(PgBackRestCommands.verify(step.instance().settings(PgBackRestConfig.class),
         backupId), VERIFY_LIMIT);
     if (!verified.succeeded()) {
       throw Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backupId + " did not verify: "

@@ -1,7 +1,6 @@
 package dev.restoreflow.activities.pgbackrest;
 
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.PgBackRestConfig;
 import dev.restoreflow.activities.engine.BadSettingException;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +16,8 @@ final class PgBackRestSettings {
   private PgBackRestSettings() {}
 
   /** @param key e.g. {@code instances.main1.pgbackrest}; @param name the instance's name */
-  static PgBackRestConfig check(String key, String name, InstanceConfig instance) {
-    PgBackRestConfig p = instance.pgbackrest();
+  static PgBackRestConfig check(String key, String name, InstanceConfig instance,
+      PgBackRestConfig p) {
     if (p == null || p.repoPath() == null && p.configFile() == null) {
       throw new BadSettingException(key + ".repoPath", "is required unless " + key
           + ".configFile is given: the stanza's repository (pgBackRest's repo1-path), or the"

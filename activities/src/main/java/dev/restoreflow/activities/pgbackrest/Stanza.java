@@ -32,18 +32,18 @@ final class Stanza {
 
   void requireTool() {
     HostTools.require(runner(), step.instance(),
-        PgBackRestCommands.version(step.instance().pgbackrest()), "pgbackrest",
+        PgBackRestCommands.version(step.instance().settings(PgBackRestConfig.class)), "pgbackrest",
         "instances." + step.instanceName() + ".pgbackrest.binary");
   }
 
   /** What {@code info --output=json} says of the stanza. */
   StanzaInfo info() {
-    CommandResult result = run(PgBackRestCommands.info(step.instance().pgbackrest()), QUICK);
+    CommandResult result = run(PgBackRestCommands.info(step.instance().settings(PgBackRestConfig.class)), QUICK);
     if (!result.succeeded()) {
       throw PgBackRestFailures.of("pgbackrest info", result);
     }
     try {
-      return StanzaInfo.parse(result.stdout(), step.instance().pgbackrest().stanza());
+      return StanzaInfo.parse(result.stdout(), step.instance().settings(PgBackRestConfig.class).stanza());
     } catch (IllegalArgumentException e) {
       throw Failures.of(FailureType.COMMAND_FAILED, e.getMessage());
     }

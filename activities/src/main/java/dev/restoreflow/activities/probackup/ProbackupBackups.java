@@ -48,7 +48,7 @@ final class ProbackupBackups {
       throw Failures.ofCommand("pg_probackup show", e);
     }
     try {
-      return ProbackupCommands.parseShow(show.stdout(), step.instance().probackup().instance());
+      return ProbackupCommands.parseShow(show.stdout(), step.instance().settings(ProbackupConfig.class).instance());
     } catch (IllegalArgumentException e) {
       throw Failures.of(FailureType.COMMAND_FAILED, e.getMessage());
     }
@@ -110,7 +110,7 @@ final class ProbackupBackups {
           + (id == null ? "" : " (backup " + id + " is left as ERROR)") + ": "
           + ProbackupActivitiesImpl.lastError(result.stderrTail());
       if (DiskFull.saysNoSpace(result.stderrTail())) {
-        String catalog = step.instance().probackup().catalog();
+        String catalog = step.instance().settings(ProbackupConfig.class).catalog();
         throw DiskFull.failure(Steps.TAKE_BACKUP, "taking a " + mode + " backup", catalog,
             DiskFull.roomOf(side.runner(), step.instance().osUser(), catalog), "The cluster is"
                 + " untouched: make room in the catalog (delete old backups, or give it a larger"
@@ -129,8 +129,8 @@ final class ProbackupBackups {
   }
 
   private Optional<TakenBackup> clearEarlierAttempt(TakeProgress earlier, long started) {
-    String catalog = step.instance().probackup().catalog();
-    new StaleProcesses(side.runner()).killBackupsOf(catalog, step.instance().probackup().instance());
+    String catalog = step.instance().settings(ProbackupConfig.class).catalog();
+    new StaleProcesses(side.runner()).killBackupsOf(catalog, step.instance().settings(ProbackupConfig.class).instance());
     List<BackupInfo> backups = show(step, side);
     if (earlier != null && earlier.backupId() != null) {
       Optional<BackupInfo> theirs = backups.stream()

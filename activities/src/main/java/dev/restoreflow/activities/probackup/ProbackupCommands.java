@@ -3,7 +3,6 @@ package dev.restoreflow.activities.probackup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.ProbackupConfig;
 import dev.restoreflow.activities.engine.RecoveryTargets;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.RecoveryTarget;
@@ -29,14 +28,14 @@ public final class ProbackupCommands {
   }
 
   public static List<String> show(InstanceConfig i) {
-    ProbackupConfig p = i.probackup();
+    ProbackupConfig p = i.settings(ProbackupConfig.class);
     return List.of(p.binary(), "show", "-B", p.catalog(), "--instance", p.instance(),
         "--format=json");
   }
 
   /** A STREAM backup (WAL inside the backup), connecting to the running cluster. */
   public static List<String> backup(InstanceConfig i, String mode) {
-    ProbackupConfig p = i.probackup();
+    ProbackupConfig p = i.settings(ProbackupConfig.class);
     if (!mode.equals("FULL") && !mode.equals("DELTA") && !mode.equals("PAGE")) {
       throw new IllegalArgumentException("backup mode must be FULL, DELTA or PAGE");
     }
@@ -50,7 +49,7 @@ public final class ProbackupCommands {
   }
 
   public static List<String> addInstance(InstanceConfig i) {
-    ProbackupConfig p = i.probackup();
+    ProbackupConfig p = i.settings(ProbackupConfig.class);
     return List.of(p.binary(), "add-instance", "-B", p.catalog(), "-D", i.pgdata(),
         "--instance", p.instance());
   }
@@ -77,7 +76,7 @@ public final class ProbackupCommands {
   /** @param remote null when pg_probackup runs on the database host itself */
   public static List<String> restore(InstanceConfig i, String backupId, boolean incremental,
       RecoveryTarget target, Remote remote) {
-    ProbackupConfig p = i.probackup();
+    ProbackupConfig p = i.settings(ProbackupConfig.class);
     List<String> argv = new ArrayList<>(List.of(p.binary(), "restore", "-B", p.catalog(),
         "--instance", p.instance(), "-D", i.pgdata()));
     if (backupId != null) {
@@ -119,14 +118,14 @@ public final class ProbackupCommands {
 
   /** Checks a backup as a restore would read it (pg_probackup validate -i ID). */
   public static List<String> validate(InstanceConfig i, String backupId) {
-    ProbackupConfig p = i.probackup();
+    ProbackupConfig p = i.settings(ProbackupConfig.class);
     return List.of(p.binary(), "validate", "-B", p.catalog(), "--instance", p.instance(),
         "-i", BackupIds.normalize(backupId));
   }
 
   /** Removes one backup from the catalog (one a killed attempt left unfinished). */
   public static List<String> delete(InstanceConfig i, String backupId) {
-    ProbackupConfig p = i.probackup();
+    ProbackupConfig p = i.settings(ProbackupConfig.class);
     return List.of(p.binary(), "delete", "-B", p.catalog(), "--instance", p.instance(),
         "-i", BackupIds.normalize(backupId));
   }

@@ -1,13 +1,16 @@
 package dev.restoreflow.activities.probackup;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.engine.Engine;
+import dev.restoreflow.activities.engine.EngineSettings;
+import dev.restoreflow.activities.engine.SettingsSection;
+import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.host.HostTools;
-import dev.restoreflow.activities.exec.Command;
-import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
@@ -39,9 +42,10 @@ public final class ProbackupEngine implements Engine {
   }
 
   @Override
-  public InstanceConfig withCheckedSettings(String key, String name, InstanceConfig instance) {
-    return instance.onlyWith(ProbackupSettings.check(key + ".probackup", name,
-        instance.probackup()));
+  public EngineSettings checkSettings(String key, String name, InstanceConfig instance,
+      JsonNode section) {
+    return ProbackupSettings.check(key, name,
+        SettingsSection.read(key, section, ProbackupConfig.class));
   }
 
   @Override
@@ -142,13 +146,13 @@ public final class ProbackupEngine implements Engine {
   }
 
   private static String catalogOf(HostStep step) {
-    return step.instance().probackup().catalog() + " (instance "
-        + step.instance().probackup().instance() + ")";
+    return step.instance().settings(ProbackupConfig.class).catalog() + " (instance "
+        + step.instance().settings(ProbackupConfig.class).instance() + ")";
   }
 
   private static void checkTool(HostStep step, ProbackupSide side) {
     HostTools.require(side.runner(), step.instance(),
-        ProbackupCommands.version(step.instance().probackup()), "pg_probackup",
+        ProbackupCommands.version(step.instance().settings(ProbackupConfig.class)), "pg_probackup",
         "instances." + step.instanceName() + ".probackup.binary");
   }
 

@@ -1,6 +1,5 @@
 package dev.restoreflow.activities.probackup;
 
-import dev.restoreflow.activities.config.ProbackupConfig;
 import dev.restoreflow.activities.engine.BadSettingException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;

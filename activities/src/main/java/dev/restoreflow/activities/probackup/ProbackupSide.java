@@ -12,7 +12,7 @@ record ProbackupSide(CommandRunner runner, ProbackupCommands.Remote remote) {
 
   static ProbackupSide of(HostStep step) {
     HostConfig h = step.hostConfig();
-    if (step.instance().probackup().runsOnWorker() && h != null && h.isSsh()) {
+    if (step.instance().settings(ProbackupConfig.class).runsOnWorker() && h != null && h.isSsh()) {
       return new ProbackupSide(step.services().runners().worker(), new ProbackupCommands.Remote(
           h.address(), h.port(), h.user(), h.privateKey(), h.knownHosts()));
     }

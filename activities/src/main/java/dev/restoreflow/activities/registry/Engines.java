@@ -3,6 +3,7 @@ package dev.restoreflow.activities.registry;
 import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.engine.Engine;
+import dev.restoreflow.activities.pgbackrest.PgBackRestEngine;
 import dev.restoreflow.activities.probackup.ProbackupEngine;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ public final class Engines {
   private static final Engines STANDARD = new Engines(List.of(
       new ProbackupEngine(),
       new BaseBackupEngine(),
-      new dev.restoreflow.activities.pgbackrest.PgBackRestEngine()));
+      new PgBackRestEngine()));
 
   private final Map<String, Engine> byName = new LinkedHashMap<>();
 

@@ -1,6 +1,5 @@
 package dev.restoreflow.activities.storage;
 
-import dev.restoreflow.activities.config.BaseBackupConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -73,7 +72,7 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /** @param environment where the credentials' environment variables are read (System::getenv) */
-  public static S3ObjectStore open(BaseBackupConfig config, Function<String, String> environment) {
+  public static S3ObjectStore open(ObjectStoreSettings config, Function<String, String> environment) {
     String rest = config.repository().substring("s3://".length()).replaceAll("/+$", "");
     int slash = rest.indexOf('/');
     String bucket = slash < 0 ? rest : rest.substring(0, slash);
@@ -102,7 +101,7 @@ public final class S3ObjectStore implements ObjectStore {
     return new S3ObjectStore(builder.build(), bucket, prefix, config.partSizeMiB() << 20, where);
   }
 
-  private static AwsCredentialsProvider credentials(BaseBackupConfig config,
+  private static AwsCredentialsProvider credentials(ObjectStoreSettings config,
       Function<String, String> environment) {
     if (config.accessKeyEnv() == null) {
       return DefaultCredentialsProvider.builder().build();

@@ -1,17 +1,17 @@
 package dev.restoreflow.activities.basebackup;
 
-import dev.restoreflow.activities.archive.ConfinedDirectory;
-import dev.restoreflow.activities.archive.CorruptObjectException;
-import dev.restoreflow.activities.archive.UnsafePathException;
-import dev.restoreflow.activities.archive.TestTar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.restoreflow.activities.config.BaseBackupConfig;
+import dev.restoreflow.activities.archive.ConfinedDirectory;
+import dev.restoreflow.activities.archive.CorruptObjectException;
+import dev.restoreflow.activities.archive.TestTar;
+import dev.restoreflow.activities.archive.UnsafePathException;
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import dev.restoreflow.activities.storage.FileObjectStore;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.StoredObject;

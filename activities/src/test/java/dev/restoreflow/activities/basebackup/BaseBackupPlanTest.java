@@ -7,32 +7,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BackupObject;
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
+import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.basebackup.BaseBackupLayout;
-import dev.restoreflow.activities.config.BaseBackupConfig;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.Inventory;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandResult;
-import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.activities.exec.OutputListener;
 import dev.restoreflow.activities.host.HostRunners;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.activities.steps.PlanActivitiesImpl;
-import dev.restoreflow.activities.exec.OutputListener;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.activities.PlanActivities;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.RestorePlan;
 import dev.restoreflow.workflows.model.StepInput;
-import dev.restoreflow.workflows.activities.PlanActivities;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +72,7 @@ class BaseBackupPlanTest {
         meta);
     InstanceConfig instance = new InstanceConfig(BaseBackupEngine.NAME, "db1",
         dir.resolve("pgdata").toString(), null, null, 5432, "postgres", "/usr/lib/postgresql/15/bin",
-        null, "127.0.0.1", "postgres", "postgres", List.of(), false, true, 60, 60, null,
+        null, "127.0.0.1", "postgres", "postgres", List.of(), false, true, 60, 60,
         new BaseBackupConfig("file://" + repository, null, null, null, null, null, "gzip", 4, 16,
             Map.of()));
     Inventory config = new Inventory(Map.of("db1", new HostConfig(HostConfig.LOCAL, null, null,

@@ -5,21 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.restoreflow.activities.cluster.UnfinishedRestore;
-
-import dev.restoreflow.activities.basebackup.TestRepository;
 import dev.restoreflow.activities.archive.TestTar;
-import dev.restoreflow.activities.config.BaseBackupConfig;
+import dev.restoreflow.activities.basebackup.BaseBackupActivitiesImpl;
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
+import dev.restoreflow.activities.basebackup.BaseBackupEngine;
+import dev.restoreflow.activities.basebackup.TestRepository;
+import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.Inventory;
-import dev.restoreflow.activities.basebackup.BaseBackupActivitiesImpl;
-import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.exec.CommandRunner;
-import dev.restoreflow.activities.host.HostRunners;
-import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
 import dev.restoreflow.activities.exec.Redactor;
+import dev.restoreflow.activities.host.HostRunners;
+import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import dev.restoreflow.workflows.model.EngineRestoreInput;
@@ -60,7 +59,7 @@ class FetchS3RefusalTest {
     pgdata = Files.createDirectories(dir.resolve("o1/o2/o3/o4/o5/o6/pgdata"));
     InstanceConfig instance = new InstanceConfig(BaseBackupEngine.NAME, "db1",
         pgdata.toString(), null, null, 5432, "postgres", "/usr/lib/postgresql/15/bin", null,
-        "127.0.0.1", "postgres", "postgres", List.of(), false, true, 60, 60, null,
+        "127.0.0.1", "postgres", "postgres", List.of(), false, true, 60, 60,
         new BaseBackupConfig("file://" + repository.root(), null, null, null, null, null, "none",
             2, 16, Map.of()));
     Inventory config = new Inventory(Map.of("db1", new HostConfig(HostConfig.LOCAL)),

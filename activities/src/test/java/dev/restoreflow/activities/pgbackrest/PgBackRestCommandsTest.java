@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.PgBackRestConfig;
 import dev.restoreflow.activities.engine.BadSettingException;
+import dev.restoreflow.activities.pgbackrest.PgBackRestConfig;
 import dev.restoreflow.workflows.model.RecoveryTarget;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,24 +19,29 @@ class PgBackRestCommandsTest {
     return new InstanceConfig(PgBackRestEngine.NAME, "local", "/var/lib/postgresql/15/main",
         null, null, 5433, "postgres", "/usr/lib/postgresql/15/bin",
         "/var/lib/postgresql/15/main-server.log", "/var/run/postgresql", "postgres", "postgres",
-        List.of("select 1"), false, true, 60, 300, null, null, null, section);
+        List.of("select 1"), false, true, 60, 300, section);
   }
 
-  static final InstanceConfig MAIN = new PgBackRestEngine().withCheckedSettings("instances.main",
-      "main", instance(new PgBackRestConfig(null, null, "/var/lib/pgbackrest", null, 2, "zst",
-          null)));
-  static final InstanceConfig WITH_FILE = new PgBackRestEngine().withCheckedSettings(
-      "instances.main", "main", instance(new PgBackRestConfig("/usr/bin/pgbackrest", "prod",
-          null, "/etc/pgbackrest/main.conf", null, null, "/run/pg")));
+  static final InstanceConfig MAIN = checked(new PgBackRestConfig(null, null,
+      "/var/lib/pgbackrest", null, 2, "zst", null));
+  static final InstanceConfig WITH_FILE = checked(new PgBackRestConfig("/usr/bin/pgbackrest",
+      "prod", null, "/etc/pgbackrest/main.conf", null, null, "/run/pg"));
+
+  /** The instance with {@code section} as the config loader checks it. */
+  static InstanceConfig checked(PgBackRestConfig section) {
+    InstanceConfig instance = instance(null);
+    return instance.withSettings(new PgBackRestEngine().checkSettings("instances.main.pgbackrest",
+        "main", instance, new ObjectMapper().valueToTree(section)));
+  }
 
   private static final String REPO = "--repo1-path=/var/lib/pgbackrest";
 
   @Test
   void infoTakesTheRepositoryAndStanzaOnlyForPgBackRestRefusesPgOptionsThere() {
     assertEquals(List.of("pgbackrest", "--no-config", REPO, "--stanza=main", "--output=json",
-        "info"), PgBackRestCommands.info(MAIN.pgbackrest()));
+        "info"), PgBackRestCommands.info(MAIN.settings(PgBackRestConfig.class)));
     assertEquals(List.of("/usr/bin/pgbackrest", "--config=/etc/pgbackrest/main.conf",
-        "--stanza=prod", "--output=json", "info"), PgBackRestCommands.info(WITH_FILE.pgbackrest()));
+        "--stanza=prod", "--output=json", "info"), PgBackRestCommands.info(WITH_FILE.settings(PgBackRestConfig.class)));
   }
 
   @Test
@@ -126,14 +132,13 @@ class PgBackRestCommandsTest {
         "/r", null, null, "zstd", null)).key());
     assertEquals("instances.main.pgbackrest.configFile", bad(new PgBackRestConfig(null, null,
         null, "pgbackrest.conf", null, null, null)).key());
-    assertEquals("main", MAIN.pgbackrest().stanza(), "the stanza defaults to the instance's name");
-    assertEquals("/var/run/postgresql", MAIN.pgbackrest().socketPath(),
+    assertEquals("main", MAIN.settings(PgBackRestConfig.class).stanza(), "the stanza defaults to the instance's name");
+    assertEquals("/var/run/postgresql", MAIN.settings(PgBackRestConfig.class).socketPath(),
         "the socket directory defaults to connectHost when it is one");
   }
 
   private static BadSettingException bad(PgBackRestConfig section) {
-    return assertThrows(BadSettingException.class, () -> new PgBackRestEngine()
-        .withCheckedSettings("instances.main", "main", instance(section)));
+    return assertThrows(BadSettingException.class, () -> checked(section));
   }
 
   private static List<String> tail(List<String> argv) {

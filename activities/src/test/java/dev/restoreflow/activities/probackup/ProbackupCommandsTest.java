@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.ProbackupConfig;
+import dev.restoreflow.activities.probackup.ProbackupConfig;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.RecoveryTarget;
 import java.util.List;

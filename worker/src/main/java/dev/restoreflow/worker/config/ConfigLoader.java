@@ -3,16 +3,19 @@ package dev.restoreflow.worker.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.restoreflow.activities.engine.BadSettingException;
-import dev.restoreflow.activities.registry.Engines;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.engine.BadSettingException;
+import dev.restoreflow.activities.registry.Engines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,12 +92,22 @@ public final class ConfigLoader {
     }
     Map<String, HostConfig> hosts = new LinkedHashMap<>();
     rawHosts.forEach((name, host) -> hosts.put(name, host(name, host)));
-    Map<String, InstanceConfig> raws = raw.instances() == null ? Map.of() : raw.instances();
+    Map<String, RawInstance> raws = new LinkedHashMap<>();
+    Map<String, Map<String, JsonNode>> sections = new LinkedHashMap<>();
+    if (raw.instances() != null) {
+      raw.instances().forEach((name, written) -> {
+        String key = "instances." + name;
+        requireName(key, name);
+        sections.put(name, engineSections(key, written));
+        raws.put(name, rawInstance(key, written));
+      });
+    }
     if (raws.isEmpty()) {
       throw new ConfigException("instances", "at least one instance is needed");
     }
     Map<String, InstanceConfig> instances = new LinkedHashMap<>();
-    raws.forEach((name, instance) -> instances.put(name, instance(name, instance, hosts)));
+    raws.forEach((name, instance) ->
+        instances.put(name, instance(name, instance, sections.get(name), hosts)));
     TemporalConfig temporal = raw.temporal() == null ? new TemporalConfig(null, null) : raw.temporal();
     if (!temporal.target().matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
       throw new ConfigException("temporal.target", "must be host:port, e.g. 127.0.0.1:7233");
@@ -214,12 +227,9 @@ public final class ConfigLoader {
         positive(key + ".connectTimeoutSeconds", h.connectTimeoutSeconds(), 15));
   }
 
-  private static InstanceConfig instance(String name, InstanceConfig i, Map<String, HostConfig> hosts) {
+  private static InstanceConfig instance(String name, RawInstance i,
+      Map<String, JsonNode> sections, Map<String, HostConfig> hosts) {
     String key = "instances." + name;
-    requireName(key, name);
-    if (i == null) {
-      throw new ConfigException(key, "is empty");
-    }
     String engine = i.engine() == null ? Engines.DEFAULT : i.engine();
     if (!Engines.standard().names().contains(engine)) {
       throw new ConfigException(key + ".engine", "'" + engine + "' is not supported; use one of "
@@ -244,7 +254,8 @@ public final class ConfigLoader {
       throw new ConfigException(key + ".osUser", "'root' is refused: WipeData and pg_ctl run as"
           + " this user; give the user that owns pgdata (e.g. postgres)");
     }
-    List<String> restoreHosts = restoreHosts(key + ".restoreHosts", i.restoreHosts(), hosts);
+    List<String> restoreHosts = restoreHosts(key + ".restoreHosts",
+        i.restoreHosts() == null ? List.of() : i.restoreHosts(), hosts);
     String pgBin = absolute(key + ".pgBin", i.pgBin() == null ? DEFAULT_PG_BIN : i.pgBin(), true);
     String serverLog = i.serverLog() != null ? absolute(key + ".serverLog", i.serverLog(), true)
         : Path.of(pgdata).getParent().resolve(name + "-server.log").toString();
@@ -258,11 +269,56 @@ public final class ConfigLoader {
         Boolean.TRUE.equals(i.keepArchiving()), !Boolean.FALSE.equals(i.promote()),
         commandSeconds(key + ".stopTimeoutSeconds", i.stopTimeoutSeconds(), 60),
         commandSeconds(key + ".startTimeoutSeconds", i.startTimeoutSeconds(), 300),
-        i.probackup(), i.basebackup(), restoreHosts, i.pgbackrest());
+        null, restoreHosts);
+    for (String section : sections.keySet()) {
+      if (!section.equals(engine)) {
+        throw new ConfigException(key + "." + section, "is the section of engine " + section
+            + ", and this instance's engine is " + engine + "; remove the section, or set"
+            + " \"engine\": \"" + section + "\"");
+      }
+    }
     try {
-      return Engines.standard().named(engine).withCheckedSettings(key, name, common);
+      return common.withSettings(Engines.standard().named(engine)
+          .checkSettings(key + "." + engine, name, common, sections.get(engine)));
     } catch (BadSettingException e) {
       throw new ConfigException(e.key(), e.getMessage());
+    }
+  }
+
+  /** The engine sections an instance has: its keys named after an engine restoreflow has. */
+  private static Map<String, JsonNode> engineSections(String key, JsonNode written) {
+    if (written == null || written.isNull()) {
+      throw new ConfigException(key, "is empty");
+    }
+    if (!written.isObject()) {
+      throw new ConfigException(key, "must be an object {...}");
+    }
+    Map<String, JsonNode> sections = new LinkedHashMap<>();
+    for (String engine : Engines.standard().names()) {
+      if (written.has(engine)) {
+        sections.put(engine, written.get(engine));
+      }
+    }
+    return sections;
+  }
+
+  /** The instance's common keys: all but its engine sections. */
+  private static RawInstance rawInstance(String key, JsonNode written) {
+    ObjectNode common = ((ObjectNode) written).deepCopy();
+    common.remove(Engines.standard().names());
+    try {
+      return JSON.treeToValue(common, RawInstance.class);
+    } catch (UnrecognizedPropertyException e) {
+      List<String> known = new ArrayList<>(e.getKnownPropertyIds().stream().map(String::valueOf)
+          .toList());
+      known.addAll(Engines.standard().names());
+      throw new ConfigException(key + "." + e.getPropertyName(), "unknown key '"
+          + e.getPropertyName() + "'; known: " + known.stream().sorted()
+              .collect(Collectors.joining(", ")));
+    } catch (JsonMappingException e) {
+      throw new ConfigException(key + "." + path(e), "bad value: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(key, "bad value: " + e.getOriginalMessage());
     }
   }
 
@@ -338,6 +394,6 @@ public final class ConfigLoader {
 
   /** The file as written; defaults are filled in by {@link #validate}. */
   record RawConfig(TemporalConfig temporal, String ledger, String logDir,
-      Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances,
+      Map<String, HostConfig> hosts, Map<String, JsonNode> instances,
       LineGatewayConfig lineGateway, HttpConfig http) {}
 }

@@ -24,7 +24,7 @@ final class DataDirChecks {
    * @param raws the instances as written (to tell a configured serverLog from the default)
    * @param serverFiles the ledger and log directory, resolved as the CLI does, by key
    */
-  static void check(Map<String, InstanceConfig> instances, Map<String, InstanceConfig> raws,
+  static void check(Map<String, InstanceConfig> instances, Map<String, RawInstance> raws,
       Map<String, Path> serverFiles) {
     List<String> names = new ArrayList<>(instances.keySet());
     for (int b = 0; b < names.size(); b++) {
@@ -85,18 +85,16 @@ final class DataDirChecks {
     }
   }
 
-  /** restoreflow's files an instance names: catalog, file:// repository, a configured serverLog. */
+  /**
+   * restoreflow's files an instance names: its engine's (a catalog, a file:// repository) and a
+   * configured serverLog.
+   */
   private static Map<String, Path> ownFiles(String name, InstanceConfig instance,
-      InstanceConfig raw) {
+      RawInstance raw) {
     String key = "instances." + name;
     Map<String, Path> files = new LinkedHashMap<>();
-    if (instance.probackup() != null) {
-      files.put(key + ".probackup.catalog", Path.of(instance.probackup().catalog()));
-    }
-    if (instance.basebackup() != null && instance.basebackup().repository().startsWith("file://")) {
-      files.put(key + ".basebackup.repository",
-          Path.of(instance.basebackup().repository().substring("file://".length())));
-    }
+    instance.settings().ownPaths().forEach((sub, path) ->
+        files.put(key + "." + instance.engine() + "." + sub, Path.of(path)));
     if (raw.serverLog() != null) {   // the default lives beside pgdata
       files.put(key + ".serverLog", Path.of(instance.serverLog()));
     }

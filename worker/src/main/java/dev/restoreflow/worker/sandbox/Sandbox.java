@@ -4,16 +4,16 @@ import dev.restoreflow.activities.cluster.ClusterControl;
 import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.ProbackupConfig;
-import dev.restoreflow.worker.config.RestoreflowConfig;
-import dev.restoreflow.worker.config.TemporalConfig;
-import dev.restoreflow.activities.probackup.BackupInfo;
-import dev.restoreflow.activities.probackup.ProbackupCommands;
-import dev.restoreflow.activities.probackup.ProbackupEngine;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.activities.probackup.BackupInfo;
+import dev.restoreflow.activities.probackup.ProbackupCommands;
+import dev.restoreflow.activities.probackup.ProbackupConfig;
+import dev.restoreflow.activities.probackup.ProbackupEngine;
+import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.TemporalConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -153,7 +153,7 @@ public final class Sandbox {
   }
 
   private void initCatalog() {
-    runAsOwner(ProbackupCommands.init(instance.probackup()), Duration.ofMinutes(1));
+    runAsOwner(ProbackupCommands.init(instance.settings(ProbackupConfig.class)), Duration.ofMinutes(1));
     runAsOwner(ProbackupCommands.addInstance(instance), Duration.ofMinutes(1));
   }
 
@@ -182,7 +182,7 @@ public final class Sandbox {
   /** The catalog's backups, newest first. */
   public List<BackupInfo> backups() {
     CommandResult show = runAsOwner(ProbackupCommands.show(instance), Duration.ofMinutes(1));
-    return ProbackupCommands.parseShow(show.stdout(), instance.probackup().instance());
+    return ProbackupCommands.parseShow(show.stdout(), instance.settings(ProbackupConfig.class).instance());
   }
 
   /** Runs SQL (several statements are fine) and returns the output of the last. */

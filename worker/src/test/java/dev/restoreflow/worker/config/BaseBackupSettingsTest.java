@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import org.junit.jupiter.api.Test;
 
 /** basebackup.settings: what postgresql.auto.conf can hold loads; the rest is named by key. */
@@ -15,7 +16,7 @@ class BaseBackupSettingsTest {
   void quotesAndBackslashesLoadAndLineBreaksOrNonNamesAreRefusedByKey() {
     String withBackslash = ConfigLoaderTest.BASEBACKUP.replace("\"256MB\"", "\"C:\\\\tmp\\\\'x'\"");
     assertEquals("C:\\tmp\\'x'", ConfigLoader.parse(withBackslash).requireInstance("main1")
-        .basebackup().settings().get("shared_buffers"));
+        .settings(BaseBackupConfig.class).settings().get("shared_buffers"));
     ConfigLoader.parse(ConfigLoaderTest.BASEBACKUP.replace("\"shared_buffers\"",
         "\"pg_stat_statements.max\""));
 

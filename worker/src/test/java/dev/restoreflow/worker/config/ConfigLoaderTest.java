@@ -2,12 +2,14 @@ package dev.restoreflow.worker.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.config.ProbackupConfig;
+import dev.restoreflow.activities.probackup.ProbackupConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,8 +40,8 @@ class ConfigLoaderTest {
     assertEquals("probackup", main1.engine());
     assertEquals(5432, main1.port());
     assertEquals("postgres", main1.osUser());
-    assertEquals("main1", main1.probackup().instance());
-    assertEquals("pg_probackup", main1.probackup().binary());
+    assertEquals("main1", main1.settings(ProbackupConfig.class).instance());
+    assertEquals("pg_probackup", main1.settings(ProbackupConfig.class).binary());
     assertEquals("/var/lib/postgresql/15/main1-server.log", main1.serverLog());
     assertEquals("default", config.temporal().namespace());
   }
@@ -54,17 +56,17 @@ class ConfigLoaderTest {
   void basebackupInstancesLoadWithDefaults() {
     InstanceConfig main1 = ConfigLoader.parse(BASEBACKUP).requireInstance("main1");
     assertEquals("basebackup", main1.engine());
-    assertEquals(null, main1.probackup());
-    assertEquals("s3://pg-backups/prod/eu", main1.basebackup().repository());
-    assertEquals("zstd", main1.basebackup().compression());
-    assertEquals("us-east-1", main1.basebackup().region());
-    assertEquals(true, main1.basebackup().pathStyle());
-    assertEquals(4, main1.basebackup().parallelDownloads());
-    assertEquals("256MB", main1.basebackup().settings().get("shared_buffers"));
-    assertEquals(30, main1.basebackup().readTimeoutSeconds());
-    assertEquals(300, main1.basebackup().requestTimeoutSeconds());
+    assertInstanceOf(BaseBackupConfig.class, main1.settings());
+    assertEquals("s3://pg-backups/prod/eu", main1.settings(BaseBackupConfig.class).repository());
+    assertEquals("zstd", main1.settings(BaseBackupConfig.class).compression());
+    assertEquals("us-east-1", main1.settings(BaseBackupConfig.class).region());
+    assertEquals(true, main1.settings(BaseBackupConfig.class).pathStyle());
+    assertEquals(4, main1.settings(BaseBackupConfig.class).parallelDownloads());
+    assertEquals("256MB", main1.settings(BaseBackupConfig.class).settings().get("shared_buffers"));
+    assertEquals(30, main1.settings(BaseBackupConfig.class).readTimeoutSeconds());
+    assertEquals(300, main1.settings(BaseBackupConfig.class).requestTimeoutSeconds());
     assertEquals(5, ConfigLoader.parse(BASEBACKUP.replace("\"compression\"",
-        "\"readTimeoutSeconds\": 5, \"compression\"")).requireInstance("main1").basebackup()
+        "\"readTimeoutSeconds\": 5, \"compression\"")).requireInstance("main1").settings(BaseBackupConfig.class)
         .readTimeoutSeconds());
     ConfigLoader.parse(BASEBACKUP.replace("s3://pg-backups/prod/eu", "file:///srv/backups"));
   }
@@ -72,7 +74,10 @@ class ConfigLoaderTest {
   @Test
   void badBasebackupValuesAreReportedByTheirKey() {
     String key = "instances.main1.basebackup";
-    assertKey(key, GOOD.replace("\"probackup\"", "\"engine\": \"basebackup\", \"probackup\""));
+    assertKey("instances.main1.probackup",
+        GOOD.replace("\"probackup\"", "\"engine\": \"basebackup\", \"probackup\""));
+    assertKey(key, GOOD.replace("\"probackup\": {\"catalog\": \"/mnt/backups\"}",
+        "\"engine\": \"basebackup\""));
     for (String repo : new String[] {"s3://Bad_Bucket/x", "s3://bucket/../etc", "http://x/y",
         "file://relative", "file:///srv/../etc", "s3://bucket/a b"}) {
       assertKey(key + ".repository", BASEBACKUP.replace("s3://pg-backups/prod/eu", repo));
@@ -288,6 +293,16 @@ class ConfigLoaderTest {
     ConfigLoader.parse(main1With(GOOD, "\"serverLog\": \"/var/log/postgresql/main.log\""));
     assertKey("instances.main1.basebackup.repository",
         BASEBACKUP.replace("s3://pg-backups/prod/eu", "file://" + pgdata + "/repo"));
+    String pgbackrest = GOOD.replace("\"probackup\": {\"catalog\": \"/mnt/backups\"}",
+        "\"engine\": \"pgbackrest\", \"pgbackrest\": {\"repoPath\": \"/srv/pgbackrest\"}");
+    ConfigLoader.parse(pgbackrest);
+    assertKey("instances.main2.pgbackrest.repoPath", """
+        {"hosts": {"S-DB1": {"kind": "local"}, "S-DB2": {"kind": "local"}},
+         "instances": {
+           "main1": {"host": "S-DB1", "pgdata": "%s", "probackup": {"catalog": "/mnt/b"}},
+           "main2": {"host": "S-DB2", "pgdata": "/srv/pg/main2", "engine": "pgbackrest",
+                     "pgbackrest": {"repoPath": "%s/x"}}}}
+        """.formatted(pgdata, pgdata));
   }
 
   @Test
@@ -316,7 +331,7 @@ class ConfigLoaderTest {
             state + "/backups", "main1", 1), null);
     InstanceConfig f1 = new InstanceConfig("probackup", "h1", "/var/tmp/restoreflow-it/never/h1",
         null, null, 5433, "rfsandbox", main1.pgBin(), main1.serverLog(), "127.0.0.1", "postgres",
-        "rfsandbox", main1.smokeQueries(), false, true, 60, 60, main1.probackup(), null);
+        "rfsandbox", main1.smokeQueries(), false, true, 60, 60, main1.settings(ProbackupConfig.class), null);
     RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig("127.0.0.1:7233", "default"),
         state + "/ledger.db", state + "/Logs", Map.of("S-DB1", new HostConfig(HostConfig.LOCAL),
             "h1", new HostConfig(HostConfig.LOCAL)), Map.of("main1", main1, "f1", f1),

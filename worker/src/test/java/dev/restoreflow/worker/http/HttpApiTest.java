@@ -110,7 +110,7 @@ class HttpApiTest {
     return new InstanceConfig("pgbackrest", i.host(), i.pgdata(), i.controlDir(),
         i.systemdUnit(), i.port(), i.osUser(), i.pgBin(), i.serverLog(), i.connectHost(),
         i.database(), i.dbUser(), i.smokeQueries(), i.keepArchiving(), i.promote(),
-        i.stopTimeoutSeconds(), i.startTimeoutSeconds(), i.probackup(), i.basebackup(),
+        i.stopTimeoutSeconds(), i.startTimeoutSeconds(), i.settings(),
         i.restoreHosts());
   }
 

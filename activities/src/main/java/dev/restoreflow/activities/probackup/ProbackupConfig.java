@@ -1,6 +1,8 @@
-package dev.restoreflow.activities.config;
+package dev.restoreflow.activities.probackup;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.restoreflow.activities.engine.EngineSettings;
+import java.util.Map;
 
 /**
  * pg_probackup settings of an instance.
@@ -15,7 +17,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ProbackupConfig(String binary, String catalog, String instance, Integer threads,
-    String runOn) {
+    String runOn) implements EngineSettings {
 
   public static final String ON_DB_HOST = "dbHost";
   public static final String ON_WORKER = "worker";
@@ -28,6 +30,11 @@ public record ProbackupConfig(String binary, String catalog, String instance, In
 
   public ProbackupConfig(String binary, String catalog, String instance, Integer threads) {
     this(binary, catalog, instance, threads, null);
+  }
+
+  @Override
+  public Map<String, String> ownPaths() {
+    return Map.of("catalog", catalog);
   }
 
   public boolean runsOnWorker() {

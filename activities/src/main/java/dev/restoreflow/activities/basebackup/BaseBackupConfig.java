@@ -1,7 +1,8 @@
-package dev.restoreflow.activities.config;
+package dev.restoreflow.activities.basebackup;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.restoreflow.activities.engine.EngineSettings;
+import dev.restoreflow.activities.storage.ObjectStoreSettings;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +39,7 @@ public record BaseBackupConfig(
     Integer partSizeMiB,
     Map<String, String> settings,
     Integer readTimeoutSeconds,
-    Integer requestTimeoutSeconds) {
+    Integer requestTimeoutSeconds) implements EngineSettings, ObjectStoreSettings {
 
   public static final List<String> COMPRESSIONS = List.of("gzip", "zstd", "lz4", "none");
 
@@ -61,9 +62,9 @@ public record BaseBackupConfig(
         parallelDownloads, partSizeMiB, settings, null, null);
   }
 
-  @JsonIgnore
-  public boolean isS3() {
-    return repository != null && repository.startsWith("s3://");
+  @Override
+  public Map<String, String> ownPaths() {
+    return isS3() ? Map.of() : Map.of("repository", localDirectory());
   }
 
   public BaseBackupConfig withCompression(String other) {

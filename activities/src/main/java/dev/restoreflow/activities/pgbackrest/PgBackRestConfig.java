@@ -1,6 +1,8 @@
-package dev.restoreflow.activities.config;
+package dev.restoreflow.activities.pgbackrest;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.restoreflow.activities.engine.EngineSettings;
+import java.util.Map;
 
 /**
  * The {@code pgbackrest} engine's settings of an instance. pgBackRest runs on the instance's host
@@ -22,10 +24,15 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record PgBackRestConfig(String binary, String stanza, String repoPath, String configFile,
-    Integer processMax, String compressType, String socketPath) {
+    Integer processMax, String compressType, String socketPath) implements EngineSettings {
 
   public PgBackRestConfig {
     binary = binary == null ? "pgbackrest" : binary;
     processMax = processMax == null ? 1 : processMax;
+  }
+
+  @Override
+  public Map<String, String> ownPaths() {
+    return repoPath == null ? Map.of() : Map.of("repoPath", repoPath);
   }
 }
