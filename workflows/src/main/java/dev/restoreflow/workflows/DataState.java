@@ -10,7 +10,9 @@ enum DataState {
   PARTIAL("partly restored, cluster stopped; run a full restore"),
   PARTIAL_INCREMENTAL("partly restored incrementally, cluster stopped; run the restore again"),
   RESTORED_STOPPED("restored, cluster stopped"),
-  RESTORED_RUNNING("restored, cluster running");
+  RESTORED_RUNNING("restored, cluster running"),
+  /** A logical restore's database is in place; the cluster ran throughout. */
+  RESTORED_LOGICALLY("database restored, cluster running");
 
   final String description;
 

@@ -193,6 +193,9 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       return result(JobState.PLANNED, plan, "dry run: would restore backup " + backupId);
     }
     boolean wipes = planned.stream().anyMatch(s -> s.name().equals(WIPE) && s.runs());
+    // a logical restore (no StopCluster) builds a new database beside the running cluster's and
+    // swaps it in at its end: until then the data is as it was
+    boolean stopsCluster = planned.stream().anyMatch(s -> s.name().equals(STOP) && s.runs());
     EngineRestoreInput restore = new EngineRestoreInput(input, backupId, request.incremental(),
         request.recoveryTarget());
     for (PlannedStep next : planned) {
@@ -229,11 +232,13 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         }
         case VERIFY -> step(VERIFY, () -> cluster.verifyCluster(input));
         default -> {
-          // the engine's own restore step: it writes the data directory
-          dataState = wipes ? DataState.PARTIAL : DataState.PARTIAL_INCREMENTAL;
+          if (stopsCluster) {
+            // the engine's own restore step: it writes the data directory
+            dataState = wipes ? DataState.PARTIAL : DataState.PARTIAL_INCREMENTAL;
+          }
           step(next.name(), () -> Workflow.newUntypedActivityStub(restoreOptions)
               .execute(next.name(), StepResult.class, restore));
-          dataState = DataState.RESTORED_STOPPED;
+          dataState = stopsCluster ? DataState.RESTORED_STOPPED : DataState.RESTORED_LOGICALLY;
         }
       }
     }

@@ -4,6 +4,7 @@ import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.engine.Engine;
 import dev.restoreflow.activities.pgbackrest.PgBackRestEngine;
+import dev.restoreflow.activities.pgdump.PgDumpEngine;
 import dev.restoreflow.activities.probackup.ProbackupEngine;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,8 @@ public final class Engines {
   private static final Engines STANDARD = new Engines(List.of(
       new ProbackupEngine(),
       new BaseBackupEngine(),
-      new PgBackRestEngine()));
+      new PgBackRestEngine(),
+      new PgDumpEngine()));
 
   private final Map<String, Engine> byName = new LinkedHashMap<>();
 

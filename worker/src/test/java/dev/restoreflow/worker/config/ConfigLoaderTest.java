@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.pgdump.PgDumpConfig;
 import dev.restoreflow.activities.probackup.ProbackupConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,31 @@ class ConfigLoaderTest {
         "\"readTimeoutSeconds\": 5, \"compression\"")).requireInstance("main1").settings(BaseBackupConfig.class)
         .readTimeoutSeconds());
     ConfigLoader.parse(BASEBACKUP.replace("s3://pg-backups/prod/eu", "file:///srv/backups"));
+  }
+
+  static final String PGDUMP = GOOD.replace("\"probackup\": {\"catalog\": \"/mnt/backups\"}",
+      "\"engine\": \"pgdump\", \"database\": \"shop\", \"pgdump\": {\"repository\":"
+          + " \"file:///srv/dumps\"}");
+
+  @Test
+  void pgdumpInstancesLoadWithDefaultsAndBadValuesAreReportedByTheirKey() {
+    PgDumpConfig pgdump = ConfigLoader.parse(PGDUMP).requireInstance("main1")
+        .settings(PgDumpConfig.class);
+    assertEquals("shop", pgdump.database(), "the instance's database by default");
+    assertEquals(7, pgdump.maxFullAgeDays());
+    assertEquals(5, pgdump.maxIncrementals());
+    assertEquals("/var/tmp/restoreflow-pgdump", pgdump.stagingDir());
+    String key = "instances.main1.pgdump";
+    assertKey(key + ".database", PGDUMP.replace("\"file:///srv/dumps\"",
+        "\"file:///srv/dumps\", \"database\": \"shop; drop\""));
+    assertKey(key + ".repository", PGDUMP.replace("file:///srv/dumps", "s3://Bad_Bucket"));
+    assertKey(key + ".compressLevel", PGDUMP.replace("\"file:///srv/dumps\"",
+        "\"file:///srv/dumps\", \"compressLevel\": 10"));
+    assertKey(key + ".stagingDir", PGDUMP.replace("\"file:///srv/dumps\"",
+        "\"file:///srv/dumps\", \"stagingDir\": \"tmp\""));
+    assertKey(key + ".nope", PGDUMP.replace("\"file:///srv/dumps\"",
+        "\"file:///srv/dumps\", \"nope\": 1"));
+    assertKey(key, PGDUMP.replace(", \"pgdump\": {\"repository\": \"file:///srv/dumps\"}", ""));
   }
 
   @Test

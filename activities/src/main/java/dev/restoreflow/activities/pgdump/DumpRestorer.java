@@ -1,0 +1,286 @@
+package dev.restoreflow.activities.pgdump;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Restores a dump and its chain into a new database, proves it (every table's row count and
+ * fingerprint as the backup recorded them), and only then puts it in the old one's place; the
+ * old database stays, renamed {@code <db>_before_<UTC time>}. The cluster stays up throughout.
+ *
+ * <p>The new database is built from the last backup's schema (pre-data), then each table's data
+ * from the backup of the chain that holds it (oldest first), then the last backup's indexes,
+ * constraints and triggers (post-data): the full, then each incremental's tables in order, and
+ * what the last backup no longer has is not there.
+ */
+final class DumpRestorer {
+
+  private static final DateTimeFormatter SUFFIX =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+  private final DumpRepository repository;
+  private final LocalProcesses processes;
+  private final InstanceConfig instance;
+  private final PgDumpConfig config;
+  private final Clock clock;
+
+  DumpRestorer(DumpRepository repository, LocalProcesses processes, InstanceConfig instance,
+      Clock clock) {
+    this.repository = repository;
+    this.processes = processes;
+    this.instance = instance;
+    this.config = instance.settings(PgDumpConfig.class);
+    this.clock = clock;
+  }
+
+  /** The database being built: one name, so that a retry drops what a dead attempt left. */
+  String newDatabase() {
+    return config.database() + "_restoring";
+  }
+
+  String restore(DumpMeta target, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    List<DumpMeta> chain = repository.chain(target);
+    Path staging = staging();
+    try {
+      List<Path> files = new ArrayList<>();
+      for (DumpMeta backup : chain) {
+        progress.accept("fetching " + backup.id() + " (" + backup.bytes() + " bytes)");
+        files.add(fetch(backup, staging));
+      }
+      String building = newDatabase();
+      maintenance("DROP DATABASE IF EXISTS " + quote(building) + ";");
+      maintenance("CREATE DATABASE " + quote(building) + " TEMPLATE template0;");
+      Path last = files.get(files.size() - 1);
+      progress.accept("schema of " + target.id() + " into " + building);
+      pgRestore(List.of("--section=pre-data"), last, building);
+      for (int i = 0; i < chain.size(); i++) {
+        DumpMeta backup = chain.get(i);
+        List<TableState> held = target.tables().stream()
+            .filter(t -> backup.id().equals(t.dataIn())).toList();
+        boolean isLast = i == chain.size() - 1;
+        if (held.isEmpty() && !isLast) {
+          continue;
+        }
+        progress.accept("data of " + held.size() + " table(s) from " + backup.id());
+        Path list = staging.resolve(backup.id() + ".list");
+        Files.write(list, dataEntries(files.get(i), held, isLast), StandardCharsets.UTF_8);
+        giveToOwner(list);
+        pgRestore(List.of("--section=data", "-L", list.toString(),
+            "-j", String.valueOf(config.restoreJobs())), files.get(i), building);
+      }
+      progress.accept("indexes and constraints of " + target.id());
+      pgRestore(List.of("--section=post-data", "-j", String.valueOf(config.restoreJobs())), last,
+          building);
+      String proof = verify(target, building);
+      progress.accept(proof);
+      String kept = swap(building, config.database() + "_before_"
+          + SUFFIX.format(clock.instant()));
+      return "restored backup " + target.id() + " (chain " + chain.stream().map(DumpMeta::id)
+          .toList() + ") into database " + config.database() + "; " + proof
+          + (kept == null ? "" : "; the old database is kept as " + kept);
+    } finally {
+      deleteTree(staging);
+    }
+  }
+
+  /** Every table's row count and fingerprint in {@code database} against the backup's. */
+  String verify(DumpMeta target, String database) throws IOException {
+    try (PsqlSession session = PsqlSession.open(processes, instance, database)) {
+      session.query(PsqlSession.STABLE_OUTPUT);
+      List<Tables.Table> tables = Tables.list(session);
+      List<String> problems = new ArrayList<>();
+      for (TableState expected : target.tables()) {
+        Tables.Table table = tables.stream().filter(t -> t.schema().equals(expected.schema())
+            && t.name().equals(expected.table())).findFirst().orElse(null);
+        if (table == null) {
+          problems.add(expected.name() + " is missing");
+          continue;
+        }
+        TableState actual = Tables.state(session, table, target.id());
+        if (actual.rows() != expected.rows() || !actual.fingerprint().equals(expected.fingerprint())) {
+          problems.add(expected.name() + " has " + actual.rows() + " rows (fingerprint "
+              + actual.fingerprint() + "), the backup " + expected.rows() + " ("
+              + expected.fingerprint() + ")");
+        }
+      }
+      if (tables.size() != target.tables().size()) {
+        problems.add(tables.size() + " tables, the backup " + target.tables().size());
+      }
+      if (!problems.isEmpty()) {
+        throw new RestoreMismatchException("the restored database differs from backup "
+            + target.id() + ": " + String.join("; ", problems.subList(0,
+                Math.min(5, problems.size()))));
+      }
+      return "verified " + target.tables().size() + " table(s), " + target.rows()
+          + " row(s): row counts and content fingerprints as at the backup";
+    }
+  }
+
+  /** The restored database takes the old one's name; the old one is kept under {@code before}. */
+  private String swap(String building, String before) throws IOException, InterruptedException {
+    String database = config.database();
+    boolean exists = !psqlMaintenance("SELECT 1 FROM pg_database WHERE datname = '" + database
+        + "';").isBlank();
+    if (exists) {
+      for (int n = 2; !psqlMaintenance("SELECT 1 FROM pg_database WHERE datname = '" + before
+          + "';").isBlank(); n++) {
+        before = before.replaceAll("_[0-9]+$", "") + "_" + n;   // two restores in one second
+      }
+      maintenance("ALTER DATABASE " + quote(database) + " ALLOW_CONNECTIONS false;");
+      maintenance("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '"
+          + database + "' AND pid <> pg_backend_pid();");
+      maintenance("ALTER DATABASE " + quote(database) + " RENAME TO " + quote(before) + ";");
+      maintenance("ALTER DATABASE " + quote(before) + " ALLOW_CONNECTIONS true;");
+    }
+    maintenance("ALTER DATABASE " + quote(building) + " RENAME TO " + quote(database) + ";");
+    return exists ? before : null;
+  }
+
+  /** The TOC entries of a data section restore: the held tables' data, sequences at the end. */
+  private List<String> dataEntries(Path dump, List<TableState> held, boolean isLast)
+      throws IOException, InterruptedException {
+    List<String> entries = new ArrayList<>();
+    for (String line : run(List.of(instance.pgTool("pg_restore"), "-l", dump.toString()))
+        .split("\n")) {
+      if (line.startsWith(";") || line.isBlank()) {
+        continue;
+      }
+      int data = line.indexOf(" TABLE DATA ");
+      if (data > 0) {
+        String rest = line.substring(data + " TABLE DATA ".length());
+        if (held.stream().anyMatch(t -> rest.startsWith(t.schema() + " " + t.table() + " "))) {
+          entries.add(line);
+        }
+      } else if (isLast && (line.contains(" SEQUENCE SET ") || line.contains(" BLOB")
+          || line.contains(" LARGE OBJECT"))) {
+        entries.add(line);
+      }
+    }
+    return entries;
+  }
+
+  private Path fetch(DumpMeta backup, Path staging) throws IOException {
+    Path file = staging.resolve(backup.id() + ".pgdump");
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    String key = PgDumpLayout.dump(repository.instance(), backup.id());
+    long size = repository.store().stat(key).orElseThrow(() -> new IOException("backup "
+        + backup.id() + " has no dump in " + repository.store().describe())).size();
+    try (InputStream in = repository.store().read(key, 0, size);
+        OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
+      in.transferTo(out);
+    }
+    String actual = HexFormat.of().formatHex(sha256.digest());
+    if (size != backup.bytes() || !actual.equals(backup.sha256())) {
+      throw new CorruptDumpException("backup " + backup.id() + "'s dump is " + size
+          + " bytes with SHA-256 " + actual + "; its meta.json says " + backup.bytes()
+          + " bytes, " + backup.sha256() + ": the dump is damaged; restore another backup");
+    }
+    giveToOwner(file);
+    return file;
+  }
+
+  private Path staging() throws IOException {
+    Path root = Path.of(config.stagingDir());
+    Files.createDirectories(root);
+    Path dir = Files.createTempDirectory(root, repository.instance() + "-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    giveToOwner(dir);
+    return dir;
+  }
+
+  private void giveToOwner(Path path) throws IOException {
+    UserPrincipal owner = path.getFileSystem().getUserPrincipalLookupService()
+        .lookupPrincipalByName(instance.osUser());
+    Files.setOwner(path, owner);
+  }
+
+  private void pgRestore(List<String> options, Path dump, String database)
+      throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of(instance.pgTool("pg_restore"), "--exit-on-error",
+        "-h", instance.connectHost(), "-p", String.valueOf(instance.port()), "-U",
+        instance.dbUser(), "-d", database));
+    argv.addAll(options);
+    argv.add(dump.toString());
+    run(argv);
+  }
+
+  private void maintenance(String sql) throws IOException, InterruptedException {
+    psqlMaintenance(sql);
+  }
+
+  private String psqlMaintenance(String sql) throws IOException, InterruptedException {
+    return run(List.of(instance.pgTool("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1",
+        "-h", instance.connectHost(), "-p", String.valueOf(instance.port()), "-U",
+        instance.dbUser(), "-d", "template1", "-c", sql));
+  }
+
+  private String run(List<String> argv) throws IOException, InterruptedException {
+    Process process = processes.start(argv, instance.osUser());
+    process.getOutputStream().close();
+    List<String> errors = new ArrayList<>();
+    Thread drain = new Thread(() -> DumpTaker.collect(process.getErrorStream(), errors),
+        "pgdump-stderr");
+    drain.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(24, TimeUnit.HOURS)) {
+      process.destroyForcibly();
+    }
+    drain.join(10_000);
+    if (process.exitValue() != 0) {
+      throw new IOException(argv.get(0).replaceAll(".*/", "") + " exited " + process.exitValue()
+          + ": " + String.join(" | ", errors.subList(Math.max(0, errors.size() - 5),
+              errors.size())));
+    }
+    return out;
+  }
+
+  private static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a staging directory left behind is removed by the next restore's cleanup of the root
+    }
+  }
+
+  /** The restored database does not hold what the backup recorded. */
+  static final class RestoreMismatchException extends IOException {
+    RestoreMismatchException(String message) {
+      super(message);
+    }
+  }
+
+  /** A dump whose bytes are not the ones its meta.json describes. */
+  static final class CorruptDumpException extends IOException {
+    CorruptDumpException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.restoreflow.activities.pgdump;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.retention.BackupType;
+import dev.restoreflow.activities.retention.BackupTypeDecision;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one dump: a full holds every table's data; an incremental holds the schema and the data
+ * of the tables whose content differs from its parent's (by fingerprint, read in the dump's own
+ * snapshot), and says which tables it no longer has. The dump streams from pg_dump into the
+ * store through a SHA-256; meta.json is written last.
+ */
+final class DumpTaker {
+
+  private static final Logger log = LoggerFactory.getLogger(DumpTaker.class);
+
+  private final DumpRepository repository;
+  private final LocalProcesses processes;
+  private final InstanceConfig instance;
+  private final PgDumpConfig config;
+  private final Clock clock;
+
+  DumpTaker(DumpRepository repository, LocalProcesses processes, InstanceConfig instance,
+      Clock clock) {
+    this.repository = repository;
+    this.processes = processes;
+    this.instance = instance;
+    this.config = instance.settings(PgDumpConfig.class);
+    this.clock = clock;
+  }
+
+  /**
+   * @param type the plan's type: {@code full} or {@code incremental}
+   * @param started told the id before anything is written
+   */
+  DumpMeta take(String type, Consumer<String> started, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    int cleared = repository.clearUnfinished();
+    if (cleared > 0) {
+      log.info("cleared {} object(s) an earlier attempt left", cleared);
+    }
+    List<DumpMeta> existing = repository.backups();
+    Instant startedAt = clock.instant();
+    if (repository.backup(PgDumpLayout.newBackupId(startedAt)).isPresent()) {
+      // ids are the start second: a backup right after another waits for the next one
+      Thread.sleep(1000 - startedAt.toEpochMilli() % 1000);
+      startedAt = clock.instant();
+    }
+    BackupTypeDecision asked = DumpDecisions.decide(existing, config, type, startedAt);
+    BackupTypeDecision auto = DumpDecisions.decide(existing, config, "auto", startedAt);
+    String reason = asked.type() == auto.type() ? auto.reason() : asked.reason();
+    DumpMeta parent = asked.type() == BackupType.FULL ? null
+        : existing.stream().filter(m -> m.id().equals(asked.parentId())).findFirst().orElseThrow();
+    String id = PgDumpLayout.newBackupId(startedAt);
+    if (repository.backup(id).isPresent()) {
+      throw new IOException("backup " + id + " exists already (two backups in one second);"
+          + " try again");
+    }
+    started.accept(id);
+    String database = config.database();
+    try (PsqlSession session = PsqlSession.open(processes, instance, database)) {
+      session.query(PsqlSession.STABLE_OUTPUT
+          + " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;");
+      String snapshot = session.value("select pg_export_snapshot();");
+      String serverVersion = session.value("show server_version;");
+      List<Tables.Table> tables = Tables.list(session);
+      progress.accept("fingerprinting " + tables.size() + " table(s) of " + database
+          + " in snapshot " + snapshot);
+      Map<String, TableState> before = parent == null ? Map.of() : parent.tables().stream()
+          .collect(Collectors.toMap(TableState::name, Function.identity()));
+      List<TableState> states = new ArrayList<>();
+      List<String> dumped = new ArrayList<>();
+      List<Tables.Table> kept = new ArrayList<>();
+      for (Tables.Table table : tables) {
+        TableState now = Tables.state(session, table, id);
+        TableState then = before.get(now.name());
+        if (now.sameContent(then)) {
+          states.add(now.heldBy(then.dataIn()));
+          kept.add(table);
+        } else {
+          states.add(now);
+          dumped.add(now.name());
+        }
+      }
+      List<String> dropped = before.keySet().stream()
+          .filter(name -> states.stream().noneMatch(s -> s.name().equals(name))).sorted().toList();
+      progress.accept((parent == null ? "full dump" : "incremental dump on " + parent.id()
+          + ": data of " + dumped.size() + " changed table(s), " + kept.size() + " unchanged")
+          + " into " + repository.store().describe());
+      Stored stored = dump(id, snapshot, kept);
+      session.query("COMMIT;");
+      DumpMeta meta = new DumpMeta(DumpMeta.FORMAT, id, repository.instance(),
+          parent == null ? DumpMeta.FULL : DumpMeta.INCREMENTAL,
+          parent == null ? null : parent.id(), reason, startedAt.toString(),
+          clock.instant().toString(), database, serverVersion, stored.bytes(), stored.sha256(),
+          List.copyOf(states), List.copyOf(dumped), dropped);
+      repository.write(meta);
+      return meta;
+    }
+  }
+
+  private record Stored(long bytes, String sha256) {}
+
+  private Stored dump(String id, String snapshot, List<Tables.Table> withoutData)
+      throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of(instance.pgTool("pg_dump"), "-Fc",
+        "-Z" + config.compressLevel(), "--snapshot=" + snapshot, "-h", instance.connectHost(),
+        "-p", String.valueOf(instance.port()), "-U", instance.dbUser(), "-d", config.database()));
+    withoutData.forEach(table -> argv.add("--exclude-table-data=" + table.pattern()));
+    Process process = processes.start(argv, instance.osUser());
+    process.getOutputStream().close();
+    List<String> errors = new ArrayList<>();
+    Thread drain = new Thread(() -> collect(process.getErrorStream(), errors), "pg_dump-stderr");
+    drain.start();
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    String key = PgDumpLayout.dump(repository.instance(), id);
+    long bytes;
+    try (InputStream out = new DigestInputStream(process.getInputStream(), sha256)) {
+      bytes = repository.store().write(key, out);
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IOException("pg_dump did not exit after its output ended");
+    }
+    drain.join(10_000);
+    if (process.exitValue() != 0) {
+      repository.store().delete(key);
+      throw new IOException("pg_dump exited " + process.exitValue() + ": "
+          + String.join(" | ", errors.subList(Math.max(0, errors.size() - 5), errors.size())));
+    }
+    return new Stored(bytes, HexFormat.of().formatHex(sha256.digest()));
+  }
+
+  static void collect(InputStream stream, List<String> lines) {
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream,
+        StandardCharsets.UTF_8))) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        synchronized (lines) {
+          if (lines.size() < 1000) {
+            lines.add(line);
+          }
+        }
+      }
+    } catch (IOException ignored) {
+      // the process is gone; what it said is kept
+    }
+  }
+}

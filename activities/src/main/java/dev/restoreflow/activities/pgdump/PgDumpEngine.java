@@ -1,0 +1,265 @@
+package dev.restoreflow.activities.pgdump;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.engine.Engine;
+import dev.restoreflow.activities.engine.EngineSettings;
+import dev.restoreflow.activities.engine.SettingsSection;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.activities.retention.BackupTypeDecision;
+import dev.restoreflow.activities.storage.ObjectStores;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.model.BackupInput;
+import dev.restoreflow.workflows.model.BackupPlan;
+import dev.restoreflow.workflows.model.CatalogBackup;
+import dev.restoreflow.workflows.model.InstanceCatalog;
+import dev.restoreflow.workflows.model.PlanInput;
+import dev.restoreflow.workflows.model.PlannedStep;
+import dev.restoreflow.workflows.model.RestorePlan;
+import dev.restoreflow.workflows.model.StepResult;
+import dev.restoreflow.workflows.model.TakenBackup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * pg_dump: logical backups of one database in an object store, full or incremental (the schema
+ * and the data of the tables whose content changed), restored into a new database that replaces
+ * the old one once proven. The cluster is never stopped.
+ */
+public final class PgDumpEngine implements Engine {
+
+  public static final String NAME = "pgdump";
+  static final List<String> TYPES = List.of("auto", "full", "incremental");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public EngineSettings checkSettings(String key, String name, InstanceConfig instance,
+      JsonNode section) {
+    return PgDumpSettings.check(key, instance,
+        SettingsSection.read(key, section, PgDumpConfig.class));
+  }
+
+  @Override
+  public String normalizeBackupId(String backupId) {
+    return PgDumpLayout.checkId(backupId);
+  }
+
+  @Override
+  public boolean restoresIncrementally() {
+    return false;
+  }
+
+  @Override
+  public List<String> backupTypes() {
+    return TYPES;
+  }
+
+  @Override
+  public List<String> compressions() {
+    return List.of();
+  }
+
+  /** The cluster stays up: no StopCluster, WipeData, StartCluster or Promote. */
+  @Override
+  public List<PlannedStep> restoreSteps(boolean incremental, boolean full) {
+    return List.of(PlannedStep.run(Steps.PLAN), PlannedStep.run(PgDumpActivities.RESTORE_STEP),
+        PlannedStep.run(Steps.VERIFY));
+  }
+
+  /** The backup, its chain, and each dump's size checked against its meta.json. */
+  @Override
+  public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
+    LocalProcesses.of(step.runner(), step.host());
+    if (input.recoveryTarget() != null && !input.recoveryTarget().isEmpty()) {
+      throw Failures.of(FailureType.NOT_SUPPORTED, "a logical backup restores to the moment of"
+          + " its dump; a recovery target needs a physical engine");
+    }
+    try (DumpRepository repository = repository(step)) {
+      List<DumpMeta> backups = repository.backups();
+      DumpMeta meta = input.backupId() == null
+          ? backups.stream().reduce((a, b) -> b).orElseThrow(() -> Failures.of(
+              FailureType.NO_VALID_BACKUP, "no pgdump backup of " + step.instanceName() + " in "
+                  + repository.store().describe() + "; take one with restoreflow backup"))
+          : repository.backup(checkedId(input.backupId())).orElseThrow(() -> Failures.of(
+              FailureType.BACKUP_NOT_FOUND, "no backup " + input.backupId() + " in "
+                  + repository.store().describe() + "; see restoreflow backups --instance "
+                  + step.instanceName()));
+      List<DumpMeta> chain = repository.chain(meta);
+      long bytes = 0;
+      for (DumpMeta backup : chain) {
+        long size = repository.store().stat(PgDumpLayout.dump(step.instanceName(), backup.id()))
+            .orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backup.id()
+                + " has no dump (deleted by hand?)")).size();
+        if (size != backup.bytes()) {
+          throw Failures.of(FailureType.OBJECT_CORRUPT, "backup " + backup.id() + "'s dump is "
+              + size + " bytes, its meta.json says " + backup.bytes());
+        }
+        bytes += size;
+      }
+      long available = room.available(meta.id(), bytes);
+      return new RestorePlan(step.instanceName(), step.host(), NAME, meta.id(), meta.type(),
+          meta.endTime(), chain.stream().map(DumpMeta::id).toList(), bytes, available,
+          step.instance().pgdata(), restoreSteps(false, false));
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "
+          + e.getMessage());
+    }
+  }
+
+  /** The cluster runs, the repository answers, and the type the backup will be, and why. */
+  @Override
+  public BackupPlan planBackup(HostStep step, BackupInput input) {
+    LocalProcesses.of(step.runner(), step.host());
+    step.requireRunningForBackup();
+    PgDumpConfig config = step.instance().settings(PgDumpConfig.class);
+    try (DumpRepository repository = repository(step)) {
+      BackupTypeDecision decision = DumpDecisions.decide(repository.backups(), config,
+          input.type() == null ? "auto" : input.type(), Clock.systemUTC().instant());
+      String type = decision.type().name().toLowerCase(java.util.Locale.ROOT);
+      return new BackupPlan(step.instanceName(), step.host(), NAME, type, decision.parentId(),
+          type + " dump of database " + config.database() + " into "
+              + repository.store().describe() + ": " + decision.reason());
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "
+          + e.getMessage());
+    }
+  }
+
+  @Override
+  public TakenBackup takeBackup(HostStep step, BackupInput input) {
+    long started = System.currentTimeMillis();
+    AtomicReference<String> progress = new AtomicReference<>("starting");
+    try (DumpRepository repository = repository(step);
+        dev.restoreflow.activities.Heartbeats beats =
+            dev.restoreflow.activities.Heartbeats.start(progress::get)) {
+      DumpMeta meta = new DumpTaker(repository, LocalProcesses.of(step.runner(), step.host()),
+          step.instance(), Clock.systemUTC()).take(input.type(), id -> progress.set("backup "
+              + id), progress::set);
+      return new TakenBackup(meta.id(), meta.type(), meta.bytes(), started,
+          System.currentTimeMillis(), meta.type() + " dump " + meta.id() + " of "
+              + meta.database() + ": " + meta.bytes() + " bytes, " + meta.dumpedTables().size()
+              + " of " + meta.tables().size() + " tables' data, " + meta.rows() + " rows in all"
+              + (meta.droppedTables().isEmpty() ? "" : ", dropped since its parent: "
+                  + meta.droppedTables()) + "; " + meta.reason());
+    } catch (IOException e) {
+      throw Failures.of(FailureType.COMMAND_FAILED, "TakeBackup: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.of(FailureType.COMMAND_FAILED, "TakeBackup: interrupted");
+    }
+  }
+
+  /** The stored dump's SHA-256 is the one recorded, and pg_restore reads its table of contents. */
+  @Override
+  public StepResult verifyBackup(HostStep step, BackupInput input, String backupId) {
+    long started = System.currentTimeMillis();
+    try (DumpRepository repository = repository(step)) {
+      DumpMeta meta = repository.backup(checkedId(backupId)).orElseThrow(() -> Failures.of(
+          FailureType.BACKUP_NOT_FOUND, "backup " + backupId + " has no meta.json"));
+      String key = PgDumpLayout.dump(step.instanceName(), backupId);
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      Process list = LocalProcesses.of(step.runner(), step.host()).start(List.of(
+          step.instance().pgTool("pg_restore"), "-l"), step.instance().osUser());
+      long bytes;
+      try (InputStream in = new DigestInputStream(repository.store().read(key, 0, meta.bytes()),
+          sha256); var toc = list.getOutputStream()) {
+        Thread reader = new Thread(() -> drain(list.getInputStream()), "pg_restore-list");
+        reader.start();
+        bytes = in.transferTo(toc);
+      }
+      int exit = list.waitFor();
+      String actual = HexFormat.of().formatHex(sha256.digest());
+      if (bytes != meta.bytes() || !actual.equals(meta.sha256())) {
+        throw Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backupId + "'s dump reads "
+            + bytes + " bytes with SHA-256 " + actual + ", not the " + meta.bytes() + " bytes, "
+            + meta.sha256() + " it was stored with");
+      }
+      if (exit != 0) {
+        throw Failures.of(FailureType.BACKUP_NOT_VALID, "pg_restore cannot read backup "
+            + backupId + "'s table of contents (exit " + exit + ")");
+      }
+      return new StepResult(Steps.VERIFY_BACKUP, started, System.currentTimeMillis(),
+          "backup " + backupId + " verified: " + bytes + " bytes with the recorded SHA-256,"
+              + " table of contents readable by pg_restore");
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "VerifyBackup: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.of(FailureType.COMMAND_FAILED, "VerifyBackup: interrupted");
+    }
+  }
+
+  @Override
+  public InstanceCatalog catalog(HostStep step) {
+    try (DumpRepository repository = repository(step)) {
+      List<DumpMeta> backups = repository.backups();
+      List<CatalogBackup> listed = backups.stream().map(m -> new CatalogBackup(
+          step.instanceName(), NAME, m.id(), m.type(), CatalogBackup.OK, m.startTime(),
+          m.endTime(), 0, m.bytes(), m.parentId(), chainIds(backups, m), null, null)).toList();
+      String from = backups.isEmpty() ? null : backups.get(0).endTime();
+      String to = backups.isEmpty() ? null : backups.get(backups.size() - 1).endTime();
+      return new InstanceCatalog(step.instanceName(), NAME, listed, from, to, null,
+          "logical dumps of database " + step.instance().settings(PgDumpConfig.class).database()
+              + ": each restores to the moment of its dump");
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "
+          + e.getMessage());
+    }
+  }
+
+  private static List<String> chainIds(List<DumpMeta> backups, DumpMeta meta) {
+    java.util.LinkedList<String> chain = new java.util.LinkedList<>();
+    DumpMeta at = meta;
+    while (at != null && chain.size() <= backups.size()) {
+      chain.addFirst(at.id());
+      String parent = at.parentId();
+      at = parent == null ? null
+          : backups.stream().filter(b -> b.id().equals(parent)).findFirst().orElse(null);
+    }
+    return List.copyOf(chain);
+  }
+
+  @Override
+  public Object restoreStepActivities(HostServices services) {
+    return new PgDumpActivitiesImpl(services);
+  }
+
+  static DumpRepository repository(HostStep step) {
+    return new DumpRepository(ObjectStores.open(step.instance().settings(PgDumpConfig.class),
+        step.services().environment()), step.instanceName());
+  }
+
+  static String checkedId(String backupId) {
+    try {
+      return PgDumpLayout.checkId(backupId);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.BAD_BACKUP_ID, e.getMessage());
+    }
+  }
+
+  private static void drain(InputStream in) {
+    try (in) {
+      in.transferTo(OutputStreamNull.INSTANCE);
+    } catch (IOException ignored) {
+      // pg_restore ended
+    }
+  }
+
+  private static final class OutputStreamNull {
+    static final java.io.OutputStream INSTANCE = java.io.OutputStream.nullOutputStream();
+  }
+}

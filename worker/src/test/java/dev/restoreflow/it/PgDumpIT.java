@@ -1,0 +1,246 @@
+package dev.restoreflow.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.pgdump.PgDumpActivities;
+import dev.restoreflow.activities.pgdump.PgDumpConfig;
+import dev.restoreflow.activities.pgdump.PgDumpEngine;
+import dev.restoreflow.client.Submission;
+import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.model.BackupRequest;
+import dev.restoreflow.workflows.model.BackupResult;
+import dev.restoreflow.workflows.model.CatalogBackup;
+import dev.restoreflow.workflows.model.InstanceCatalog;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.workflows.model.StepProgress;
+import io.temporal.client.WorkflowFailedException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The pgdump engine on a real PostgreSQL 15 cluster, database {@code shop}: a chain of a full
+ * and five incrementals with every kind of change between them (inserts, updates, deletes,
+ * TRUNCATE and refill, VACUUM FULL, a table added and one dropped, ALTER TABLE, a statistics
+ * reset), the seventh automatic backup a full by the rule, each backup restored and compared
+ * with the source's data at that backup (row counts and an MD5 of every table's sorted rows,
+ * computed here, not by the engine), and a damaged dump refused with the database untouched.
+ * The host worker is a separate process, as in production.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class PgDumpIT {
+
+  private static final Duration JOB_LIMIT = Duration.ofMinutes(3);
+  private static final String DB = "shop";
+
+  private ItSandbox main1;
+  private ItTemporal temporal;
+  private RestoreflowProcess worker;
+  private Path repository;
+  /** The source's data right after each backup, by backup id, in the order they were taken. */
+  private final Map<String, Map<String, String>> atBackup = new LinkedHashMap<>();
+  private final List<BackupResult> taken = new ArrayList<>();
+
+  @BeforeAll
+  void setUp() throws Exception {
+    main1 = ItSandbox.create("main1", "local");
+    repository = main1.stateDir().resolve("pgdump-repo");
+    Files.createDirectories(repository);
+    main1.sandbox.sql("create database " + DB);
+    InstanceConfig instance = CheckedSettings.checked("main1", main1.instance
+        .withEngine(PgDumpEngine.NAME).withSettings(new PgDumpConfig("file://" + repository,
+            null, null, null, null, null, null, null, null, DB, 1, 2,
+            main1.stateDir().resolve("pgdump-staging").toString(), null, null)));
+    ItServer server = ItTemporal.startServer();
+    RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());
+    Path configFile = BaseBackups.writeConfig(main1, config);
+    temporal = ItTemporal.start(server, config, List.of());
+    worker = RestoreflowProcess.worker(configFile, "local", main1.stateDir().resolve("worker.log"));
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    if (worker != null) {
+      worker.close();
+    }
+    if (temporal != null) {
+      temporal.close();
+    }
+    if (main1 != null) {
+      main1.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aChainOfAFullAndFiveIncrementalsThenTheRuleMakesTheSeventhAFull() throws Exception {
+    shop("create table items (id int primary key, name text not null, price numeric(10,2));"
+        + "create table orders (id bigserial primary key, item int references items,"
+        + " qty int, at timestamptz default '2026-01-01 00:00+00');"
+        + "create table notes (id int, body text);"
+        + "create table \"Odd \"\"Name\"\" Table\" (k text);"
+        + "insert into items select g, 'item ' || g, g * 1.5 from generate_series(1, 500) g;"
+        + "insert into orders (item, qty) select 1 + g % 500, g % 7 from generate_series(1, 3000) g;"
+        + "insert into notes select g, repeat('n', g % 50) from generate_series(1, 200) g;"
+        + "insert into \"Odd \"\"Name\"\" Table\" values ('a|b'), (E'tab\\there'), (null)");
+    backup("full", "no full backup yet", 4);
+
+    shop("insert into orders (item, qty) select 1 + g % 500, 1 from generate_series(1, 100) g");
+    backup("incremental", "follow", 1);   // only orders changed
+
+    shop("update items set price = price * 2 where id % 3 = 0; delete from notes where id > 150");
+    backup("incremental", "follow", 2);
+
+    shop("truncate notes; insert into notes select g, 'again ' || g from generate_series(1, 10) g");
+    shop("vacuum full items");
+    backup("incremental", "follow", 1);   // VACUUM FULL rewrites items, its rows stay: not dumped
+
+    shop("create table returns (id int primary key, order_id bigint); insert into returns"
+        + " values (1, 5), (2, 6); drop table \"Odd \"\"Name\"\" Table\"");
+    backup("incremental", "follow", 1);
+
+    shop("alter table items add column stock int default 7; select pg_stat_reset();"
+        + " update orders set qty = qty + 1 where id = 17");
+    backup("incremental", "follow", 2);   // the 5th incremental: still within the limit
+
+    shop("insert into returns values (3, 7)");
+    BackupResult seventh = backup("full", "6 incrementals would follow", 4);
+    assertTrue(detail(seventh, Steps.PLAN_BACKUP).contains("limit 5"), detail(seventh,
+        Steps.PLAN_BACKUP));
+
+    InstanceCatalog catalog = temporal.restoreflow.catalog("main1", JOB_LIMIT).instances().get(0);
+    assertEquals(PgDumpEngine.NAME, catalog.engine());
+    List<String> ids = new ArrayList<>(atBackup.keySet());
+    assertEquals(ids, catalog.backups().stream().map(CatalogBackup::id).toList());
+    assertEquals(List.of("full", "incremental", "incremental", "incremental", "incremental",
+        "incremental", "full"), catalog.backups().stream().map(CatalogBackup::type).toList());
+    assertEquals(ids.subList(0, 6), catalog.backups().get(5).chain());
+  }
+
+  @Test
+  @Order(2)
+  void eachBackupOfTheChainRestoresExactlyTheSourcesDataAtThatBackup() throws Exception {
+    shop("insert into items values (9999, 'after the last backup', 1)");
+    for (Map.Entry<String, Map<String, String>> backup : atBackup.entrySet()) {
+      RestoreResult result = restore(backup.getKey());
+      assertEquals(JobState.SUCCEEDED, result.state(), result.message());
+      assertEquals(List.of(Steps.PLAN, PgDumpActivities.RESTORE_STEP, Steps.VERIFY),
+          result.steps().stream().map(StepProgress::name).toList());
+      assertEquals(backup.getValue(), contents(), "database " + DB + " after restoring "
+          + backup.getKey());
+      assertTrue(detail(result, PgDumpActivities.RESTORE_STEP).contains("verified"),
+          detail(result, PgDumpActivities.RESTORE_STEP));
+    }
+    assertTrue(main1.sandbox.sql("select count(*) from pg_database where datname like '"
+        + DB + "_before_%'").strip().matches("[1-9][0-9]*"), "the replaced databases are kept");
+  }
+
+  @Test
+  @Order(3)
+  void aDamagedDumpIsRefusedAndTheDatabaseIsLeftAsItWas() throws Exception {
+    String last = new ArrayList<>(atBackup.keySet()).get(atBackup.size() - 1);
+    Path dump = repository.resolve("main1/pgdump/" + last + "/dump.pgdump");
+    try (RandomAccessFile file = new RandomAccessFile(dump.toFile(), "rw")) {
+      file.seek(file.length() / 2);
+      int b = file.read();
+      file.seek(file.length() / 2);
+      file.write(b ^ 0xff);
+    }
+    Map<String, String> before = contents();
+    String damaged = restoreFails(last, "OBJECT_CORRUPT");
+    assertTrue(damaged.contains("damaged") && damaged.contains("not replaced"), damaged);
+    assertEquals(before, contents());
+
+    String unknown = restoreFails("20200101T000000Z", "BACKUP_NOT_FOUND");
+    assertTrue(unknown.contains("no backup 20200101T000000Z"), unknown);
+    assertEquals(before, contents());
+  }
+
+  /** A restore that must fail with {@code type}; its message. */
+  private String restoreFails(String backupId, String type) throws Exception {
+    Submission job = temporal.restoreflow.submit(RestoreRequest.of("main1")
+        .withBackupId(backupId).withHost("local"));
+    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
+        () -> temporal.restoreflow.await(job.jobId(), JOB_LIMIT));
+    assertEquals(Optional.of(type), Failures.typeOf(failed), failed.toString());
+    return temporal.restoreflow.progress(job.jobId()).message();
+  }
+
+  private BackupResult backup(String type, String reason, int dumpedTables) throws Exception {
+    BackupResult result = temporal.restoreflow.awaitBackup(temporal.restoreflow.submitBackup(
+        BackupRequest.of("main1")).jobId(), JOB_LIMIT);
+    assertEquals(JobState.SUCCEEDED, result.state(), result.message());
+    String plan = detail(result, Steps.PLAN_BACKUP);
+    assertTrue(plan.startsWith(type + " dump") && plan.contains(reason), plan);
+    String take = detail(result, Steps.TAKE_BACKUP);
+    assertTrue(take.contains(" " + dumpedTables + " of "), take);
+    atBackup.put(result.backupId(), contents());
+    taken.add(result);
+    return result;
+  }
+
+  private RestoreResult restore(String backupId) throws Exception {
+    return temporal.restoreflow.await(temporal.restoreflow.submit(RestoreRequest.of("main1")
+        .withBackupId(backupId).withHost("local")).jobId(), JOB_LIMIT);
+  }
+
+  private static String detail(BackupResult result, String step) {
+    return result.steps().stream().filter(s -> s.name().equals(step)).findFirst().orElseThrow()
+        .detail();
+  }
+
+  private static String detail(RestoreResult result, String step) {
+    return result.steps().stream().filter(s -> s.name().equals(step)).findFirst().orElseThrow()
+        .detail();
+  }
+
+  /** Every user table of the database: its row count and an MD5 of its rows, sorted. */
+  private Map<String, String> contents() throws Exception {
+    Map<String, String> contents = new TreeMap<>();
+    for (String table : shop("select format('%I.%I', schemaname, tablename) from pg_tables"
+        + " where schemaname = 'public'").lines().toList()) {
+      contents.put(table, shop("select count(*) || ':' || coalesce(md5(string_agg(t::text, ','"
+          + " order by t::text)), '') from " + table + " t").strip());
+    }
+    return contents;
+  }
+
+  private String shop(String sql) throws IOException, InterruptedException {
+    InstanceConfig i = main1.instance;
+    Process process = new ProcessBuilder(Stream.concat(Stream.of("runuser", "-u", i.osUser(),
+        "--"), Stream.of(i.pgTool("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1",
+        "-h", i.connectHost(), "-p", String.valueOf(i.port()), "-d", DB, "-c", sql)).toList())
+        .directory(Path.of("/").toFile()).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), sql);
+    assertEquals(0, process.exitValue(), sql + ": " + out);
+    return out;
+  }
+}
