@@ -1,10 +1,10 @@
 package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.activities.registry.RequestResolver;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.client.Submission;
+import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.ResolvedBackup;
@@ -30,7 +30,9 @@ final class BackupCommand implements Callable<Integer> {
   String instance;
 
   @Option(names = "--type", description = "the engine's backup type: FULL, DELTA or PAGE"
-      + " (pg_probackup), full (basebackup); default: the engine's first")
+      + " (pg_probackup), full (basebackup), incr, diff or full (pgBackRest), auto, full or"
+      + " incremental (pgdump: auto decides by the instance's thresholds); default: the"
+      + " engine's first")
   String type;
 
   @Option(names = "--compression", description = "basebackup: gzip, zstd, lz4 or none"

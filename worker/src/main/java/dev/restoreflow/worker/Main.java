@@ -3,15 +3,16 @@ package dev.restoreflow.worker;
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.worker.config.ConfigException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code restoreflow} command. */
 @Command(name = "restoreflow", mixinStandardHelpOptions = true, version = "restoreflow 0.1.0",
     description = "Durable backup and restore orchestration for PostgreSQL on Temporal.",
     subcommands = {DemoCommand.class, DevCommand.class, ServerCommand.class, WorkerCommand.class,
         RestoreCommand.class, ScheduleCommand.class, JobsCommand.class, JobCommand.class,
-        BackupCommand.class, BackupsCommand.class, WalPushCommand.class, StatusCommand.class})
+        BackupCommand.class, BackupsCommand.class, RetentionCommand.class, WalPushCommand.class,
+        StatusCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -3,21 +3,23 @@ package dev.restoreflow.worker;
 import dev.restoreflow.activities.cluster.ClusterActivitiesImpl;
 import dev.restoreflow.activities.engine.Engine;
 import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.activities.server.ServerActivitiesImpl;
 import dev.restoreflow.activities.steps.BackupActivitiesImpl;
 import dev.restoreflow.activities.steps.CatalogActivitiesImpl;
 import dev.restoreflow.activities.steps.PlanActivitiesImpl;
+import dev.restoreflow.activities.steps.RetentionActivitiesImpl;
 import dev.restoreflow.worker.config.RestoreflowConfig;
-import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.worker.temporal.SearchAttributeSetup;
 import dev.restoreflow.workflows.BackupWorkflowImpl;
 import dev.restoreflow.workflows.CatalogWorkflowImpl;
 import dev.restoreflow.workflows.HostQueueWorkflowImpl;
 import dev.restoreflow.workflows.RestoreWorkflowImpl;
+import dev.restoreflow.workflows.RetentionWorkflowImpl;
 import dev.restoreflow.workflows.ScheduledBackupWorkflowImpl;
 import dev.restoreflow.workflows.ScheduledRestoreWorkflowImpl;
 import dev.restoreflow.workflows.TaskQueues;
-import dev.restoreflow.worker.temporal.SearchAttributeSetup;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -41,7 +43,8 @@ public final class Workers {
     Worker worker = factory.newWorker(TaskQueues.SERVER);
     worker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
         BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
-        ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class);
+        ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class,
+        RetentionWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new ServerActivitiesImpl(config.inventory(), ledger, client));
     return worker;
@@ -74,7 +77,8 @@ public final class Workers {
     worker.registerActivitiesImplementations(
         new PlanActivitiesImpl(services, engines),
         new ClusterActivitiesImpl(services),
-        new BackupActivitiesImpl(services, engines));
+        new BackupActivitiesImpl(services, engines),
+        new RetentionActivitiesImpl(services, engines));
     for (Engine engine : engines.all()) {
       worker.registerActivitiesImplementations(engine.restoreStepActivities(services));
     }

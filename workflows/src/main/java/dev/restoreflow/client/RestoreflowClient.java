@@ -4,6 +4,7 @@ import dev.restoreflow.workflows.BackupWorkflow;
 import dev.restoreflow.workflows.CatalogWorkflow;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.RestoreWorkflow;
+import dev.restoreflow.workflows.RetentionWorkflow;
 import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.BackupResult;
@@ -12,6 +13,8 @@ import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.workflows.model.RetentionRequest;
+import dev.restoreflow.workflows.model.RetentionResult;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -26,6 +29,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -96,6 +100,24 @@ public final class RestoreflowClient {
     String workflowId = TaskQueues.backupWorkflowId(jobId);
     BackupWorkflow workflow = client.newWorkflowStub(BackupWorkflow.class, options(workflowId));
     WorkflowClient.start(workflow::backup, request);
+    int position = waitForPosition(workflowId, null);
+    return new Submission(jobId, workflowId, hostOf(workflowId), position);
+  }
+
+  /**
+   * Starts a retention job (a dry run unless the request applies); like {@link #submit}, it
+   * returns once the job is in its host's queue.
+   */
+  public Submission submitRetention(RetentionRequest request) {
+    if (request == null || request.instance() == null || request.instance().isBlank()) {
+      throw new RequestRejectedException(FailureType.INVALID_REQUEST,
+          "retention needs an instance, e.g. {\"instance\":\"main1\"}");
+    }
+    String jobId = newJobId(request.instance());
+    String workflowId = TaskQueues.retentionWorkflowId(jobId);
+    RetentionWorkflow workflow = client.newWorkflowStub(RetentionWorkflow.class,
+        options(workflowId));
+    WorkflowClient.start(workflow::retention, request);
     int position = waitForPosition(workflowId, null);
     return new Submission(jobId, workflowId, hostOf(workflowId), position);
   }
@@ -208,24 +230,31 @@ public final class RestoreflowClient {
     return new RequestRejectedException(type, refusal.getOriginalMessage());
   }
 
-  /** A restore's or a backup's progress, by job id. */
+  /** A job's progress (restore, backup or retention), by job id. */
   public RestoreProgress progress(String jobId) {
     try {
       return progressOf(TaskQueues.restoreWorkflowId(jobId));
     } catch (WorkflowNotFoundException notARestore) {
-      return progressOf(TaskQueues.backupWorkflowId(jobId));
+      try {
+        return progressOf(TaskQueues.backupWorkflowId(jobId));
+      } catch (WorkflowNotFoundException notABackup) {
+        return progressOf(TaskQueues.retentionWorkflowId(jobId));
+      }
     }
   }
 
-  /** The workflow id of a job, restore or backup. */
+  /** The workflow id of a job: restore, backup or retention. */
   public String workflowIdOf(String jobId) {
-    String restore = TaskQueues.restoreWorkflowId(jobId);
-    try {
-      client.newUntypedWorkflowStub(restore).describe();
-      return restore;
-    } catch (WorkflowNotFoundException notARestore) {
-      return TaskQueues.backupWorkflowId(jobId);
+    for (String workflowId : List.of(TaskQueues.restoreWorkflowId(jobId),
+        TaskQueues.backupWorkflowId(jobId))) {
+      try {
+        client.newUntypedWorkflowStub(workflowId).describe();
+        return workflowId;
+      } catch (WorkflowNotFoundException notThisKind) {
+        // the next kind
+      }
     }
+    return TaskQueues.retentionWorkflowId(jobId);
   }
 
   private RestoreProgress progressOf(String workflowId) {
@@ -264,6 +293,12 @@ public final class RestoreflowClient {
   public BackupResult awaitBackup(String jobId, Duration timeout) throws TimeoutException {
     WorkflowStub stub = client.newUntypedWorkflowStub(TaskQueues.backupWorkflowId(jobId));
     return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, BackupResult.class);
+  }
+
+  /** Waits for a retention job's end; a failed or cancelled job throws its WorkflowFailedException. */
+  public RetentionResult awaitRetention(String jobId, Duration timeout) throws TimeoutException {
+    WorkflowStub stub = client.newUntypedWorkflowStub(TaskQueues.retentionWorkflowId(jobId));
+    return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, RetentionResult.class);
   }
 
   /**

@@ -20,6 +20,9 @@ public final class Steps {
   public static final String TAKE_BACKUP = "TakeBackup";
   public static final String VERIFY_BACKUP = "VerifyBackup";
 
+  public static final String PLAN_RETENTION = "PlanRetention";
+  public static final String APPLY_RETENTION = "ApplyRetention";
+
   /** Why an incremental restore shows WipeData as skipped. */
   public static final String KEEPS_DATA = "incremental restore keeps the data directory";
   /** Why a pgBackRest restore (delta unless a full one is asked for) shows WipeData as skipped. */
@@ -47,9 +50,12 @@ public final class Steps {
 
   /** The steps that take minutes, not hours; the others are an engine's restore step and TakeBackup. */
   public static final Set<String> SHORT_STEPS =
-      Set.of(PLAN, STOP, WIPE, START, PROMOTE, VERIFY, PLAN_BACKUP, VERIFY_BACKUP);
+      Set.of(PLAN, STOP, WIPE, START, PROMOTE, VERIFY, PLAN_BACKUP, VERIFY_BACKUP,
+          PLAN_RETENTION);
 
   public static final List<String> BACKUP_STEPS = List.of(PLAN_BACKUP, TAKE_BACKUP, VERIFY_BACKUP);
+
+  public static final List<String> RETENTION_STEPS = List.of(PLAN_RETENTION, APPLY_RETENTION);
 
   private Steps() {}
 }

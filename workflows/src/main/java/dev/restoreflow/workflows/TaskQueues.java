@@ -32,9 +32,13 @@ public final class TaskQueues {
     return "backup-" + jobId;
   }
 
+  public static String retentionWorkflowId(String jobId) {
+    return "retention-" + jobId;
+  }
+
   /** The job id of a workflow id; workflows started by hand keep their own id as job id. */
   public static String jobIdOf(String workflowId) {
-    for (String prefix : new String[] {"restore-", "backup-"}) {
+    for (String prefix : new String[] {"restore-", "backup-", "retention-"}) {
       if (workflowId.startsWith(prefix)) {
         return workflowId.substring(prefix.length());
       }

@@ -6,6 +6,7 @@ import dev.restoreflow.workflows.activities.CatalogActivities;
 import dev.restoreflow.workflows.activities.ClusterActivities;
 import dev.restoreflow.workflows.activities.PlanActivities;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
+import dev.restoreflow.workflows.activities.RetentionActivities;
 import dev.restoreflow.workflows.model.BackupInput;
 import dev.restoreflow.workflows.model.BackupPlan;
 import dev.restoreflow.workflows.model.CatalogBackup;
@@ -13,6 +14,9 @@ import dev.restoreflow.workflows.model.EngineRestoreInput;
 import dev.restoreflow.workflows.model.InstanceCatalog;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.RestorePlan;
+import dev.restoreflow.workflows.model.RetentionInput;
+import dev.restoreflow.workflows.model.RetentionReport;
+import dev.restoreflow.workflows.model.RetentionVerdict;
 import dev.restoreflow.workflows.model.StepInput;
 import dev.restoreflow.workflows.model.StepResult;
 import dev.restoreflow.workflows.model.TakenBackup;
@@ -34,7 +38,8 @@ import java.util.function.Supplier;
  * (in order, with real-time intervals) and can be told to fail, fail for a while, or block.
  */
 final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActivities,
-    BaseBackupActivities, BackupActivities, CatalogActivities {
+    BaseBackupActivities, BackupActivities, CatalogActivities, LogicalRestoreActivities,
+    RetentionActivities {
 
   /** The backup catalog of every instance on a fake host, oldest first. */
   static final List<String> BACKUPS = List.of("SFULL01", "SDELTA02");
@@ -142,7 +147,7 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
       return new RestorePlan(instance, host, FakeServerActivities.engineOf(instance), backupId,
           backupId.startsWith("SFULL") ? "FULL" : "DELTA", "2024-05-01 10:00:00+00",
           List.copyOf(chain), 1_600_000_000L, 50_000_000_000L, "/var/lib/postgresql/16/main",
-          Steps.restore(FakeServerActivities.restoreStepOf(instance), input.incremental()));
+          FakeServerActivities.restoreStepsOf(instance, input.incremental()));
     });
   }
 
@@ -167,6 +172,29 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   public StepResult fetchS3(EngineRestoreInput input) {
     return run(BaseBackupActivities.FETCH_STEP, input.step(), "fetched " + input.backupId(),
         () -> null);
+  }
+
+  @Override
+  public StepResult pgDumpRestore(EngineRestoreInput input) {
+    return run(LogicalRestoreActivities.RESTORE_STEP, input.step(), "restored " + input.backupId()
+        + " into a new database and swapped it in", () -> null);
+  }
+
+  @Override
+  public RetentionReport planRetention(RetentionInput input) {
+    return run(Steps.PLAN_RETENTION, input.step(), "planned", () -> new RetentionReport(
+        input.step().instance(), FakeServerActivities.engineOf(input.step().instance()),
+        "daily " + (input.daily() == null ? 7 : input.daily()),
+        List.of(new RetentionVerdict(BACKUPS.get(1), "DELTA", "2024-05-02T10:00:00Z", true,
+            List.of("newest good backup")), new RetentionVerdict(BACKUPS.get(0), "FULL",
+            "2024-05-01T10:00:00Z", true, List.of("needed by kept " + BACKUPS.get(1))),
+            new RetentionVerdict("SOLD00", "FULL", "2024-04-01T10:00:00Z", false,
+                List.of("beyond full 3"))), List.of("SOLD00")));
+  }
+
+  @Override
+  public StepResult applyRetention(RetentionInput input, List<String> planned) {
+    return run(Steps.APPLY_RETENTION, input.step(), "deleted " + planned, () -> null);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.restoreflow.workflows.activities.ServerActivities;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.JobEvent;
 import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.PlannedStep;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.ResolvedBackup;
@@ -34,15 +35,25 @@ final class FakeServerActivities implements ServerActivities {
 
   /** instance -> its host in the (fake) config. */
   static final Map<String, String> INSTANCES = Map.of("main1", "db1", "reports", "db2",
-      "lake", "db1");
+      "lake", "db1", "shop", "db1");
   /** instance -> its engine; the others are probackup instances. */
-  static final Map<String, String> ENGINES = Map.of("lake", "basebackup");
+  static final Map<String, String> ENGINES = Map.of("lake", "basebackup", "shop", "pgdump");
   static final Set<String> HOSTS = Set.of("db1", "db2", "A", "B");
 
   /** The fake registry: the restore step of an instance's engine. */
   static String restoreStepOf(String instance) {
     return "basebackup".equals(ENGINES.get(instance)) ? BaseBackupActivities.FETCH_STEP
+        : "pgdump".equals(ENGINES.get(instance)) ? LogicalRestoreActivities.RESTORE_STEP
         : ProbackupActivities.RESTORE_STEP;
+  }
+
+  /** The fake registry: the steps of a restore of the instance (pgdump's keep the cluster up). */
+  static List<PlannedStep> restoreStepsOf(String instance, boolean incremental) {
+    if ("pgdump".equals(ENGINES.get(instance))) {
+      return List.of(PlannedStep.run(Steps.PLAN), PlannedStep.run(restoreStepOf(instance)),
+          PlannedStep.run(Steps.VERIFY));
+    }
+    return Steps.restore(restoreStepOf(instance), incremental);
   }
 
   static String engineOf(String instance) {
@@ -73,12 +84,12 @@ final class FakeServerActivities implements ServerActivities {
       throw ApplicationFailure.newNonRetryableFailure("unknown host " + host,
           FailureType.UNKNOWN_HOST.name());
     }
-    if (request.incremental() && ENGINES.containsKey(request.instance())) {
+    if (request.incremental() && "basebackup".equals(ENGINES.get(request.instance()))) {
       throw ApplicationFailure.newNonRetryableFailure("engine basebackup restores are always full",
           FailureType.NOT_SUPPORTED.name());
     }
     return new ResolvedRestore(jobId, request.instance(), host, engineOf(request.instance()),
-        false, Steps.restore(restoreStepOf(request.instance()), request.incremental()));
+        false, restoreStepsOf(request.instance(), request.incremental()));
   }
 
   @Override

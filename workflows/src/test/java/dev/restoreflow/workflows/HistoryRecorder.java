@@ -1,8 +1,10 @@
 package dev.restoreflow.workflows;
 
+import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.RetentionRequest;
 import dev.restoreflow.workflows.model.ScheduledBackup;
 import dev.restoreflow.workflows.model.ScheduledRestore;
 import io.temporal.client.WorkflowOptions;
@@ -10,6 +12,7 @@ import io.temporal.client.WorkflowStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -99,6 +102,17 @@ public final class HistoryRecorder {
       // since v4 (issue 14): the request's full reaches PlanRestore
       env.run("recorded-full", RestoreRequest.of("main1").withHost("db1").withFull(true));
       histories.put("restore-full-requested", restoreHistory(env, "recorded-full"));
+
+      // since v5 (issue 15): a logical restore (the cluster stays up); retention jobs
+      env.run("recorded-logical", RestoreRequest.of("shop").withHost("db1"));
+      histories.put("restore-logical", restoreHistory(env, "recorded-logical"));
+      for (RetentionRequest retention : List.of(RetentionRequest.dryRun("main1"),
+          RetentionRequest.dryRun("main1").withCounts(3, null, null, null).applying())) {
+        Submission job = env.restoreflow().submitRetention(retention);
+        env.restoreflow().awaitRetention(job.jobId(), java.time.Duration.ofMinutes(1));
+        histories.put(retention.apply() ? "retention-apply" : "retention-dry-run", env.client()
+            .fetchHistory(job.workflowId()).toJson(true));
+      }
     }
     for (Map.Entry<String, String> history : histories.entrySet()) {
       Path file = dir.resolve(history.getKey() + (set.equals("v1") ? "" : "-" + set) + ".json");

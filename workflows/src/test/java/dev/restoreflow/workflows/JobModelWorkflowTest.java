@@ -1,6 +1,7 @@
 package dev.restoreflow.workflows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,8 @@ import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.workflows.model.RetentionRequest;
+import dev.restoreflow.workflows.model.RetentionResult;
 import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepStatus;
 import io.temporal.api.enums.v1.EventType;
@@ -163,12 +166,57 @@ class JobModelWorkflowTest {
     Catalog catalog = env.client().newWorkflowStub(CatalogWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("catalog-1").setTaskQueue(TaskQueues.SERVER)
             .build()).list(null);
-    assertEquals(List.of("lake", "main1", "reports"), catalog.instances().stream()
+    assertEquals(List.of("lake", "main1", "reports", "shop"), catalog.instances().stream()
         .map(i -> i.instance()).toList());
     assertEquals(List.of("SFULL01", "SDELTA02"), catalog.instances().get(1).backups().stream()
         .map(b -> b.id()).toList());
     assertEquals(List.of("SFULL01", "SDELTA02"), catalog.instances().get(1).backups().get(1)
         .chain());
+  }
+
+  @Test
+  void aLogicalRestoreKeepsTheClusterUpAndAFailureLeavesItUntouched() {
+    RestoreResult shop = env.run("lg1", RestoreRequest.of("shop"));
+    assertEquals(JobState.SUCCEEDED, shop.state());
+    assertEquals(List.of(Steps.PLAN, LogicalRestoreActivities.RESTORE_STEP, Steps.VERIFY),
+        env.host("db1").steps());
+    assertEquals("database restored, cluster running", env.progress("lg1").dataState());
+
+    env.host("db1").onStep(LogicalRestoreActivities.RESTORE_STEP, input -> {
+      throw ApplicationFailure.newNonRetryableFailure("dump damaged",
+          FailureType.OBJECT_CORRUPT.name());
+    });
+    assertThrows(WorkflowFailedException.class, () -> env.run("lg2", RestoreRequest.of("shop")));
+    assertTrue(env.progress("lg2").dataState().startsWith("untouched"),
+        env.progress("lg2").dataState());
+    assertFalse(env.host("db1").calls().stream().anyMatch(c -> c.jobId().equals("lg2")
+        && (c.step().equals(Steps.START) || c.step().equals(Steps.STOP))),
+        "a logical restore never stops or starts the cluster");
+  }
+
+  @Test
+  void retentionIsAJobInTheHostsQueueAndADryRunDeletesNothing() throws Exception {
+    var restoreflow = env.restoreflow();
+    var dry = restoreflow.submitRetention(RetentionRequest.dryRun("main1"));
+    RetentionResult planned = restoreflow.awaitRetention(dry.jobId(), Duration.ofMinutes(1));
+    assertEquals(JobState.PLANNED, planned.state());
+    assertEquals(List.of("SOLD00"), planned.report().toDelete());
+    assertEquals(List.of(), planned.deleted());
+    StepProgress apply = planned.steps().stream().filter(s -> s.name()
+        .equals(Steps.APPLY_RETENTION)).findFirst().orElseThrow();
+    assertEquals(StepStatus.SKIPPED, apply.status());
+    assertTrue(env.host("db1").calls(Steps.APPLY_RETENTION).isEmpty());
+
+    var applying = restoreflow.submitRetention(RetentionRequest.dryRun("main1")
+        .withCounts(2, null, null, null).applying());
+    RetentionResult applied = restoreflow.awaitRetention(applying.jobId(), Duration.ofMinutes(1));
+    assertEquals(JobState.SUCCEEDED, applied.state());
+    assertEquals(List.of("SOLD00"), applied.deleted());
+    assertEquals("deleted [SOLD00]", env.host("db1").calls(Steps.APPLY_RETENTION).get(0).detail());
+    assertTrue(env.host("db1").calls(Steps.PLAN_RETENTION).stream()
+        .allMatch(c -> c.detail().equals("planned")));
+    assertEquals(List.of(QueueEntry.RETENTION), env.server().events().stream()
+        .filter(e -> e.jobId().equals(applying.jobId())).map(e -> e.kind()).distinct().toList());
   }
 
   private io.temporal.client.WorkflowStub client(String workflowId) {

@@ -27,14 +27,15 @@ class RestoreWorkflowReplayTest {
     WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + name,
         RestoreWorkflowImpl.class, BackupWorkflowImpl.class, CatalogWorkflowImpl.class,
         HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class,
-        ScheduledBackupWorkflowImpl.class);
+        ScheduledBackupWorkflowImpl.class, RetentionWorkflowImpl.class);
   }
 
   @Test
   void everyWorkflowTypeHasARecordedHistory() throws Exception {
     String all = String.join("\n", histories().map(name -> read(name)).toList());
     for (String type : List.of("RestoreWorkflow", "BackupWorkflow", "CatalogWorkflow",
-        "HostQueueWorkflow", "ScheduledRestoreWorkflow", "ScheduledBackupWorkflow")) {
+        "HostQueueWorkflow", "ScheduledRestoreWorkflow", "ScheduledBackupWorkflow",
+        "RetentionWorkflow")) {
       assertTrue(all.contains("\"name\": \"" + type + "\""), "no recorded history of " + type);
     }
   }

@@ -8,10 +8,10 @@ import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
+import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
@@ -41,7 +41,8 @@ final class RestoreflowTestEnv implements AutoCloseable {
     Worker serverWorker = env.newWorker(TaskQueues.SERVER);
     serverWorker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
         BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
-        ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class, HoldForever.class);
+        ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class,
+        RetentionWorkflowImpl.class, HoldForever.class);
     serverWorker.registerActivitiesImplementations(server);
     // Heartbeats reach the server at once instead of every 0.8 x heartbeat timeout, so a blocked
     // fake step learns about a cancel within ~100 ms.

@@ -190,6 +190,24 @@ public final class BaseBackupEngine implements Engine {
     return Optional.empty();
   }
 
+  /** backup.json first, so that a deletion cut short leaves no backup that looks whole. */
+  @Override
+  public String deleteBackup(HostStep step, String backupId) {
+    String id = BaseBackupLayout.checkId(backupId);
+    try (ObjectStore store = open(step)) {
+      store.delete(BaseBackupLayout.meta(step.instanceName(), id));
+      int objects = 1;
+      for (var object : store.list(BaseBackupLayout.backupDir(step.instanceName(), id))) {
+        store.delete(object.key());
+        objects++;
+      }
+      return "deleted " + id + " (" + objects + " objects; archived WAL is kept)";
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "deleting backup " + id + ": "
+          + e.getMessage());
+    }
+  }
+
   private static TakenBackup taken(BackupMeta meta, long started, String note) {
     return new TakenBackup(meta.id(), FULL, meta.storedBytes(), started,
         System.currentTimeMillis(), "basebackup " + meta.id() + ": " + meta.storedBytes()

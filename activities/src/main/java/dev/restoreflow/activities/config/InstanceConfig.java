@@ -27,6 +27,7 @@ import java.util.Set;
  * @param promote promote after restore when the cluster ends in recovery
  * @param settings the engine's checked section of the config ({@code instances.N.<engine>}), a
  *     record of the engine's package; null only before the engine has checked it
+ * @param retention the instance's retention policy (the seed's defaults when absent)
  * @param restoreHosts the hosts this instance may be restored onto: always its own {@code host}
  *     (first), plus the ones the config lists; a restore onto any other host is refused
  */
@@ -49,7 +50,8 @@ public record InstanceConfig(
     Integer stopTimeoutSeconds,
     Integer startTimeoutSeconds,
     @JsonIgnore EngineSettings settings,
-    List<String> restoreHosts) {
+    List<String> restoreHosts,
+    RetentionConfig retention) {
 
   public InstanceConfig {
     Set<String> allowed = new LinkedHashSet<>();
@@ -60,6 +62,18 @@ public record InstanceConfig(
       allowed.addAll(restoreHosts);   // a null entry is kept for the loader to report
     }
     restoreHosts = Collections.unmodifiableList(new ArrayList<>(allowed));
+    retention = retention == null ? RetentionConfig.defaults() : retention;
+  }
+
+  /** With the default retention policy. */
+  public InstanceConfig(String engine, String host, String pgdata, String controlDir,
+      String systemdUnit, Integer port, String osUser, String pgBin, String serverLog,
+      String connectHost, String database, String dbUser, List<String> smokeQueries,
+      Boolean keepArchiving, Boolean promote, Integer stopTimeoutSeconds,
+      Integer startTimeoutSeconds, EngineSettings settings, List<String> restoreHosts) {
+    this(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin, serverLog,
+        connectHost, database, dbUser, smokeQueries, keepArchiving, promote, stopTimeoutSeconds,
+        startTimeoutSeconds, settings, restoreHosts, null);
   }
 
   /** An instance restored only onto its own host. */
@@ -97,20 +111,26 @@ public record InstanceConfig(
   public InstanceConfig withSettings(EngineSettings other) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, other, restoreHosts);
+        stopTimeoutSeconds, startTimeoutSeconds, other, restoreHosts, retention);
+  }
+
+  public InstanceConfig withRetention(RetentionConfig other) {
+    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
+        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
+        stopTimeoutSeconds, startTimeoutSeconds, settings, restoreHosts, other);
   }
 
   public InstanceConfig withEngine(String other) {
     return new InstanceConfig(other, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, settings, restoreHosts);
+        stopTimeoutSeconds, startTimeoutSeconds, settings, restoreHosts, retention);
   }
 
   /** The same instance, also restorable onto {@code hosts}. */
   public InstanceConfig withRestoreHosts(List<String> hosts) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, settings, hosts);
+        stopTimeoutSeconds, startTimeoutSeconds, settings, hosts, retention);
   }
 
   /** Whether this instance may be restored onto {@code target} (its own host or a listed one). */

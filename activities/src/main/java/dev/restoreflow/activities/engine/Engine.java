@@ -92,6 +92,13 @@ public interface Engine {
    */
   InstanceCatalog catalog(HostStep step);
 
+  /**
+   * Deletes one backup from the repository, as retention decided (it has decided that no kept
+   * backup depends on it, and deletes dependents first). Returns what was done, for the step's
+   * detail.
+   */
+  String deleteBackup(HostStep step, String backupId);
+
   /** The activity implementations of this engine's restore step, for the host worker. */
   Object restoreStepActivities(HostServices services);
 

@@ -62,6 +62,14 @@ public final class PgBackRestCommands {
     return argv;
   }
 
+  /** Expires one backup set (and what depends on it) from the repository. */
+  public static List<String> expire(PgBackRestConfig p, String label) {
+    List<String> argv = repository(p);
+    argv.addAll(List.of("--set=" + BackupLabels.normalize(label), "--log-level-console=info",
+        "expire"));
+    return argv;
+  }
+
   /** Reads every file of one backup (and the WAL it needs) and checks it. */
   public static List<String> verify(PgBackRestConfig p, String label) {
     List<String> argv = repository(p);

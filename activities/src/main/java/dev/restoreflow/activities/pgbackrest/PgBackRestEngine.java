@@ -174,6 +174,20 @@ public final class PgBackRestEngine implements Engine {
     return PgBackRestCatalog.of(step.instanceName(), new Stanza(step).info());
   }
 
+  /** {@code pgbackrest expire --set}: the backup set (its dependents were expired first). */
+  @Override
+  public String deleteBackup(HostStep step, String backupId) {
+    String label = BackupLabels.normalize(backupId);
+    CommandResult expired = new Stanza(step).run(PgBackRestCommands.expire(
+        step.instance().settings(PgBackRestConfig.class), label), Duration.ofHours(1));
+    if (!expired.succeeded()) {
+      throw Failures.of(FailureType.COMMAND_FAILED, "pgbackrest expire --set=" + label + ": "
+          + PgBackRestFailures.lastError(expired.stderrTail().isBlank() ? expired.stdout()
+              : expired.stderrTail()));
+    }
+    return "expired " + label + " (pgbackrest expire --set)";
+  }
+
   @Override
   public Object restoreStepActivities(HostServices services) {
     return new PgBackRestActivitiesImpl(services);

@@ -234,6 +234,17 @@ public final class PgDumpEngine implements Engine {
   }
 
   @Override
+  public String deleteBackup(HostStep step, String backupId) {
+    try (DumpRepository repository = repository(step)) {
+      repository.delete(checkedId(backupId));
+      return "deleted " + backupId;
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "deleting backup " + backupId + ": "
+          + e.getMessage());
+    }
+  }
+
+  @Override
   public Object restoreStepActivities(HostServices services) {
     return new PgDumpActivitiesImpl(services);
   }

@@ -140,6 +140,19 @@ public final class ProbackupEngine implements Engine {
     return ProbackupCatalog.of(step, ProbackupBackups.show(step, ProbackupSide.of(step)));
   }
 
+  /** {@code pg_probackup delete -i}: the backup (and children, which retention deleted first). */
+  @Override
+  public String deleteBackup(HostStep step, String backupId) {
+    String id = BackupIds.normalize(backupId);
+    try {
+      ProbackupSide.of(step).runner().runChecked(Command.of(ProbackupCommands.delete(
+          step.instance(), id), step.instance().osUser(), Duration.ofMinutes(30)));
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand("deleting backup " + id, e);
+    }
+    return "deleted " + id + " (pg_probackup delete)";
+  }
+
   @Override
   public Object restoreStepActivities(HostServices services) {
     return new ProbackupActivitiesImpl(services);

@@ -82,7 +82,8 @@ public class ServerActivitiesImpl implements ServerActivities {
   public QueueState openJobsOn(String host) {
     List<JobRow> open = ledger.openJobs().stream()
         .filter(job -> host.equals(job.host()) && job.workflowId() != null
-            && (QueueEntry.RESTORE.equals(job.kind()) || QueueEntry.BACKUP.equals(job.kind())))
+            && (QueueEntry.RESTORE.equals(job.kind()) || QueueEntry.BACKUP.equals(job.kind())
+                || QueueEntry.RETENTION.equals(job.kind())))
         .toList();
     return OpenJobs.of(client, host, entries(open, JobState.RUNNING),
         entries(open, JobState.QUEUED));

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.config.RetentionConfig;
 import dev.restoreflow.activities.engine.BadSettingException;
 import dev.restoreflow.activities.registry.Engines;
 import java.io.IOException;
@@ -269,7 +270,7 @@ public final class ConfigLoader {
         Boolean.TRUE.equals(i.keepArchiving()), !Boolean.FALSE.equals(i.promote()),
         commandSeconds(key + ".stopTimeoutSeconds", i.stopTimeoutSeconds(), 60),
         commandSeconds(key + ".startTimeoutSeconds", i.startTimeoutSeconds(), 300),
-        null, restoreHosts);
+        null, restoreHosts, retention(key + ".retention", i.retention()));
     for (String section : sections.keySet()) {
       if (!section.equals(engine)) {
         throw new ConfigException(key + "." + section, "is the section of engine " + section
@@ -320,6 +321,24 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       throw new ConfigException(key, "bad value: " + e.getOriginalMessage());
     }
+  }
+
+  private static RetentionConfig retention(String key, RetentionConfig retention) {
+    if (retention == null) {
+      return RetentionConfig.defaults();
+    }
+    try {
+      retention.policy(null, null, null, null);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, e.getMessage());
+    }
+    try {
+      retention.zone();
+    } catch (java.time.DateTimeException e) {
+      throw new ConfigException(key + ".timeZone", "'" + retention.timeZone() + "' is not a time"
+          + " zone (e.g. UTC, Europe/Madrid)");
+    }
+    return retention;
   }
 
   /** The hosts the instance may be restored onto; its own host is always one of them. */

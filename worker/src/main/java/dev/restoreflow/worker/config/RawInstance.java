@@ -1,5 +1,6 @@
 package dev.restoreflow.worker.config;
 
+import dev.restoreflow.activities.config.RetentionConfig;
 import java.util.List;
 
 /**
@@ -24,4 +25,5 @@ record RawInstance(
     Boolean promote,
     Integer stopTimeoutSeconds,
     Integer startTimeoutSeconds,
-    List<String> restoreHosts) {}
+    List<String> restoreHosts,
+    RetentionConfig retention) {}

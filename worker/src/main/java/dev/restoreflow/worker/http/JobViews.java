@@ -5,6 +5,7 @@ import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.ledger.StepRow;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.workflows.TaskQueues;
+import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.StepProgress;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -41,7 +42,9 @@ final class JobViews {
     }
     String workflowId = row.map(JobRow::workflowId).orElseGet(() -> restoreflow.workflowIdOf(jobId));
     String kind = row.map(JobRow::kind).orElse(
-        workflowId.equals(TaskQueues.backupWorkflowId(jobId)) ? "backup" : "restore");
+        workflowId.equals(TaskQueues.backupWorkflowId(jobId)) ? QueueEntry.BACKUP
+            : workflowId.equals(TaskQueues.retentionWorkflowId(jobId)) ? QueueEntry.RETENTION
+            : QueueEntry.RESTORE);
     boolean over = progress.state().isFinal();
     Integer position = null;
     if (!over && progress.host() != null) {

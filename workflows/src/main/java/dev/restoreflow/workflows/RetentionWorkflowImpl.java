@@ -1,0 +1,192 @@
+package dev.restoreflow.workflows;
+
+import static dev.restoreflow.workflows.Steps.APPLY_RETENTION;
+import static dev.restoreflow.workflows.Steps.PLAN_RETENTION;
+
+import dev.restoreflow.workflows.activities.RetentionActivities;
+import dev.restoreflow.workflows.activities.ServerActivities;
+import dev.restoreflow.workflows.model.BackupRequest;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.PlannedStep;
+import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.ResolvedBackup;
+import dev.restoreflow.workflows.model.RestoreProgress;
+import dev.restoreflow.workflows.model.RetentionInput;
+import dev.restoreflow.workflows.model.RetentionReport;
+import dev.restoreflow.workflows.model.RetentionRequest;
+import dev.restoreflow.workflows.model.RetentionResult;
+import dev.restoreflow.workflows.model.StepInput;
+import dev.restoreflow.workflows.model.StepProgress;
+import dev.restoreflow.workflows.model.StepResult;
+import dev.restoreflow.workflows.model.StepStatus;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInfo;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One retention job: resolve the instance, wait for the host's turn (shared with backups and
+ * restores), then PlanRetention and, when applying, ApplyRetention on the host's worker. A dry
+ * run shows ApplyRetention as skipped. The cluster is never touched; only backups are deleted.
+ */
+public class RetentionWorkflowImpl implements RetentionWorkflow {
+
+  private static final String UNTOUCHED = "untouched (retention deletes backups only)";
+
+  private final ServerActivities server =
+      Workflow.newLocalActivityStub(ServerActivities.class, RestoreWorkflowImpl.SERVER_SIDE);
+  private final StepTracker steps = new StepTracker(Steps.RETENTION_STEPS.stream()
+      .map(PlannedStep::run).toList());
+
+  private String jobId;
+  private RetentionRequest request;
+  private ResolvedBackup target;
+  private JobRecorder recorder;
+  private JobState state = JobState.RESOLVING;
+  private String message;
+  private boolean granted;
+
+  @Override
+  public RetentionResult retention(RetentionRequest retentionRequest) {
+    WorkflowInfo info = Workflow.getInfo();
+    jobId = TaskQueues.jobIdOf(info.getWorkflowId());
+    request = retentionRequest;
+    recorder = new JobRecorder(server, QueueEntry.RETENTION, jobId);
+    try {
+      target = server.resolveBackup(jobId, new BackupRequest(request.instance(), null, null,
+          request.requestedBy(), request.requestedVia()));
+    } catch (ActivityFailure e) {
+      upsertSearchAttributes();
+      fail(e);
+      throw JobFailures.of(e, null);
+    }
+    upsertSearchAttributes();
+    setState(JobState.QUEUED, null);
+    QueueEntry turn = new QueueEntry(info.getWorkflowId(), jobId, target.instance(),
+        info.getRunStartedTimestampMillis(), QueueEntry.RETENTION);
+    HostTurn hostTurn = new HostTurn(server, jobId);
+    boolean reasks = hostTurn.enter(target.host(), turn);
+    try {
+      hostTurn.awaitGrant(target.host(), turn, reasks, () -> granted);
+      setState(JobState.RUNNING, null);
+      RetentionResult result = runSteps();
+      record(result.state(), null, null);
+      return result;
+    } catch (CanceledFailure e) {
+      Workflow.newDetachedCancellationScope(this::afterCancel).run();
+      throw e;
+    } catch (ActivityFailure e) {
+      if (JobFailures.isCancellation(e)) {
+        Workflow.newDetachedCancellationScope(this::afterCancel).run();
+        throw new CanceledFailure("retention cancelled during " + e.getActivityType());
+      }
+      Workflow.newDetachedCancellationScope(() -> {
+        steps.skipPending("an earlier step failed");
+        fail(e);
+      }).run();
+      throw JobFailures.of(e, null);
+    } finally {
+      Workflow.newDetachedCancellationScope(() -> hostTurn.release(target.host())).run();
+    }
+  }
+
+  private RetentionResult runSteps() {
+    String hostQueue = TaskQueues.forHost(target.host());
+    RetentionActivities quick = Workflow.newActivityStub(RetentionActivities.class,
+        RestoreWorkflowImpl.PLANNING.toBuilder().setTaskQueue(hostQueue)
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED).build());
+    RetentionActivities deleter = Workflow.newActivityStub(RetentionActivities.class,
+        RestoreWorkflowImpl.LONG_RUNNING.toBuilder().setTaskQueue(hostQueue)
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED).build());
+    RetentionInput input = new RetentionInput(new StepInput(jobId, target.instance(),
+        target.host()), request.daily(), request.weekly(), request.monthly(), request.full());
+    RetentionReport report = step(PLAN_RETENTION, () -> quick.planRetention(input),
+        r -> new StepResult(PLAN_RETENTION, 0, 0, describe(r)));
+    List<String> deleted = List.of();
+    if (!request.apply()) {
+      steps.skip(APPLY_RETENTION, "dry run");
+      message = "dry run: would delete " + report.toDelete().size() + " of "
+          + report.verdicts().size() + " backup(s)";
+      state = JobState.PLANNED;
+    } else if (report.toDelete().isEmpty()) {
+      steps.skip(APPLY_RETENTION, "nothing to delete");
+      message = "nothing to delete: the policy keeps all " + report.verdicts().size()
+          + " backup(s)";
+      state = JobState.SUCCEEDED;
+    } else {
+      step(APPLY_RETENTION, () -> deleter.applyRetention(input, report.toDelete()), r -> r);
+      deleted = report.toDelete();
+      message = "deleted " + deleted.size() + " of " + report.verdicts().size() + " backup(s)";
+      state = JobState.SUCCEEDED;
+    }
+    return new RetentionResult(jobId, target.instance(), target.host(), state, request.apply(),
+        report, deleted, steps.snapshot(), message);
+  }
+
+  private static String describe(RetentionReport report) {
+    return report.policy() + ": keeps " + (report.verdicts().size() - report.toDelete().size())
+        + ", deletes " + report.toDelete().size()
+        + (report.toDelete().isEmpty() ? "" : " (" + String.join(", ", report.toDelete()) + ")");
+  }
+
+  /** Runs one step, keeping the tracker and the ledger up to date. */
+  private <T> T step(String name, Supplier<T> body, Function<T, StepResult> summary) {
+    return new StepRuns(jobId, steps, this::recordStep).run(name, body, summary);
+  }
+
+  private void afterCancel() {
+    steps.endRunning(StepStatus.CANCELLED, "cancelled");
+    steps.skipPending("job cancelled");
+    message = "cancelled";
+    state = JobState.CANCELLED;
+    record(JobState.CANCELLED, null, "cancelled");
+  }
+
+  private void fail(ActivityFailure e) {
+    message = JobFailures.rootMessage(e);
+    state = JobState.FAILED;
+    record(JobState.FAILED, null, message);
+  }
+
+  private void upsertSearchAttributes() {
+    Workflow.upsertTypedSearchAttributes(JobSearchAttributes.of(jobId, instance(),
+        target == null ? null : target.host(), target == null ? null : target.engine(), via()));
+  }
+
+  private String instance() {
+    return target != null ? target.instance() : request == null ? null : request.instance();
+  }
+
+  private String via() {
+    return request == null || request.requestedVia() == null ? "temporal" : request.requestedVia();
+  }
+
+  private void setState(JobState next, String error) {
+    state = next;
+    record(next, null, error);
+  }
+
+  private void recordStep(String name) {
+    record(state, steps.get(name), null);
+  }
+
+  private void record(JobState jobState, StepProgress step, String error) {
+    recorder.record(new JobRecorder.Subject(instance(), target == null ? null : target.host(),
+        via(), null, null), jobState, step, error);
+  }
+
+  @Override
+  public void grant() {
+    granted = true;
+  }
+
+  @Override
+  public RestoreProgress progress() {
+    return new RestoreProgress(jobId, instance(), target != null ? target.host() : null, state,
+        steps.current(), null, steps.snapshot(), message, UNTOUCHED);
+  }
+}
