@@ -73,7 +73,10 @@ public final class ContainerAccess {
     return ContainerCommands.copyIn(target, hostPath, insidePath);
   }
 
-  /** The argv that removes a (temporary) file inside. */
+  /**
+   * The argv that removes a (temporary) file inside; in docker as root (see
+   * {@link ContainerCommands#remove}).
+   */
   public List<String> remove(String insidePath) {
     return ContainerCommands.remove(target, insidePath);
   }

@@ -88,22 +88,42 @@ public final class ContainerCommands {
     return Optional.empty();
   }
 
-  /** Removes a file inside ({@code rm -f PATH} through exec). */
+  /**
+   * Removes a file inside ({@code rm -f PATH}). In docker as root ({@code -u 0}): a file that
+   * {@code docker cp} put there is root's, and a scratch directory like /tmp is sticky.
+   */
   public static List<String> remove(ResolvedContainer target, String insidePath) {
     requireAbsolute(insidePath, "/");
-    return exec(target, List.of("rm", "-f", insidePath));
+    return exec(asRoot(target), List.of("rm", "-f", insidePath));
   }
 
-  /** {@code sha256sum PATH} inside: prints {@code HEX  PATH}. */
+  /** {@code sha256sum PATH} inside (docker: as root, who can read any file): {@code HEX  PATH}. */
   public static List<String> sha256(ResolvedContainer target, String insidePath) {
     requireAbsolute(insidePath, "/");
-    return exec(target, List.of("sha256sum", insidePath));
+    return exec(asRoot(target), List.of("sha256sum", insidePath));
   }
 
-  /** {@code stat -c %s PATH} inside: prints the size in bytes. */
+  /** {@code stat -c %s PATH} inside (docker: as root): the size in bytes. */
   public static List<String> size(ResolvedContainer target, String insidePath) {
     requireAbsolute(insidePath, "/");
-    return exec(target, List.of("stat", "-c", "%s", insidePath));
+    return exec(asRoot(target), List.of("stat", "-c", "%s", insidePath));
+  }
+
+  /**
+   * After a copy in: docker's copy is root's with the host file's mode, so it is made readable
+   * ({@code chmod 0644} as root) for the container's user; kubectl cp unpacks it as the
+   * container's user already (empty).
+   */
+  public static Optional<List<String>> makeReadable(ResolvedContainer target, String insidePath) {
+    requireAbsolute(insidePath, "/");
+    return target.isDocker()
+        ? Optional.of(exec(asRoot(target), List.of("chmod", "0644", insidePath)))
+        : Optional.empty();
+  }
+
+  private static ResolvedContainer asRoot(ResolvedContainer t) {
+    return t.isDocker() ? new ResolvedContainer(t.kind(), t.binary(), t.name(), t.container(),
+        t.namespace(), t.context(), "0", t.image(), t.scratchDir()) : t;
   }
 
   private static List<String> kubectl(String binary, String context) {

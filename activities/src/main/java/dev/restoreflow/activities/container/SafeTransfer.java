@@ -17,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -137,6 +138,11 @@ public final class SafeTransfer {
       if (!same(source, arrived)) {
         throw Failures.of(FailureType.STORAGE_FAILED, cutShort("into", source, arrived, insidePath));
       }
+      Optional<List<String>> readable = ContainerCommands.makeReadable(target, insidePath);
+      if (readable.isPresent()) {
+        runChecked(Command.of(readable.get(), null, CHECK_TIMEOUT), OutputListener.NONE,
+            () -> false, "making " + insidePath + " readable in " + target.describe());
+      }
       whole = true;
       return arrived;
     } finally {
@@ -164,7 +170,8 @@ public final class SafeTransfer {
             + " sent, SHA-256 " + arrived.sha256() + " instead of " + sent.sha256();
     return what + " at " + where + " (copied " + direction + " " + access.target().describe()
         + " on host " + access.runner().where() + ", and the copy exited 0: streams out of"
-        + " containers can end early, kubernetes #124571); the backup is not used";
+        + " containers can end early, kubernetes #124571); the "
+        + (direction.equals("into") ? "copy is not used" : "backup is not used");
   }
 
   /** Size and SHA-256 of a file inside. */

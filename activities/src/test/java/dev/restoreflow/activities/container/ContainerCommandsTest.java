@@ -66,13 +66,18 @@ class ContainerCommandsTest {
 
   @Test
   void removeAndChecksumsRunInside() {
-    assertEquals(List.of("/usr/bin/docker", "exec", "-i", "-u", "postgres", "pc_db", "rm", "-f",
-        "/tmp/d.dump"), ContainerCommands.remove(DOCKER, "/tmp/d.dump"));
+    assertEquals(List.of("/usr/bin/docker", "exec", "-i", "-u", "0", "pc_db", "rm", "-f",
+        "/tmp/d.dump"), ContainerCommands.remove(DOCKER, "/tmp/d.dump"),
+        "as root: docker cp's copies are root's and /tmp is sticky");
     assertEquals(List.of("kubectl", "--context", "kind-prod", "exec", "-i", "-n", "prod", "-c",
         "postgres", "postgres-0", "--", "sha256sum", "/tmp/d.dump"),
         ContainerCommands.sha256(POD, "/tmp/d.dump"));
-    assertEquals(List.of("/usr/bin/docker", "exec", "-i", "-u", "postgres", "pc_db", "stat",
+    assertEquals(List.of("/usr/bin/docker", "exec", "-i", "-u", "0", "pc_db", "stat",
         "-c", "%s", "/tmp/d.dump"), ContainerCommands.size(DOCKER, "/tmp/d.dump"));
+    assertEquals(Optional.of(List.of("/usr/bin/docker", "exec", "-i", "-u", "0", "pc_db", "chmod",
+        "0644", "/tmp/d.dump")), ContainerCommands.makeReadable(DOCKER, "/tmp/d.dump"));
+    assertEquals(Optional.empty(), ContainerCommands.makeReadable(POD, "/tmp/d.dump"),
+        "kubectl cp unpacks as the container's user");
   }
 
   @Test
