@@ -5,6 +5,7 @@ import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.activities.exec.CommandTimeoutException;
 import dev.restoreflow.activities.exec.SshConnectException;
 import dev.restoreflow.workflows.FailureType;
 import io.temporal.failure.ApplicationFailure;
@@ -24,6 +25,8 @@ import java.util.stream.Collectors;
 final class ContainerLookup {
 
   static final Duration TIMEOUT = Duration.ofMinutes(1);
+  /** What a shell (ssh) or runuser exits with when the program is not there. */
+  private static final int NOT_FOUND = 127;
 
   private final CommandRunner runner;
 
@@ -88,7 +91,7 @@ final class ContainerLookup {
           + (target.context() == null ? "" : " (context " + target.context() + ")"),
           usable.stream().map(KubePods.Pod::describe).toList(),
           pods.stream().map(KubePods.Pod::describe).toList(),
-          "set target.pod (or narrower target.labels)");
+          target.pod() != null ? "correct target.pod" : "set target.pod (or narrower target.labels)");
     }
     KubePods.Pod pod = usable.get(0);
     KubePods.PodContainer container = container(target, pod);
@@ -137,18 +140,33 @@ final class ContainerLookup {
     try {
       result = runner.run(command);
     } catch (CommandFailedException e) {
-      if (e.exitCode() == -1 && !(e instanceof SshConnectException)) {
-        throw Failures.of(FailureType.TOOL_MISSING, argv.get(0) + " cannot be run on host "
-            + runner.where() + " (" + e.getMessage() + "): install it, or set " + binaryKey
-            + " to its path");
+      if (couldNotStart(e)) {
+        throw missing(argv.get(0), e.getMessage(), binaryKey);
       }
       throw Failures.ofCommand(argv.get(0) + " on host " + runner.where(), e);
+    }
+    if (result.exitCode() == NOT_FOUND) {
+      throw missing(argv.get(0), result.stderrTail().strip(), binaryKey);
     }
     if (!result.succeeded()) {
       throw Failures.ofCommand(command.display() + " on host " + runner.where(),
           new CommandFailedException(command, result));
     }
     return result.stdout();
+  }
+
+  /**
+   * The local runner could not start the program (it checks the program exists); not a timeout,
+   * an interruption or an SSH failure, which also have no exit code.
+   */
+  private static boolean couldNotStart(CommandFailedException e) {
+    return e.exitCode() == -1 && !(e instanceof CommandTimeoutException)
+        && !(e instanceof SshConnectException) && !Thread.currentThread().isInterrupted();
+  }
+
+  private ApplicationFailure missing(String program, String why, String binaryKey) {
+    return Failures.of(FailureType.TOOL_MISSING, program + " cannot be run on host "
+        + runner.where() + " (" + why + "): install it, or set " + binaryKey + " to its path");
   }
 
   private static String listOf(List<String> items) {

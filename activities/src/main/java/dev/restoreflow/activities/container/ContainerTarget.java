@@ -105,11 +105,6 @@ public record ContainerTarget(String kind, String container, String pod, String 
         osUser, scratchDir);
   }
 
-  public ContainerTarget withContainer(String name) {
-    return new ContainerTarget(kind, name, pod, labels, namespace, context, dockerBinary,
-        kubectlBinary, osUser, scratchDir);
-  }
-
   public boolean isLocal() {
     return LOCAL.equals(kind);
   }

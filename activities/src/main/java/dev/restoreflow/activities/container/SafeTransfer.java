@@ -99,8 +99,13 @@ public final class SafeTransfer {
       }
       Transferred inside = inside(insidePath);
       List<String> copy = access.copyOut(insidePath, hostPath).orElseThrow();
-      runChecked(Command.of(copy, null, timeout), OutputListener.NONE, stopRequested,
-          "copying " + insidePath + " out of " + target.describe());
+      try {
+        runChecked(Command.of(copy, null, timeout), OutputListener.NONE, stopRequested,
+            "copying " + insidePath + " out of " + target.describe());
+      } catch (RuntimeException e) {
+        deleteOnHost(hostPath);   // whatever part arrived is no backup
+        throw e;
+      }
       Transferred arrived = onHost(hostPath);
       if (!same(inside, arrived)) {
         deleteOnHost(hostPath);

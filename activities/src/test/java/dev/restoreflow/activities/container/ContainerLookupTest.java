@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.activities.exec.Command;
+import dev.restoreflow.activities.exec.CommandResult;
+import dev.restoreflow.activities.exec.CommandTimeoutException;
 import dev.restoreflow.workflows.FailureType;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ContainerLookupTest {
@@ -77,6 +81,35 @@ class ContainerLookupTest {
     assertEquals(FailureType.TOOL_MISSING.name(), e.getType());
     assertTrue(e.getOriginalMessage().contains("install it, or set target.dockerBinary"),
         e.getOriginalMessage());
+  }
+
+  @Test
+  void aClientMissingOnAnSshHostIsAMissingTool() {
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> ContainerAccess.resolve(
+        new ScriptedRunner(argv -> exit(127, "bash: line 1: kubectl: command not found")),
+        ContainerTarget.kubernetes("postgres-0", null, null)));
+    assertEquals(FailureType.TOOL_MISSING.name(), e.getType());
+    assertEquals("kubectl cannot be run on host db7 (bash: line 1: kubectl: command not found):"
+        + " install it, or set target.kubectlBinary to its path", e.getOriginalMessage());
+  }
+
+  @Test
+  void aClientThatHangsIsATimeoutNotAMissingTool() {
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> ContainerAccess.resolve(
+        new ScriptedRunner(argv -> {
+          throw new CommandTimeoutException(Command.of(argv, null, Duration.ofMinutes(1)),
+              Duration.ofMinutes(1), new CommandResult(-1, "", "", 60_000));
+        }), ContainerTarget.kubernetes(null, null, null)));
+    assertEquals(FailureType.COMMAND_TIMEOUT.name(), e.getType());
+  }
+
+  @Test
+  void aNamedPodThatIsNotReadyIsNotReady() {
+    ApplicationFailure e = failure(KubePodsTest.list(KubePodsTest.PENDING),
+        ContainerTarget.kubernetes("postgres-3", null, "prod"));
+    assertEquals(FailureType.CLUSTER_NOT_READY.name(), e.getType());
+    assertEquals("no running and ready pod prod/postgres-3 (found: postgres-3 (Pending, 0/1"
+        + " ready)): start the database, or correct target.pod", e.getOriginalMessage());
   }
 
   @Test

@@ -71,6 +71,18 @@ class SafeTransferTest {
   }
 
   @Test
+  void aCopyThatFailsLeavesNoPartOnTheHost() {
+    ScriptedRunner runner = new ScriptedRunner(argv -> argv.contains("cp")
+        ? ScriptedRunner.exit(1, "error: unexpected EOF") : answer(argv, 0, SHORT_SHA));
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> transfer(runner)
+        .writeAndCopyOut(path -> List.of("pg_dump", "-f", path), "/srv/rf/shop.dump",
+            Duration.ofMinutes(1)));
+    assertEquals(FailureType.COMMAND_FAILED.name(), e.getType());
+    assertTrue(e.getOriginalMessage().contains("unexpected EOF"), e.getOriginalMessage());
+    assertTrue(runner.ran.contains(List.of("rm", "-f", "/srv/rf/shop.dump")), runner.ran.toString());
+  }
+
+  @Test
   void aWholeCopyIsMeasuredOnBothSidesAndTheScratchFileRemoved() {
     ScriptedRunner runner = host(2097152, INSIDE_SHA);
     SafeTransfer.Transferred t = transfer(runner).writeAndCopyOut(
