@@ -91,7 +91,8 @@ final class ContainerLookup {
           + (target.context() == null ? "" : " (context " + target.context() + ")"),
           usable.stream().map(KubePods.Pod::describe).toList(),
           pods.stream().map(KubePods.Pod::describe).toList(),
-          target.pod() != null ? "correct target.pod" : "set target.pod (or narrower target.labels)");
+          target.pod() != null ? "correct target.pod"
+              : "set target.pod (or narrower target.labels)");
     }
     KubePods.Pod pod = usable.get(0);
     KubePods.PodContainer container = container(target, pod);

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * "target": {"kind": "docker", "container": "pc_db"}
  * "target": {"kind": "docker"}                       the one running container of a postgres image
  * "target": {"kind": "kubernetes", "namespace": "prod", "labels": "app=postgres,role=primary"}
- * "target": {"kind": "kubernetes", "pod": "postgres-0", "container": "postgres", "context": "prod-eu"}
+ * "target": {"kind": "kubernetes", "pod": "postgres-0", "container": "postgres",
+ *            "context": "prod-eu"}
  * </pre>
  *
  * @param kind {@code local} (default: no container), {@code docker} or {@code kubernetes}
@@ -28,8 +29,10 @@ import java.util.regex.Pattern;
  * @param namespace kubernetes: the pod's namespace (default {@code default})
  * @param context kubernetes: the kubeconfig context ({@code kubectl --context}; absent: kubectl's
  *     current context)
- * @param dockerBinary the docker client on the host: a path or a name on PATH (default {@code docker})
- * @param kubectlBinary the kubectl client on the host: a path or a name on PATH (default {@code kubectl})
+ * @param dockerBinary the docker client on the host: a path or a name on PATH (default
+ *     {@code docker})
+ * @param kubectlBinary the kubectl client on the host: a path or a name on PATH (default
+ *     {@code kubectl})
  * @param osUser docker: the user commands run as inside the container ({@code docker exec -u};
  *     default {@code postgres}); kubectl exec has no such option (the pod's securityContext
  *     decides), so it is refused for kubernetes
@@ -59,11 +62,12 @@ public record ContainerTarget(String kind, String container, String pod, String 
   private static final Pattern NAMESPACE = Pattern.compile(DNS_LABEL);
   /** Kubernetes DNS-1123 subdomain: pod names (at most 253). */
   private static final Pattern POD = Pattern.compile(DNS_LABEL + "(?:\\." + DNS_LABEL + ")*");
-  /** A label key ({@code [prefix/]name}) = value; the value of an equality selector is not empty. */
+  /** A label key ({@code [prefix/]name}) = value; an equality selector's value is not empty. */
   private static final String LABEL_NAME = "[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?";
   private static final Pattern SELECTOR_TERM = Pattern.compile(
-      "(?:(" + DNS_LABEL + "(?:\\." + DNS_LABEL + ")*)/)?(" + LABEL_NAME + ")=(" + LABEL_NAME + ")");
-  /** Kubeconfig context names as clouds make them (gke_p_z_c, arn:aws:eks:...:cluster/x, user@c). */
+      "(?:(" + DNS_LABEL + "(?:\\." + DNS_LABEL + ")*)/)?(" + LABEL_NAME + ")=("
+          + LABEL_NAME + ")");
+  /** Kubeconfig context names as clouds make them (gke_p_z_c, arn:aws:eks:...:cluster/x). */
   private static final Pattern CONTEXT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,252}");
   private static final Pattern PROGRAM_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}");
   private static final Pattern SAFE_PATH = Pattern.compile("(?:/[A-Za-z0-9_.+-]+)+");

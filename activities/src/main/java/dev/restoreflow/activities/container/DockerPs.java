@@ -28,7 +28,8 @@ public final class DockerPs {
     /** True when {@code nameOrId} is one of its names, or its id (or a prefix of either id). */
     public boolean isCalled(String nameOrId) {
       return names.contains(nameOrId)
-          || nameOrId.matches("[0-9a-f]{4,64}") && (id.startsWith(nameOrId) || nameOrId.startsWith(id));
+          || nameOrId.matches("[0-9a-f]{4,64}")
+              && (id.startsWith(nameOrId) || nameOrId.startsWith(id));
     }
 
     /** For messages: {@code pc_db (postgres:15)}. */

@@ -59,7 +59,8 @@ public final class KubePods {
     for (JsonNode item : root.get("items")) {
       JsonNode meta = item.path("metadata");
       Map<String, String> labels = new TreeMap<>();
-      meta.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      meta.path("labels").fields()
+          .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
       Map<String, Boolean> ready = new TreeMap<>();
       for (JsonNode status : item.path("status").path("containerStatuses")) {
         ready.put(status.path("name").asText(), status.path("ready").asBoolean(false));
@@ -72,7 +73,8 @@ public final class KubePods {
       }
       pods.add(new Pod(meta.path("name").asText(), meta.path("namespace").asText(), labels,
           item.path("status").path("phase").asText("Unknown"),
-          !meta.path("deletionTimestamp").isMissingNode() && !meta.path("deletionTimestamp").isNull(),
+          !meta.path("deletionTimestamp").isMissingNode()
+              && !meta.path("deletionTimestamp").isNull(),
           List.copyOf(containers)));
     }
     return pods;

@@ -34,7 +34,7 @@ public record ResolvedContainer(String kind, String binary, String name, String 
     return ContainerTarget.KUBERNETES.equals(kind);
   }
 
-  /** For messages: {@code docker container pc_db (postgres:15)}, {@code pod prod/postgres-0 ...}. */
+  /** For messages: {@code docker container pc_db (postgres:15)}, {@code pod prod/postgres-0 ..}. */
   public String describe() {
     if (isDocker()) {
       return "docker container " + name + (image == null ? "" : " (" + image + ")");

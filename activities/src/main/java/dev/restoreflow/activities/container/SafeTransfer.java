@@ -70,7 +70,7 @@ public final class SafeTransfer {
     this.localOsUser = localOsUser;
   }
 
-  /** {@link #writeAndCopyOut(Function, String, Duration, OutputListener, BooleanSupplier)} unobserved. */
+  /** The transfer below, without a listener or a way to stop it. */
   public Transferred writeAndCopyOut(Function<String, List<String>> writer, String hostPath,
       Duration timeout) {
     return writeAndCopyOut(writer, hostPath, timeout, OutputListener.NONE, () -> false);
@@ -109,7 +109,8 @@ public final class SafeTransfer {
       Transferred arrived = onHost(hostPath);
       if (!same(inside, arrived)) {
         deleteOnHost(hostPath);
-        throw Failures.of(FailureType.STORAGE_FAILED, cutShort("out of", inside, arrived, hostPath));
+        throw Failures.of(FailureType.STORAGE_FAILED,
+            cutShort("out of", inside, arrived, hostPath));
       }
       log.info("{} came out of {} whole: {} bytes, SHA-256 {}", hostPath, target.describe(),
           arrived.bytes(), arrived.sha256());
@@ -141,7 +142,8 @@ public final class SafeTransfer {
           OutputListener.NONE, () -> false, "copying " + hostPath + " into " + target.describe());
       Transferred arrived = inside(insidePath);
       if (!same(source, arrived)) {
-        throw Failures.of(FailureType.STORAGE_FAILED, cutShort("into", source, arrived, insidePath));
+        throw Failures.of(FailureType.STORAGE_FAILED,
+            cutShort("into", source, arrived, insidePath));
       }
       Optional<List<String>> readable = ContainerCommands.makeReadable(target, insidePath);
       if (readable.isPresent()) {
@@ -182,15 +184,16 @@ public final class SafeTransfer {
   /** Size and SHA-256 of a file inside. */
   private Transferred inside(String insidePath) {
     String what = "checking " + insidePath + " in " + access.target().describe();
-    long bytes = parseSize(runChecked(Command.of(ContainerCommands.size(access.target(), insidePath),
-        null, CHECK_TIMEOUT), OutputListener.NONE, () -> false, what).stdout(), what);
+    long bytes = parseSize(runChecked(Command.of(
+        ContainerCommands.size(access.target(), insidePath), null, CHECK_TIMEOUT),
+        OutputListener.NONE, () -> false, what).stdout(), what);
     String sha = parseSha256(runChecked(Command.of(
         ContainerCommands.sha256(access.target(), insidePath), null, CHECK_TIMEOUT),
         OutputListener.NONE, () -> false, what).stdout(), what);
     return new Transferred(insidePath, bytes, sha);
   }
 
-  /** Size and SHA-256 of a host file: read in Java on this machine, through the runner on another. */
+  /** Size and SHA-256 of a host file: read in Java on this machine, by the runner on another. */
   private Transferred onHost(String hostPath) {
     CommandRunner runner = access.runner();
     if (runner instanceof LocalCommandRunner) {
