@@ -18,6 +18,8 @@ import dev.restoreflow.workflows.model.InstanceCatalog;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.workflows.model.RetentionRequest;
+import dev.restoreflow.workflows.model.RetentionResult;
 import dev.restoreflow.workflows.model.StepProgress;
 import io.temporal.client.WorkflowFailedException;
 import java.io.IOException;
@@ -64,6 +66,7 @@ class PgDumpIT {
   private ItTemporal temporal;
   private RestoreflowProcess worker;
   private Path repository;
+  private Path configFile;
   /** The source's data right after each backup, by backup id, in the order they were taken. */
   private final Map<String, Map<String, String>> atBackup = new LinkedHashMap<>();
   private final List<BackupResult> taken = new ArrayList<>();
@@ -80,7 +83,7 @@ class PgDumpIT {
             main1.stateDir().resolve("pgdump-staging").toString(), null, null)));
     ItServer server = ItTemporal.startServer();
     RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());
-    Path configFile = BaseBackups.writeConfig(main1, config);
+    configFile = BaseBackups.writeConfig(main1, config);
     temporal = ItTemporal.start(server, config, List.of());
     worker = RestoreflowProcess.worker(configFile, "local", main1.stateDir().resolve("worker.log"));
   }
@@ -181,6 +184,52 @@ class PgDumpIT {
     String unknown = restoreFails("20200101T000000Z", "BACKUP_NOT_FOUND");
     assertTrue(unknown.contains("no backup 20200101T000000Z"), unknown);
     assertEquals(before, contents());
+  }
+
+  /**
+   * Retention over the chain (all taken today): the day keeps its newest backup, the full
+   * category the two fulls; the five incrementals go. The CLI's dry run lists them and deletes
+   * nothing; applying deletes exactly that list.
+   */
+  @Test
+  @Order(4)
+  void retentionDryRunListsWhatApplyThenDeletes() throws Exception {
+    List<String> ids = new ArrayList<>(atBackup.keySet());
+    RestoreflowProcess.Output dry = RestoreflowProcess.runApart(JOB_LIMIT, Map.of(),
+        "retention", "--config", configFile.toString(), "--instance", "main1", "--dry-run");
+    assertEquals(0, dry.exitCode(), dry.stdout() + dry.stderr());
+    assertTrue(dry.stdout().contains("would delete 5 of 7 backup(s)"), dry.stdout());
+    for (String id : ids.subList(1, 6)) {
+      assertTrue(dry.stdout().lines().anyMatch(l -> l.contains("DELETE") && l.contains(id)),
+          id + " in " + dry.stdout());
+    }
+    assertTrue(dry.stdout().lines().anyMatch(l -> l.contains("keep") && l.contains(ids.get(0))
+        && l.contains("full 2/3")), dry.stdout());
+    assertEquals(ids, catalogIds(), "a dry run deletes nothing");
+
+    RestoreflowProcess.Output json = RestoreflowProcess.runApart(JOB_LIMIT, Map.of(),
+        "retention", "--config", configFile.toString(), "--instance", "main1", "--json");
+    List<String> planned = new ArrayList<>();
+    new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.stdout()).path("report")
+        .path("toDelete").forEach(id -> planned.add(id.asText()));
+    List<String> incrementals = new ArrayList<>(ids.subList(1, 6));
+    java.util.Collections.reverse(incrementals);
+    assertEquals(incrementals, planned, "dependents first");
+
+    Submission job = temporal.restoreflow.submitRetention(RetentionRequest.dryRun("main1")
+        .applying());
+    RetentionResult applied = temporal.restoreflow.awaitRetention(job.jobId(), JOB_LIMIT);
+    assertEquals(JobState.SUCCEEDED, applied.state(), applied.message());
+    assertEquals(planned, applied.deleted());
+    assertEquals(List.of(ids.get(0), ids.get(6)), catalogIds());
+    try (Stream<Path> left = Files.list(repository.resolve("main1/pgdump"))) {
+      assertEquals(2, left.count(), "the deleted backups' objects are gone");
+    }
+  }
+
+  private List<String> catalogIds() throws Exception {
+    return temporal.restoreflow.catalog("main1", JOB_LIMIT).instances().get(0).backups().stream()
+        .map(CatalogBackup::id).toList();
   }
 
   /** A restore that must fail with {@code type}; its message. */

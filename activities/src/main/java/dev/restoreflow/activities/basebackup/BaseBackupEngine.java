@@ -84,11 +84,13 @@ public final class BaseBackupEngine implements Engine {
 
   @Override
   public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
+    HostTools.requirePgCtl(step);   // the restore stops and starts the cluster
     return BaseBackupPlanner.plan(step, input, room);
   }
 
   @Override
   public BackupPlan planBackup(HostStep step, BackupInput input) {
+    HostTools.requirePgCtl(step);
     requireLocalHost(step);
     HostTools.require(step.runner(), step.instance(),
         List.of(step.instance().pgTool("pg_basebackup"), "--version"), "pg_basebackup",

@@ -9,6 +9,7 @@ import dev.restoreflow.activities.engine.SettingsSection;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.activities.host.HostTools;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.BackupInput;
@@ -78,6 +79,7 @@ public final class PgBackRestEngine implements Engine {
 
   @Override
   public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
+    HostTools.requirePgCtl(step);   // the restore stops and starts the cluster
     Stanza stanza = new Stanza(step);
     stanza.requireTool();
     RestoreChoice choice;
@@ -107,6 +109,7 @@ public final class PgBackRestEngine implements Engine {
    */
   @Override
   public BackupPlan planBackup(HostStep step, BackupInput input) {
+    HostTools.requirePgCtl(step);
     Stanza stanza = new Stanza(step);
     stanza.requireTool();
     step.requireRunningForBackup();   // pgBackRest backs up the running server

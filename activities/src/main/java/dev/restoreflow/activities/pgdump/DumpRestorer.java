@@ -37,15 +37,15 @@ final class DumpRestorer {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
   private final DumpRepository repository;
-  private final LocalProcesses processes;
+  private final DatabaseClient client;
   private final InstanceConfig instance;
   private final PgDumpConfig config;
   private final Clock clock;
 
-  DumpRestorer(DumpRepository repository, LocalProcesses processes, InstanceConfig instance,
+  DumpRestorer(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
       Clock clock) {
     this.repository = repository;
-    this.processes = processes;
+    this.client = client;
     this.instance = instance;
     this.config = instance.settings(PgDumpConfig.class);
     this.clock = clock;
@@ -62,14 +62,16 @@ final class DumpRestorer {
     Path staging = staging();
     try {
       List<Path> files = new ArrayList<>();
+      List<String> visible = new ArrayList<>();   // the paths pg_restore reads them at
       for (DumpMeta backup : chain) {
         progress.accept("fetching " + backup.id() + " (" + backup.bytes() + " bytes)");
         files.add(fetch(backup, staging));
+        visible.add(client.visible(files.get(files.size() - 1)));
       }
       String building = newDatabase();
       maintenance("DROP DATABASE IF EXISTS " + quote(building) + ";");
       maintenance("CREATE DATABASE " + quote(building) + " TEMPLATE template0;");
-      Path last = files.get(files.size() - 1);
+      String last = visible.get(visible.size() - 1);
       progress.accept("schema of " + target.id() + " into " + building);
       pgRestore(List.of("--section=pre-data"), last, building);
       for (int i = 0; i < chain.size(); i++) {
@@ -82,10 +84,10 @@ final class DumpRestorer {
         }
         progress.accept("data of " + held.size() + " table(s) from " + backup.id());
         Path list = staging.resolve(backup.id() + ".list");
-        Files.write(list, dataEntries(files.get(i), held, isLast), StandardCharsets.UTF_8);
+        Files.write(list, dataEntries(visible.get(i), held, isLast), StandardCharsets.UTF_8);
         giveToOwner(list);
-        pgRestore(List.of("--section=data", "-L", list.toString(),
-            "-j", String.valueOf(config.restoreJobs())), files.get(i), building);
+        pgRestore(List.of("--section=data", "-L", client.visible(list),
+            "-j", String.valueOf(config.restoreJobs())), visible.get(i), building);
       }
       progress.accept("indexes and constraints of " + target.id());
       pgRestore(List.of("--section=post-data", "-j", String.valueOf(config.restoreJobs())), last,
@@ -98,13 +100,14 @@ final class DumpRestorer {
           .toList() + ") into database " + config.database() + "; " + proof
           + (kept == null ? "" : "; the old database is kept as " + kept);
     } finally {
+      client.removeCopies();
       deleteTree(staging);
     }
   }
 
   /** Every table's row count and fingerprint in {@code database} against the backup's. */
   String verify(DumpMeta target, String database) throws IOException {
-    try (PsqlSession session = PsqlSession.open(processes, instance, database)) {
+    try (PsqlSession session = PsqlSession.open(client, database)) {
       session.query(PsqlSession.STABLE_OUTPUT);
       List<Tables.Table> tables = Tables.list(session);
       List<String> problems = new ArrayList<>();
@@ -156,10 +159,10 @@ final class DumpRestorer {
   }
 
   /** The TOC entries of a data section restore: the held tables' data, sequences at the end. */
-  private List<String> dataEntries(Path dump, List<TableState> held, boolean isLast)
+  private List<String> dataEntries(String dump, List<TableState> held, boolean isLast)
       throws IOException, InterruptedException {
     List<String> entries = new ArrayList<>();
-    for (String line : run(List.of(instance.pgTool("pg_restore"), "-l", dump.toString()))
+    for (String line : run(client.argv("pg_restore", List.of("-l", dump)))
         .split("\n")) {
       if (line.startsWith(";") || line.isBlank()) {
         continue;
@@ -218,14 +221,12 @@ final class DumpRestorer {
     Files.setOwner(path, owner);
   }
 
-  private void pgRestore(List<String> options, Path dump, String database)
+  private void pgRestore(List<String> options, String dump, String database)
       throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of(instance.pgTool("pg_restore"), "--exit-on-error",
-        "-h", instance.connectHost(), "-p", String.valueOf(instance.port()), "-U",
-        instance.dbUser(), "-d", database));
-    argv.addAll(options);
-    argv.add(dump.toString());
-    run(argv);
+    List<String> args = new ArrayList<>(List.of("--exit-on-error"));
+    args.addAll(options);
+    args.add(dump);
+    run(client.connected("pg_restore", database, args));
   }
 
   private void maintenance(String sql) throws IOException, InterruptedException {
@@ -233,13 +234,12 @@ final class DumpRestorer {
   }
 
   private String psqlMaintenance(String sql) throws IOException, InterruptedException {
-    return run(List.of(instance.pgTool("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1",
-        "-h", instance.connectHost(), "-p", String.valueOf(instance.port()), "-U",
-        instance.dbUser(), "-d", "template1", "-c", sql));
+    return run(client.connected("psql", "template1", List.of("-X", "-A", "-t", "-q", "-v",
+        "ON_ERROR_STOP=1", "-c", sql)));
   }
 
   private String run(List<String> argv) throws IOException, InterruptedException {
-    Process process = processes.start(argv, instance.osUser());
+    Process process = client.start(argv);
     process.getOutputStream().close();
     List<String> errors = new ArrayList<>();
     Thread drain = new Thread(() -> DumpTaker.collect(process.getErrorStream(), errors),

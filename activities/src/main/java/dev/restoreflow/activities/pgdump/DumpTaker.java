@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.pgdump;
 
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.container.SafeTransfer;
 import dev.restoreflow.activities.retention.BackupType;
 import dev.restoreflow.activities.retention.BackupTypeDecision;
 import java.io.BufferedReader;
@@ -8,10 +9,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -35,15 +39,15 @@ final class DumpTaker {
   private static final Logger log = LoggerFactory.getLogger(DumpTaker.class);
 
   private final DumpRepository repository;
-  private final LocalProcesses processes;
+  private final DatabaseClient client;
   private final InstanceConfig instance;
   private final PgDumpConfig config;
   private final Clock clock;
 
-  DumpTaker(DumpRepository repository, LocalProcesses processes, InstanceConfig instance,
+  DumpTaker(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
       Clock clock) {
     this.repository = repository;
-    this.processes = processes;
+    this.client = client;
     this.instance = instance;
     this.config = instance.settings(PgDumpConfig.class);
     this.clock = clock;
@@ -78,7 +82,7 @@ final class DumpTaker {
     }
     started.accept(id);
     String database = config.database();
-    try (PsqlSession session = PsqlSession.open(processes, instance, database)) {
+    try (PsqlSession session = PsqlSession.open(client, database)) {
       session.query(PsqlSession.STABLE_OUTPUT
           + " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;");
       String snapshot = session.value("select pg_export_snapshot();");
@@ -123,22 +127,19 @@ final class DumpTaker {
 
   private Stored dump(String id, String snapshot, List<Tables.Table> withoutData)
       throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of(instance.pgTool("pg_dump"), "-Fc",
-        "-Z" + config.compressLevel(), "--snapshot=" + snapshot, "-h", instance.connectHost(),
-        "-p", String.valueOf(instance.port()), "-U", instance.dbUser(), "-d", config.database()));
-    withoutData.forEach(table -> argv.add("--exclude-table-data=" + table.pattern()));
-    Process process = processes.start(argv, instance.osUser());
+    List<String> options = new ArrayList<>(List.of("-Fc", "-Z" + config.compressLevel(),
+        "--snapshot=" + snapshot));
+    withoutData.forEach(table -> options.add("--exclude-table-data=" + table.pattern()));
+    String key = PgDumpLayout.dump(repository.instance(), id);
+    if (client.inContainer()) {
+      return dumpInContainer(key, options);
+    }
+    Process process = client.start(client.connected("pg_dump", config.database(), options));
     process.getOutputStream().close();
     List<String> errors = new ArrayList<>();
     Thread drain = new Thread(() -> collect(process.getErrorStream(), errors), "pg_dump-stderr");
     drain.start();
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    String key = PgDumpLayout.dump(repository.instance(), id);
+    MessageDigest sha256 = sha256();
     long bytes;
     try (InputStream out = new DigestInputStream(process.getInputStream(), sha256)) {
       bytes = repository.store().write(key, out);
@@ -157,6 +158,51 @@ final class DumpTaker {
           + String.join(" | ", errors.subList(Math.max(0, errors.size() - 5), errors.size())));
     }
     return new Stored(bytes, HexFormat.of().formatHex(sha256.digest()));
+  }
+
+  /**
+   * In a container the dump is written to a file inside, copied out and checked (size and
+   * SHA-256 inside against what arrived: streams out of kubectl exec can end early with exit
+   * status 0), then stored from the host and checked once more.
+   */
+  private Stored dumpInContainer(String key, List<String> options) throws IOException {
+    Path staging = Path.of(config.stagingDir());
+    Files.createDirectories(staging);
+    Path file = staging.resolve(repository.instance() + "-" + key.hashCode() + ".pgdump");
+    SafeTransfer.Transferred out = client.transfer().writeAndCopyOut(path -> client.connected(
+        "pg_dump", config.database(), concat(options, List.of("-f", path))), file.toString(),
+        Duration.ofHours(24));
+    try {
+      MessageDigest sha256 = sha256();
+      long bytes;
+      try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256)) {
+        bytes = repository.store().write(key, in);
+      }
+      String stored = HexFormat.of().formatHex(sha256.digest());
+      if (bytes != out.bytes() || !stored.equals(out.sha256())) {
+        repository.store().delete(key);
+        throw new IOException("the dump changed on its way into " + repository.store().describe()
+            + ": " + bytes + " bytes, SHA-256 " + stored + "; it came out of "
+            + client.where() + " as " + out.bytes() + " bytes, " + out.sha256());
+      }
+      return new Stored(bytes, stored);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static void collect(InputStream stream, List<String> lines) {

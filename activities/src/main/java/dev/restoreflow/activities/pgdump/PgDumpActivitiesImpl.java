@@ -36,7 +36,7 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
       AtomicReference<String> progress = new AtomicReference<>("starting");
       String detail;
       try (Heartbeats beats = Heartbeats.start(progress::get)) {
-        detail = new DumpRestorer(repository, LocalProcesses.of(step.runner(), step.host()),
+        detail = new DumpRestorer(repository, DatabaseClient.of(step),
             step.instance(), Clock.systemUTC()).restore(meta, progress::set);
       }
       return new StepResult(RESTORE_STEP, started, System.currentTimeMillis(), detail);

@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.pgdump;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.restoreflow.activities.container.ContainerTarget;
 import dev.restoreflow.activities.engine.EngineSettings;
 import dev.restoreflow.activities.storage.ObjectStoreSettings;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.Map;
  * @param maxFullAgeDays an automatic backup is a full when the newest full is older
  * @param maxIncrementals an automatic backup is a full when it would be incremental number
  *     {@code maxIncrementals + 1} after its full
+ * @param target where the database lives when not reachable from the worker's machine: a Docker
+ *     container or a Kubernetes pod (see {@link ContainerTarget}); null = the worker's machine
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record PgDumpConfig(
@@ -36,7 +39,8 @@ public record PgDumpConfig(
     Integer restoreJobs,
     String stagingDir,
     Integer maxFullAgeDays,
-    Integer maxIncrementals) implements EngineSettings, ObjectStoreSettings {
+    Integer maxIncrementals,
+    ContainerTarget target) implements EngineSettings, ObjectStoreSettings {
 
   public PgDumpConfig {
     region = region == null ? "us-east-1" : region;
@@ -57,9 +61,25 @@ public record PgDumpConfig(
         : Map.of("repository", localDirectory(), "stagingDir", stagingDir);
   }
 
+  /** Without a container target: the database is reached from the worker's machine. */
+  public PgDumpConfig(String repository, String endpoint, String region, Boolean pathStyle,
+      String accessKeyEnv, String secretKeyEnv, Integer partSizeMiB, Integer readTimeoutSeconds,
+      Integer requestTimeoutSeconds, String database, Integer compressLevel, Integer restoreJobs,
+      String stagingDir, Integer maxFullAgeDays, Integer maxIncrementals) {
+    this(repository, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv, partSizeMiB,
+        readTimeoutSeconds, requestTimeoutSeconds, database, compressLevel, restoreJobs,
+        stagingDir, maxFullAgeDays, maxIncrementals, null);
+  }
+
+  PgDumpConfig withTarget(ContainerTarget checked) {
+    return new PgDumpConfig(repository, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv,
+        partSizeMiB, readTimeoutSeconds, requestTimeoutSeconds, database, compressLevel,
+        restoreJobs, stagingDir, maxFullAgeDays, maxIncrementals, checked);
+  }
+
   PgDumpConfig withDatabase(String name) {
     return new PgDumpConfig(repository, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv,
         partSizeMiB, readTimeoutSeconds, requestTimeoutSeconds, name, compressLevel, restoreJobs,
-        stagingDir, maxFullAgeDays, maxIncrementals);
+        stagingDir, maxFullAgeDays, maxIncrementals, target);
   }
 }

@@ -83,7 +83,7 @@ public final class PgDumpEngine implements Engine {
   /** The backup, its chain, and each dump's size checked against its meta.json. */
   @Override
   public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
-    LocalProcesses.of(step.runner(), step.host());
+    requireDatabase(step, DatabaseClient.of(step));
     if (input.recoveryTarget() != null && !input.recoveryTarget().isEmpty()) {
       throw Failures.of(FailureType.NOT_SUPPORTED, "a logical backup restores to the moment of"
           + " its dump; a recovery target needs a physical engine");
@@ -123,8 +123,7 @@ public final class PgDumpEngine implements Engine {
   /** The cluster runs, the repository answers, and the type the backup will be, and why. */
   @Override
   public BackupPlan planBackup(HostStep step, BackupInput input) {
-    LocalProcesses.of(step.runner(), step.host());
-    step.requireRunningForBackup();
+    requireDatabase(step, DatabaseClient.of(step));
     PgDumpConfig config = step.instance().settings(PgDumpConfig.class);
     try (DumpRepository repository = repository(step)) {
       BackupTypeDecision decision = DumpDecisions.decide(repository.backups(), config,
@@ -146,7 +145,7 @@ public final class PgDumpEngine implements Engine {
     try (DumpRepository repository = repository(step);
         dev.restoreflow.activities.Heartbeats beats =
             dev.restoreflow.activities.Heartbeats.start(progress::get)) {
-      DumpMeta meta = new DumpTaker(repository, LocalProcesses.of(step.runner(), step.host()),
+      DumpMeta meta = new DumpTaker(repository, DatabaseClient.of(step),
           step.instance(), Clock.systemUTC()).take(input.type(), id -> progress.set("backup "
               + id), progress::set);
       return new TakenBackup(meta.id(), meta.type(), meta.bytes(), started,
@@ -172,8 +171,8 @@ public final class PgDumpEngine implements Engine {
           FailureType.BACKUP_NOT_FOUND, "backup " + backupId + " has no meta.json"));
       String key = PgDumpLayout.dump(step.instanceName(), backupId);
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      Process list = LocalProcesses.of(step.runner(), step.host()).start(List.of(
-          step.instance().pgTool("pg_restore"), "-l"), step.instance().osUser());
+      DatabaseClient client = DatabaseClient.of(step);
+      Process list = client.start(client.argv("pg_restore", List.of("-l")));
       long bytes;
       try (InputStream in = new DigestInputStream(repository.store().read(key, 0, meta.bytes()),
           sha256); var toc = list.getOutputStream()) {
@@ -218,6 +217,30 @@ public final class PgDumpEngine implements Engine {
     } catch (IOException e) {
       throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "
           + e.getMessage());
+    }
+  }
+
+  /** The database answers where pg_dump and pg_restore will reach it. */
+  private static void requireDatabase(HostStep step, DatabaseClient client) {
+    String database = step.instance().settings(PgDumpConfig.class).database();
+    try {
+      Process psql = client.start(client.connected("psql", "template1", List.of("-X", "-A", "-t",
+          "-q", "-c", "select 1")));
+      psql.getOutputStream().close();
+      String errors = new String(psql.getErrorStream().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8).strip();
+      if (!psql.waitFor(2, java.util.concurrent.TimeUnit.MINUTES) || psql.exitValue() != 0) {
+        psql.destroyForcibly();
+        throw Failures.of(FailureType.CLUSTER_NOT_READY, "PostgreSQL does not answer on "
+            + client.where() + " (" + (errors.isEmpty() ? "no message" : errors) + "); the"
+            + " pgdump engine needs the cluster running to dump or restore database " + database);
+      }
+    } catch (IOException e) {
+      throw Failures.of(FailureType.TOOL_MISSING, "cannot run psql on " + client.where() + ": "
+          + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.of(FailureType.COMMAND_FAILED, "interrupted");
     }
   }
 

@@ -35,7 +35,8 @@ final class PgDumpSettings {
       throw new BadSettingException(key + ".stagingDir", "must be an absolute, normalized path at"
           + " least two levels below / (got '" + p.stagingDir() + "')");
     }
-    return p.withDatabase(database);
+    PgDumpConfig checked = p.withDatabase(database);
+    return p.target() == null ? checked : checked.withTarget(p.target().check(key + ".target"));
   }
 
   private static void range(String key, int value, int min, int max) {

@@ -1,6 +1,5 @@
 package dev.restoreflow.activities.pgdump;
 
-import dev.restoreflow.activities.config.InstanceConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -40,12 +39,9 @@ final class PsqlSession implements AutoCloseable {
     drain.start();
   }
 
-  static PsqlSession open(LocalProcesses processes, InstanceConfig instance, String database)
-      throws IOException {
-    List<String> argv = List.of(instance.pgTool("psql"), "-X", "-A", "-t", "-q",
-        "-v", "ON_ERROR_STOP=1", "-h", instance.connectHost(), "-p",
-        String.valueOf(instance.port()), "-U", instance.dbUser(), "-d", database);
-    return new PsqlSession(processes.start(argv, instance.osUser()));
+  static PsqlSession open(DatabaseClient client, String database) throws IOException {
+    return new PsqlSession(client.start(client.connected("psql", database,
+        List.of("-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1"))));
   }
 
   /** Runs {@code sql} (one or more statements) and returns its output lines. */

@@ -76,6 +76,7 @@ public final class ProbackupEngine implements Engine {
 
   @Override
   public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
+    HostTools.requirePgCtl(step);   // the restore stops and starts the cluster
     ProbackupSide side = ProbackupSide.of(step);
     checkTool(step, side);
     BackupChoice choice = ProbackupBackups.choose(step, side, input.backupId());
@@ -93,6 +94,7 @@ public final class ProbackupEngine implements Engine {
 
   @Override
   public BackupPlan planBackup(HostStep step, BackupInput input) {
+    HostTools.requirePgCtl(step);
     ProbackupSide side = ProbackupSide.of(step);
     checkTool(step, side);
     step.requireRunningForBackup();   // a STREAM backup reads the running server

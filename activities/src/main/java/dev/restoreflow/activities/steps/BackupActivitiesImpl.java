@@ -6,7 +6,6 @@ import dev.restoreflow.activities.engine.Engine;
 import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
-import dev.restoreflow.activities.host.HostTools;
 import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.activities.registry.RequestResolver;
 import dev.restoreflow.client.RequestRejectedException;
@@ -35,7 +34,6 @@ public class BackupActivitiesImpl implements BackupActivities {
         Heartbeats beats = Heartbeats.start()) {
       Engine engine = engines.of(step.instance());
       checkType(engine, step, input);
-      HostTools.requirePgCtl(step);
       return engine.planBackup(step, input);
     } catch (CommandFailedException e) {
       throw Failures.ofCommand(Steps.PLAN_BACKUP, e);

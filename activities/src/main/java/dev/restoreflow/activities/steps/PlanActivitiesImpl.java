@@ -9,7 +9,6 @@ import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
-import dev.restoreflow.activities.host.HostTools;
 import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.activities.registry.RequestResolver;
 import dev.restoreflow.client.RequestRejectedException;
@@ -52,7 +51,6 @@ public class PlanActivitiesImpl implements PlanActivities {
       } catch (RequestRejectedException e) {
         throw Failures.of(e.type(), e.getMessage());
       }
-      HostTools.requirePgCtl(step);
       return engine.planRestore(step, input, (backupId, need) -> checkRoom(step, backupId, need));
     } catch (CommandFailedException e) {
       throw Failures.ofCommand(Steps.PLAN, e);

@@ -79,7 +79,17 @@ public final class FileObjectStore implements ObjectStore {
 
   @Override
   public void delete(String key) throws IOException {
-    Files.deleteIfExists(resolve(key));
+    Path file = resolve(key);
+    Files.deleteIfExists(file);
+    // like an S3 prefix, a directory lives as long as something is in it
+    for (Path dir = file.getParent(); dir != null && dir.startsWith(root) && !dir.equals(root);
+        dir = dir.getParent()) {
+      try {
+        Files.deleteIfExists(dir);
+      } catch (java.nio.file.DirectoryNotEmptyException notEmpty) {
+        return;
+      }
+    }
   }
 
   /** Deletes the partial files of writes under the prefix that never completed. */

@@ -37,4 +37,22 @@ class FileObjectStoreTest {
         store.list("main1/backups/"), "complete objects stay");
     assertEquals(0, store.discardUnfinished("main1/backups/"));
   }
+
+  @Test
+  void deletingTheLastObjectOfADirectoryRemovesTheDirectoryButNeverTheRoot() throws Exception {
+    FileObjectStore store = new FileObjectStore(root);
+    store.write("main1/pgdump/20261129T100000Z/dump.pgdump",
+        new java.io.ByteArrayInputStream(new byte[3]));
+    store.write("main1/pgdump/20261129T100000Z/meta.json",
+        new java.io.ByteArrayInputStream(new byte[2]));
+    store.write("main1/wal/000000010000000000000001", new java.io.ByteArrayInputStream(new byte[1]));
+    store.delete("main1/pgdump/20261129T100000Z/meta.json");
+    assertTrue(java.nio.file.Files.isDirectory(root.resolve("main1/pgdump/20261129T100000Z")));
+    store.delete("main1/pgdump/20261129T100000Z/dump.pgdump");
+    assertFalse(java.nio.file.Files.exists(root.resolve("main1/pgdump")));
+    assertTrue(java.nio.file.Files.isDirectory(root.resolve("main1/wal")));
+    store.delete("main1/wal/000000010000000000000001");
+    assertFalse(java.nio.file.Files.exists(root.resolve("main1")));
+    assertTrue(java.nio.file.Files.isDirectory(root));
+  }
 }
