@@ -1,6 +1,8 @@
 package dev.restoreflow.activities.container;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.restoreflow.activities.engine.BadSettingException;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +42,7 @@ import java.util.regex.Pattern;
  *     before it is copied out (default {@code /tmp}); it must hold one whole dump
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ContainerTarget(String kind, String container, String pod, String labels,
     String namespace, String context, String dockerBinary, String kubectlBinary, String osUser,
     String scratchDir) {
@@ -109,14 +112,17 @@ public record ContainerTarget(String kind, String container, String pod, String 
         osUser, scratchDir);
   }
 
+  @JsonIgnore
   public boolean isLocal() {
     return LOCAL.equals(kind);
   }
 
+  @JsonIgnore
   public boolean isDocker() {
     return DOCKER.equals(kind);
   }
 
+  @JsonIgnore
   public boolean isKubernetes() {
     return KUBERNETES.equals(kind);
   }

@@ -1,5 +1,7 @@
 package dev.restoreflow.activities.container;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * A container or pod found running: what every command into it needs.
  *
@@ -22,14 +24,17 @@ public record ResolvedContainer(String kind, String binary, String name, String 
         null);
   }
 
+  @JsonIgnore
   public boolean isLocal() {
     return ContainerTarget.LOCAL.equals(kind);
   }
 
+  @JsonIgnore
   public boolean isDocker() {
     return ContainerTarget.DOCKER.equals(kind);
   }
 
+  @JsonIgnore
   public boolean isKubernetes() {
     return ContainerTarget.KUBERNETES.equals(kind);
   }
