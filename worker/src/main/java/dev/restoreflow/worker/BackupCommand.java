@@ -56,7 +56,8 @@ final class BackupCommand implements Callable<Integer> {
     PrintStream out = System.out;
     WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
     try {
-      RestoreflowClient restoreflow = new RestoreflowClient(Temporal.client(service, cfg.temporal()));
+      RestoreflowClient restoreflow = new RestoreflowClient(Temporal.client(service,
+          cfg.temporal()));
       Submission job = restoreflow.submitBackup(request);
       if (json && !follow) {
         out.println(new ObjectMapper().writeValueAsString(job));

@@ -7,7 +7,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "dev", description = "Start the embedded default: Temporal, server, host worker and a"
+@Command(name = "dev",
+    description = "Start the embedded default: Temporal, server, host worker and a"
     + " sandbox PostgreSQL cluster with a backup; stay up.")
 final class DevCommand implements Callable<Integer> {
 

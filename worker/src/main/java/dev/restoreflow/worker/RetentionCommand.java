@@ -75,7 +75,8 @@ final class RetentionCommand implements Callable<Integer> {
     PrintStream out = System.out;
     WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
     try {
-      RestoreflowClient restoreflow = new RestoreflowClient(Temporal.client(service, cfg.temporal()));
+      RestoreflowClient restoreflow = new RestoreflowClient(Temporal.client(service,
+          cfg.temporal()));
       Submission job = restoreflow.submitRetention(request);
       if (!json) {
         out.printf("job %s: retention of %s (%s): %s%n", job.jobId(), instance,

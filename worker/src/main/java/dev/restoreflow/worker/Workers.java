@@ -37,9 +37,11 @@ public final class Workers {
    * The server's worker: all workflow code, plus the local activities (config, queue, ledger).
    * The namespace gets the search attributes the workflows set, if it lacks them.
    */
-  public static Worker addServer(WorkerFactory factory, RestoreflowConfig config, JobLedger ledger) {
+  public static Worker addServer(WorkerFactory factory, RestoreflowConfig config,
+      JobLedger ledger) {
     WorkflowClient client = factory.getWorkflowClient();
-    SearchAttributeSetup.ensure(client.getWorkflowServiceStubs(), client.getOptions().getNamespace());
+    SearchAttributeSetup.ensure(client.getWorkflowServiceStubs(), client.getOptions()
+        .getNamespace());
     Worker worker = factory.newWorker(TaskQueues.SERVER);
     worker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
         BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
@@ -72,7 +74,8 @@ public final class Workers {
         // every 0.8 x heartbeat timeout: a retry after a crash repeats at most ~2 s of work
         .setMaxHeartbeatThrottleInterval(java.time.Duration.ofSeconds(2))
         .build());
-    HostServices services = new HostServices(config.inventory(), new ConfiguredHosts(config), environment);
+    HostServices services = new HostServices(config.inventory(), new ConfiguredHosts(config),
+        environment);
     Engines engines = Engines.standard();
     worker.registerActivitiesImplementations(
         new PlanActivitiesImpl(services, engines),

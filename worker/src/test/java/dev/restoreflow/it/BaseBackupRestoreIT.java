@@ -73,7 +73,8 @@ class BaseBackupRestoreIT {
     s3 = S3Server.start(main1.stateDir());
     s3.createBucket("pg-backups");
     BaseBackupConfig repository = s3.repository("pg-backups", "restore-it", "gzip");
-    InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME).withSettings(repository);
+    InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME)
+        .withSettings(repository);
     configFile = BaseBackups.writeConfig(main1, BaseBackups.config(main1, instance, "127.0.0.1:1"));
     ItServer server = ItTemporal.startServer();
     RestoreflowConfig withServer = BaseBackups.config(main1, instance, server.target());
@@ -118,10 +119,12 @@ class BaseBackupRestoreIT {
       assertEquals(JobState.SUCCEEDED, result.state());
       assertEquals(backup.getValue(), main1.sandbox.fingerprint(),
           "backup " + backup.getKey() + " (" + result.plan().backupMode() + ") restored exactly");
-      assertEquals(List.of(Steps.PLAN, Steps.STOP, Steps.WIPE, BaseBackupActivities.FETCH_STEP, Steps.START,
+      assertEquals(List.of(Steps.PLAN, Steps.STOP, Steps.WIPE, BaseBackupActivities.FETCH_STEP,
+          Steps.START,
           Steps.PROMOTE, Steps.VERIFY), result.steps().stream().map(StepProgress::name).toList());
       StepProgress fetch = result.steps().get(3);
-      assertTrue(fetch.detail().startsWith("restored basebackup " + backup.getKey()), fetch.detail());
+      assertTrue(fetch.detail().startsWith("restored basebackup " + backup.getKey()),
+          fetch.detail());
       assertEquals("f", main1.sandbox.sql("select pg_is_in_recovery()").trim(), "promoted");
       assertEquals("off", main1.sandbox.sql("show archive_mode").trim());
     }
@@ -166,14 +169,16 @@ class BaseBackupRestoreIT {
     Files.write(object, corrupt);
     FailedJob corruptJob = restoreFails(id, "OBJECT_CORRUPT");
     RestoreProgress progress = corruptJob.progress();
-    assertTrue(progress.message().contains("main1/backups/" + id + "/base.tar.gz"), progress.message());
+    assertTrue(progress.message().contains("main1/backups/" + id + "/base.tar.gz"),
+        progress.message());
     assertEquals("partly restored, cluster stopped; run a full restore", progress.dataState());
     assertEquals(List.of(1), Histories.attempts(temporal.client, corruptJob.workflowId(),
         BaseBackupActivities.FETCH_STEP), "a corrupt object is not retried");
 
     Files.write(object, java.util.Arrays.copyOf(original, original.length - 1000));
     RestoreProgress untouched = restoreFails(id, "BACKUP_NOT_VALID").progress();
-    assertTrue(untouched.message().contains("base.tar.gz is " + (original.length - 1000) + " bytes"),
+    assertTrue(untouched.message().contains("base.tar.gz is " + (original.length - 1000)
+        + " bytes"),
         untouched.message());
     assertTrue(untouched.dataState().startsWith("untouched"), untouched.dataState());
 
@@ -198,8 +203,10 @@ class BaseBackupRestoreIT {
     FailedJob job = restoreFails(id, "OBJECT_CORRUPT");
     assertTrue(job.progress().message().contains("do not match the backup's manifest (1 file): "
         + biggest.name() + ": CRC32C "), job.progress().message());
-    assertEquals("partly restored, cluster stopped; run a full restore", job.progress().dataState());
-    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), BaseBackupActivities.FETCH_STEP));
+    assertEquals("partly restored, cluster stopped; run a full restore", job.progress()
+        .dataState());
+    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(),
+        BaseBackupActivities.FETCH_STEP));
 
     Files.write(object, original);
     RestoreResult repaired = restore(RestoreRequest.of("main1").withHost("local").withBackupId(id));
@@ -214,7 +221,8 @@ class BaseBackupRestoreIT {
     List<String> keys = List.of(s3.accessKey, s3.secretKey);
     List<JobRow> jobs = temporal.ledger.jobs("main1", null, 100);
     assertTrue(jobs.size() >= 8, "the jobs of the tests before: " + jobs.size());
-    List<String> workflowIds = new java.util.ArrayList<>(jobs.stream().map(JobRow::workflowId).toList());
+    List<String> workflowIds = new java.util.ArrayList<>(jobs.stream().map(JobRow::workflowId)
+        .toList());
     workflowIds.add(TaskQueues.hostQueueWorkflowId("local"));
     for (String workflowId : workflowIds) {
       String history = temporal.client.fetchHistory(workflowId).getHistory().toByteString()
@@ -238,7 +246,8 @@ class BaseBackupRestoreIT {
     assertTrue(Files.size(main1.stateDir().resolve("Logs").resolve("in-process.log")) > 0,
         "the in-process worker's log (FetchS3 ran there) is among them");
     for (Path file : written) {
-      String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+      String text = new String(Files.readAllBytes(file),
+          java.nio.charset.StandardCharsets.ISO_8859_1);
       keys.forEach(key -> assertFalse(text.contains(key), "an S3 key in " + file));
     }
   }
@@ -276,8 +285,10 @@ class BaseBackupRestoreIT {
     assertTrue(message.contains("main1/backups/" + crafted + "/base.tar: tar member 'l1': links"
         + " to '.'"), message);
     assertTrue(message.contains("The backup is corrupt or was tampered with"), message);
-    assertEquals("partly restored, cluster stopped; run a full restore", job.progress().dataState());
-    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), BaseBackupActivities.FETCH_STEP));
+    assertEquals("partly restored, cluster stopped; run a full restore", job.progress()
+        .dataState());
+    assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(),
+        BaseBackupActivities.FETCH_STEP));
 
     assertEquals(JobState.SUCCEEDED, restore(RestoreRequest.of("main1").withHost("local")
         .withBackupId(good)).state(), "a full restore of a good backup after it");

@@ -21,7 +21,8 @@ final class BaseBackups {
   private BaseBackups() {}
 
   /** Host "local" and the sandbox's instance as {@code instance}; ledger and logs in its dir. */
-  static RestoreflowConfig config(ItSandbox sandbox, InstanceConfig instance, String temporalTarget) {
+  static RestoreflowConfig config(ItSandbox sandbox, InstanceConfig instance,
+      String temporalTarget) {
     return new RestoreflowConfig(new TemporalConfig(temporalTarget, "default"),
         sandbox.stateDir().resolve("ledger.db").toString(),
         sandbox.stateDir().resolve("Logs").toString(),
@@ -42,7 +43,8 @@ final class BaseBackups {
     InstanceConfig configured = ConfigLoader.load(configFile).requireInstance(instance);
     InstanceConfig inst = configured.withSettings(configured.settings(BaseBackupConfig.class)
         .withCompression(compression));
-    try (ObjectStore store = ObjectStores.open(inst.settings(BaseBackupConfig.class), s3.environment()::get)) {
+    try (ObjectStore store = ObjectStores.open(inst.settings(BaseBackupConfig.class),
+        s3.environment()::get)) {
       BackupMeta meta = new BaseBackupMaker(Clock.systemUTC()).backup(instance, inst, store,
           line -> { });
       Thread.sleep(1100);   // backup ids are per second

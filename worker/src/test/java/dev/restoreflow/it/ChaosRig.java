@@ -211,7 +211,8 @@ final class ChaosRig implements AutoCloseable {
 
   /** The data directories and the pg_probackup catalog: what a job's commands name. */
   List<String> jobPaths() {
-    return List.of(pb.instance.pgdata(), bb.instance.pgdata(), pb.instance.settings(ProbackupConfig.class).catalog());
+    return List.of(pb.instance.pgdata(), bb.instance.pgdata(),
+        pb.instance.settings(ProbackupConfig.class).catalog());
   }
 
   /** The server's view of a workflow (state, pending activities); fails fast while it is down. */

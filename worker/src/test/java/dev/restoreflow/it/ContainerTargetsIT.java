@@ -63,7 +63,8 @@ class ContainerTargetsIT {
       try (InputStream in = ContainerTargetsIT.class.getResourceAsStream("/standins/" + tool)) {
         Files.copy(in, bin.resolve(tool));
       }
-      Files.setPosixFilePermissions(bin.resolve(tool), PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(bin.resolve(tool),
+          PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     runner = new LocalCommandRunner(Redactor.NONE);
     containerEnv = Map.of("PGHOST", "127.0.0.1", "PGPORT", String.valueOf(it.instance.port()),
@@ -108,7 +109,8 @@ class ContainerTargetsIT {
     assertEquals("1", inside(access, "psql", "-XAtc", "select 1"));
     assertEquals(it.instance.osUser(), inside(access, "id", "-un"),
         "docker exec -u postgres runs as the container's postgres user");
-    assertEquals(String.valueOf(ROWS), inside(access, "psql", "-XAtc", "select count(*) from items"));
+    assertEquals(String.valueOf(ROWS), inside(access, "psql", "-XAtc",
+        "select count(*) from items"));
   }
 
   @Test
@@ -177,7 +179,8 @@ class ContainerTargetsIT {
     return Map.of("name", name, "namespace", namespace, "labels", labels, "phase", "Running",
         "terminating", terminating, "runAs", it.instance.osUser(), "env", containerEnv,
         "containers", List.of(
-            Map.of("name", "metrics", "image", "quay.io/prometheuscommunity/postgres-exporter:v0.15.0",
+            Map.of("name", "metrics", "image",
+                "quay.io/prometheuscommunity/postgres-exporter:v0.15.0",
                 "ready", true),
             Map.of("name", "postgres", "image", "postgres:15", "ready", true)));
   }
@@ -208,7 +211,8 @@ class ContainerTargetsIT {
     assertEquals("default", access.target().namespace());
     assertEquals("postgres", access.target().container(), "not the metrics sidecar");
     assertEquals("1", inside(access, "psql", "-XAtc", "select 1"));
-    assertEquals(String.valueOf(ROWS), inside(access, "psql", "-XAtc", "select count(*) from items"));
+    assertEquals(String.valueOf(ROWS), inside(access, "psql", "-XAtc",
+        "select count(*) from items"));
   }
 
   @Test
@@ -254,14 +258,16 @@ class ContainerTargetsIT {
   // ---- helpers
 
   /** The copy delivers half the dump and exits 0: caught, the host copy deleted, nothing left inside. */
-  private static void assertCutShortIsCaught(ContainerAccess access, String name) throws IOException {
+  private static void assertCutShortIsCaught(ContainerAccess access,
+      String name) throws IOException {
     Path host = dumps.resolve(name);
     ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> new SafeTransfer(access,
         null).writeAndCopyOut(path -> List.of("pg_dump", "-Fc", "-f", path, "postgres"),
             host.toString(), MINUTE));
     assertEquals(FailureType.STORAGE_FAILED.name(), e.getType());
     assertTrue(e.getOriginalMessage().matches("dump cut short in transit: (\\d+) of \\d+ bytes"
-        + " arrived at " + host + " \\(copied out of " + access.target().describe().replace("(", "\\(")
+        + " arrived at " + host + " \\(copied out of " + access.target().describe().replace("(",
+            "\\(")
             .replace(")", "\\)") + " on host local, and the copy exited 0: streams out of"
         + " containers can end early, kubernetes #124571\\); the backup is not used"),
         e.getOriginalMessage());

@@ -58,7 +58,8 @@ class FetchS3CrashIT {
       BaseBackupConfig repository = new BaseBackupConfig("s3://pg-backups/crash-it",
           proxy.endpoint(), null, true, S3Server.ACCESS_KEY_ENV, S3Server.SECRET_KEY_ENV, "none",
           2, 5, null);
-      InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME).withSettings(repository);
+      InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME)
+          .withSettings(repository);
 
       ItServer server = ItTemporal.startServer();
       RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());
@@ -97,9 +98,11 @@ class FetchS3CrashIT {
         assertEquals(JobState.SUCCEEDED, result.state());
         assertEquals(atBackup, main1.sandbox.fingerprint(), "data verified after the crash");
 
-        StepProgress fetch = result.steps().stream().filter(s -> s.name().equals(BaseBackupActivities.FETCH_STEP))
+        StepProgress fetch = result.steps().stream().filter(s -> s.name()
+            .equals(BaseBackupActivities.FETCH_STEP))
             .findFirst().orElseThrow();
-        Matcher resumed = Pattern.compile("resumed at object 0 chunk (\\d+)").matcher(fetch.detail());
+        Matcher resumed = Pattern.compile("resumed at object 0 chunk (\\d+)")
+            .matcher(fetch.detail());
         assertTrue(resumed.find(), fetch.detail());
         Chunk restartPoint = object.chunks().get(Integer.parseInt(resumed.group(1)));
         assertTrue(restartPoint.storedOffset() > 0, "resumed past the start: " + fetch.detail());
@@ -111,7 +114,8 @@ class FetchS3CrashIT {
         // what came after the restart point before the kill, and nothing before it
         long afterRestartPoint = atKill - restartPoint.storedOffset();
         String figures = String.format("object %,d bytes; downloaded %,d before the kill, %,d in all;"
-            + " re-downloaded %,d; restart point at %,d", object.size(), atKill, total, redownloaded,
+            + " re-downloaded %,d; restart point at %,d", object.size(), atKill, total,
+                redownloaded,
             restartPoint.storedOffset());
         System.out.println("FetchS3CrashIT: " + figures);
         assertTrue(redownloaded <= afterRestartPoint + readAhead + MIB, figures);

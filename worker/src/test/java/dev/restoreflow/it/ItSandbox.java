@@ -36,7 +36,8 @@ final class ItSandbox implements AutoCloseable {
 
   static final String PG_BIN = "/usr/lib/postgresql/15/bin";
   private static final Path ROOT = OsUser.isRoot()
-      ? Path.of("/var/tmp/restoreflow-it") : Path.of(System.getProperty("java.io.tmpdir"), "restoreflow-it");
+      ? Path.of("/var/tmp/restoreflow-it") : Path.of(System.getProperty("java.io.tmpdir"),
+          "restoreflow-it");
 
   final Sandbox sandbox;
   final InstanceConfig instance;
@@ -66,7 +67,8 @@ final class ItSandbox implements AutoCloseable {
     Files.createDirectories(ROOT);
     Files.setPosixFilePermissions(ROOT, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path state = ROOT.resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8));
-    Sandbox sandbox = Sandbox.open(state, name, host, PG_BIN, new LocalCommandRunner(Redactor.NONE));
+    Sandbox sandbox = Sandbox.open(state, name, host, PG_BIN,
+        new LocalCommandRunner(Redactor.NONE));
     Path bin = state.resolve("bin");
     Path argvLog = writable(bin.resolve("argv.log"), "");
     Path throttle = writable(bin.resolve("throttle-ms"), "0");
@@ -178,7 +180,8 @@ final class ItSandbox implements AutoCloseable {
         UnfinishedRestoreException.class, () -> sandbox.cluster().start(() -> false));
     org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("run a full restore"),
         refused.getMessage());
-    org.junit.jupiter.api.Assertions.assertNotEquals(ClusterState.RUNNING, sandbox.cluster().state());
+    org.junit.jupiter.api.Assertions.assertNotEquals(ClusterState.RUNNING, sandbox.cluster()
+        .state());
   }
 
   /** {@code pg_ctl start} as the cluster's owner, by hand: none of restoreflow's checks. */

@@ -103,7 +103,8 @@ class LineGatewayIT {
             4096));
     configFile = RestoreflowProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
     temporal = ItTemporal.start(server, config, List.of("S-DB1"), factory -> fakes.forEach(
-        (h, fake) -> factory.newWorker(TaskQueues.forHost(h)).registerActivitiesImplementations(fake)));
+        (h, fake) -> factory.newWorker(TaskQueues.forHost(h))
+            .registerActivitiesImplementations(fake)));
     gateway = LineGateway.forConfig(config, temporal.restoreflow, temporal.ledger);
   }
 
@@ -136,7 +137,8 @@ class LineGatewayIT {
         Matcher m = OK.matcher(reply);
         assertTrue(m.matches(), line + " -> " + reply);
         assertEquals("S-DB1", m.group(3));
-        assertEquals(jobs.size(), Integer.parseInt(m.group(4)), "queued behind the earlier ones: " + reply);
+        assertEquals(jobs.size(), Integer.parseInt(m.group(4)), "queued behind the earlier ones: "
+            + reply);
         jobs.add(m.group(1));
       }
     }
@@ -159,7 +161,8 @@ class LineGatewayIT {
       JobRow row = temporal.ledger.job(jobs.get(i)).orElseThrow();
       assertEquals("nc", row.requestedVia());
       assertTrue(row.clientAddress().startsWith("127.0.0.1:"), row.clientAddress());
-      assertEquals(i >= 2, row.requestJson().contains("\"backupId\":\"" + fullId + "\""), row.requestJson());
+      assertEquals(i >= 2, row.requestJson().contains("\"backupId\":\"" + fullId + "\""),
+          row.requestJson());
       assertEquals(i == 3, row.requestJson().contains("\"incremental\":true"), row.requestJson());
     }
     assertEquals(atFull, main1.sandbox.fingerprint());
@@ -171,7 +174,8 @@ class LineGatewayIT {
     long started = System.nanoTime();
     Process nc = new ProcessBuilder("nc", "127.0.0.1", String.valueOf(gateway.port()))
         .redirectErrorStream(true).start();
-    nc.getOutputStream().write("queue S-DB1\nstatus no-such-job\n".getBytes(StandardCharsets.UTF_8));
+    nc.getOutputStream()
+        .write("queue S-DB1\nstatus no-such-job\n".getBytes(StandardCharsets.UTF_8));
     nc.getOutputStream().close();
     assertTrue(nc.waitFor(20, TimeUnit.SECONDS), "nc returned");
     String out = new String(nc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -203,12 +207,14 @@ class LineGatewayIT {
     try (LineClient c = new LineClient(gateway.port())) {
       assertTrue(c.ask("db_instance=nosuch").startsWith("ERROR UNKNOWN_INSTANCE"));
       assertTrue(c.ask("db_instance=main1, db_host=nowhere").startsWith("ERROR UNKNOWN_HOST"));
-      assertTrue(c.ask("db_instance=main1, backup_id=20261123T091500Z").startsWith("ERROR BAD_BACKUP_ID"));
+      assertTrue(c.ask("db_instance=main1, backup_id=20261123T091500Z")
+          .startsWith("ERROR BAD_BACKUP_ID"));
       assertTrue(c.ask("").startsWith("ERROR EMPTY_LINE"));
       assertTrue(c.ask("queue").startsWith("OK host=S-DB1"), "still answering");
     }
     try (LineClient idle = new LineClient(gateway.port())) {
-      assertTrue(idle.readLine().startsWith("ERROR IDLE_TIMEOUT"), "an idle connection is told and closed");
+      assertTrue(idle.readLine().startsWith("ERROR IDLE_TIMEOUT"),
+          "an idle connection is told and closed");
       assertNull(idle.readLine());
     }
     List<LineClient> many = new ArrayList<>();
@@ -367,7 +373,8 @@ class LineGatewayIT {
     try (var reopened = new dev.restoreflow.activities.ledger.JobLedger(Path.of(config.ledger()))) {
       assertEquals(before.size(), reopened.jobs(null, null, 100_000).size(), "no row lost");
     }
-    String listed = runCli("jobs", "--config", configFile.toString(), "--limit", "100000", "--json");
+    String listed = runCli("jobs", "--config", configFile.toString(), "--limit", "100000",
+        "--json");
     for (JobRow r : before) {
       assertTrue(listed.contains("\"jobId\":\"" + r.jobId() + "\""), r.jobId());
     }
@@ -499,7 +506,8 @@ class LineGatewayIT {
 
   private static String runCli(String... args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+    List<String> command = new ArrayList<>(List.of(java, "-cp",
+        System.getProperty("java.class.path"),
         "dev.restoreflow.worker.Main"));
     Collections.addAll(command, args);
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -92,15 +92,18 @@ class ObjectStoreIT {
       try (InputStream range = store.read("main1/backups/B1/base.tar.gz", from, to)) {
         assertArrayEquals(Arrays.copyOfRange(data, from, to), range.readAllBytes(), kind);
       }
-      try (InputStream tail = store.read("main1/backups/B1/base.tar.gz", data.length - 10, data.length)) {
-        assertArrayEquals(Arrays.copyOfRange(data, data.length - 10, data.length), tail.readAllBytes());
+      try (InputStream tail = store.read("main1/backups/B1/base.tar.gz", data.length - 10,
+          data.length)) {
+        assertArrayEquals(Arrays.copyOfRange(data, data.length - 10, data.length),
+            tail.readAllBytes());
       }
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
-  void aWriteThatFailsHalfwayLeavesNoObject(String kind, BaseBackupConfig config) throws IOException {
+  void aWriteThatFailsHalfwayLeavesNoObject(String kind,
+      BaseBackupConfig config) throws IOException {
     try (ObjectStore store = open(config)) {
       InputStream breaksAfter7MiB = new SequenceInputStream(
           new ByteArrayInputStream(new byte[7 * MIB]), new InputStream() {
@@ -109,7 +112,8 @@ class ObjectStoreIT {
               throw new IOException("pg_basebackup died");
             }
           });
-      assertThrows(IOException.class, () -> store.write("main1/backups/B2/base.tar.gz", breaksAfter7MiB));
+      assertThrows(IOException.class, () -> store.write("main1/backups/B2/base.tar.gz",
+          breaksAfter7MiB));
       assertTrue(store.stat("main1/backups/B2/base.tar.gz").isEmpty(), kind);
       assertFalse(store.list("main1/backups/B2").stream().findAny().isPresent(), kind);
     }

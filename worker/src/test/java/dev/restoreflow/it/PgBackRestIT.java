@@ -300,7 +300,8 @@ class PgBackRestIT {
     assertEquals(JobState.SUCCEEDED, result.state());
     assertFalse(ProcessHandle.of(leftover).isPresent(), "the retry killed the restore the dead"
         + " attempt left");
-    assertTrue(main1.unfinishedRestoreMarker().isEmpty(), "the finished restore removed its marker");
+    assertTrue(main1.unfinishedRestoreMarker().isEmpty(),
+        "the finished restore removed its marker");
     assertEquals(atBackup.get(full), main1.sandbox.fingerprint(), "data verified after the kill");
     assertEquals("f", main1.sandbox.sql("select pg_is_in_recovery()").trim(), "promoted");
     assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(), Steps.STOP),

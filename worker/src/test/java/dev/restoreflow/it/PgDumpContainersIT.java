@@ -72,7 +72,8 @@ class PgDumpContainersIT {
       try (InputStream in = getClass().getResourceAsStream("/standins/" + tool)) {
         Files.copy(in, bin.resolve(tool));
       }
-      Files.setPosixFilePermissions(bin.resolve(tool), PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(bin.resolve(tool),
+          PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     Map<String, String> env = Map.of("PGHOST", "127.0.0.1", "PGPORT",
         String.valueOf(db.instance.port()), "PGUSER", db.instance.dbUser());

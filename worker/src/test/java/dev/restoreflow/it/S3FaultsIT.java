@@ -154,7 +154,8 @@ class S3FaultsIT {
     assertEquals(JobState.SUCCEEDED, result.state(), result.toString());
     assertEquals(atBackup, main1.sandbox.fingerprint(), "the data of the backup");
     assertEquals(List.of(1), Histories.attempts(temporal.client, job.workflowId(),
-        BaseBackupActivities.FETCH_STEP), "the faults cost fetched-again ranges, not a retried FetchS3");
+        BaseBackupActivities.FETCH_STEP),
+            "the faults cost fetched-again ranges, not a retried FetchS3");
     assertEveryFaultMetAndEveryStallCut(faults);
     assertTrue(faults.responseBytesCut() >= 1 << 20,
         "a download broke off in the middle of the data and was fetched again: " + faults);
@@ -182,7 +183,8 @@ class S3FaultsIT {
   /** Each kind of fault struck, and every stall was cut by the read timeout, not waited out. */
   private static void assertEveryFaultMetAndEveryStallCut(FaultyS3Proxy.Figures faults) {
     for (FaultyS3Proxy.Fault fault : FaultyS3Proxy.Fault.values()) {
-      assertTrue(faults.failed(fault) > 0, "no " + fault + " (fraction " + FRACTION + "): " + faults);
+      assertTrue(faults.failed(fault) > 0, "no " + fault + " (fraction " + FRACTION + "): "
+          + faults);
     }
     assertEquals(0, faults.stallsNotCut(), faults.toString());
     assertEquals(faults.failed(FaultyS3Proxy.Fault.STALL), faults.stallsCut().size(),

@@ -65,7 +65,8 @@ final class S3Server implements AutoCloseable {
         "jclouds.provider=filesystem",
         "jclouds.filesystem.basedir=" + data)) + "\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-Xmx512m", "-jar", jar, "--properties", conf.toString())
+    Process process = new ProcessBuilder(java, "-Xmx512m", "-jar", jar, "--properties",
+        conf.toString())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile()))
         .start();
@@ -78,7 +79,8 @@ final class S3Server implements AutoCloseable {
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("s3proxy exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException("s3proxy exited with " + process.exitValue() + "; see "
+            + log);
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
@@ -88,7 +90,8 @@ final class S3Server implements AutoCloseable {
       }
     }
     close();
-    throw new IllegalStateException("s3proxy did not listen within " + limit.toSeconds() + " s; see " + log);
+    throw new IllegalStateException("s3proxy did not listen within " + limit.toSeconds()
+        + " s; see " + log);
   }
 
   /** The environment a restoreflow process needs to reach this server. */

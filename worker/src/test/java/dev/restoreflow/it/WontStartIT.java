@@ -43,7 +43,8 @@ class WontStartIT {
       sandbox.sandbox.loadDemoData(2_000);
       Path repository = Files.createDirectories(sandbox.stateDir().resolve("repository"));
       InstanceConfig rejected = basebackup(sandbox, repository, Map.of("shared_buffers", "lots"));
-      try (ObjectStore store = ObjectStores.open(rejected.settings(BaseBackupConfig.class), name -> null)) {
+      try (ObjectStore store = ObjectStores.open(rejected.settings(BaseBackupConfig.class),
+          name -> null)) {
         new BaseBackupMaker(Clock.systemUTC()).backup("wontstart", rejected, store, line -> { });
       }
       Map<String, String> atBackup = sandbox.sandbox.fingerprint();

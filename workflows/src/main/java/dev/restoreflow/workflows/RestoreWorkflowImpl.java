@@ -338,7 +338,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   }
 
   private static String describe(RestorePlan p) {
-    return "backup " + p.backupId() + " (" + p.backupMode() + ", " + p.dataBytes() + " bytes, chain "
+    return "backup " + p.backupId() + " (" + p.backupMode() + ", " + p.dataBytes()
+        + " bytes, chain "
         + String.join(">", p.chain()) + "); free " + p.freeBytes() + " bytes";
   }
 

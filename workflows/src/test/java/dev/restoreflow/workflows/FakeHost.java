@@ -201,7 +201,8 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   public BackupPlan planBackup(BackupInput input) {
     return run(Steps.PLAN_BACKUP, input.step(), "planned", () -> new BackupPlan(
         input.step().instance(), host, FakeServerActivities.engineOf(input.step().instance()),
-        input.type(), input.type().equals("FULL") ? null : NEWEST_BACKUP, "planned " + input.type()));
+        input.type(), input.type().equals("FULL") ? null : NEWEST_BACKUP, "planned "
+            + input.type()));
   }
 
   @Override

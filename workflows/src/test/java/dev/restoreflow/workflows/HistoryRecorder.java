@@ -65,7 +65,8 @@ public final class HistoryRecorder {
       histories.put("restore-reasked", restoreHistory(env, "recorded-reasking"));
 
       histories.put("restore-cancelled-in-stop", cancelledIn(env, Steps.STOP, "recorded-c1"));
-      histories.put("restore-cancelled-in-restore", cancelledIn(env, ProbackupActivities.RESTORE_STEP, "recorded-c2"));
+      histories.put("restore-cancelled-in-restore", cancelledIn(env,
+          ProbackupActivities.RESTORE_STEP, "recorded-c2"));
       histories.put("host-queue-busy", env.client()
           .fetchHistory(TaskQueues.hostQueueWorkflowId("db1")).toJson(true));
 

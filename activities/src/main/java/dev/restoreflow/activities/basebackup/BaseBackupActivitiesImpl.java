@@ -71,7 +71,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
               from.chunk(), from.insideEntry() ? " inside " + from.entryName() : "");
         }
         BaseBackupFetcher.Fetched fetched = new BaseBackupFetcher(store,
-            ctx.instance().settings(BaseBackupConfig.class), pgdata).fetch(input.step().instance(), meta, from, walUpTo,
+            ctx.instance().settings(BaseBackupConfig.class), pgdata).fetch(input.step().instance(),
+                meta, from, walUpTo,
             downloaded, checkpoint -> {
               latest.set(checkpoint);
               beats.rethrowIfStopped();
@@ -85,7 +86,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
         UnfinishedRestore.finish(ctx.runner(), ctx.instance());
         long thisAttempt = fetched.downloaded() - from.downloaded();
-        return new StepResult(BaseBackupActivities.FETCH_STEP, started, System.currentTimeMillis(), String.format(
+        return new StepResult(BaseBackupActivities.FETCH_STEP, started, System.currentTimeMillis(),
+            String.format(
             "restored basebackup %s: %d files, %d bytes written; %d WAL files; downloaded %d bytes"
                 + " (%d by this attempt%s); %s; fetched in %.1f s, verified in %.1f s", meta.id(),
             fetched.filesWritten(), fetched.bytesWritten(), fetched.walFiles(),
@@ -142,7 +144,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       return DiskFull.failure(BaseBackupActivities.FETCH_STEP, "restoring basebackup " + backupId,
           pgdata, DiskFull.roomOf(ctx.runner(), ctx.instance().osUser(), pgdata),
           "The data directory holds a partial restore, not a usable cluster: make room on"
-              + " its file system (or give it a larger one), then run a full restore", e.getMessage());
+              + " its file system (or give it a larger one), then run a full restore",
+                  e.getMessage());
     }
     boolean corrupt = e instanceof CorruptObjectException
         || e.getCause() instanceof CorruptObjectException

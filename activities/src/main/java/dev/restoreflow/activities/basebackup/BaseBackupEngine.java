@@ -250,7 +250,8 @@ public final class BaseBackupEngine implements Engine {
 
   /** The instance's repository, with credentials from the worker's environment. */
   static ObjectStore open(HostStep step) {
-    return ObjectStores.open(step.instance().settings(BaseBackupConfig.class), step.services().environment());
+    return ObjectStores.open(step.instance().settings(BaseBackupConfig.class), step.services()
+        .environment());
   }
 
   /** Backups and restores read and write the data directory directly: on its host only. */

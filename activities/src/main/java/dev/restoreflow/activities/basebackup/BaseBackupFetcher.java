@@ -89,7 +89,8 @@ public final class BaseBackupFetcher {
     }
     TarReader.Entry inside = null;
     if (start.insideEntry() && startChunk == start.chunk()) {
-      inside = new TarReader.Entry(start.entryName(), '0', start.entrySize(), start.entryMode(), "");
+      inside = new TarReader.Entry(start.entryName(), '0', start.entrySize(), start.entryMode(),
+          "");
     }
     try (InputStream tarStream = tarStream(key, object, compression, chunks, startChunk,
         downloaded)) {
@@ -107,7 +108,8 @@ public final class BaseBackupFetcher {
       // checksums, and the total must be the tar stream's size backup.json records
       long end = tar.position() + tarStream.transferTo(OutputStream.nullOutputStream());
       if (object.tarBytes() > 0 && end != object.tarBytes()) {
-        throw new CorruptObjectException("decompresses to " + end + " bytes of tar, backup.json says "
+        throw new CorruptObjectException("decompresses to " + end
+            + " bytes of tar, backup.json says "
             + object.tarBytes() + ": the object is corrupt");
       }
     } catch (UnsafePathException e) {

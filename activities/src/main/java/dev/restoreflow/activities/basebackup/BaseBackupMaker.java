@@ -66,7 +66,8 @@ public final class BaseBackupMaker {
   public BackupMeta backup(String instanceName, InstanceConfig instance, ObjectStore store,
       Consumer<String> started, Consumer<String> progress, BooleanSupplier stopRequested)
       throws IOException, InterruptedException {
-    Compression compression = Compression.of(instance.settings(BaseBackupConfig.class).compression());
+    Compression compression = Compression.of(instance.settings(BaseBackupConfig.class)
+        .compression());
     long startedAt = clock.millis();
     String id = BaseBackupLayout.newBackupId(clock.instant());
     if (!store.list(BaseBackupLayout.backupDir(instanceName, id)).isEmpty()) {
@@ -79,8 +80,10 @@ public final class BaseBackupMaker {
     Command command = Command.of(argv(instance, id), instance.osUser(),
         Duration.ofHours(24));
     List<String> argv = runner.effectiveArgv(command);
-    log.info("backup {} of {}: {} > {}/{}", id, instanceName, command.display(), store.describe(), key);
-    progress.accept("backup " + id + ": pg_basebackup streaming into " + store.describe() + "/" + key);
+    log.info("backup {} of {}: {} > {}/{}", id, instanceName, command.display(), store.describe(),
+        key);
+    progress.accept("backup " + id + ": pg_basebackup streaming into " + store.describe() + "/"
+        + key);
     ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE);
     // pg_basebackup gets what every command gets, not this process's S3 keys
     builder.environment().clear();

@@ -24,11 +24,13 @@ public final class BaseBackupSettings {
       String name = setting.getKey();
       String value = setting.getValue();
       if (!RecoverySettings.isSettingName(name)) {
-        throw new BadSettingException(key + ".settings", "'" + name + "' is not a PostgreSQL setting"
+        throw new BadSettingException(key + ".settings", "'" + name
+            + "' is not a PostgreSQL setting"
             + " name (letters, digits and _, or extension.name)");
       }
       if (value == null || value.length() > 1024 || !RecoverySettings.isOneLineValue(value)) {
-        throw new BadSettingException(key + ".settings." + name, "must be a one-line value of at most"
+        throw new BadSettingException(key + ".settings." + name,
+            "must be a one-line value of at most"
             + " 1024 characters, without line breaks, NUL or other control characters (quotes"
             + " and backslashes are fine: they are written as ALTER SYSTEM writes them)");
       }

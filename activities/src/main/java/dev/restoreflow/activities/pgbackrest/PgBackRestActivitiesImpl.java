@@ -68,7 +68,8 @@ public class PgBackRestActivitiesImpl implements PgBackRestActivities {
               + instance.settings(PgBackRestConfig.class).stanza() + " (expired since the plan?)"));
       Command command = Command.of(argv, instance.osUser(), RESTORE_LIMIT);
       CommandResult result;
-      RestoreProgress progress = new RestoreProgress(attempt, backup.size(), ctx.runner(), instance);
+      RestoreProgress progress = new RestoreProgress(attempt, backup.size(), ctx.runner(),
+          instance);
       try (progress) {
         // a restore an earlier attempt left running while Temporal was down is taken over here;
         // a command over an SSH session ends with this step, so it cannot outlive its attempt

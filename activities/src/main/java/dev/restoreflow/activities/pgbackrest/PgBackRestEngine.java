@@ -160,7 +160,8 @@ public final class PgBackRestEngine implements Engine {
           ? " has pgBackRest's error flag (page checksum errors while it was taken)"
           : " misses a backup it builds on") + "; it is not used by restores");
     }
-    CommandResult verified = stanza.run(PgBackRestCommands.verify(step.instance().settings(PgBackRestConfig.class),
+    CommandResult verified = stanza.run(PgBackRestCommands.verify(step.instance()
+        .settings(PgBackRestConfig.class),
         backupId), VERIFY_LIMIT);
     if (!verified.succeeded()) {
       throw Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backupId + " did not verify: "

@@ -38,12 +38,14 @@ final class Stanza {
 
   /** What {@code info --output=json} says of the stanza. */
   StanzaInfo info() {
-    CommandResult result = run(PgBackRestCommands.info(step.instance().settings(PgBackRestConfig.class)), QUICK);
+    CommandResult result = run(PgBackRestCommands.info(step.instance()
+        .settings(PgBackRestConfig.class)), QUICK);
     if (!result.succeeded()) {
       throw PgBackRestFailures.of("pgbackrest info", result);
     }
     try {
-      return StanzaInfo.parse(result.stdout(), step.instance().settings(PgBackRestConfig.class).stanza());
+      return StanzaInfo.parse(result.stdout(), step.instance().settings(PgBackRestConfig.class)
+          .stanza());
     } catch (IllegalArgumentException e) {
       throw Failures.of(FailureType.COMMAND_FAILED, e.getMessage());
     }

@@ -25,7 +25,8 @@ final class DatabaseClient {
   private final ContainerAccess access;
   private final List<String> copies = new ArrayList<>();
 
-  private DatabaseClient(LocalProcesses processes, InstanceConfig instance, ContainerAccess access) {
+  private DatabaseClient(LocalProcesses processes, InstanceConfig instance,
+      ContainerAccess access) {
     this.processes = processes;
     this.instance = instance;
     this.access = access;

@@ -119,7 +119,8 @@ final class DumpRestorer {
           continue;
         }
         TableState actual = Tables.state(session, table, target.id());
-        if (actual.rows() != expected.rows() || !actual.fingerprint().equals(expected.fingerprint())) {
+        if (actual.rows() != expected.rows() || !actual.fingerprint()
+            .equals(expected.fingerprint())) {
           problems.add(expected.name() + " has " + actual.rows() + " rows (fingerprint "
               + actual.fingerprint() + "), the backup " + expected.rows() + " ("
               + expected.fingerprint() + ")");

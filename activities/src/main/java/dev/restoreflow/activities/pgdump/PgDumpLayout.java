@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Where an instance's dumps live in its repository:
  * <pre>
- * &lt;instance&gt;/pgdump/&lt;id&gt;/dump.pgdump   pg_dump -Fc (schema, and the data of the tables it holds)
- * &lt;instance&gt;/pgdump/&lt;id&gt;/meta.json     written last and only when the dump is whole: see {@link DumpMeta}
+ * &lt;instance&gt;/pgdump/&lt;id&gt;/dump.pgdump  pg_dump -Fc: the schema, the data it holds
+ * &lt;instance&gt;/pgdump/&lt;id&gt;/meta.json    written last: see {@link DumpMeta}
  * </pre>
  * Backup ids are the UTC start time, {@code 20261129T231500Z}, so they sort by age.
  */

@@ -16,11 +16,14 @@ final class Tables {
 
   /** Ordinary tables (leaf partitions included) outside the system schemas and extensions. */
   private static final String LIST = """
-      select encode(convert_to(n.nspname, 'UTF8'), 'hex'), encode(convert_to(c.relname, 'UTF8'), 'hex'),
-             md5(coalesce((select string_agg(a.attname || ':' || format_type(a.atttypid, a.atttypmod)
+      select encode(convert_to(n.nspname, 'UTF8'), 'hex'), encode(convert_to(c.relname, 'UTF8'),
+          'hex'),
+             md5(coalesce((select string_agg(a.attname || ':' || format_type(a.atttypid,
+                 a.atttypmod)
                  || ':' || a.attnotnull || ':' || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ','
                  order by a.attnum)
-               from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+               from pg_attribute a
+                 left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
                where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped), ''))
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where c.relkind = 'r' and c.relpersistence <> 't'

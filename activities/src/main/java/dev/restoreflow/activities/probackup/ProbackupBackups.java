@@ -48,7 +48,8 @@ final class ProbackupBackups {
       throw Failures.ofCommand("pg_probackup show", e);
     }
     try {
-      return ProbackupCommands.parseShow(show.stdout(), step.instance().settings(ProbackupConfig.class).instance());
+      return ProbackupCommands.parseShow(show.stdout(), step.instance()
+          .settings(ProbackupConfig.class).instance());
     } catch (IllegalArgumentException e) {
       throw Failures.of(FailureType.COMMAND_FAILED, e.getMessage());
     }
@@ -130,7 +131,8 @@ final class ProbackupBackups {
 
   private Optional<TakenBackup> clearEarlierAttempt(TakeProgress earlier, long started) {
     String catalog = step.instance().settings(ProbackupConfig.class).catalog();
-    new StaleProcesses(side.runner()).killBackupsOf(catalog, step.instance().settings(ProbackupConfig.class).instance());
+    new StaleProcesses(side.runner()).killBackupsOf(catalog, step.instance()
+        .settings(ProbackupConfig.class).instance());
     List<BackupInfo> backups = show(step, side);
     if (earlier != null && earlier.backupId() != null) {
       Optional<BackupInfo> theirs = backups.stream()

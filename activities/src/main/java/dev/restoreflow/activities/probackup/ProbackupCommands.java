@@ -136,7 +136,8 @@ public final class ProbackupCommands {
     try {
       root = JSON.readTree(json);
     } catch (IOException e) {
-      throw new IllegalArgumentException("pg_probackup show did not print JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException("pg_probackup show did not print JSON: " + e.getMessage(),
+          e);
     }
     List<BackupInfo> backups = new ArrayList<>();
     if (root == null || !root.isArray()) {

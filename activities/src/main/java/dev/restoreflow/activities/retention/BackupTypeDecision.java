@@ -70,7 +70,8 @@ public record BackupTypeDecision(BackupType type, String parentId, String reason
     BackupFacts parent = newestOfChain(graph, newestFull);
     int following = graph.ancestors(parent).size();
     String chainState = (following == 0 ? "no incremental follows"
-        : plural(following, "incremental follows", "incrementals follow")) + " full " + newestFull.id() + " (" + newestFull.endTime().atZone(zone).toLocalDate()
+        : plural(following, "incremental follows", "incrementals follow")) + " full "
+            + newestFull.id() + " (" + newestFull.endTime().atZone(zone).toLocalDate()
         + ", " + describe(age) + " old)";
     if (requested.type() == Requested.Type.INCREMENTAL) {
       return incremental(parent, "asked for an incremental; " + chainState);

@@ -73,7 +73,8 @@ public final class FileObjectStore implements ObjectStore {
       Files.deleteIfExists(partial);
       throw e;
     }
-    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
     return written;
   }
 

@@ -23,10 +23,12 @@ public final class ObjectStoreSettingsCheck {
       endpoint(key + ".endpoint", s.endpoint());
     }
     if (!REGION.matcher(s.region()).matches()) {
-      throw new BadSettingException(key + ".region", "'" + s.region() + "' is not an S3 region name");
+      throw new BadSettingException(key + ".region", "'" + s.region()
+          + "' is not an S3 region name");
     }
     if ((s.accessKeyEnv() == null) != (s.secretKeyEnv() == null)) {
-      throw new BadSettingException(key + (s.accessKeyEnv() == null ? ".accessKeyEnv" : ".secretKeyEnv"),
+      throw new BadSettingException(key + (s.accessKeyEnv() == null ? ".accessKeyEnv"
+          : ".secretKeyEnv"),
           "accessKeyEnv and secretKeyEnv come together (or neither: the AWS default chain)");
     }
     for (String env : new String[] {s.accessKeyEnv(), s.secretKeyEnv()}) {
@@ -52,7 +54,8 @@ public final class ObjectStoreSettingsCheck {
       }
       for (int i = 1; i < parts.length; i++) {
         if (!PREFIX_PART.matcher(parts[i]).matches() || parts[i].matches("\\.+")) {
-          throw new BadSettingException(key, "prefix part '" + parts[i] + "' must be letters, digits,"
+          throw new BadSettingException(key, "prefix part '" + parts[i]
+              + "' must be letters, digits,"
               + " _ . - (and not . or ..)");
         }
       }

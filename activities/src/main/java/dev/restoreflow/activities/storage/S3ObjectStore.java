@@ -63,7 +63,8 @@ public final class S3ObjectStore implements ObjectStore {
   private final int partSize;
   private final String description;
 
-  private S3ObjectStore(S3Client s3, String bucket, String prefix, int partSize, String description) {
+  private S3ObjectStore(S3Client s3, String bucket, String prefix, int partSize,
+      String description) {
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix;
@@ -72,7 +73,8 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /** @param environment where the credentials' environment variables are read (System::getenv) */
-  public static S3ObjectStore open(ObjectStoreSettings config, Function<String, String> environment) {
+  public static S3ObjectStore open(ObjectStoreSettings config, Function<String,
+      String> environment) {
     String rest = config.repository().substring("s3://".length()).replaceAll("/+$", "");
     int slash = rest.indexOf('/');
     String bucket = slash < 0 ? rest : rest.substring(0, slash);
@@ -97,7 +99,8 @@ public final class S3ObjectStore implements ObjectStore {
     if (config.endpoint() != null) {
       builder.endpointOverride(URI.create(config.endpoint()));
     }
-    String where = config.repository() + (config.endpoint() == null ? "" : " at " + config.endpoint());
+    String where = config.repository() + (config.endpoint() == null ? "" : " at "
+        + config.endpoint());
     return new S3ObjectStore(builder.build(), bucket, prefix, config.partSizeMiB() << 20, where);
   }
 
@@ -133,7 +136,8 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public Optional<StoredObject> stat(String key) throws IOException {
     try {
-      HeadObjectResponse head = s3.headObject(r -> r.bucket(bucket).key(prefix + ObjectKeys.check(key)));
+      HeadObjectResponse head = s3.headObject(r -> r.bucket(bucket).key(prefix
+          + ObjectKeys.check(key)));
       return Optional.of(new StoredObject(key, head.contentLength()));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
@@ -236,7 +240,8 @@ public final class S3ObjectStore implements ObjectStore {
         int number = parts.size() + 1;
         byte[] body = part;
         String etag = s3.uploadPart(r -> r.bucket(bucket).key(fullKey).uploadId(uploadId)
-            .partNumber(number).contentLength((long) body.length), RequestBody.fromBytes(body)).eTag();
+            .partNumber(number).contentLength((long) body.length), RequestBody.fromBytes(body))
+                .eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         total += part.length;
         part = data.readNBytes(partSize);

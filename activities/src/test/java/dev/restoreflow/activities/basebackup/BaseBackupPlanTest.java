@@ -71,7 +71,8 @@ class BaseBackupPlanTest {
     new ObjectMapper().writeValue(repository.resolve(BaseBackupLayout.meta("main1", id)).toFile(),
         meta);
     InstanceConfig instance = new InstanceConfig(BaseBackupEngine.NAME, "db1",
-        dir.resolve("pgdata").toString(), null, null, 5432, "postgres", "/usr/lib/postgresql/15/bin",
+        dir.resolve("pgdata").toString(), null, null, 5432, "postgres",
+            "/usr/lib/postgresql/15/bin",
         null, "127.0.0.1", "postgres", "postgres", List.of(), false, true, 60, 60,
         new BaseBackupConfig("file://" + repository, null, null, null, null, null, "gzip", 4, 16,
             Map.of()));
@@ -122,7 +123,8 @@ class BaseBackupPlanTest {
     ApplicationFailure failure = (ApplicationFailure) failed.getCause();
     assertEquals(FailureType.INSUFFICIENT_DISK.name(), failure.getType());
     assertTrue(failure.getOriginalMessage().contains("needs about 1,000,000,000 bytes (+5%) in "
-        + dir.resolve("pgdata") + ", but only 750,000,000 are available (500,000,000 free + 250,000,000 of the current data)"),
+        + dir.resolve("pgdata")
+            + ", but only 750,000,000 are available (500,000,000 free + 250,000,000 of the current data)"),
         failure.getOriginalMessage());
   }
 

@@ -37,7 +37,8 @@ class ContainerLookupTest {
   void dockerTakesANamedContainerByAnyNameOrId() {
     assertEquals("cache", resolve(PS, ContainerTarget.docker("backup-orchestrator-cache-1"))
         .target().name());
-    assertEquals("pg_exporter", resolve(PS, ContainerTarget.docker("e02a9b61d4f8")).target().name());
+    assertEquals("pg_exporter", resolve(PS, ContainerTarget.docker("e02a9b61d4f8")).target()
+        .name());
   }
 
   @Test
@@ -71,7 +72,8 @@ class ContainerLookupTest {
     ApplicationFailure e = failure(PS, ContainerTarget.docker("pc_db_old"));
     assertEquals(FailureType.CLUSTER_NOT_READY.name(), e.getType());
     assertTrue(e.getOriginalMessage().startsWith("docker container 'pc_db_old' is not running on"
-        + " host db7 (running: pc_db (postgres:15), cache (redis:7-alpine)"), e.getOriginalMessage());
+        + " host db7 (running: pc_db (postgres:15), cache (redis:7-alpine)"),
+            e.getOriginalMessage());
   }
 
   @Test

@@ -79,7 +79,8 @@ class KubePodsTest {
   static String container(String name, String image) {
     return """
         {
-            "env": [{"name": "POSTGRES_PASSWORD", "valueFrom": {"secretKeyRef": {"key": "password", "name": "pg"}}}],
+            "env": [{"name": "POSTGRES_PASSWORD", "valueFrom": {"secretKeyRef": {"key": "password",
+                "name": "pg"}}}],
             "image": "%s",
             "imagePullPolicy": "IfNotPresent",
             "name": "%s",

@@ -79,7 +79,8 @@ class SafeTransferTest {
             Duration.ofMinutes(1)));
     assertEquals(FailureType.COMMAND_FAILED.name(), e.getType());
     assertTrue(e.getOriginalMessage().contains("unexpected EOF"), e.getOriginalMessage());
-    assertTrue(runner.ran.contains(List.of("rm", "-f", "/srv/rf/shop.dump")), runner.ran.toString());
+    assertTrue(runner.ran.contains(List.of("rm", "-f", "/srv/rf/shop.dump")),
+        runner.ran.toString());
   }
 
   @Test

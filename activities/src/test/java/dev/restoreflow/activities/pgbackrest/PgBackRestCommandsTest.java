@@ -41,7 +41,8 @@ class PgBackRestCommandsTest {
     assertEquals(List.of("pgbackrest", "--no-config", REPO, "--stanza=main", "--output=json",
         "info"), PgBackRestCommands.info(MAIN.settings(PgBackRestConfig.class)));
     assertEquals(List.of("/usr/bin/pgbackrest", "--config=/etc/pgbackrest/main.conf",
-        "--stanza=prod", "--output=json", "info"), PgBackRestCommands.info(WITH_FILE.settings(PgBackRestConfig.class)));
+        "--stanza=prod", "--output=json", "info"),
+            PgBackRestCommands.info(WITH_FILE.settings(PgBackRestConfig.class)));
   }
 
   @Test
@@ -63,7 +64,8 @@ class PgBackRestCommandsTest {
     assertTrue(PgBackRestCommands.backup(MAIN, "full", "lz4").contains("--compress-type=lz4"));
     assertFalse(PgBackRestCommands.backup(WITH_FILE, "incr", null).stream()
         .anyMatch(a -> a.startsWith("--compress-type") || a.startsWith("--process-max")));
-    assertThrows(IllegalArgumentException.class, () -> PgBackRestCommands.backup(MAIN, "FULL", null));
+    assertThrows(IllegalArgumentException.class, () -> PgBackRestCommands.backup(MAIN, "FULL",
+        null));
   }
 
   @Test
@@ -97,7 +99,8 @@ class PgBackRestCommandsTest {
     List<String> restore = PgBackRestCommands.restore(MAIN, "20261129-163035F", null, true);
     assertTrue(PgBackRestCommands.isRestoreInto(restore, "/var/lib/postgresql/15/main"));
     assertFalse(PgBackRestCommands.isRestoreInto(restore, "/var/lib/postgresql/15/other"));
-    assertTrue(PgBackRestCommands.isBackupOf(PgBackRestCommands.backup(MAIN, "full", null), "main"));
+    assertTrue(PgBackRestCommands.isBackupOf(PgBackRestCommands.backup(MAIN, "full", null),
+        "main"));
     assertFalse(PgBackRestCommands.isBackupOf(PgBackRestCommands.backup(MAIN, "full", null), "ma"));
     assertFalse(PgBackRestCommands.isBackupOf(restore, "main"));
   }
@@ -132,7 +135,8 @@ class PgBackRestCommandsTest {
         "/r", null, null, "zstd", null)).key());
     assertEquals("instances.main.pgbackrest.configFile", bad(new PgBackRestConfig(null, null,
         null, "pgbackrest.conf", null, null, null)).key());
-    assertEquals("main", MAIN.settings(PgBackRestConfig.class).stanza(), "the stanza defaults to the instance's name");
+    assertEquals("main", MAIN.settings(PgBackRestConfig.class).stanza(),
+        "the stanza defaults to the instance's name");
     assertEquals("/var/run/postgresql", MAIN.settings(PgBackRestConfig.class).socketPath(),
         "the socket directory defaults to connectHost when it is one");
   }

@@ -98,7 +98,8 @@ class ProbackupCommandsTest {
     assertTrue(argv.containsAll(List.of("--remote-proto=ssh", "--remote-host=10.0.0.5",
         "--remote-port=2222", "--remote-user=postgres")), argv.toString());
     assertTrue(argv.contains("--ssh-options=-i /etc/restoreflow/id_ed25519 -o UserKnownHostsFile="
-        + "/etc/restoreflow/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes"), argv.toString());
+        + "/etc/restoreflow/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes"),
+            argv.toString());
     assertEquals("-D", argv.get(6));
     assertEquals(MAIN1.pgdata(), argv.get(7), "the data directory is the database host's");
   }
@@ -124,7 +125,8 @@ class ProbackupCommandsTest {
   @Test
   void showJsonIsParsedNewestFirst() {
     List<BackupInfo> backups = ProbackupCommands.parseShow(SHOW, "main1");
-    assertEquals(List.of("SCUN22", "SCUN1Q", "SCUMZZ"), backups.stream().map(BackupInfo::id).toList());
+    assertEquals(List.of("SCUN22", "SCUN1Q", "SCUMZZ"), backups.stream().map(BackupInfo::id)
+        .toList());
     assertEquals("SCUN1Q", backups.get(0).parentBackupId());
     assertEquals(100663296L, backups.get(0).pgdataBytes());
     assertEquals(0, ProbackupCommands.parseShow(SHOW, "other").size());
@@ -132,7 +134,8 @@ class ProbackupCommandsTest {
 
   @Test
   void newestValidBackupIsChosenWithItsChain() {
-    BackupChoice choice = ProbackupCommands.choose(ProbackupCommands.parseShow(SHOW, "main1"), null);
+    BackupChoice choice = ProbackupCommands.choose(ProbackupCommands.parseShow(SHOW, "main1"),
+        null);
     assertEquals("SCUN22", choice.backup().id());
     assertEquals(List.of("SCUN1Q", "SCUN22"), choice.chainIds());
   }

@@ -208,7 +208,8 @@ class RetentionPropertyTest {
       int count = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(3);
       List<Instant> ends = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        ends.add(day.atStartOfDay(ZoneId.of("UTC")).toInstant().plusSeconds(random.nextInt(86_400)));
+        ends.add(day.atStartOfDay(ZoneId.of("UTC")).toInstant()
+            .plusSeconds(random.nextInt(86_400)));
       }
       Collections.sort(ends);
       for (Instant end : ends) {

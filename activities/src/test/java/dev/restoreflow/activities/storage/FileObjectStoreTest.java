@@ -45,7 +45,8 @@ class FileObjectStoreTest {
         new java.io.ByteArrayInputStream(new byte[3]));
     store.write("main1/pgdump/20261129T100000Z/meta.json",
         new java.io.ByteArrayInputStream(new byte[2]));
-    store.write("main1/wal/000000010000000000000001", new java.io.ByteArrayInputStream(new byte[1]));
+    store.write("main1/wal/000000010000000000000001",
+        new java.io.ByteArrayInputStream(new byte[1]));
     store.delete("main1/pgdump/20261129T100000Z/meta.json");
     assertTrue(java.nio.file.Files.isDirectory(root.resolve("main1/pgdump/20261129T100000Z")));
     store.delete("main1/pgdump/20261129T100000Z/dump.pgdump");

@@ -109,7 +109,8 @@ public final class ConfigLoader {
     Map<String, InstanceConfig> instances = new LinkedHashMap<>();
     raws.forEach((name, instance) ->
         instances.put(name, instance(name, instance, sections.get(name), hosts)));
-    TemporalConfig temporal = raw.temporal() == null ? new TemporalConfig(null, null) : raw.temporal();
+    TemporalConfig temporal = raw.temporal() == null ? new TemporalConfig(null, null)
+        : raw.temporal();
     if (!temporal.target().matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
       throw new ConfigException("temporal.target", "must be host:port, e.g. 127.0.0.1:7233");
     }
@@ -237,7 +238,8 @@ public final class ConfigLoader {
           + Engines.standard().names());
     }
     if (i.host() == null || !hosts.containsKey(i.host())) {
-      throw new ConfigException(key + ".host", "must name a configured host (" + hosts.keySet() + ")");
+      throw new ConfigException(key + ".host", "must name a configured host (" + hosts.keySet()
+          + ")");
     }
     String pgdata = absolute(key + ".pgdata", i.pgdata(), true);
     if (Path.of(pgdata).getNameCount() < 2) {

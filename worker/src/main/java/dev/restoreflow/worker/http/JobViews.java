@@ -40,7 +40,8 @@ final class JobViews {
     if (progress == null) {
       return row.map(r -> of(r, ledger.steps(jobId).stream().map(JobViews::step).toList()));
     }
-    String workflowId = row.map(JobRow::workflowId).orElseGet(() -> restoreflow.workflowIdOf(jobId));
+    String workflowId = row.map(JobRow::workflowId)
+        .orElseGet(() -> restoreflow.workflowIdOf(jobId));
     String kind = row.map(JobRow::kind).orElse(
         workflowId.equals(TaskQueues.backupWorkflowId(jobId)) ? QueueEntry.BACKUP
             : workflowId.equals(TaskQueues.retentionWorkflowId(jobId)) ? QueueEntry.RETENTION

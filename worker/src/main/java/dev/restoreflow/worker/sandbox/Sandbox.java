@@ -153,7 +153,8 @@ public final class Sandbox {
   }
 
   private void initCatalog() {
-    runAsOwner(ProbackupCommands.init(instance.settings(ProbackupConfig.class)), Duration.ofMinutes(1));
+    runAsOwner(ProbackupCommands.init(instance.settings(ProbackupConfig.class)),
+        Duration.ofMinutes(1));
     runAsOwner(ProbackupCommands.addInstance(instance), Duration.ofMinutes(1));
   }
 
@@ -182,7 +183,8 @@ public final class Sandbox {
   /** The catalog's backups, newest first. */
   public List<BackupInfo> backups() {
     CommandResult show = runAsOwner(ProbackupCommands.show(instance), Duration.ofMinutes(1));
-    return ProbackupCommands.parseShow(show.stdout(), instance.settings(ProbackupConfig.class).instance());
+    return ProbackupCommands.parseShow(show.stdout(), instance.settings(ProbackupConfig.class)
+        .instance());
   }
 
   /** Runs SQL (several statements are fine) and returns the output of the last. */

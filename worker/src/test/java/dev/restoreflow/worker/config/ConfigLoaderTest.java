@@ -67,7 +67,8 @@ class ConfigLoaderTest {
     assertEquals(30, main1.settings(BaseBackupConfig.class).readTimeoutSeconds());
     assertEquals(300, main1.settings(BaseBackupConfig.class).requestTimeoutSeconds());
     assertEquals(5, ConfigLoader.parse(BASEBACKUP.replace("\"compression\"",
-        "\"readTimeoutSeconds\": 5, \"compression\"")).requireInstance("main1").settings(BaseBackupConfig.class)
+        "\"readTimeoutSeconds\": 5, \"compression\"")).requireInstance("main1")
+            .settings(BaseBackupConfig.class)
         .readTimeoutSeconds());
     ConfigLoader.parse(BASEBACKUP.replace("s3://pg-backups/prod/eu", "file:///srv/backups"));
   }
@@ -108,7 +109,8 @@ class ConfigLoaderTest {
         "file://relative", "file:///srv/../etc", "s3://bucket/a b"}) {
       assertKey(key + ".repository", BASEBACKUP.replace("s3://pg-backups/prod/eu", repo));
     }
-    assertKey(key + ".endpoint", BASEBACKUP.replace("http://127.0.0.1:9000", "http://key:secret@host"));
+    assertKey(key + ".endpoint", BASEBACKUP.replace("http://127.0.0.1:9000",
+        "http://key:secret@host"));
     assertKey(key + ".endpoint", BASEBACKUP.replace("http://127.0.0.1:9000", "ftp://host"));
     assertKey(key + ".accessKeyEnv", BASEBACKUP.replace("\"S3_KEY\"", "\"AKIAIOSFODNN7/EXAMPLE\""));
     assertKey(key + ".secretKeyEnv", BASEBACKUP.replace("\"secretKeyEnv\": \"S3_SECRET\",", ""));
@@ -118,7 +120,8 @@ class ConfigLoaderTest {
     assertKey(key + ".requestTimeoutSeconds", BASEBACKUP.replace("\"compression\"",
         "\"requestTimeoutSeconds\": 100000, \"compression\""));
     assertKey(key + ".settings", BASEBACKUP.replace("\"shared_buffers\"", "\"x'; drop\""));
-    assertKey(key + ".settings.shared_buffers", BASEBACKUP.replace("\"256MB\"", "\"1\\nrestore_command = 'sh'\""));
+    assertKey(key + ".settings.shared_buffers", BASEBACKUP.replace("\"256MB\"",
+        "\"1\\nrestore_command = 'sh'\""));
   }
 
   @Test
@@ -130,16 +133,23 @@ class ConfigLoaderTest {
 
   @Test
   void badValuesAreReportedByTheirKey() {
-    assertKey("instances.main1.pgdata", GOOD.replace("/var/lib/postgresql/15/main", "relative/dir"));
+    assertKey("instances.main1.pgdata", GOOD.replace("/var/lib/postgresql/15/main",
+        "relative/dir"));
     assertKey("instances.main1.pgdata", GOOD.replace("/var/lib/postgresql/15/main", "/"));
-    assertKey("instances.main1.pgdata", GOOD.replace("/var/lib/postgresql/15/main", "/var/lib/../../etc"));
+    assertKey("instances.main1.pgdata", GOOD.replace("/var/lib/postgresql/15/main",
+        "/var/lib/../../etc"));
     assertKey("instances.main1.host", GOOD.replace("\"host\": \"S-DB1\"", "\"host\": \"nowhere\""));
     assertKey("instances.main1.pgdta", GOOD.replace("\"pgdata\"", "\"pgdta\""));
-    assertKey("instances.main1.port", GOOD.replace("\"host\": \"S-DB1\",", "\"host\": \"S-DB1\", \"port\": 70000,"));
-    assertKey("instances.main1.port", GOOD.replace("\"host\": \"S-DB1\",", "\"host\": \"S-DB1\", \"port\": \"x\","));
-    assertKey("instances.main1.osUser", GOOD.replace("\"host\": \"S-DB1\",", "\"host\": \"S-DB1\", \"osUser\": \"root; id\","));
-    assertKey("instances.main1.engine", GOOD.replace("\"host\": \"S-DB1\",", "\"host\": \"S-DB1\", \"engine\": \"rsync\","));
-    assertKey("instances.main1.probackup.catalog", GOOD.replace("\"catalog\": \"/mnt/backups\"", "\"threads\": 2"));
+    assertKey("instances.main1.port", GOOD.replace("\"host\": \"S-DB1\",",
+        "\"host\": \"S-DB1\", \"port\": 70000,"));
+    assertKey("instances.main1.port", GOOD.replace("\"host\": \"S-DB1\",",
+        "\"host\": \"S-DB1\", \"port\": \"x\","));
+    assertKey("instances.main1.osUser", GOOD.replace("\"host\": \"S-DB1\",",
+        "\"host\": \"S-DB1\", \"osUser\": \"root; id\","));
+    assertKey("instances.main1.engine", GOOD.replace("\"host\": \"S-DB1\",",
+        "\"host\": \"S-DB1\", \"engine\": \"rsync\","));
+    assertKey("instances.main1.probackup.catalog", GOOD.replace("\"catalog\": \"/mnt/backups\"",
+        "\"threads\": 2"));
     assertKey("temporal.target", GOOD.replace("127.0.0.1:7233", "not a target"));
     assertKey("config", "{ not json");
     assertKey("hosts", "{}");
@@ -158,7 +168,8 @@ class ConfigLoaderTest {
     assertKey("hosts.S-DB1.privateKey", ssh.replace("/etc/restoreflow/id_ed25519", "id_ed25519"));
     assertKey("hosts.S-DB1.kind", GOOD.replace("\"kind\": \"local\"", "\"kind\": \"telnet\""));
     assertKey("instances.main1.probackup.runOn",
-        GOOD.replace("\"catalog\": \"/mnt/backups\"", "\"catalog\": \"/mnt/backups\", \"runOn\": \"moon\""));
+        GOOD.replace("\"catalog\": \"/mnt/backups\"",
+            "\"catalog\": \"/mnt/backups\", \"runOn\": \"moon\""));
   }
 
   @Test
@@ -291,7 +302,8 @@ class ConfigLoaderTest {
     String samePathOtherHost = TWO.replace("/srv/pg/main2", "/var/lib/postgresql/15/main");
     assertEquals(2, ConfigLoader.parse(samePathOtherHost).instances().size(),
         "the same path on two hosts is two directories");
-    assertKey("instances.main2.pgdata", main1With(samePathOtherHost, "\"restoreHosts\": [\"S-DB2\"]"));
+    assertKey("instances.main2.pgdata", main1With(samePathOtherHost,
+        "\"restoreHosts\": [\"S-DB2\"]"));
   }
 
   @Test
@@ -310,12 +322,15 @@ class ConfigLoaderTest {
   @Test
   void restoreflowsOwnFilesAreNeverInsideAPgdata() {
     String pgdata = "/var/lib/postgresql/15/main";
-    assertKey("ledger", GOOD.replace("\"hosts\":", "\"ledger\": \"" + pgdata + "/l.db\", \"hosts\":"));
+    assertKey("ledger", GOOD.replace("\"hosts\":", "\"ledger\": \"" + pgdata
+        + "/l.db\", \"hosts\":"));
     assertKey("logDir", GOOD.replace("\"hosts\":", "\"logDir\": \"" + pgdata + "\", \"hosts\":"));
-    assertKey("instances.main1.probackup.catalog", GOOD.replace("/mnt/backups", pgdata + "/backups"));
+    assertKey("instances.main1.probackup.catalog", GOOD.replace("/mnt/backups", pgdata
+        + "/backups"));
     assertKey("instances.main2.probackup.catalog",
         TWO.replace("\"/mnt/backups\"}}\n  }", "\"" + pgdata + "/x\"}}\n  }"));
-    assertKey("instances.main1.serverLog", main1With(GOOD, "\"serverLog\": \"" + pgdata + "/log\""));
+    assertKey("instances.main1.serverLog", main1With(GOOD, "\"serverLog\": \"" + pgdata
+        + "/log\""));
     ConfigLoader.parse(main1With(GOOD, "\"serverLog\": \"/var/log/postgresql/main.log\""));
     assertKey("instances.main1.basebackup.repository",
         BASEBACKUP.replace("s3://pg-backups/prod/eu", "file://" + pgdata + "/repo"));
@@ -338,9 +353,11 @@ class ConfigLoaderTest {
     String config = GOOD.replace("/var/lib/postgresql/15/main", pgdata.toString());
     Path file = Files.writeString(pgdata.getParent().resolve("config.json"),
         config.replace("\"hosts\":", "\"ledger\": \"pg/ledger.db\", \"hosts\":"));
-    assertEquals("ledger", assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).key());
+    assertEquals("ledger", assertThrows(ConfigException.class, () -> ConfigLoader.load(file))
+        .key());
     Files.writeString(file, config.replace("\"hosts\":", "\"logDir\": \"pg/../pg\", \"hosts\":"));
-    assertEquals("logDir", assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).key());
+    assertEquals("logDir", assertThrows(ConfigException.class, () -> ConfigLoader.load(file))
+        .key());
     Files.writeString(file, config.replace("\"hosts\":", "\"ledger\": \"ledger.db\", \"hosts\":"));
     assertEquals("ledger.db", ConfigLoader.load(file).ledger(), "beside pgdata, not in it");
   }
@@ -357,8 +374,10 @@ class ConfigLoaderTest {
             state + "/backups", "main1", 1), null);
     InstanceConfig f1 = new InstanceConfig("probackup", "h1", "/var/tmp/restoreflow-it/never/h1",
         null, null, 5433, "rfsandbox", main1.pgBin(), main1.serverLog(), "127.0.0.1", "postgres",
-        "rfsandbox", main1.smokeQueries(), false, true, 60, 60, main1.settings(ProbackupConfig.class), null);
-    RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig("127.0.0.1:7233", "default"),
+        "rfsandbox", main1.smokeQueries(), false, true, 60, 60,
+            main1.settings(ProbackupConfig.class), null);
+    RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig("127.0.0.1:7233",
+        "default"),
         state + "/ledger.db", state + "/Logs", Map.of("S-DB1", new HostConfig(HostConfig.LOCAL),
             "h1", new HostConfig(HostConfig.LOCAL)), Map.of("main1", main1, "f1", f1),
         new LineGatewayConfig(true, "127.0.0.1", 0, null, List.of(), 60, 3, 2, 4096));

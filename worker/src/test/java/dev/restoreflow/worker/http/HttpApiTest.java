@@ -218,7 +218,8 @@ class HttpApiTest {
     assertProblem(400, "BAD_JSON", call("POST", restores, "{} {}"));
     JsonNode unknownField = assertProblem(400, "BAD_JSON",
         call("POST", restores, "{\"db_instance\": \"main1\"}"));
-    assertTrue(unknownField.path("detail").asText().contains("db_instance"), unknownField.toString());
+    assertTrue(unknownField.path("detail").asText().contains("db_instance"),
+        unknownField.toString());
     assertProblem(400, "BAD_BACKUP_ID",
         call("POST", restores, "{\"backupId\": \"20261123T091500Z\"}"));
     assertProblem(400, "UNKNOWN_HOST", call("POST", restores, "{\"host\": \"nowhere\"}"));
@@ -390,7 +391,8 @@ class HttpApiTest {
         } catch (IOException closed) {
           n = 0;
         }
-        if (n == head.length && new String(head, StandardCharsets.US_ASCII).equals("HTTP/1.1 200")) {
+        if (n == head.length && new String(head, StandardCharsets.US_ASCII)
+            .equals("HTTP/1.1 200")) {
           answered++;
         } else {
           refused++;
