@@ -152,6 +152,28 @@ final class ItSandbox implements AutoCloseable {
     return Files.readAllLines(argvLog);
   }
 
+  /**
+   * Runs {@code sql} with psql in {@code database} of the cluster, as its OS user; its output.
+   *
+   * @throws IllegalStateException when psql fails or outlives a minute
+   */
+  String psql(String database, String sql) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder("runuser", "-u", instance.osUser(), "--",
+        instance.pgTool("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h",
+        instance.connectHost(), "-p", String.valueOf(instance.port()), "-d", database, "-c", sql)
+        .directory(Path.of("/").toFile()).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("psql did not end within a minute: " + sql);
+    }
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException(sql + ": " + out);
+    }
+    return out;
+  }
+
   Path stateDir() {
     return stateDir;
   }

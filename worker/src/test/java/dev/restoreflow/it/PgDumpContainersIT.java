@@ -225,14 +225,7 @@ class PgDumpContainersIT {
   }
 
   private String psql(String sql) throws Exception {
-    InstanceConfig i = db.instance;
-    Process process = new ProcessBuilder("runuser", "-u", i.osUser(), "--", i.pgTool("psql"),
-        "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h", i.connectHost(), "-p",
-        String.valueOf(i.port()), "-d", "cargo", "-c", sql).directory(Path.of("/").toFile())
-        .redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes());
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), sql);
-    assertEquals(0, process.exitValue(), sql + ": " + out);
-    return out;
+    return db.psql("cargo", sql);
   }
+
 }

@@ -24,7 +24,6 @@ import dev.restoreflow.workflows.model.StepProgress;
 import io.temporal.client.WorkflowFailedException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -282,14 +281,7 @@ class PgDumpIT {
   }
 
   private String shop(String sql) throws IOException, InterruptedException {
-    InstanceConfig i = main1.instance;
-    Process process = new ProcessBuilder(Stream.concat(Stream.of("runuser", "-u", i.osUser(),
-        "--"), Stream.of(i.pgTool("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1",
-        "-h", i.connectHost(), "-p", String.valueOf(i.port()), "-d", DB, "-c", sql)).toList())
-        .directory(Path.of("/").toFile()).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), sql);
-    assertEquals(0, process.exitValue(), sql + ": " + out);
-    return out;
+    return main1.psql(DB, sql);
   }
+
 }

@@ -16,9 +16,7 @@ import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.ResolvedBackup;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.StepInput;
-import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepResult;
-import dev.restoreflow.workflows.model.StepStatus;
 import dev.restoreflow.workflows.model.TakenBackup;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -37,6 +35,7 @@ import java.util.function.Supplier;
 public class BackupWorkflowImpl implements BackupWorkflow {
 
   private static final String UNTOUCHED = "untouched (a backup only reads the cluster)";
+  private static final String CANCELLED = "cancelled; no new backup";
 
   private final ServerActivities server =
       Workflow.newLocalActivityStub(ServerActivities.class, RestoreWorkflowImpl.SERVER_SIDE);
@@ -46,10 +45,8 @@ public class BackupWorkflowImpl implements BackupWorkflow {
   private String jobId;
   private BackupRequest request;
   private ResolvedBackup target;
-  private JobRecorder recorder;
-  private JobState state = JobState.RESOLVING;
+  private JobBook book;
   private String backupId;
-  private String message;
   private boolean granted;
 
   @Override
@@ -57,37 +54,37 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     WorkflowInfo info = Workflow.getInfo();
     jobId = TaskQueues.jobIdOf(info.getWorkflowId());
     request = backupRequest;
-    recorder = new JobRecorder(server, QueueEntry.BACKUP, jobId);
+    book = new JobBook(server, QueueEntry.BACKUP, jobId, steps, this::subject);
     try {
       target = server.resolveBackup(jobId, request);
     } catch (ActivityFailure e) {
       upsertSearchAttributes();
-      fail(e);
+      book.failed(e);
       throw JobFailures.of(e, null);
     }
     upsertSearchAttributes();
-    setState(JobState.QUEUED, null);
+    book.enter(JobState.QUEUED);
     QueueEntry turn = new QueueEntry(info.getWorkflowId(), jobId, target.instance(),
         info.getRunStartedTimestampMillis(), QueueEntry.BACKUP);
     HostTurn hostTurn = new HostTurn(server, jobId);
     boolean reasks = hostTurn.enter(target.host(), turn);
     try {
       hostTurn.awaitGrant(target.host(), turn, reasks, () -> granted);
-      setState(JobState.RUNNING, null);
+      book.enter(JobState.RUNNING);
       BackupResult result = runSteps();
-      record(result.state(), null, null);
+      book.recordState();
       return result;
     } catch (CanceledFailure e) {
-      Workflow.newDetachedCancellationScope(this::afterCancel).run();
+      Workflow.newDetachedCancellationScope(() -> book.cancelled(CANCELLED)).run();
       throw e;
     } catch (ActivityFailure e) {
       if (JobFailures.isCancellation(e)) {
-        Workflow.newDetachedCancellationScope(this::afterCancel).run();
+        Workflow.newDetachedCancellationScope(() -> book.cancelled(CANCELLED)).run();
         throw new CanceledFailure("backup cancelled during " + e.getActivityType());
       }
       Workflow.newDetachedCancellationScope(() -> {
         steps.skipPending("an earlier step failed");
-        fail(e);
+        book.failed(e);
       }).run();
       throw JobFailures.of(e, null);
     } finally {
@@ -111,10 +108,10 @@ public class BackupWorkflowImpl implements BackupWorkflow {
         t -> new StepResult(TAKE_BACKUP, t.startedAtMillis(), t.endedAtMillis(), t.detail()));
     backupId = taken.backupId();
     step(VERIFY_BACKUP, () -> quick.verifyBackup(backupInput, taken.backupId()), r -> r);
-    state = JobState.SUCCEEDED;
-    message = "backup " + backupId + " (" + plan.type() + ") taken and verified";
+    book.end(JobState.SUCCEEDED, "backup " + backupId + " (" + plan.type()
+        + ") taken and verified");
     return new BackupResult(jobId, target.instance(), target.host(), JobState.SUCCEEDED, backupId,
-        plan.type(), steps.snapshot(), message);
+        plan.type(), steps.snapshot(), book.message());
   }
 
   /** TakeBackup: hours on big clusters; a dead worker is noticed by its heartbeat. */
@@ -125,21 +122,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
 
   /** Runs one step, keeping the tracker and the ledger up to date. */
   private <T> T step(String name, Supplier<T> body, Function<T, StepResult> summary) {
-    return new StepRuns(jobId, steps, this::recordStep).run(name, body, summary);
-  }
-
-  private void afterCancel() {
-    steps.endRunning(StepStatus.CANCELLED, "cancelled");
-    steps.skipPending("job cancelled");
-    message = "cancelled";
-    state = JobState.CANCELLED;
-    record(JobState.CANCELLED, null, "cancelled; no new backup");
-  }
-
-  private void fail(ActivityFailure e) {
-    message = JobFailures.rootMessage(e);
-    state = JobState.FAILED;
-    record(JobState.FAILED, null, message);
+    return new StepRuns(jobId, steps, book::recordStep).run(name, body, summary);
   }
 
   private void upsertSearchAttributes() {
@@ -155,18 +138,9 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     return request == null || request.requestedVia() == null ? "temporal" : request.requestedVia();
   }
 
-  private void setState(JobState next, String error) {
-    state = next;
-    record(next, null, error);
-  }
-
-  private void recordStep(String name) {
-    record(state, steps.get(name), null);
-  }
-
-  private void record(JobState jobState, StepProgress step, String error) {
-    recorder.record(new JobRecorder.Subject(instance(), target == null ? null : target.host(),
-        via(), null, request), jobState, step, error);
+  private JobRecorder.Subject subject() {
+    return new JobRecorder.Subject(instance(), target == null ? null : target.host(), via(), null,
+        request);
   }
 
   @Override
@@ -176,7 +150,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
 
   @Override
   public RestoreProgress progress() {
-    return new RestoreProgress(jobId, instance(), target != null ? target.host() : null, state,
-        steps.current(), backupId, steps.snapshot(), message, UNTOUCHED);
+    return new RestoreProgress(jobId, instance(), target != null ? target.host() : null,
+        book.state(), steps.current(), backupId, steps.snapshot(), book.message(), UNTOUCHED);
   }
 }

@@ -16,9 +16,7 @@ import dev.restoreflow.workflows.model.RetentionReport;
 import dev.restoreflow.workflows.model.RetentionRequest;
 import dev.restoreflow.workflows.model.RetentionResult;
 import dev.restoreflow.workflows.model.StepInput;
-import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepResult;
-import dev.restoreflow.workflows.model.StepStatus;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -45,9 +43,7 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
   private String jobId;
   private RetentionRequest request;
   private ResolvedBackup target;
-  private JobRecorder recorder;
-  private JobState state = JobState.RESOLVING;
-  private String message;
+  private JobBook book;
   private boolean granted;
 
   @Override
@@ -55,38 +51,38 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
     WorkflowInfo info = Workflow.getInfo();
     jobId = TaskQueues.jobIdOf(info.getWorkflowId());
     request = retentionRequest;
-    recorder = new JobRecorder(server, QueueEntry.RETENTION, jobId);
+    book = new JobBook(server, QueueEntry.RETENTION, jobId, steps, this::subject);
     try {
       target = server.resolveBackup(jobId, new BackupRequest(request.instance(), null, null,
           request.requestedBy(), request.requestedVia()));
     } catch (ActivityFailure e) {
       upsertSearchAttributes();
-      fail(e);
+      book.failed(e);
       throw JobFailures.of(e, null);
     }
     upsertSearchAttributes();
-    setState(JobState.QUEUED, null);
+    book.enter(JobState.QUEUED);
     QueueEntry turn = new QueueEntry(info.getWorkflowId(), jobId, target.instance(),
         info.getRunStartedTimestampMillis(), QueueEntry.RETENTION);
     HostTurn hostTurn = new HostTurn(server, jobId);
     boolean reasks = hostTurn.enter(target.host(), turn);
     try {
       hostTurn.awaitGrant(target.host(), turn, reasks, () -> granted);
-      setState(JobState.RUNNING, null);
+      book.enter(JobState.RUNNING);
       RetentionResult result = runSteps();
-      record(result.state(), null, null);
+      book.recordState();
       return result;
     } catch (CanceledFailure e) {
-      Workflow.newDetachedCancellationScope(this::afterCancel).run();
+      Workflow.newDetachedCancellationScope(() -> book.cancelled("cancelled")).run();
       throw e;
     } catch (ActivityFailure e) {
       if (JobFailures.isCancellation(e)) {
-        Workflow.newDetachedCancellationScope(this::afterCancel).run();
+        Workflow.newDetachedCancellationScope(() -> book.cancelled("cancelled")).run();
         throw new CanceledFailure("retention cancelled during " + e.getActivityType());
       }
       Workflow.newDetachedCancellationScope(() -> {
         steps.skipPending("an earlier step failed");
-        fail(e);
+        book.failed(e);
       }).run();
       throw JobFailures.of(e, null);
     } finally {
@@ -109,22 +105,20 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
     List<String> deleted = List.of();
     if (!request.apply()) {
       steps.skip(APPLY_RETENTION, "dry run");
-      message = "dry run: would delete " + report.toDelete().size() + " of "
-          + report.verdicts().size() + " backup(s)";
-      state = JobState.PLANNED;
+      book.end(JobState.PLANNED, "dry run: would delete " + report.toDelete().size() + " of "
+          + report.verdicts().size() + " backup(s)");
     } else if (report.toDelete().isEmpty()) {
       steps.skip(APPLY_RETENTION, "nothing to delete");
-      message = "nothing to delete: the policy keeps all " + report.verdicts().size()
-          + " backup(s)";
-      state = JobState.SUCCEEDED;
+      book.end(JobState.SUCCEEDED, "nothing to delete: the policy keeps all "
+          + report.verdicts().size() + " backup(s)");
     } else {
       step(APPLY_RETENTION, () -> deleter.applyRetention(input, report.toDelete()), r -> r);
       deleted = report.toDelete();
-      message = "deleted " + deleted.size() + " of " + report.verdicts().size() + " backup(s)";
-      state = JobState.SUCCEEDED;
+      book.end(JobState.SUCCEEDED, "deleted " + deleted.size() + " of "
+          + report.verdicts().size() + " backup(s)");
     }
-    return new RetentionResult(jobId, target.instance(), target.host(), state, request.apply(),
-        report, deleted, steps.snapshot(), message);
+    return new RetentionResult(jobId, target.instance(), target.host(), book.state(),
+        request.apply(), report, deleted, steps.snapshot(), book.message());
   }
 
   private static String describe(RetentionReport report) {
@@ -135,21 +129,7 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
 
   /** Runs one step, keeping the tracker and the ledger up to date. */
   private <T> T step(String name, Supplier<T> body, Function<T, StepResult> summary) {
-    return new StepRuns(jobId, steps, this::recordStep).run(name, body, summary);
-  }
-
-  private void afterCancel() {
-    steps.endRunning(StepStatus.CANCELLED, "cancelled");
-    steps.skipPending("job cancelled");
-    message = "cancelled";
-    state = JobState.CANCELLED;
-    record(JobState.CANCELLED, null, "cancelled");
-  }
-
-  private void fail(ActivityFailure e) {
-    message = JobFailures.rootMessage(e);
-    state = JobState.FAILED;
-    record(JobState.FAILED, null, message);
+    return new StepRuns(jobId, steps, book::recordStep).run(name, body, summary);
   }
 
   private void upsertSearchAttributes() {
@@ -165,18 +145,9 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
     return request == null || request.requestedVia() == null ? "temporal" : request.requestedVia();
   }
 
-  private void setState(JobState next, String error) {
-    state = next;
-    record(next, null, error);
-  }
-
-  private void recordStep(String name) {
-    record(state, steps.get(name), null);
-  }
-
-  private void record(JobState jobState, StepProgress step, String error) {
-    recorder.record(new JobRecorder.Subject(instance(), target == null ? null : target.host(),
-        via(), null, null), jobState, step, error);
+  private JobRecorder.Subject subject() {
+    return new JobRecorder.Subject(instance(), target == null ? null : target.host(), via(), null,
+        null);
   }
 
   @Override
@@ -186,7 +157,7 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
 
   @Override
   public RestoreProgress progress() {
-    return new RestoreProgress(jobId, instance(), target != null ? target.host() : null, state,
-        steps.current(), null, steps.snapshot(), message, UNTOUCHED);
+    return new RestoreProgress(jobId, instance(), target != null ? target.host() : null,
+        book.state(), steps.current(), null, steps.snapshot(), book.message(), UNTOUCHED);
   }
 }
