@@ -11,8 +11,8 @@ import picocli.CommandLine;
     description = "Durable backup and restore orchestration for PostgreSQL on Temporal.",
     subcommands = {DemoCommand.class, DevCommand.class, ServerCommand.class, WorkerCommand.class,
         RestoreCommand.class, ScheduleCommand.class, JobsCommand.class, JobCommand.class,
-        BackupCommand.class, BackupsCommand.class, RetentionCommand.class, WalPushCommand.class,
-        StatusCommand.class})
+        BackupCommand.class, BackupsCommand.class, RetentionCommand.class, SummaryCommand.class,
+        WalPushCommand.class, StatusCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

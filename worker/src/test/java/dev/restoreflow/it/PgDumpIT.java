@@ -215,6 +215,21 @@ class PgDumpIT {
     java.util.Collections.reverse(incrementals);
     assertEquals(incrementals, planned, "dependents first");
 
+    RestoreflowProcess.Output summary = RestoreflowProcess.runApart(JOB_LIMIT, Map.of(),
+        "summary", "--config", configFile.toString(), "--instance", "main1", "--json");
+    assertEquals(0, summary.exitCode(), summary.stdout() + summary.stderr());
+    com.fasterxml.jackson.databind.JsonNode main1Summary = new com.fasterxml.jackson.databind
+        .ObjectMapper().readTree(summary.stdout()).get(0);
+    assertEquals(7, main1Summary.path("backups").asInt(), summary.stdout());
+    assertEquals(2, main1Summary.path("byCategory").path("FULL").asInt(), summary.stdout());
+    assertTrue(main1Summary.path("nextBackup").asText().startsWith("incremental: no incremental"
+        + " follows full " + ids.get(6)), summary.stdout());
+    List<String> wouldDelete = new ArrayList<>();
+    main1Summary.path("retentionWouldDelete").forEach(id -> wouldDelete.add(id.asText()));
+    assertEquals(planned, wouldDelete, summary.stdout());
+    assertTrue(main1Summary.path("lastRestore").asText().startsWith("job main1-"),
+        summary.stdout());
+
     Submission job = temporal.restoreflow.submitRetention(RetentionRequest.dryRun("main1")
         .applying());
     RetentionResult applied = temporal.restoreflow.awaitRetention(job.jobId(), JOB_LIMIT);

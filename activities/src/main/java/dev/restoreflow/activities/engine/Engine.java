@@ -12,6 +12,7 @@ import dev.restoreflow.workflows.model.PlannedStep;
 import dev.restoreflow.workflows.model.RestorePlan;
 import dev.restoreflow.workflows.model.StepResult;
 import dev.restoreflow.workflows.model.TakenBackup;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -91,6 +92,14 @@ public interface Engine {
    * the window the instance can be restored to.
    */
   InstanceCatalog catalog(HostStep step);
+
+  /**
+   * What the next backup of the instance would be, and why, for people (restoreflow summary).
+   * By default the engine's first type; an engine that decides by itself says what it decides.
+   */
+  default String nextBackup(InstanceConfig instance, InstanceCatalog catalog, Instant now) {
+    return backupTypes().get(0) + " (the engine's default; --type chooses)";
+  }
 
   /**
    * Deletes one backup from the repository, as retention decided (it has decided that no kept

@@ -9,6 +9,9 @@ import dev.restoreflow.activities.engine.SettingsSection;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.retention.BackupTypeDecision;
+import dev.restoreflow.activities.retention.CatalogFacts;
+import dev.restoreflow.activities.retention.Requested;
+import dev.restoreflow.activities.retention.Thresholds;
 import dev.restoreflow.activities.storage.ObjectStores;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
@@ -27,6 +30,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -254,6 +258,14 @@ public final class PgDumpEngine implements Engine {
           : backups.stream().filter(b -> b.id().equals(parent)).findFirst().orElse(null);
     }
     return List.copyOf(chain);
+  }
+
+  @Override
+  public String nextBackup(InstanceConfig instance, InstanceCatalog catalog, Instant now) {
+    PgDumpConfig config = instance.settings(PgDumpConfig.class);
+    BackupTypeDecision decision = BackupTypeDecision.decide(CatalogFacts.of(catalog), now,
+        new Thresholds(config.maxFullAgeDays(), config.maxIncrementals()), Requested.auto());
+    return decision.type().name().toLowerCase(java.util.Locale.ROOT) + ": " + decision.reason();
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.activities.retention.BackupFacts;
+import dev.restoreflow.activities.retention.CatalogFacts;
 import dev.restoreflow.activities.retention.Retention;
 import dev.restoreflow.activities.retention.RetentionPlan;
 import dev.restoreflow.activities.retention.RetentionPolicy;
@@ -21,7 +22,6 @@ import dev.restoreflow.workflows.model.RetentionInput;
 import dev.restoreflow.workflows.model.RetentionReport;
 import dev.restoreflow.workflows.model.RetentionVerdict;
 import dev.restoreflow.workflows.model.StepResult;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,8 +95,7 @@ public class RetentionActivitiesImpl implements RetentionActivities {
     InstanceCatalog catalog = engine.catalog(step);
     Map<String, CatalogBackup> byId = catalog.backups().stream()
         .collect(Collectors.toMap(CatalogBackup::id, Function.identity()));
-    List<BackupFacts> facts = catalog.backups().stream().map(RetentionActivitiesImpl::facts)
-        .toList();
+    List<BackupFacts> facts = CatalogFacts.of(catalog);
     RetentionPlan plan = Retention.plan(facts, policy, zone);
     List<RetentionVerdict> verdicts = plan.decisions().stream().map(d -> new RetentionVerdict(
         d.id(), byId.get(d.id()).type(), byId.get(d.id()).endTime(), d.keep(), d.reasons()))
@@ -105,17 +104,5 @@ public class RetentionActivitiesImpl implements RetentionActivities {
         + policy.monthly() + ", full " + policy.full() + " (days in " + zone + ")";
     return new Decided(engine, new RetentionReport(step.instanceName(), engine.name(), described,
         verdicts, plan.toDeleteIds()));
-  }
-
-  /**
-   * A backup as retention sees it: a full has no parent; only a whole, valid backup (status OK)
-   * is good. A backup still running has no end time yet: it counts as of now, and is not good.
-   */
-  private static BackupFacts facts(CatalogBackup backup) {
-    Instant end = backup.endTime() != null ? Instant.parse(backup.endTime())
-        : backup.startTime() != null ? Instant.parse(backup.startTime()) : Instant.now();
-    BackupFacts facts = backup.parentId() == null ? BackupFacts.full(backup.id(), end)
-        : BackupFacts.incremental(backup.id(), end, backup.parentId());
-    return CatalogBackup.OK.equals(backup.status()) ? facts : facts.failed();
   }
 }
