@@ -1,7 +1,7 @@
 package dev.restoreflow.activities.basebackup;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.restoreflow.activities.engine.EngineSettings;
+import dev.restoreflow.activities.config.EngineSettings;
 import dev.restoreflow.activities.storage.ObjectStoreSettings;
 import java.util.List;
 import java.util.Map;

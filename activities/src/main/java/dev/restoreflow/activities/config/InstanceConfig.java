@@ -2,7 +2,6 @@ package dev.restoreflow.activities.config;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.restoreflow.activities.engine.EngineSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;

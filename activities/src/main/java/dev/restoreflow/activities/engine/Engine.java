@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.restoreflow.activities.config.EngineSettings;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;

@@ -1,7 +1,7 @@
 package dev.restoreflow.activities.pgbackrest;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.restoreflow.activities.engine.EngineSettings;
+import dev.restoreflow.activities.config.EngineSettings;
 import java.util.Map;
 
 /**

@@ -1,8 +1,8 @@
 package dev.restoreflow.activities.pgdump;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.restoreflow.activities.config.EngineSettings;
 import dev.restoreflow.activities.container.ContainerTarget;
-import dev.restoreflow.activities.engine.EngineSettings;
 import dev.restoreflow.activities.storage.ObjectStoreSettings;
 import java.util.Map;
 

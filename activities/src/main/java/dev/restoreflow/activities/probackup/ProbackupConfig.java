@@ -1,7 +1,7 @@
 package dev.restoreflow.activities.probackup;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.restoreflow.activities.engine.EngineSettings;
+import dev.restoreflow.activities.config.EngineSettings;
 import java.util.Map;
 
 /**

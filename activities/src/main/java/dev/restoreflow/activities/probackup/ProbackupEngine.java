@@ -2,9 +2,9 @@ package dev.restoreflow.activities.probackup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.config.EngineSettings;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.engine.Engine;
-import dev.restoreflow.activities.engine.EngineSettings;
 import dev.restoreflow.activities.engine.SettingsSection;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;

@@ -1,11 +1,11 @@
-package dev.restoreflow.activities.engine;
+package dev.restoreflow.activities.config;
 
 import java.util.Map;
 
 /**
  * An engine's checked section of an instance's config ({@code instances.N.<engine>}), a record
  * of the engine's own package. Only that engine reads it, through
- * {@link dev.restoreflow.activities.config.InstanceConfig#settings(Class)}.
+ * {@link InstanceConfig#settings(Class)}.
  */
 public interface EngineSettings {
 
