@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.pgdump.PgDumpActivities;
 import dev.restoreflow.activities.pgdump.PgDumpConfig;
 import dev.restoreflow.activities.pgdump.PgDumpEngine;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.BackupResult;
@@ -81,10 +83,30 @@ class PgDumpIT {
             null, null, null, null, null, null, null, null, DB, 1, 2,
             main1.stateDir().resolve("pgdump-staging").toString(), null, null)));
     ItServer server = ItTemporal.startServer();
-    RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());
+    Map<String, InstanceConfig> instances = new LinkedHashMap<>();
+    instances.put("main1", instance);
+    instances.put("ghost", ghost(instance));
+    RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(server.target(),
+        "default"), main1.stateDir().resolve("ledger.db").toString(),
+        main1.stateDir().resolve("Logs").toString(), Map.of("local",
+            new HostConfig(HostConfig.LOCAL)),
+        instances, null);
     configFile = BaseBackups.writeConfig(main1, config);
     temporal = ItTemporal.start(server, config, List.of());
     worker = RestoreflowProcess.worker(configFile, "local", main1.stateDir().resolve("worker.log"));
+  }
+
+  /** An instance whose database does not exist (its own pgdata and repository, never used). */
+  private InstanceConfig ghost(InstanceConfig i) throws IOException {
+    Path pgdata = Files.createDirectories(main1.stateDir().resolve("ghost-data"));
+    Path ghostRepository = Files.createDirectories(main1.stateDir().resolve("ghost-repo"));
+    return CheckedSettings.checked("ghost", new InstanceConfig(i.engine(), i.host(),
+        pgdata.toString(), null, null, i.port(), i.osUser(), i.pgBin(), i.serverLog(),
+        i.connectHost(), i.database(), i.dbUser(), i.smokeQueries(), i.keepArchiving(),
+        i.promote(), i.stopTimeoutSeconds(), i.startTimeoutSeconds(), new PgDumpConfig(
+            "file://" + ghostRepository, null, null, null, null, null, null, null, null,
+            "nosuchdb", 1, 2, main1.stateDir().resolve("pgdump-staging").toString(), null,
+            null), i.restoreHosts()));
   }
 
   @AfterAll
@@ -244,6 +266,21 @@ class PgDumpIT {
   private List<String> catalogIds() throws Exception {
     return temporal.restoreflow.catalog("main1", JOB_LIMIT).instances().get(0).backups().stream()
         .map(CatalogBackup::id).toList();
+  }
+
+  @Test
+  @Order(5)
+  void aDatabaseThatDoesNotExistIsAClearErrorAndNothingIsWritten() throws Exception {
+    Submission job = temporal.restoreflow.submitBackup(BackupRequest.of("ghost"));
+    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
+        () -> temporal.restoreflow.awaitBackup(job.jobId(), JOB_LIMIT));
+    assertEquals(Optional.of("CONFIG_ERROR"), Failures.typeOf(failed), failed.toString());
+    String message = temporal.restoreflow.progress(job.jobId()).message();
+    assertTrue(message.contains("database nosuchdb does not exist")
+        && message.contains("instances.ghost.pgdump.database"), message);
+    try (Stream<Path> written = Files.list(main1.stateDir().resolve("ghost-repo"))) {
+      assertEquals(0, written.count());
+    }
   }
 
   /** A restore that must fail with {@code type}; its message. */

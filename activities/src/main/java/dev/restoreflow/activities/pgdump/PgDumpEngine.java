@@ -87,7 +87,7 @@ public final class PgDumpEngine implements Engine {
   /** The backup, its chain, and each dump's size checked against its meta.json. */
   @Override
   public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
-    requireDatabase(step, DatabaseClient.of(step));
+    requireDatabase(step, DatabaseClient.of(step), "template1");
     if (input.recoveryTarget() != null && !input.recoveryTarget().isEmpty()) {
       throw Failures.of(FailureType.NOT_SUPPORTED, "a logical backup restores to the moment of"
           + " its dump; a recovery target needs a physical engine");
@@ -127,7 +127,8 @@ public final class PgDumpEngine implements Engine {
   /** The cluster runs, the repository answers, and the type the backup will be, and why. */
   @Override
   public BackupPlan planBackup(HostStep step, BackupInput input) {
-    requireDatabase(step, DatabaseClient.of(step));
+    requireDatabase(step, DatabaseClient.of(step),
+        step.instance().settings(PgDumpConfig.class).database());
     PgDumpConfig config = step.instance().settings(PgDumpConfig.class);
     try (DumpRepository repository = repository(step)) {
       BackupTypeDecision decision = DumpDecisions.decide(repository.backups(), config,
@@ -224,20 +225,28 @@ public final class PgDumpEngine implements Engine {
     }
   }
 
-  /** The database answers where pg_dump and pg_restore will reach it. */
-  private static void requireDatabase(HostStep step, DatabaseClient client) {
-    String database = step.instance().settings(PgDumpConfig.class).database();
+  /**
+   * PostgreSQL answers where pg_dump and pg_restore will reach it, in {@code database} (a backup:
+   * the instance's database, which must exist) or {@code template1} (a restore, which may bring
+   * back a database that was dropped).
+   */
+  private static void requireDatabase(HostStep step, DatabaseClient client, String database) {
     try {
-      Process psql = client.start(client.connected("psql", "template1", List.of("-X", "-A", "-t",
+      Process psql = client.start(client.connected("psql", database, List.of("-X", "-A", "-t",
           "-q", "-c", "select 1")));
       psql.getOutputStream().close();
       String errors = new String(psql.getErrorStream().readAllBytes(),
           java.nio.charset.StandardCharsets.UTF_8).strip();
       if (!psql.waitFor(2, java.util.concurrent.TimeUnit.MINUTES) || psql.exitValue() != 0) {
         psql.destroyForcibly();
+        if (errors.contains("database \"" + database + "\" does not exist")) {
+          throw Failures.of(FailureType.CONFIG_ERROR, "database " + database + " does not exist"
+              + " on " + client.where() + "; check instances." + step.instanceName()
+              + ".pgdump.database (or the instance's database)");
+        }
         throw Failures.of(FailureType.CLUSTER_NOT_READY, "PostgreSQL does not answer on "
             + client.where() + " (" + (errors.isEmpty() ? "no message" : errors) + "); the"
-            + " pgdump engine needs the cluster running to dump or restore database " + database);
+            + " pgdump engine needs the cluster running to dump or restore");
       }
     } catch (IOException e) {
       throw Failures.of(FailureType.TOOL_MISSING, "cannot run psql on " + client.where() + ": "
