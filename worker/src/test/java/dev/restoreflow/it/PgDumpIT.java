@@ -184,6 +184,27 @@ class PgDumpIT {
     }
     assertTrue(main1.sandbox.sql("select count(*) from pg_database where datname like '"
         + DB + "_before_%'").strip().matches("[1-9][0-9]*"), "the replaced databases are kept");
+
+    // a session on the live database does not stop the swap: it is closed
+    InstanceConfig i = main1.instance;
+    Process session = new ProcessBuilder("runuser", "-u", i.osUser(), "--", i.pgTool("psql"),
+        "-X", "-h", i.connectHost(), "-p", String.valueOf(i.port()), "-d", DB, "-c",
+        "select pg_sleep(600)").directory(Path.of("/").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!main1.sandbox.sql("select count(*) from pg_stat_activity where datname = '" + DB
+          + "' and query like '%pg_sleep(600)%'").strip().equals("1")) {
+        assertTrue(System.nanoTime() < deadline, "the session did not start");
+        Thread.sleep(100);
+      }
+      String last = new ArrayList<>(atBackup.keySet()).get(atBackup.size() - 1);
+      RestoreResult result = restore(last);
+      assertEquals(JobState.SUCCEEDED, result.state(), result.message());
+      assertEquals(atBackup.get(last), contents());
+      assertTrue(session.waitFor(30, TimeUnit.SECONDS), "the session on the old database ended");
+    } finally {
+      session.destroyForcibly();
+    }
   }
 
   @Test

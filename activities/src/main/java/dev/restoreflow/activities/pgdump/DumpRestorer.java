@@ -150,9 +150,16 @@ final class DumpRestorer {
         before = before.replaceAll("_[0-9]+$", "") + "_" + n;   // two restores in one second
       }
       maintenance("ALTER DATABASE " + quote(database) + " ALLOW_CONNECTIONS false;");
-      maintenance("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '"
-          + database + "' AND pid <> pg_backend_pid();");
-      maintenance("ALTER DATABASE " + quote(database) + " RENAME TO " + quote(before) + ";");
+      try {
+        // waits up to 10 s for each session to end: a rename fails while one is still there
+        maintenance("SELECT count(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity"
+            + " WHERE datname = '" + database + "' AND pid <> pg_backend_pid();");
+        maintenance("ALTER DATABASE " + quote(database) + " RENAME TO " + quote(before) + ";");
+      } catch (IOException e) {
+        // the live database stays as it was, open to connections again
+        maintenance("ALTER DATABASE " + quote(database) + " ALLOW_CONNECTIONS true;");
+        throw e;
+      }
       maintenance("ALTER DATABASE " + quote(before) + " ALLOW_CONNECTIONS true;");
     }
     maintenance("ALTER DATABASE " + quote(building) + " RENAME TO " + quote(database) + ";");
