@@ -308,13 +308,9 @@ public final class PgDumpEngine implements Engine {
 
   private static void drain(InputStream in) {
     try (in) {
-      in.transferTo(OutputStreamNull.INSTANCE);
+      in.transferTo(java.io.OutputStream.nullOutputStream());
     } catch (IOException ignored) {
       // pg_restore ended
     }
-  }
-
-  private static final class OutputStreamNull {
-    static final java.io.OutputStream INSTANCE = java.io.OutputStream.nullOutputStream();
   }
 }
