@@ -14,13 +14,20 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "restore", description = "Start a restore job (and follow it with --follow).")
+@Command(name = "restore", description = "Start a restore job. In a terminal: choose the backup"
+    + " (without --backup-id), see what it overwrites, confirm by typing the instance's name;"
+    + " --yes in scripts.")
 final class RestoreCommand implements Callable<Integer> {
+
+  /** Reads for a person waiting (their workflows report hosts without a worker). */
+  private static final Duration READ_LIMIT = Duration.ofMinutes(2);
 
   @Mixin
   ConfigOption config;
@@ -31,7 +38,8 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--host", description = "host to restore onto (default: the instance's)")
   String host;
 
-  @Option(names = "--backup-id", description = "backup to restore (default: the newest valid)")
+  @Option(names = "--backup-id", description = "backup to restore (default: chosen in the"
+      + " terminal; with --yes, the newest valid)")
   String backupId;
 
   @Option(names = "--incremental",
@@ -48,8 +56,20 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "only plan: which backup, is there room")
   boolean dryRun;
 
-  @Option(names = "--follow", description = "print the steps as they run and wait for the end")
+  @Option(names = {"-y", "--yes"}, description = "start without asking (for scripts; needed"
+      + " when not in a terminal)")
+  boolean yes;
+
+  @Option(names = "--follow", description = "print the steps as they run and wait for the end"
+      + " (always, after a confirmation in the terminal)")
   boolean follow;
+
+  @Option(names = {"-q", "--quiet"}, description = "print only errors and a failed job's end")
+  boolean quiet;
+
+  @Option(names = "--no-color", description = "no colour (also: the NO_COLOR environment"
+      + " variable); there is colour only on a terminal")
+  boolean noColor;
 
   @Option(names = "--json", description = "print JSON for scripts")
   boolean json;
@@ -62,44 +82,86 @@ final class RestoreCommand implements Callable<Integer> {
         .withIncremental(incremental).withFull(full).withRecoveryTarget(target.target())
         .withDryRun(dryRun);
     ResolvedRestore resolved = resolver.resolveRestore(null, asked);
-    String onto = resolved.host();
     String id = backupId == null ? null : resolver.backupId(instance, backupId);
+    Terminal terminal = null;
+    if (!yes && !dryRun) {
+      terminal = Terminal.ofProcess(Style.choose(true, noColor, System.getenv()));
+      if (terminal == null) {
+        throw new IllegalArgumentException("a restore overwrites instance " + instance + " on"
+            + " host " + resolved.host() + " and is confirmed in a terminal; run it in one, or"
+            + " add --yes to start it without asking (scripts)");
+      }
+    }
     Logging.init(config.resolve(cfg.logDir()), "WARN");
-    PrintStream out = System.out;
     WorkflowServiceStubs service = Temporal.connect(cfg.temporal());
     try {
-      RestoreflowClient restoreflow = new RestoreflowClient(Temporal.client(service, cfg.temporal()));
-      RestoreRequest request = asked.withHost(onto).withBackupId(id)
-          .withRequestedVia("cli", System.getProperty("user.name"));
-      Submission job = restoreflow.submit(request);
-      if (json && !follow) {
-        out.println(new ObjectMapper().writeValueAsString(job));
-        return 0;
-      }
-      if (!json) {
-        out.printf("job %s on host %s: %s (workflow %s)%n", job.jobId(), onto,
-            Submissions.position(job), job.workflowId());
-      }
-      if (!follow) {
-        return 0;
-      }
-      RestoreProgress last = new JobFollower(restoreflow, json ? Submissions.nowhere() : out)
-          .follow(job.jobId(), Duration.ofDays(2));
-      if (json) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("submission", job);
-        result.put("progress", last);
-        out.println(new ObjectMapper().writeValueAsString(result));
-      } else {
-        out.printf("job %s %s: %s%n", job.jobId(), last.state(),
-            last.message() == null ? "" : last.message());
-        if (last.state() != JobState.SUCCEEDED && last.state() != JobState.PLANNED) {
-          out.printf("data directory: %s%n", last.dataState());
+      RestoreflowClient restoreflow =
+          new RestoreflowClient(Temporal.client(service, cfg.temporal()));
+      if (terminal != null) {
+        RestoreRequest onto = asked.withHost(resolved.host());
+        Optional<String> confirmed = new RestoreConfirmation(terminal).confirm(
+            read(() -> restoreflow.catalog(instance, READ_LIMIT).instances().get(0)), id,
+            () -> read(() -> restoreflow.target(onto, READ_LIMIT)), resolved.steps());
+        if (confirmed.isEmpty()) {
+          return 1;
         }
+        id = resolver.backupId(instance, confirmed.get());
+        follow = true;
       }
-      return last.state() == JobState.SUCCEEDED || last.state() == JobState.PLANNED ? 0 : 1;
+      RestoreRequest request = asked.withHost(resolved.host()).withBackupId(id)
+          .withRequestedVia("cli", System.getProperty("user.name"));
+      return submit(restoreflow, request, terminal == null ? Style.PLAIN : terminal.style());
     } finally {
       service.shutdown();
     }
+  }
+
+  /** A read on the host for the person waiting: the catalog, what the restore overwrites. */
+  private <T> T read(Read<T> read) {
+    try {
+      return read.get();
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the host did not answer within "
+          + READ_LIMIT.toMinutes() + " min; nothing was started. Is its worker running"
+          + " (restoreflow status)?");
+    }
+  }
+
+  @FunctionalInterface
+  private interface Read<T> {
+    T get() throws TimeoutException;
+  }
+
+  private int submit(RestoreflowClient restoreflow, RestoreRequest request, Style style)
+      throws Exception {
+    PrintStream out = System.out;
+    PrintStream chatter = quiet || json ? Submissions.nowhere() : out;
+    Submission job = restoreflow.submit(request);
+    if (json && !follow) {
+      out.println(new ObjectMapper().writeValueAsString(job));
+      return 0;
+    }
+    chatter.printf("job %s on host %s: %s (workflow %s)%n", job.jobId(), request.host(),
+        Submissions.position(job), job.workflowId());
+    if (!follow) {
+      return 0;
+    }
+    RestoreProgress last = new JobFollower(restoreflow, chatter).follow(job.jobId(),
+        Duration.ofDays(2));
+    boolean succeeded = last.state() == JobState.SUCCEEDED || last.state() == JobState.PLANNED;
+    if (json) {
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("submission", job);
+      result.put("progress", last);
+      out.println(new ObjectMapper().writeValueAsString(result));
+    } else if (!succeeded || !quiet) {
+      String state = succeeded ? style.good(last.state().name()) : style.bad(last.state().name());
+      out.printf("job %s %s: %s%n", job.jobId(), state,
+          last.message() == null ? "" : last.message());
+      if (!succeeded) {
+        out.printf("data directory: %s%n", last.dataState());
+      }
+    }
+    return succeeded ? 0 : 1;
   }
 }

@@ -15,6 +15,7 @@ import dev.restoreflow.worker.temporal.SearchAttributeSetup;
 import dev.restoreflow.workflows.BackupWorkflowImpl;
 import dev.restoreflow.workflows.CatalogWorkflowImpl;
 import dev.restoreflow.workflows.HostQueueWorkflowImpl;
+import dev.restoreflow.workflows.RestoreTargetWorkflowImpl;
 import dev.restoreflow.workflows.RestoreWorkflowImpl;
 import dev.restoreflow.workflows.RetentionWorkflowImpl;
 import dev.restoreflow.workflows.ScheduledBackupWorkflowImpl;
@@ -46,7 +47,7 @@ public final class Workers {
     worker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
         BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
         ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class,
-        RetentionWorkflowImpl.class);
+        RetentionWorkflowImpl.class, RestoreTargetWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new ServerActivitiesImpl(config.inventory(), ledger, client));
     return worker;

@@ -3,6 +3,8 @@ package dev.restoreflow.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,8 +20,12 @@ import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.activities.storage.ObjectStores;
 import dev.restoreflow.activities.storage.StoredObject;
+import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.worker.Workers;
 import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.RestoreTarget;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,6 +138,26 @@ class BaseBackupIT {
         assertFalse(Files.readString(log).contains(s3.secretKey), "secret in " + log);
       }
     }
+  }
+
+  /**
+   * What a physical restore would overwrite, as the terminal shows it before asking: the data
+   * directory, its size, the sessions open on the running cluster.
+   */
+  @Test
+  void theRestoreTargetIsTheDataDirectoryWithItsSizeAndOpenSessions() throws Exception {
+    RestoreTarget target = temporal.restoreflow.target(RestoreRequest.of("main1"),
+        Duration.ofMinutes(1));
+    assertEquals("local", target.host());
+    assertEquals("data directory " + main1.instance.pgdata(), target.where());
+    assertTrue(target.running(), target.toString());
+    assertTrue(target.sizeBytes() > 16 << 20, "20 000 rows and the WAL: " + target);
+    assertEquals(0, target.connections(), target.toString());
+    assertNull(target.note(), target.toString());
+
+    RequestRejectedException unknown = assertThrows(RequestRejectedException.class,
+        () -> temporal.restoreflow.target(RestoreRequest.of("nosuch"), Duration.ofMinutes(1)));
+    assertEquals(FailureType.UNKNOWN_INSTANCE, unknown.type());
   }
 
   @Test

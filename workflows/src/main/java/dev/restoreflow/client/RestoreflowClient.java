@@ -3,6 +3,7 @@ package dev.restoreflow.client;
 import dev.restoreflow.workflows.BackupWorkflow;
 import dev.restoreflow.workflows.CatalogWorkflow;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.RestoreTargetWorkflow;
 import dev.restoreflow.workflows.RestoreWorkflow;
 import dev.restoreflow.workflows.RetentionWorkflow;
 import dev.restoreflow.workflows.TaskQueues;
@@ -13,6 +14,7 @@ import dev.restoreflow.workflows.model.QueueState;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.workflows.model.RestoreTarget;
 import dev.restoreflow.workflows.model.RetentionRequest;
 import dev.restoreflow.workflows.model.RetentionResult;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -308,16 +310,43 @@ public final class RestoreflowClient {
    * @throws RequestRejectedException for an instance that is not configured
    */
   public Catalog catalog(String instance, Duration timeout) throws TimeoutException {
+    String workflowId = readerId("catalog-");
+    CatalogWorkflow workflow = client.newWorkflowStub(CatalogWorkflow.class,
+        readerOptions(workflowId));
+    WorkflowClient.start(workflow::list, instance);
+    return readerResult(workflowId, timeout, Catalog.class);
+  }
+
+  /**
+   * What a restore would overwrite, read on the host it would go to (for a person about to
+   * confirm it). Starts nothing.
+   *
+   * @throws RequestRejectedException for a request the config does not allow
+   */
+  public RestoreTarget target(RestoreRequest request, Duration timeout) throws TimeoutException {
+    String workflowId = readerId("target-");
+    RestoreTargetWorkflow workflow = client.newWorkflowStub(RestoreTargetWorkflow.class,
+        readerOptions(workflowId));
+    WorkflowClient.start(workflow::describe, request);
+    return readerResult(workflowId, timeout, RestoreTarget.class);
+  }
+
+  private String readerId(String prefix) {
     byte[] suffix = new byte[4];
     random.nextBytes(suffix);
-    String workflowId = "catalog-" + HexFormat.of().formatHex(suffix);
-    // a listing nobody waits for any more ends by itself
-    CatalogWorkflow workflow = client.newWorkflowStub(CatalogWorkflow.class,
-        options(workflowId).toBuilder().setWorkflowExecutionTimeout(CATALOG_LIMIT).build());
-    WorkflowClient.start(workflow::list, instance);
-    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    return prefix + HexFormat.of().formatHex(suffix);
+  }
+
+  /** A read nobody waits for any more ends by itself. */
+  private static WorkflowOptions readerOptions(String workflowId) {
+    return options(workflowId).toBuilder().setWorkflowExecutionTimeout(CATALOG_LIMIT).build();
+  }
+
+  private <T> T readerResult(String workflowId, Duration timeout, Class<T> type)
+      throws TimeoutException {
     try {
-      return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, Catalog.class);
+      return client.newUntypedWorkflowStub(workflowId).getResult(timeout.toMillis(),
+          TimeUnit.MILLISECONDS, type);
     } catch (WorkflowFailedException e) {
       throw rejectionOf(e);
     }

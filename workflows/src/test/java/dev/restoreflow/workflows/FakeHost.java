@@ -12,6 +12,7 @@ import dev.restoreflow.workflows.model.BackupPlan;
 import dev.restoreflow.workflows.model.CatalogBackup;
 import dev.restoreflow.workflows.model.EngineRestoreInput;
 import dev.restoreflow.workflows.model.InstanceCatalog;
+import dev.restoreflow.workflows.model.RestoreTarget;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.RestorePlan;
 import dev.restoreflow.workflows.model.RetentionInput;
@@ -216,6 +217,12 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   @Override
   public StepResult verifyBackup(BackupInput input, String backupId) {
     return run(Steps.VERIFY_BACKUP, input.step(), "verified " + backupId, () -> null);
+  }
+
+  @Override
+  public RestoreTarget describeTarget(StepInput input) {
+    return run("DescribeTarget", input, "described", () -> new RestoreTarget(input.host(),
+        "data directory /fake/" + input.instance(), true, 1L << 30, 2, null));
   }
 
   @Override

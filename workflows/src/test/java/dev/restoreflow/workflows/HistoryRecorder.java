@@ -24,7 +24,8 @@ import java.util.Map;
  * <p>Files of an existing set are never overwritten. The first set ("v1", no suffix) is the code
  * before issue 11 (host queue and cancellation versioning), "v2" before issue 12, "v3" after it
  * (engines plan the steps, backups are jobs; it adds the histories of the new workflow types),
- * "v4" after issue 14 (PlanRestore gets the request's {@code full}).
+ * "v4" after issue 14 (PlanRestore gets the request's {@code full}), "v5" in issue 15 (logical
+ * restores, retention), "v6" later in it (RestoreTargetWorkflow).
  */
 public final class HistoryRecorder {
 
@@ -114,6 +115,12 @@ public final class HistoryRecorder {
         histories.put(retention.apply() ? "retention-apply" : "retention-dry-run", env.client()
             .fetchHistory(job.workflowId()).toJson(true));
       }
+
+      // since v6 (issue 15): what a restore would overwrite, read before a person confirms it
+      env.client().newWorkflowStub(RestoreTargetWorkflow.class, WorkflowOptions.newBuilder()
+          .setWorkflowId("recorded-target").setTaskQueue(TaskQueues.SERVER).build())
+          .describe(RestoreRequest.of("main1").withHost("db1"));
+      histories.put("restore-target", env.client().fetchHistory("recorded-target").toJson(true));
     }
     for (Map.Entry<String, String> history : histories.entrySet()) {
       Path file = dir.resolve(history.getKey() + (set.equals("v1") ? "" : "-" + set) + ".json");

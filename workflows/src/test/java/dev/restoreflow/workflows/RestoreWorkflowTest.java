@@ -25,6 +25,9 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -152,7 +155,14 @@ class RestoreWorkflowTest {
     assertThrows(IllegalArgumentException.class, () -> schedules.create("drill",
         ScheduleTiming.cron("0 4 * * *"), RestoreRequest.of("main1")), "names are unique");
 
-    env.testEnvironment().sleep(Duration.ofHours(49));
+    // just past the second 03:00 UTC from now, whatever the time of day the test runs at
+    ZonedDateTime now = Instant.ofEpochMilli(env.testEnvironment().currentTimeMillis())
+        .atZone(ZoneOffset.UTC);
+    ZonedDateTime firstNight = now.withHour(3).withMinute(0).withSecond(0).withNano(0);
+    if (!firstNight.isAfter(now)) {
+      firstNight = firstNight.plusDays(1);
+    }
+    env.testEnvironment().sleep(Duration.between(now, firstNight.plusDays(1).plusMinutes(30)));
     List<JobEvent> drills = env.server().events().stream()
         .filter(e -> e.jobId().startsWith("drill-") && e.state() == JobState.SUCCEEDED).toList();
     assertEquals(2, drills.size(), "two nights, two drills: " + drills);

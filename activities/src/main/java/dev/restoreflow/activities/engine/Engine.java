@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.restoreflow.activities.cluster.DataDirectoryTarget;
 import dev.restoreflow.activities.config.EngineSettings;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.host.HostServices;
@@ -11,6 +12,7 @@ import dev.restoreflow.workflows.model.InstanceCatalog;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.PlannedStep;
 import dev.restoreflow.workflows.model.RestorePlan;
+import dev.restoreflow.workflows.model.RestoreTarget;
 import dev.restoreflow.workflows.model.StepResult;
 import dev.restoreflow.workflows.model.TakenBackup;
 import java.time.Instant;
@@ -93,6 +95,15 @@ public interface Engine {
    * the window the instance can be restored to.
    */
   InstanceCatalog catalog(HostStep step);
+
+  /**
+   * What a restore of the instance would overwrite, for the person asked to confirm it: by
+   * default the data directory and its cluster. Reads only, and never fails: what cannot be read
+   * is said in the target's note.
+   */
+  default RestoreTarget describeTarget(HostStep step) {
+    return DataDirectoryTarget.read(step.host(), step.runner(), step.instance());
+  }
 
   /**
    * What the next backup of the instance would be, and why, for people (restoreflow summary).

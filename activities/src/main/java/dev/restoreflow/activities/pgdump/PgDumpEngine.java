@@ -22,6 +22,7 @@ import dev.restoreflow.workflows.model.InstanceCatalog;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.PlannedStep;
 import dev.restoreflow.workflows.model.RestorePlan;
+import dev.restoreflow.workflows.model.RestoreTarget;
 import dev.restoreflow.workflows.model.StepResult;
 import dev.restoreflow.workflows.model.TakenBackup;
 import java.io.IOException;
@@ -205,6 +206,11 @@ public final class PgDumpEngine implements Engine {
       Thread.currentThread().interrupt();
       throw Failures.of(FailureType.COMMAND_FAILED, "VerifyBackup: interrupted");
     }
+  }
+
+  @Override
+  public RestoreTarget describeTarget(HostStep step) {
+    return DatabaseTarget.read(step);
   }
 
   @Override

@@ -7,9 +7,13 @@ import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.workflows.activities.CatalogActivities;
 import dev.restoreflow.workflows.model.InstanceCatalog;
+import dev.restoreflow.workflows.model.RestoreTarget;
 import dev.restoreflow.workflows.model.StepInput;
 
-/** ListBackups: the instance's engine reads its own repository. */
+/**
+ * ListBackups and DescribeTarget: the instance's engine reads its repository, and what a restore
+ * would overwrite.
+ */
 public class CatalogActivitiesImpl implements CatalogActivities {
 
   private final HostServices services;
@@ -26,6 +30,13 @@ public class CatalogActivitiesImpl implements CatalogActivities {
       return engines.of(step.instance()).catalog(step);
     } catch (CommandFailedException e) {
       throw Failures.ofCommand("ListBackups", e);
+    }
+  }
+
+  @Override
+  public RestoreTarget describeTarget(StepInput input) {
+    try (HostStep step = HostStep.open(services, input)) {
+      return engines.of(step.instance()).describeTarget(step);
     }
   }
 }
