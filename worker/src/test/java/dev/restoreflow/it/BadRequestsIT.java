@@ -18,19 +18,14 @@ import dev.restoreflow.workflows.model.RecoveryTarget;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -320,14 +315,6 @@ class BadRequestsIT {
 
   /** Every workflow the server has, open or closed. */
   private Set<String> workflowIds() {
-    var stub = temporal.service.blockingStub();
-    String namespace = temporal.client.getOptions().getNamespace();
-    Set<String> ids = new HashSet<>();
-    Consumer<WorkflowExecutionInfo> add = info -> ids.add(info.getExecution().getWorkflowId());
-    stub.listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
-        .setNamespace(namespace).setMaximumPageSize(1000).build()).getExecutionsList().forEach(add);
-    stub.listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder()
-        .setNamespace(namespace).setMaximumPageSize(1000).build()).getExecutionsList().forEach(add);
-    return ids;
+    return WorkflowIds.of(temporal);
   }
 }

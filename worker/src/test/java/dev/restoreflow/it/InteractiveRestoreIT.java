@@ -14,19 +14,14 @@ import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.BackupResult;
 import dev.restoreflow.workflows.model.JobState;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -225,15 +220,7 @@ class InteractiveRestoreIT {
   }
 
   private Set<String> workflowIds() {
-    var stub = temporal.service.blockingStub();
-    String namespace = temporal.client.getOptions().getNamespace();
-    Set<String> ids = new HashSet<>();
-    Consumer<WorkflowExecutionInfo> add = info -> ids.add(info.getExecution().getWorkflowId());
-    stub.listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
-        .setNamespace(namespace).setMaximumPageSize(1000).build()).getExecutionsList().forEach(add);
-    stub.listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder()
-        .setNamespace(namespace).setMaximumPageSize(1000).build()).getExecutionsList().forEach(add);
-    return ids;
+    return WorkflowIds.of(temporal);
   }
 
   private String shop(String sql) throws Exception {

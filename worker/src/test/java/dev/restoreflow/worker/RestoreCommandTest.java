@@ -24,18 +24,10 @@ class RestoreCommandTest {
          "instances": {"main1": {"host": "S-DB1", "pgdata": "/var/lib/postgresql/15/main",
                                  "probackup": {"catalog": "/mnt/backups"}}}}
         """);
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream before = System.err;
-    int exit;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      exit = Main.run("restore", "--config", config.toString(), "--instance", "main1",
-          "--host", "S-DB2");
-    } finally {
-      System.setErr(before);
-    }
-    String message = err.toString(StandardCharsets.UTF_8);
-    assertEquals(2, exit, message);
+    Refusal refused = run("restore", "--config", config.toString(), "--instance", "main1",
+        "--host", "S-DB2");
+    String message = refused.message();
+    assertEquals(2, refused.exit(), message);
     assertTrue(message.startsWith("restoreflow: HOST_NOT_ALLOWED: instance 'main1' may not be"
         + " restored onto host 'S-DB2'"), message);
     assertTrue(Files.notExists(dir.resolve("Logs")), "stopped before logging was set up");
@@ -50,18 +42,10 @@ class RestoreCommandTest {
          "instances": {"main1": {"host": "S-DB1", "pgdata": "/var/lib/postgresql/15/main",
                                  "probackup": {"catalog": "/mnt/backups"}}}}
         """);
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream before = System.err;
-    int exit;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      exit = Main.run("restore", "--config", config.toString(), "--instance", "main1",
-          "--incremental", "--full");
-    } finally {
-      System.setErr(before);
-    }
-    String message = err.toString(StandardCharsets.UTF_8);
-    assertEquals(2, exit, message);
+    Refusal refused = run("restore", "--config", config.toString(), "--instance", "main1",
+        "--incremental", "--full");
+    String message = refused.message();
+    assertEquals(2, refused.exit(), message);
     assertTrue(message.startsWith("restoreflow: INVALID_REQUEST: a restore is either incremental"),
         message);
   }
@@ -74,22 +58,29 @@ class RestoreCommandTest {
          "instances": {"main1": {"host": "S-DB1", "pgdata": "/var/lib/postgresql/15/main",
                                  "probackup": {"catalog": "/mnt/backups"}}}}
         """);
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream before = System.err;
-    int exit;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      // the tests' standard input and output are pipes, as in a script
-      exit = Main.run("restore", "--config", config.toString(), "--instance", "main1",
-          "--backup-id", "SCUN1Q");
-    } finally {
-      System.setErr(before);
-    }
-    String message = err.toString(StandardCharsets.UTF_8);
-    assertEquals(2, exit, message);
+    // the tests' standard input and output are pipes, as in a script
+    Refusal refused = run("restore", "--config", config.toString(), "--instance", "main1",
+        "--backup-id", "SCUN1Q");
+    String message = refused.message();
+    assertEquals(2, refused.exit(), message);
     assertEquals("restoreflow: a restore overwrites instance main1 on host S-DB1 and is confirmed"
         + " in a terminal; run it in one, or add --yes to start it without asking (scripts)",
         message.strip());
     assertTrue(Files.notExists(dir.resolve("Logs")), "stopped before logging was set up");
+  }
+
+  /** What the command printed on standard error, and its exit code. */
+  private record Refusal(int exit, String message) {}
+
+  private static Refusal run(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream before = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int exit = Main.run(args);
+      return new Refusal(exit, err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(before);
+    }
   }
 }
