@@ -167,15 +167,17 @@ class PgDumpContainersIT {
 
   /**
    * The cut is caught by the size and SHA-256 check (the step is retried: a stream cut short is
-   * transient, and a fresh dump is the cure); while it keeps being cut, no backup is listed, and
-   * once the transfer is whole again the next backup succeeds.
+   * transient, and a fresh dump is the cure); while it keeps being cut, no backup is listed. A
+   * cancel that lands while an attempt copies (each copy takes 3 s) ends the job then, as
+   * cancelled, instead of the attempt's failure being retried. Once the transfer is whole again
+   * the next backup succeeds.
    */
   @Test
   @Order(2)
   void aDumpCutShortOnItsWayOutOfThePodIsCaughtAndNeverListed() throws Exception {
     Map<String, String> env = Map.of("PGHOST", "127.0.0.1", "PGPORT",
         String.valueOf(db.instance.port()), "PGUSER", db.instance.dbUser());
-    standins(env, Map.of("cpKeepFraction", 0.5));
+    standins(env, Map.of("cpKeepFraction", 0.5, "cpDelaySeconds", 3));
     List<String> before = ids("kube");
     Submission job = temporal.restoreflow.submitBackup(BackupRequest.of("kube").withType("full"));
     Path log = db.stateDir().resolve("worker.log");
@@ -187,8 +189,12 @@ class PgDumpContainersIT {
     }
     assertEquals(before, ids("kube"), "the cut dump is no backup");
     temporal.restoreflow.cancel(job.jobId());
+    long cancelled = System.nanoTime();
     assertThrows(WorkflowFailedException.class,
         () -> temporal.restoreflow.awaitBackup(job.jobId(), JOB_LIMIT));
+    Duration took = Duration.ofNanos(System.nanoTime() - cancelled);
+    assertTrue(took.compareTo(Duration.ofSeconds(45)) < 0, "the cancel ended the job after "
+        + took.toSeconds() + " s");
     assertEquals(before, ids("kube"));
 
     standins(env, Map.of());
