@@ -18,6 +18,7 @@ import dev.restoreflow.workflows.HostQueueWorkflowImpl;
 import dev.restoreflow.workflows.RestoreWorkflowImpl;
 import dev.restoreflow.workflows.RetentionWorkflowImpl;
 import dev.restoreflow.workflows.ScheduledBackupWorkflowImpl;
+import dev.restoreflow.workflows.ScheduledRetentionWorkflowImpl;
 import dev.restoreflow.workflows.ScheduledRestoreWorkflowImpl;
 import dev.restoreflow.workflows.TaskQueues;
 import io.temporal.client.WorkflowClient;
@@ -46,7 +47,7 @@ public final class Workers {
     worker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
         BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
         ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class,
-        RetentionWorkflowImpl.class);
+        ScheduledRetentionWorkflowImpl.class, RetentionWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new ServerActivitiesImpl(config.inventory(), ledger, client));
     return worker;
