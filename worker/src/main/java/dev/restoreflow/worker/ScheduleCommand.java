@@ -148,8 +148,15 @@ final class ScheduleCommand implements Callable<Integer> {
         RequestResolver resolver) throws Exception {
       resolver.resolveBackup(null, BackupRequest.of(instance));
       RetentionRequest request = counts.request(cfg.requireInstance(instance), instance);
-      return withSchedules(cfg, schedules -> report(schedules.create(name, when, request),
-          "retention (" + counts.describe() + ")"));
+      return withSchedules(cfg, schedules -> {
+        report(schedules.create(name, when, request), "retention (" + counts.describe() + ")");
+        if (!json) {
+          System.out.println("each firing deletes what the policy does not keep; `restoreflow"
+              + " retention --instance " + instance + " --dry-run` with the same counts shows"
+              + " what that is now");
+        }
+        return 0;
+      });
     }
 
     private int report(RestoreSchedules.Created created, String what) throws Exception {
