@@ -107,21 +107,20 @@ final class ScheduleCommand implements Callable<Integer> {
       };
     }
 
+    /** Refuses an unknown kind, and the options of one kind of schedule given to another. */
     private void checkOptionsOfKind() {
-      boolean restoreOptions = backupId != null || target.target() != null;
-      String misplaced = switch (kind) {
-        case "restore" -> type != null ? "--type is for backup schedules (--kind backup)"
-            : counts.given() ? RetentionCounts.FOR_RETENTION : null;
-        case "backup" -> restoreOptions ? "--backup-id and --target-* are for restore schedules"
-            : counts.given() ? RetentionCounts.FOR_RETENTION : null;
-        case "retention" -> restoreOptions ? "--backup-id and --target-* are for restore"
-            + " schedules" : type != null ? "--type is for backup schedules (--kind backup)"
-            : null;
-        default -> throw new IllegalArgumentException("--kind must be restore, backup or"
-            + " retention, not '" + kind + "'");
-      };
-      if (misplaced != null) {
-        throw new IllegalArgumentException(misplaced);
+      if (!List.of("restore", "backup", "retention").contains(kind)) {
+        throw new IllegalArgumentException("--kind must be restore, backup or retention, not '"
+            + kind + "'");
+      }
+      if (!kind.equals("restore") && (backupId != null || target.target() != null)) {
+        throw new IllegalArgumentException("--backup-id and --target-* are for restore schedules");
+      }
+      if (!kind.equals("backup") && type != null) {
+        throw new IllegalArgumentException("--type is for backup schedules (--kind backup)");
+      }
+      if (!kind.equals("retention") && counts.given()) {
+        throw new IllegalArgumentException(RetentionCounts.FOR_RETENTION);
       }
     }
 

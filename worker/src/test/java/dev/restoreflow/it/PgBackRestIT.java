@@ -59,9 +59,9 @@ import org.junit.jupiter.api.Timeout;
  * cluster whose archive_command is pgbackrest archive-push: full, diff and incr backups as
  * backup jobs, the catalog from info --output=json, delta restores of each, a point-in-time
  * restore, a host worker killed (SIGKILL) in the middle of PgBackRestRestore, seed 001's
- * {@code /pgBackRest} paths of the HTTP API, and retention mapped onto {@code expire --set}. The host
- * worker is a separate process (it reads the config file as a user's would); the workflows run
- * in this JVM.
+ * {@code /pgBackRest} paths of the HTTP API, and retention mapped onto {@code expire --set}. The
+ * host worker is a separate process (it reads the config file as a user's would); the workflows
+ * run in this JVM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
