@@ -44,17 +44,8 @@ final class RetentionCommand implements Callable<Integer> {
     boolean apply;
   }
 
-  @Option(names = "--daily", description = "days that keep their newest daily backup")
-  Integer daily;
-
-  @Option(names = "--weekly", description = "Sundays that keep their newest backup")
-  Integer weekly;
-
-  @Option(names = "--monthly", description = "1sts of a month that keep their newest backup")
-  Integer monthly;
-
-  @Option(names = "--full", description = "newest full backups kept")
-  Integer full;
+  @Mixin
+  RetentionCounts counts;
 
   @Option(names = "--json", description = "print the job's result as JSON for scripts")
   boolean json;
@@ -63,9 +54,7 @@ final class RetentionCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RestoreflowConfig cfg = config.load();
     InstanceConfig configured = cfg.requireInstance(instance);
-    configured.retention().policy(daily, weekly, monthly, full);   // a bad count is refused here
-    RetentionRequest request = RetentionRequest.dryRun(instance)
-        .withCounts(daily, weekly, monthly, full)
+    RetentionRequest request = counts.request(configured, instance)   // a bad count is refused
         .withRequestedVia("cli", System.getProperty("user.name"));
     if (mode.apply) {
       request = request.applying();

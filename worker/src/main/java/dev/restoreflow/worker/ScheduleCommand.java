@@ -7,6 +7,7 @@ import dev.restoreflow.client.RestoreSchedules;
 import dev.restoreflow.client.ScheduleTiming;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.RetentionRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintStream;
 import java.util.List;
@@ -21,11 +22,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Backups and restores on a timetable: Temporal Schedules where the server has them, a cron workflow on the
- * embedded server (which says so).
+ * Backups, restores and retention on a timetable: Temporal Schedules where the server has them, a
+ * cron workflow on the embedded server (which says so).
  */
-@Command(name = "schedule", description = "Schedule backups and restores (e.g. a nightly backup,"
-    + " a nightly restore drill).",
+@Command(name = "schedule", description = "Schedule backups, restores and retention (e.g. a"
+    + " nightly backup, a nightly restore drill, a weekly retention run).",
     subcommands = {ScheduleCommand.Create.class, ScheduleCommand.ListSchedules.class,
         ScheduleCommand.Trigger.class, ScheduleCommand.Delete.class})
 final class ScheduleCommand implements Callable<Integer> {
@@ -55,7 +56,7 @@ final class ScheduleCommand implements Callable<Integer> {
   }
 
   @Command(name = "create", description = "Create a schedule that restores or backs up an"
-      + " instance.")
+      + " instance, or applies its retention policy.")
   static final class Create implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -64,10 +65,12 @@ final class ScheduleCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--kind", defaultValue = "restore",
-        description = "restore (a restore drill) or backup; default: ${DEFAULT-VALUE}")
+        description = "restore (a restore drill), backup or retention (deletes what the"
+            + " instance's policy does not keep); default: ${DEFAULT-VALUE}")
     String kind;
 
-    @Option(names = "--instance", required = true, description = "instance to restore or back up")
+    @Option(names = "--instance", required = true,
+        description = "instance to restore, back up or apply retention to")
     String instance;
 
     @Option(names = "--backup-id", description = "restore: the backup (default: the newest valid)")
@@ -79,6 +82,9 @@ final class ScheduleCommand implements Callable<Integer> {
     @Option(names = "--type", description = "backup: the engine's backup type (FULL, DELTA,"
         + " PAGE; full); default: the engine's first")
     String type;
+
+    @Mixin
+    RetentionCounts counts;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Timing timing;
@@ -92,24 +98,34 @@ final class ScheduleCommand implements Callable<Integer> {
       RestoreSchedules.checkName(name);
       ScheduleTiming when = timing.parse();
       RequestResolver resolver = new RequestResolver(cfg.inventory());
-      boolean backup = switch (kind) {
-        case "restore" -> false;
-        case "backup" -> true;
-        default -> throw new IllegalArgumentException("--kind must be restore or backup, not '"
-            + kind + "'");
-      };
-      if (backup && (backupId != null || target.target() != null) || !backup && type != null) {
-        throw new IllegalArgumentException(backup
-            ? "--backup-id and --target-* are for restore schedules"
-            : "--type is for backup schedules (--kind backup)");
-      }
+      checkOptionsOfKind();
       // the request is checked before Temporal is asked, as on every other way in
-      if (backup) {
-        BackupRequest request = BackupRequest.of(instance).withType(type);
-        BackupRequest resolved = request.withType(resolver.resolveBackup(null, request).type());
-        return withSchedules(cfg, schedules -> report(schedules.create(name, when, resolved),
-            resolved.type() + " backup"));
+      return switch (kind) {
+        case "backup" -> backupSchedule(cfg, when, resolver);
+        case "retention" -> retentionSchedule(cfg, when, resolver);
+        default -> restoreSchedule(cfg, when, resolver);
+      };
+    }
+
+    /** Refuses an unknown kind, and the options of one kind of schedule given to another. */
+    private void checkOptionsOfKind() {
+      if (!List.of("restore", "backup", "retention").contains(kind)) {
+        throw new IllegalArgumentException("--kind must be restore, backup or retention, not '"
+            + kind + "'");
       }
+      if (!kind.equals("restore") && (backupId != null || target.target() != null)) {
+        throw new IllegalArgumentException("--backup-id and --target-* are for restore schedules");
+      }
+      if (!kind.equals("backup") && type != null) {
+        throw new IllegalArgumentException("--type is for backup schedules (--kind backup)");
+      }
+      if (!kind.equals("retention") && counts.given()) {
+        throw new IllegalArgumentException(RetentionCounts.FOR_RETENTION);
+      }
+    }
+
+    private int restoreSchedule(RestoreflowConfig cfg, ScheduleTiming when,
+        RequestResolver resolver) throws Exception {
       RestoreRequest request = RestoreRequest.of(instance).withBackupId(backupId)
           .withRecoveryTarget(target.target());
       resolver.resolveRestore(null, request);
@@ -117,6 +133,29 @@ final class ScheduleCommand implements Callable<Integer> {
           backupId == null ? null : resolver.backupId(instance, backupId));
       return withSchedules(cfg, schedules -> report(schedules.create(name, when, resolved),
           "restore"));
+    }
+
+    private int backupSchedule(RestoreflowConfig cfg, ScheduleTiming when,
+        RequestResolver resolver) throws Exception {
+      BackupRequest request = BackupRequest.of(instance).withType(type);
+      BackupRequest resolved = request.withType(resolver.resolveBackup(null, request).type());
+      return withSchedules(cfg, schedules -> report(schedules.create(name, when, resolved),
+          resolved.type() + " backup"));
+    }
+
+    private int retentionSchedule(RestoreflowConfig cfg, ScheduleTiming when,
+        RequestResolver resolver) throws Exception {
+      resolver.resolveBackup(null, BackupRequest.of(instance));
+      RetentionRequest request = counts.request(cfg.requireInstance(instance), instance);
+      return withSchedules(cfg, schedules -> {
+        report(schedules.create(name, when, request), "retention (" + counts.describe() + ")");
+        if (!json) {
+          System.out.println("each firing deletes what the policy does not keep; `restoreflow"
+              + " retention --instance " + instance + " --dry-run` with the same counts shows"
+              + " what that is now");
+        }
+        return 0;
+      });
     }
 
     private int report(RestoreSchedules.Created created, String what) throws Exception {

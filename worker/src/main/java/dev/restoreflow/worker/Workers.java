@@ -19,6 +19,7 @@ import dev.restoreflow.workflows.RestoreTargetWorkflowImpl;
 import dev.restoreflow.workflows.RestoreWorkflowImpl;
 import dev.restoreflow.workflows.RetentionWorkflowImpl;
 import dev.restoreflow.workflows.ScheduledBackupWorkflowImpl;
+import dev.restoreflow.workflows.ScheduledRetentionWorkflowImpl;
 import dev.restoreflow.workflows.ScheduledRestoreWorkflowImpl;
 import dev.restoreflow.workflows.TaskQueues;
 import io.temporal.client.WorkflowClient;
@@ -47,7 +48,8 @@ public final class Workers {
     worker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
         BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
         ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class,
-        RetentionWorkflowImpl.class, RestoreTargetWorkflowImpl.class);
+        ScheduledRetentionWorkflowImpl.class, RetentionWorkflowImpl.class,
+        RestoreTargetWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new ServerActivitiesImpl(config.inventory(), ledger, client));
     return worker;

@@ -59,7 +59,8 @@ import org.junit.jupiter.api.Timeout;
  * pbhost and basebackup (s3proxy) on host bbhost, each host served by a {@code restoreflow worker}
  * process of its own so that a test can SIGKILL it. Each new backup is restored and its data
  * verified; a worker killed during TakeBackup leaves exactly one new valid backup; a backup and a
- * restore of one host take turns.
+ * restore of one host take turns; retention deletes from each engine's own repository exactly
+ * what its dry run listed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -288,6 +289,145 @@ class BackupJobsIT {
     assertEquals(List.of(), s3.unfinishedUploads(BUCKET),
         "the killed attempt's upload is aborted, its parts gone");
     assertAfterTheCrash(job, result, BB);
+  }
+
+  // ------------------------------------------------------------------------------ retention
+
+  /** A policy that keeps no day category: what stays is decided by the rules, not the date. */
+  private static final String[] NO_DAYS = {"--daily", "0", "--weekly", "0", "--monthly", "0"};
+
+  /**
+   * Retention over pg_probackup's own catalog (the simulator's {@code show --format=json}):
+   * after a DELTA on the newest FULL, a policy that keeps nothing by category (full 0) keeps the
+   * newest good backup and the FULL it is built on; the dry run deletes nothing, --apply runs
+   * {@code pg_probackup delete -i} for exactly the dry run's list, dependents first, and the
+   * DELTA still restores.
+   */
+  @Test
+  @Order(6)
+  void probackupRetentionDeletesExactlyTheDryRunsListAndKeepsTheNewestWithItsFull()
+      throws Exception {
+    pb.sandbox.sql("update accounts set balance = balance + 2 where id % 7 = 0");
+    BackupResult delta = backup(BackupRequest.of(PB).withType("DELTA"));
+    assertEquals(JobState.SUCCEEDED, delta.state());
+    Map<String, String> atDelta = pb.sandbox.fingerprint();
+    String full = probackup(delta.backupId()).parentBackupId();
+    assertEquals("FULL", probackup(full).backupMode());
+    List<String> before = probackupIds();
+    assertTrue(before.size() >= 5, "FULLs and DELTAs of the earlier tests: " + before);
+    List<String> expected = before.stream()
+        .filter(id -> !id.equals(delta.backupId()) && !id.equals(full)).toList();
+
+    String[] policy = policy("--full", "0");
+    JsonNode dry = retention(PB, "--dry-run", policy);
+    List<String> planned = texts(dry.path("report").path("toDelete"));
+    assertEquals(Set.copyOf(expected), Set.copyOf(planned), dry.toString());
+    Map<String, String> reasons = reasons(dry);
+    assertTrue(reasons.get(delta.backupId()).contains("newest good backup"), reasons.toString());
+    assertEquals("keep: [needed by kept " + delta.backupId() + " (its chain)]", reasons.get(full),
+        "the FULL is kept only because the kept DELTA is built on it");
+    assertEquals(before, probackupIds(), "a dry run deletes nothing");
+    int invocationsBefore = pb.recordedInvocations().size();
+
+    JsonNode applied = retention(PB, "--apply", policy);
+    assertEquals("SUCCEEDED", applied.path("state").asText(), applied.toString());
+    assertEquals(planned, texts(applied.path("deleted")));
+    assertEquals(List.of(delta.backupId(), full), probackupIds(),
+        "pg_probackup show lists exactly what the dry run kept");
+    List<String> deletes = pb.recordedInvocations().subList(invocationsBefore,
+        pb.recordedInvocations().size()).stream().filter(argv -> argv.startsWith("delete "))
+        .toList();
+    assertEquals(planned.size(), deletes.size(), deletes.toString());
+    for (int i = 0; i < planned.size(); i++) {
+      assertTrue(deletes.get(i).endsWith("-i " + planned.get(i)), deletes.get(i));
+    }
+
+    pb.sandbox.sql("truncate transfers");
+    RestoreResult restored = restore(RestoreRequest.of(PB).withHost(PB_HOST));
+    assertEquals(delta.backupId(), restored.backupId(), "the newest is the DELTA");
+    assertEquals(atDelta, pb.sandbox.fingerprint(), "the kept DELTA restores with its FULL");
+  }
+
+  /**
+   * Retention over the basebackup repository in S3: full 1 keeps the newest backup, the others
+   * go, each with all its objects (backup.json first); the kept one's objects are untouched and
+   * PlanRestore finds every one of them with its recorded size.
+   */
+  @Test
+  @Order(7)
+  void basebackupRetentionDeletesExactlyTheDryRunsListWithAllTheirObjects() throws Exception {
+    Set<String> before = validBasebackups();
+    assertTrue(before.size() >= 2, "the backups of the earlier tests: " + before);
+    String newest = before.stream().reduce((a, b) -> b).orElseThrow();
+    Set<String> objectsBefore = basebackupObjects();
+
+    String[] policy = policy("--full", "1");
+    JsonNode dry = retention(BB, "--dry-run", policy);
+    List<String> planned = texts(dry.path("report").path("toDelete"));
+    Set<String> expected = new TreeSet<>(before);
+    expected.remove(newest);
+    assertEquals(expected, Set.copyOf(planned), dry.toString());
+    assertTrue(reasons(dry).get(newest).contains("full 1/1"), reasons(dry).toString());
+    assertEquals(objectsBefore, basebackupObjects(), "a dry run deletes nothing");
+
+    JsonNode applied = retention(BB, "--apply", policy);
+    assertEquals("SUCCEEDED", applied.path("state").asText(), applied.toString());
+    assertEquals(planned, texts(applied.path("deleted")));
+    assertEquals(Set.of(newest), validBasebackups());
+    Set<String> left = objectsBefore.stream().filter(key -> planned.stream().noneMatch(
+        id -> key.startsWith(BaseBackupLayout.backupDir(BB, id)))).collect(Collectors.toSet());
+    assertEquals(left, basebackupObjects(), "exactly the deleted backups' objects are gone");
+
+    RestoreResult plan = restore(RestoreRequest.of(BB).withHost(BB_HOST).withDryRun(true));
+    assertEquals(JobState.PLANNED, plan.state(), plan.message());
+    assertEquals(newest, plan.backupId(), "the kept backup is whole");
+  }
+
+  private static String[] policy(String... more) {
+    List<String> argv = new java.util.ArrayList<>(List.of(NO_DAYS));
+    argv.addAll(List.of(more));
+    return argv.toArray(String[]::new);
+  }
+
+  /** {@code restoreflow retention ... --json} as a process: the job's result. */
+  private JsonNode retention(String instance, String mode, String... policy) throws Exception {
+    List<String> argv = new java.util.ArrayList<>(List.of("retention", "--config",
+        configFile.toString(), "--instance", instance, mode, "--json"));
+    argv.addAll(List.of(policy));
+    RestoreflowProcess.Output run = RestoreflowProcess.runApart(JOB_LIMIT, s3.environment(),
+        argv.toArray(String[]::new));
+    assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+    return new ObjectMapper().readTree(run.stdout());
+  }
+
+  /** Backup id -> "keep: [reasons]" or "delete: [reasons]". */
+  private static Map<String, String> reasons(JsonNode result) {
+    Map<String, String> reasons = new LinkedHashMap<>();
+    result.path("report").path("verdicts").forEach(v -> {
+      List<String> why = texts(v.path("reasons"));
+      reasons.put(v.path("backupId").asText(), (v.path("keep").asBoolean() ? "keep: "
+          : "delete: ") + why);
+    });
+    return reasons;
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new java.util.ArrayList<>();
+    array.forEach(n -> texts.add(n.asText()));
+    return texts;
+  }
+
+  /** Backup ids as {@code pg_probackup show --format=json} lists them (newest first). */
+  private List<String> probackupIds() {
+    return pb.sandbox.backups().stream().map(BackupInfo::id).toList();
+  }
+
+  /** Every object of the basebackup instance's backups in the bucket. */
+  private Set<String> basebackupObjects() throws Exception {
+    try (ObjectStore store = ObjectStores.open(repository, s3.environment()::get)) {
+      return store.list(BaseBackupLayout.backupsPrefix(BB)).stream().map(StoredObject::key)
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
   }
 
   // ------------------------------------------------------------------------------ the crash

@@ -32,6 +32,7 @@ import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.RetentionResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,7 +65,8 @@ import org.junit.jupiter.api.Timeout;
  * host "local". {@code restoreflow backups} lists both engines' backups, chains and windows (the
  * CLI as a process, and the Java client); {@code restoreflow schedule create --kind backup} fires
  * and makes a backup on the embedded server (cron workflow) and on the temporal CLI's dev server
- * (a Temporal Schedule).
+ * (a Temporal Schedule), where a retention schedule, triggered, deletes what its policy does not
+ * keep.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -90,6 +92,8 @@ class CatalogAndSchedulesIT {
   private String deltaId;
   private List<BackupMeta> baseBackups;
   private String lastArchivedSegment;
+  /** The config for the temporal CLI's dev server (from the test that starts it on). */
+  private Path devConfig;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -322,7 +326,7 @@ class CatalogAndSchedulesIT {
     temporal = null;
     ItServer server = ItServer.temporalCli(base.stateDir().resolve("temporal"));
     RestoreflowConfig config = config(server.target(), "ledger-dev.db");
-    Path devConfig = writeConfig(config, "config-dev.json");
+    devConfig = writeConfig(config, "config-dev.json");
     Map<String, String> env = s3.environment();
     temporal = ItTemporal.start(server, config, List.of(),
         factory -> Workers.addHost(factory, config, "local", env::get));
@@ -377,6 +381,47 @@ class CatalogAndSchedulesIT {
     assertEquals(newest.endTime(), after.restorableTo());
     assertTrue(after.walArchivedTo().compareTo(start.walArchivedTo()) >= 0,
         after.walArchivedTo() + " after " + start.walArchivedTo());
+  }
+
+  /**
+   * A retention schedule on the dev server (a Temporal Schedule whose time is far off, fired by
+   * `schedule trigger`): the firing is a retention job of the schedule (RequestedVia=schedule)
+   * that applies the schedule's counts: full 2 keeps the two newest basebackups and deletes the
+   * older ones.
+   */
+  @Test
+  @Order(6)
+  void aRetentionScheduleTriggeredOnTheDevServerDeletesWhatItsPolicyDoesNotKeep()
+      throws Exception {
+    List<String> before = ids(temporal.restoreflow.catalog(BASE, CLI_LIMIT).instances().get(0));
+    assertTrue(before.size() >= 4, "the backups of the earlier tests: " + before);
+    RestoreflowProcess.Output created = cli("schedule", "create", "--config",
+        devConfig.toString(), "--name", "base-tidy", "--kind", "retention", "--instance", BASE,
+        "--daily", "0", "--weekly", "0", "--monthly", "0", "--full", "2", "--cron", "0 3 1 1 *");
+    assertEquals(0, created.exitCode(), created.stdout() + created.stderr());
+    assertTrue(created.stdout().contains("schedule base-tidy: retention (daily 0, weekly 0,"
+        + " monthly 0, full 2) of " + BASE), created.stdout());
+    try {
+      RestoreflowProcess.Output triggered = cli("schedule", "trigger", "--config",
+          devConfig.toString(), "--name", "base-tidy");
+      assertEquals(0, triggered.exitCode(), triggered.stdout() + triggered.stderr());
+      awaitTrue(() -> !scheduledJobs(BASE, "base-tidy", "SUCCEEDED").isEmpty(), FIRING_LIMIT,
+          () -> "no scheduled retention succeeded within " + FIRING_LIMIT + ": "
+              + scheduledJobs(BASE, "base-tidy", null));
+    } finally {
+      RestoreflowProcess.Output deleted = cli("schedule", "delete", "--config",
+          devConfig.toString(), "--name", "base-tidy");
+      assertEquals(0, deleted.exitCode(), deleted.stdout() + deleted.stderr());
+    }
+    JobRow job = scheduledJobs(BASE, "base-tidy", "SUCCEEDED").get(0);
+    assertEquals(QueueEntry.RETENTION, job.kind(), job.toString());
+    RetentionResult result = temporal.restoreflow.awaitRetention(job.jobId(), CLI_LIMIT);
+    assertTrue(result.applied(), result.toString());
+    assertEquals(Set.copyOf(before.subList(0, before.size() - 2)), Set.copyOf(result.deleted()),
+        result.toString());
+    assertEquals(before.subList(before.size() - 2, before.size()),
+        ids(temporal.restoreflow.catalog(BASE, CLI_LIMIT).instances().get(0)),
+        "the two newest are left");
   }
 
   // --- the clusters and the config ----------------------------------------------------------

@@ -58,10 +58,10 @@ import org.junit.jupiter.api.Timeout;
  * The pgbackrest engine with the real pgBackRest (Debian's 2.45) on a real PostgreSQL 15
  * cluster whose archive_command is pgbackrest archive-push: full, diff and incr backups as
  * backup jobs, the catalog from info --output=json, delta restores of each, a point-in-time
- * restore, a host worker killed (SIGKILL) in the middle of PgBackRestRestore, and seed 001's
- * {@code /pgBackRest} paths of the HTTP API. The host
- * worker is a separate process (it reads the config file as a user's would); the workflows run
- * in this JVM.
+ * restore, a host worker killed (SIGKILL) in the middle of PgBackRestRestore, seed 001's
+ * {@code /pgBackRest} paths of the HTTP API, and retention mapped onto {@code expire --set}. The
+ * host worker is a separate process (it reads the config file as a user's would); the workflows
+ * run in this JVM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -81,6 +81,7 @@ class PgBackRestIT {
   private HttpApi http;
   private Path control;
   private Path frozen;
+  private Path pgbackrestConf;
   /** The data at each backup, by label, in the order they were taken. */
   private final Map<String, Map<String, String>> atBackup = new LinkedHashMap<>();
   private final List<String> labels = new ArrayList<>();
@@ -103,6 +104,7 @@ class PgBackRestIT {
         + main1.instance.pgdata() + "\npg1-port=" + main1.instance.port() + "\npg1-socket-path="
         + state.resolve("run") + "\n");
     Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
+    pgbackrestConf = conf;
     control = writable(state.resolve("bin").resolve("pgbackrest-control"), "");
     frozen = pgbr.resolve("log").resolve("frozen-restore.pid");   // written as the cluster's user
     Path wrapper = freezingWrapper(state.resolve("bin").resolve("pgbackrest-it"));
@@ -337,6 +339,108 @@ class PgBackRestIT {
     String page = seedPath("GET", "/pgBackRest/restore/delta?wait=true", "text/html", 200);
     assertTrue(page.contains(PgBackRestActivities.RESTORE_STEP), page);
     assertEquals(atSeedBackup, main1.sandbox.fingerprint(), "the delta restore of the newest");
+  }
+
+  /**
+   * Retention over pgBackRest's own repository (`restoreflow retention`, the CLI as a process):
+   * after a diff on the first full, the policy (full 1, no day categories) keeps that full and
+   * the diff (the newest good backup, built on the full) and expires every other backup. The
+   * dry run expires nothing ({@code pgbackrest info} lists the same sets); --apply expires
+   * exactly the dry run's list with {@code expire --set}, dependents first; every set left has
+   * all the sets it references, and the newest restores.
+   */
+  @Test
+  @Order(7)
+  void retentionExpiresExactlyTheDryRunsListAndKeepsTheNewestWithItsFull() throws Exception {
+    main1.sandbox.sql("alter system set archive_mode = 'on'");
+    main1.sandbox.cluster().stop(false);
+    main1.sandbox.cluster().start(() -> false);
+    changeData("before the diff");
+    BackupResult diff = temporal.restoreflow.awaitBackup(temporal.restoreflow.submitBackup(
+        BackupRequest.of("main1").withType("diff")).jobId(), JOB_LIMIT);
+    assertEquals(JobState.SUCCEEDED, diff.state(), diff.message());
+    Map<String, String> atDiff = main1.sandbox.fingerprint();
+    String full = labels.get(0);
+    assertTrue(diff.backupId().startsWith(full + "_"), "a diff on the first full: " + diff);
+    List<String> before = pgBackRestSets();
+    assertTrue(before.size() >= 6, "the full, its diffs and incrs: " + before);
+    List<String> expired = before.stream()
+        .filter(label -> !label.equals(full) && !label.equals(diff.backupId())).toList();
+
+    String[] policy = {"--daily", "0", "--weekly", "0", "--monthly", "0", "--full", "1"};
+    JsonNode dry = retention("--dry-run", policy);
+    assertEquals("PLANNED", dry.path("state").asText(), dry.toString());
+    List<String> planned = texts(dry.path("report").path("toDelete"));
+    List<String> newestFirst = new ArrayList<>(expired);
+    java.util.Collections.reverse(newestFirst);
+    assertEquals(newestFirst, planned, "every set but the full and the diff, dependents first");
+    Map<String, String> reasons = new LinkedHashMap<>();
+    dry.path("report").path("verdicts").forEach(v -> reasons.put(v.path("backupId").asText(),
+        (v.path("keep").asBoolean() ? "keep: " : "delete: ") + v.path("reasons")));
+    assertTrue(reasons.get(diff.backupId()).startsWith("keep: ")
+        && reasons.get(diff.backupId()).contains("newest good backup"), reasons.toString());
+    assertEquals("keep: [\"full 1/1\"]", reasons.get(full), reasons.toString());
+    assertEquals(before, pgBackRestSets(), "a dry run expires nothing");
+
+    JsonNode applied = retention("--apply", policy);
+    assertEquals("SUCCEEDED", applied.path("state").asText(), applied.toString());
+    assertEquals(planned, texts(applied.path("deleted")));
+    String detail = applied.path("steps").get(1).path("detail").asText();
+    assertTrue(detail.contains("expired " + planned.get(0) + " (pgbackrest expire --set)"), detail);
+    assertEquals(List.of(full, diff.backupId()), pgBackRestSets(),
+        "pgBackRest lists exactly what the dry run kept");
+    for (JsonNode set : pgBackRestInfo().path("backup")) {
+      for (JsonNode reference : set.path("reference")) {
+        assertTrue(List.of(full, diff.backupId()).contains(reference.asText()),
+            set.path("label").asText() + " references expired " + reference.asText());
+      }
+      assertFalse(set.path("error").asBoolean(), set.toString());
+    }
+    assertTrue(Files.exists(pgbackrestConf.resolveSibling("repo").resolve("backup/main1/"
+        + diff.backupId() + "/backup.manifest")));
+    for (String label : planned) {
+      assertFalse(Files.exists(pgbackrestConf.resolveSibling("repo").resolve("backup/main1/"
+          + label)), "pgBackRest removed the expired set's directory: " + label);
+    }
+
+    changeData("after the retention");
+    RestoreResult restored = restore(RestoreRequest.of("main1"));
+    assertEquals(diff.backupId(), restored.backupId(), "the newest is the diff");
+    assertEquals(atDiff, main1.sandbox.fingerprint(), "the kept diff restores with its full");
+  }
+
+  private JsonNode retention(String mode, String... policy) throws Exception {
+    List<String> argv = new ArrayList<>(List.of("retention", "--config", configFile.toString(),
+        "--instance", "main1", mode, "--json"));
+    argv.addAll(List.of(policy));
+    RestoreflowProcess.Output run = RestoreflowProcess.runApart(JOB_LIMIT, Map.of(),
+        argv.toArray(String[]::new));
+    assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+    return JSON.readTree(run.stdout());
+  }
+
+  /** {@code pgbackrest info --output=json} of the stanza, run by hand as the cluster's user. */
+  private JsonNode pgBackRestInfo() throws Exception {
+    Process info = new ProcessBuilder("runuser", "-u", main1.instance.osUser(), "--", PGBACKREST,
+        "--config=" + pgbackrestConf, "--stanza=main1", "--output=json", "info")
+        .directory(Path.of("/").toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(info.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, info.waitFor(), "pgbackrest info: " + out);
+    return JSON.readTree(out).get(0);
+  }
+
+  /** The backup sets pgBackRest lists, oldest first. */
+  private List<String> pgBackRestSets() throws Exception {
+    List<String> sets = new ArrayList<>();
+    pgBackRestInfo().path("backup").forEach(b -> sets.add(b.path("label").asText()));
+    return sets;
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(n -> texts.add(n.asText()));
+    return texts;
   }
 
   private String seedPath(String method, String path, String accept, int expected)

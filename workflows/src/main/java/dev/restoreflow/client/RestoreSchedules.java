@@ -2,11 +2,14 @@ package dev.restoreflow.client;
 
 import dev.restoreflow.workflows.ScheduledBackupWorkflow;
 import dev.restoreflow.workflows.ScheduledRestoreWorkflow;
+import dev.restoreflow.workflows.ScheduledRetentionWorkflow;
 import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.RetentionRequest;
 import dev.restoreflow.workflows.model.ScheduledBackup;
 import dev.restoreflow.workflows.model.ScheduledRestore;
+import dev.restoreflow.workflows.model.ScheduledRetention;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
@@ -27,11 +30,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Restores and backups on a timetable (e.g. a nightly backup, a nightly restore drill). On a server with Temporal
- * Schedules each schedule is one ({@code restoreflow-<name>}); on a server without them (the
- * embedded test server answers UNIMPLEMENTED) it is a cron workflow {@code scheduled-<name>},
- * which only knows 5-field cron. Either way each firing runs {@link ScheduledRestoreWorkflow} or
- * {@link ScheduledBackupWorkflow}.
+ * Restores, backups and retention on a timetable (e.g. a nightly backup, a nightly restore drill,
+ * a weekly retention run). On a server with Temporal Schedules each schedule is one
+ * ({@code restoreflow-<name>}); on a server without them (the embedded test server answers
+ * UNIMPLEMENTED) it is a cron workflow {@code scheduled-<name>}, which only knows 5-field cron.
+ * Either way each firing runs {@link ScheduledRestoreWorkflow}, {@link ScheduledBackupWorkflow}
+ * or {@link ScheduledRetentionWorkflow}.
  */
 public final class RestoreSchedules {
 
@@ -73,6 +77,19 @@ public final class RestoreSchedules {
       throw new IllegalArgumentException("a scheduled backup needs an instance");
     }
     return create(name, timing, ScheduledBackupWorkflow.class, new ScheduledBackup(name, request));
+  }
+
+  /**
+   * A schedule of retention jobs of the instance's policy (the request's counts replacing the
+   * config's); each firing applies it, whatever the request's {@code apply} says.
+   */
+  public Created create(String name, ScheduleTiming timing, RetentionRequest request) {
+    checkName(name);
+    if (request == null || request.instance() == null || request.instance().isBlank()) {
+      throw new IllegalArgumentException("a scheduled retention needs an instance");
+    }
+    return create(name, timing, ScheduledRetentionWorkflow.class,
+        new ScheduledRetention(name, request.applying()));
   }
 
   private Created create(String name, ScheduleTiming timing, Class<?> firingType, Object firing) {

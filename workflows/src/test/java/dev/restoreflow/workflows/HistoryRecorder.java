@@ -7,6 +7,7 @@ import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RetentionRequest;
 import dev.restoreflow.workflows.model.ScheduledBackup;
 import dev.restoreflow.workflows.model.ScheduledRestore;
+import dev.restoreflow.workflows.model.ScheduledRetention;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Files;
@@ -24,8 +25,10 @@ import java.util.Map;
  * <p>Files of an existing set are never overwritten. The first set ("v1", no suffix) is the code
  * before issue 11 (host queue and cancellation versioning), "v2" before issue 12, "v3" after it
  * (engines plan the steps, backups are jobs; it adds the histories of the new workflow types),
- * "v4" after issue 14 (PlanRestore gets the request's {@code full}), "v5" in issue 15 (logical
- * restores, retention), "v6" later in it (RestoreTargetWorkflow).
+ * "v4" after issue 14 (PlanRestore gets the request's {@code full}), "v5" after issue 15's
+ * engine pgdump (logical restores, retention jobs), "v6" with retention schedules and the restore
+ * target read before a confirmation (it adds ScheduledRetentionWorkflow and
+ * RestoreTargetWorkflow).
  */
 public final class HistoryRecorder {
 
@@ -115,6 +118,15 @@ public final class HistoryRecorder {
         histories.put(retention.apply() ? "retention-apply" : "retention-dry-run", env.client()
             .fetchHistory(job.workflowId()).toJson(true));
       }
+
+      // since v6: retention schedules (each firing starts a retention job that applies)
+      ScheduledRetentionWorkflow tidy = env.client().newWorkflowStub(
+          ScheduledRetentionWorkflow.class, WorkflowOptions.newBuilder()
+              .setWorkflowId("recorded-tidy").setTaskQueue(TaskQueues.SERVER).build());
+      tidy.run(new ScheduledRetention("tidy", RetentionRequest.dryRun("main1")
+          .withCounts(3, null, null, null)));
+      histories.put("scheduled-retention", env.client().fetchHistory("recorded-tidy")
+          .toJson(true));
 
       // since v6 (issue 15): what a restore would overwrite, read before a person confirms it
       env.client().newWorkflowStub(RestoreTargetWorkflow.class, WorkflowOptions.newBuilder()

@@ -219,6 +219,29 @@ class JobModelWorkflowTest {
         .filter(e -> e.jobId().equals(applying.jobId())).map(e -> e.kind()).distinct().toList());
   }
 
+  /**
+   * A retention schedule (a cron workflow on the test server) fires nightly; each firing is a
+   * retention job of the real workflow in the host's queue that applies the policy.
+   */
+  @Test
+  void aRetentionScheduleAppliesThePolicyAsARetentionJobAtEachFiring() {
+    new dev.restoreflow.client.RestoreSchedules(env.client()).create("tidy",
+        dev.restoreflow.client.ScheduleTiming.cron("0 4 * * *"), RetentionRequest.dryRun("main1"));
+    env.testEnvironment().sleep(Duration.ofHours(25));
+    List<dev.restoreflow.workflows.model.JobEvent> ended = env.server().events().stream()
+        .filter(e -> e.jobId().startsWith("tidy-") && e.step() == null
+            && e.state() == JobState.SUCCEEDED).toList();
+    assertFalse(ended.isEmpty(), "no retention job of the schedule: " + env.server().events());
+    for (var job : ended) {
+      assertTrue(job.jobId().endsWith("-040000"), job.jobId());
+      assertEquals(TaskQueues.retentionWorkflowId(job.jobId()), job.workflowId());
+      assertEquals(QueueEntry.RETENTION, job.kind());
+      assertEquals("schedule", job.requestedVia());
+    }
+    assertEquals("deleted [SOLD00]", env.host("db1").calls(Steps.APPLY_RETENTION).get(0).detail(),
+        "the firing applied the policy");
+  }
+
   private io.temporal.client.WorkflowStub client(String workflowId) {
     return env.client().newUntypedWorkflowStub(workflowId);
   }

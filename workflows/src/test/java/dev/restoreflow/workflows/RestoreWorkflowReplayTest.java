@@ -27,8 +27,8 @@ class RestoreWorkflowReplayTest {
     WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + name,
         RestoreWorkflowImpl.class, BackupWorkflowImpl.class, CatalogWorkflowImpl.class,
         HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class,
-        ScheduledBackupWorkflowImpl.class, RetentionWorkflowImpl.class,
-        RestoreTargetWorkflowImpl.class);
+        ScheduledBackupWorkflowImpl.class, ScheduledRetentionWorkflowImpl.class,
+        RetentionWorkflowImpl.class, RestoreTargetWorkflowImpl.class);
   }
 
   @Test
@@ -36,7 +36,7 @@ class RestoreWorkflowReplayTest {
     String all = String.join("\n", histories().map(name -> read(name)).toList());
     for (String type : List.of("RestoreWorkflow", "BackupWorkflow", "CatalogWorkflow",
         "HostQueueWorkflow", "ScheduledRestoreWorkflow", "ScheduledBackupWorkflow",
-        "RetentionWorkflow", "RestoreTargetWorkflow")) {
+        "RetentionWorkflow", "ScheduledRetentionWorkflow", "RestoreTargetWorkflow")) {
       assertTrue(all.contains("\"name\": \"" + type + "\""), "no recorded history of " + type);
     }
   }

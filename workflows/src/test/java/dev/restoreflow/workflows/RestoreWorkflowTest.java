@@ -25,9 +25,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -155,17 +152,13 @@ class RestoreWorkflowTest {
     assertThrows(IllegalArgumentException.class, () -> schedules.create("drill",
         ScheduleTiming.cron("0 4 * * *"), RestoreRequest.of("main1")), "names are unique");
 
-    // just past the second 03:00 UTC from now, whatever the time of day the test runs at
-    ZonedDateTime now = Instant.ofEpochMilli(env.testEnvironment().currentTimeMillis())
-        .atZone(ZoneOffset.UTC);
-    ZonedDateTime firstNight = now.withHour(3).withMinute(0).withSecond(0).withNano(0);
-    if (!firstNight.isAfter(now)) {
-      firstNight = firstNight.plusDays(1);
-    }
-    env.testEnvironment().sleep(Duration.between(now, firstNight.plusDays(1).plusMinutes(30)));
+    long start = env.testEnvironment().currentTimeMillis();
+    env.testEnvironment().sleep(Duration.ofHours(49));
     List<JobEvent> drills = env.server().events().stream()
         .filter(e -> e.jobId().startsWith("drill-") && e.state() == JobState.SUCCEEDED).toList();
-    assertEquals(2, drills.size(), "two nights, two drills: " + drills);
+    // two nights; three 03:00s when the test starts between 02:00 and 03:00 UTC
+    assertEquals(threeAmsWithin(start, Duration.ofHours(49)), drills.size(),
+        "a drill each night: " + drills);
     for (JobEvent drill : drills) {
       assertTrue(drill.jobId().endsWith("-030000"), drill.jobId());
       assertEquals("schedule", drill.requestedVia());
@@ -174,6 +167,15 @@ class RestoreWorkflowTest {
     assertThrows(IllegalArgumentException.class, () -> schedules.delete("drill"));
     assertThrows(IllegalArgumentException.class, () -> schedules.create("../x",
         ScheduleTiming.cron("0 3 * * *"), RestoreRequest.of("main1")));
+  }
+
+  /** How many 03:00 UTC there are after {@code startMillis} and no later than {@code span}. */
+  private static long threeAmsWithin(long startMillis, Duration span) {
+    java.time.Instant start = java.time.Instant.ofEpochMilli(startMillis);
+    java.time.LocalDate day = start.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+    return java.util.stream.IntStream.range(0, 4)
+        .mapToObj(i -> day.plusDays(i).atTime(3, 0).toInstant(java.time.ZoneOffset.UTC))
+        .filter(t -> t.isAfter(start) && !t.isAfter(start.plus(span))).count();
   }
 
   @Test

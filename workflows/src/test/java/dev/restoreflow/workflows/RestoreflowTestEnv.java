@@ -42,7 +42,8 @@ final class RestoreflowTestEnv implements AutoCloseable {
     serverWorker.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class,
         BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
         ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class,
-        RetentionWorkflowImpl.class, RestoreTargetWorkflowImpl.class, HoldForever.class);
+        ScheduledRetentionWorkflowImpl.class, RetentionWorkflowImpl.class,
+        RestoreTargetWorkflowImpl.class, HoldForever.class);
     serverWorker.registerActivitiesImplementations(server);
     // Heartbeats reach the server at once instead of every 0.8 x heartbeat timeout, so a blocked
     // fake step learns about a cancel within ~100 ms.
