@@ -183,7 +183,7 @@ public final class Retention {
     RetentionCategory category = dayCategory(backup);
     LocalDate day = day(backup);
     BackupFacts newestOfDay = newestPerDay.get(category).get(day);
-    if (newestOfDay != backup) {
+    if (newestOfDay != backup && policy.count(category) > 0) {
       reasons.add("not the newest " + category.label() + " backup of " + category.dayLabel(day)
           + " (" + newestOfDay.id() + " is)");
     } else {
