@@ -197,7 +197,7 @@ final class DumpRestorer {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    String key = PgDumpLayout.dump(repository.instance(), backup.id());
+    String key = backup.dumpKey();
     long size = repository.store().stat(key).orElseThrow(() -> new IOException("backup "
         + backup.id() + " has no dump in " + repository.store().describe())).size();
     try (InputStream in = repository.store().read(key, 0, size);

@@ -2,6 +2,7 @@ package dev.restoreflow.activities.registry;
 
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.Inventory;
+import dev.restoreflow.activities.engine.BackupNames;
 import dev.restoreflow.activities.engine.Engine;
 import dev.restoreflow.activities.engine.RecoveryTargets;
 import dev.restoreflow.client.RequestRejectedException;
@@ -94,8 +95,40 @@ public final class RequestResolver {
               : "one of " + String.join(", ", engine.compressions())) + " (instance '"
           + request.instance() + "')");
     }
+    checkBackupOptions(engine, request.instance(), request.name(), request.dir(),
+        request.forced());
     return new ResolvedBackup(jobId, request.instance(), instance.host(), engine.name(), type,
         request.compression());
+  }
+
+  /**
+   * A backup's name and directory: of {@link BackupNames}' form, for an engine that names
+   * backups; {@code force} only with a name. Also checked again on the host (workflow input is
+   * anyone's JSON).
+   *
+   * @throws RequestRejectedException NOT_SUPPORTED or INVALID_REQUEST
+   */
+  public static void checkBackupOptions(Engine engine, String instanceName, String name,
+      String dir, boolean force) {
+    if ((name != null || dir != null || force) && !engine.namesBackups()) {
+      throw rejected(FailureType.NOT_SUPPORTED, "instance '" + instanceName + "' (engine "
+          + engine.name() + ") names its backups itself, in its own repository: drop name, dir"
+          + " and force");
+    }
+    try {
+      if (name != null) {
+        BackupNames.checkName(name);
+      }
+      if (dir != null) {
+        BackupNames.checkDir(dir);
+      }
+    } catch (IllegalArgumentException e) {
+      throw rejected(FailureType.INVALID_REQUEST, e.getMessage());
+    }
+    if (force && name == null) {
+      throw rejected(FailureType.INVALID_REQUEST, "force replaces the backup of the name given:"
+          + " add a name, or drop force");
+    }
   }
 
   /** See {@link Inventory#instanceOnHost}. */
