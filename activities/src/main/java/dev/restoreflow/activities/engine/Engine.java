@@ -69,6 +69,11 @@ public interface Engine {
     return false;
   }
 
+  /** Whether a restore can bring back only some tables ({@code tables}). */
+  default boolean restoresTables() {
+    return false;
+  }
+
   /**
    * The restore's steps for this request, in order; the workflow runs exactly these. Neither
    * {@code incremental} nor {@code full}: the engine's default (a full restore, or pgBackRest's

@@ -82,6 +82,11 @@ public final class PgDumpEngine implements Engine {
     return true;
   }
 
+  @Override
+  public boolean restoresTables() {
+    return true;
+  }
+
   /** The cluster stays up: no StopCluster, WipeData, StartCluster or Promote. */
   @Override
   public List<PlannedStep> restoreSteps(boolean incremental, boolean full) {
@@ -89,10 +94,16 @@ public final class PgDumpEngine implements Engine {
         PlannedStep.run(Steps.VERIFY));
   }
 
-  /** The backup, its chain, and each dump's size checked against its meta.json. */
+  /**
+   * The backup, its chain, and each dump's size checked against its meta.json. With tables:
+   * each is in the backup, the live database exists and nothing else there holds on to them;
+   * only the dumps that hold their data are read.
+   */
   @Override
   public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
-    requireDatabase(step, DatabaseClient.of(step), "template1");
+    PgDumpConfig config = step.instance().settings(PgDumpConfig.class);
+    DatabaseClient client = DatabaseClient.of(step);
+    requireDatabase(step, client, input.tables() == null ? "template1" : config.database());
     if (input.recoveryTarget() != null && !input.recoveryTarget().isEmpty()) {
       throw Failures.of(FailureType.NOT_SUPPORTED, "a logical backup restores to the moment of"
           + " its dump; a recovery target needs a physical engine");
@@ -108,8 +119,17 @@ public final class PgDumpEngine implements Engine {
                   + repository.store().describe() + "; see restoreflow backups --instance "
                   + step.instanceName()));
       List<DumpMeta> chain = repository.chain(meta);
+      List<DumpMeta> read = chain;
+      String mode = meta.type();
+      if (input.tables() != null) {
+        List<TableState> chosen = chosenTables(meta, input.tables());
+        checkLiveTables(client, config.database(), chosen);
+        read = TableRestorer.needed(chain, meta, chosen);
+        mode = meta.type() + "; tables " + String.join(", ", chosen.stream()
+            .map(t -> t.schema() + "." + t.table()).toList()) + " into the live database";
+      }
       long bytes = 0;
-      for (DumpMeta backup : chain) {
+      for (DumpMeta backup : read) {
         long size = repository.store().stat(backup.dumpKey())
             .orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backup.id()
                 + " has no dump (deleted by hand?)")).size();
@@ -120,12 +140,34 @@ public final class PgDumpEngine implements Engine {
         bytes += size;
       }
       long available = room.available(meta.id(), bytes);
-      return new RestorePlan(step.instanceName(), step.host(), NAME, meta.id(), meta.type(),
+      return new RestorePlan(step.instanceName(), step.host(), NAME, meta.id(), mode,
           meta.endTime(), chain.stream().map(DumpMeta::id).toList(), bytes, available,
           step.instance().pgdata(), restoreSteps(false, false));
     } catch (IOException e) {
       throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "
           + e.getMessage());
+    }
+  }
+
+  /** Nothing in the live database holds on to the tables (reads only). */
+  private static void checkLiveTables(DatabaseClient client, String database,
+      List<TableState> chosen) {
+    try (PsqlSession session = PsqlSession.open(client, database)) {
+      LiveTables.check(session, chosen);
+    } catch (LiveTables.InTheWayException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was changed");
+    } catch (IOException e) {
+      throw Failures.of(FailureType.COMMAND_FAILED, "reading database " + database + " on "
+          + client.where() + ": " + e.getMessage());
+    }
+  }
+
+  /** The tables a restore names, as the backup has them; INVALID_REQUEST for any other. */
+  static List<TableState> chosenTables(DumpMeta backup, List<String> names) {
+    try {
+      return TableSelection.of(backup, names);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was changed");
     }
   }
 

@@ -2,6 +2,8 @@ package dev.restoreflow.activities.pgdump;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +40,32 @@ final class PgTools {
     return out;
   }
 
+  /**
+   * pg_restore's SQL for {@code args} (an archive, a list, a section) in the host file
+   * {@code out}: written by the tool itself, or, in a container, written inside and copied out
+   * checked (an exec's stdout can end early).
+   */
+  static void restoreScript(DatabaseClient client, List<String> args, Path out)
+      throws IOException, InterruptedException {
+    if (client.inContainer()) {
+      client.transfer().writeAndCopyOut(path -> client.argv("pg_restore", concat(args,
+          List.of("-f", path))), out.toString(), Duration.ofHours(6));
+    } else {
+      run(client, client.argv("pg_restore", concat(args, List.of("-f", out.toString()))));
+    }
+  }
+
   static String quote(String identifier) {
     return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 }

@@ -14,13 +14,14 @@ import dev.restoreflow.activities.probackup.ProbackupEngine;
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.BackupRequest;
+import dev.restoreflow.workflows.model.RestoreRequest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The resolver's checks of --name, --dir and --force, before any job starts: the same code and
- * text on every way in.
+ * The resolver's checks of --name, --dir, --force and --tables, before any job starts: the
+ * same code and text on every way in.
  */
 class BackupAndTableOptionsTest {
 
@@ -39,6 +40,11 @@ class BackupAndTableOptionsTest {
   private RequestRejectedException backupRefused(BackupRequest request) {
     return assertThrows(RequestRejectedException.class,
         () -> resolver.resolveBackup("j1", request));
+  }
+
+  private RequestRejectedException restoreRefused(RestoreRequest request) {
+    return assertThrows(RequestRejectedException.class,
+        () -> resolver.resolveRestore("j1", request));
   }
 
   @Test
@@ -77,6 +83,24 @@ class BackupAndTableOptionsTest {
         assertEquals(FailureType.NOT_SUPPORTED, e.type(), instance);
         assertTrue(e.getMessage().contains("names its backups itself"), e.getMessage());
       }
+    }
+  }
+
+  @Test
+  void tablesAreRestoredOnlyByPgdumpAndOnlyWhenNamedPlainly() {
+    resolver.resolveRestore("j1", RestoreRequest.of("shop").withTables(List.of("orders",
+        "sales.items")));
+    for (String instance : List.of("pgbr1", "pgp1", "bb1")) {
+      RequestRejectedException e = restoreRefused(RestoreRequest.of(instance)
+          .withTables(List.of("orders")));
+      assertEquals(FailureType.NOT_SUPPORTED, e.type(), instance);
+      assertTrue(e.getMessage().contains("tables are restored selectively only from logical"
+          + " backups"), e.getMessage());
+    }
+    for (List<String> bad : List.of(List.of("a.b.c"), List.of("\"x\""), List.of("t;drop"),
+        List.<String>of())) {
+      RequestRejectedException e = restoreRefused(RestoreRequest.of("shop").withTables(bad));
+      assertEquals(FailureType.INVALID_REQUEST, e.type(), bad.toString());
     }
   }
 

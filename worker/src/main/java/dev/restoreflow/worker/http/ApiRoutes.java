@@ -89,7 +89,8 @@ final class ApiRoutes {
   /** The body of POST .../restores: the restore request's fields; all optional. */
   @JsonIgnoreProperties(ignoreUnknown = false)
   record RestoreBody(String host, String backupId, Boolean incremental,
-      RecoveryTarget recoveryTarget, Boolean promote, Boolean dryRun, Boolean full) {}
+      RecoveryTarget recoveryTarget, Boolean promote, Boolean dryRun, Boolean full,
+      List<String> tables) {}
 
   private HttpReply instances(HttpRequestView r) {
     allowQuery(r);
@@ -131,11 +132,12 @@ final class ApiRoutes {
     String instance = r.pathParam("instance");
     jobs.resolver().instance(instance);
     RestoreBody b = body(r, RestoreBody.class,
-        new RestoreBody(null, null, null, null, null, null, null));
+        new RestoreBody(null, null, null, null, null, null, null, null));
     RestoreRequest request = new RestoreRequest(instance, b.host(), b.backupId(),
         Boolean.TRUE.equals(b.incremental()), b.recoveryTarget() == null
             || b.recoveryTarget().isEmpty() ? null : b.recoveryTarget(), b.promote(),
-        Boolean.TRUE.equals(b.dryRun()), null, null).withFull(Boolean.TRUE.equals(b.full()));
+        Boolean.TRUE.equals(b.dryRun()), null, null).withFull(Boolean.TRUE.equals(b.full()))
+        .withTables(b.tables());
     return accepted(jobs.startRestore(request, r.client()));
   }
 
