@@ -221,20 +221,28 @@ class PgDumpIT {
   void aDamagedDumpIsRefusedAndTheDatabaseIsLeftAsItWas() throws Exception {
     String last = new ArrayList<>(atBackup.keySet()).get(atBackup.size() - 1);
     Path dump = repository.resolve("main1/pgdump/" + last + "/dump.pgdump");
-    try (RandomAccessFile file = new RandomAccessFile(dump.toFile(), "rw")) {
-      file.seek(file.length() / 2);
-      int b = file.read();
-      file.seek(file.length() / 2);
-      file.write(b ^ 0xff);
-    }
+    flipMiddleByte(dump);
     Map<String, String> before = contents();
-    String damaged = restoreFails(last, "OBJECT_CORRUPT");
-    assertTrue(damaged.contains("damaged") && damaged.contains("not replaced"), damaged);
-    assertEquals(before, contents());
+    try {
+      String damaged = restoreFails(last, "OBJECT_CORRUPT");
+      assertTrue(damaged.contains("damaged") && damaged.contains("not replaced"), damaged);
+      assertEquals(before, contents());
+    } finally {
+      flipMiddleByte(dump);   // whole again: the later tests build on this backup
+    }
 
     String unknown = restoreFails("20200101T000000Z", "BACKUP_NOT_FOUND");
     assertTrue(unknown.contains("no backup 20200101T000000Z"), unknown);
     assertEquals(before, contents());
+  }
+
+  private static void flipMiddleByte(Path file) throws IOException {
+    try (RandomAccessFile open = new RandomAccessFile(file.toFile(), "rw")) {
+      open.seek(open.length() / 2);
+      int b = open.read();
+      open.seek(open.length() / 2);
+      open.write(b ^ 0xff);
+    }
   }
 
   /**
@@ -410,12 +418,19 @@ class PgDumpIT {
     assertEquals(damaged.get("public.orders").split(":")[0], shop("select count(*) from "
         + aside + ".orders").strip(), "the former orders are kept");
 
+    // from the replaced incremental: its own notes, and returns from the full it builds on (the
+    // incremental's dump has no data of returns)
+    shop("delete from returns");
     RestoreResult fromReplaced = temporal.restoreflow.await(temporal.restoreflow.submit(
         RestoreRequest.of("main1").withBackupId("pre_v2").withHost("local")
-            .withTables(List.of("notes"))).jobId(), JOB_LIMIT);
+            .withTables(List.of("notes", "returns"))).jobId(), JOB_LIMIT);
     assertEquals(JobState.SUCCEEDED, fromReplaced.state(), fromReplaced.message());
     assertEquals(replacedPreV2.get("public.notes"), contents().get("public.notes"),
         "the replacement's notes");
+    assertEquals(replacedPreV2.get("public.returns"), contents().get("public.returns"));
+    assertEquals(2, fromReplaced.plan().chain().size(), "pre_v2 is an incremental");
+    assertTrue(fromReplaced.plan().backupMode().endsWith("tables public.notes, public.returns"
+        + " into the live database"), fromReplaced.plan().backupMode());
   }
 
   /** An unknown table, or one that another table's foreign key uses, changes nothing. */
