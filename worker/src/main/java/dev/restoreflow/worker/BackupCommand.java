@@ -2,9 +2,11 @@ package dev.restoreflow.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.registry.RequestResolver;
+import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.ResolvedBackup;
@@ -39,6 +41,22 @@ final class BackupCommand implements Callable<Integer> {
       + " (default: the config's)")
   String compression;
 
+  @Option(names = "--force-full", description = "pgdump: a full backup (the same as --type"
+      + " full)")
+  boolean forceFull;
+
+  @Option(names = "--name", description = "pgdump: the backup's id, e.g. pre_migration"
+      + " (letters, digits, _ - .; unique in the instance's repository)")
+  String name;
+
+  @Option(names = "--force", description = "pgdump: replace the backup named by --name (not one"
+      + " that other backups build on)")
+  boolean force;
+
+  @Option(names = "--dir", description = "pgdump: keep the backup apart, in this sub-directory"
+      + " of the instance's repository (its own chain; retention leaves it alone)")
+  String dir;
+
   @Option(names = "--follow", description = "print the steps as they run and wait for the end")
   boolean follow;
 
@@ -48,8 +66,12 @@ final class BackupCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RestoreflowConfig cfg = config.load();
-    BackupRequest request = BackupRequest.of(instance).withType(type)
-        .withCompression(compression)
+    if (forceFull && type != null && !type.equalsIgnoreCase("full")) {
+      throw new RequestRejectedException(FailureType.INVALID_REQUEST, "--force-full asks for a"
+          + " full backup; drop --type " + type + " or --force-full");
+    }
+    BackupRequest request = BackupRequest.of(instance).withType(forceFull ? "full" : type)
+        .withCompression(compression).withName(name).withDir(dir).withForce(force)
         .withRequestedVia("cli", System.getProperty("user.name"));
     ResolvedBackup resolved = new RequestResolver(cfg.inventory()).resolveBackup(null, request);
     Logging.init(config.resolve(cfg.logDir()), "WARN");
@@ -64,9 +86,10 @@ final class BackupCommand implements Callable<Integer> {
         return 0;
       }
       if (!json) {
-        out.printf("job %s: %s backup of %s on host %s: %s (workflow %s)%n", job.jobId(),
-            resolved.type(), instance, resolved.host(), Submissions.position(job),
-            job.workflowId());
+        out.printf("job %s: %s backup of %s%s on host %s: %s (workflow %s)%n", job.jobId(),
+            resolved.type(), instance, (name == null ? "" : " named " + name)
+                + (dir == null ? "" : " in dir " + dir), resolved.host(),
+            Submissions.position(job), job.workflowId());
       }
       if (!follow) {
         return 0;

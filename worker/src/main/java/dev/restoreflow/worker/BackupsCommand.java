@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 final class BackupsCommand implements Callable<Integer> {
 
   /** Times are ISO-8601 instants, up to 24 characters with milliseconds (basebackup's). */
-  private static final String ROW = "  %-18s %-6s %-8s %-24s %-24s %12s %12s  %s%n";
+  /** The id column as wide as the longest id (a pgdump backup's name has up to 64). */
+  private static final String ROW = "  %-IDs %-6s %-8s %-24s %-24s %12s %12s  %s%n";
 
   @Mixin
   ConfigOption config;
@@ -65,11 +66,14 @@ final class BackupsCommand implements Callable<Integer> {
     if (entry.backups().isEmpty()) {
       return;
     }
-    out.printf(ROW, "id", "type", "status", "start", "end", "data", "stored", "chain");
+    String row = ROW.replace("ID", String.valueOf(Math.max(18, entry.backups().stream()
+        .mapToInt(b -> b.id().length()).max().orElse(0))));
+    out.printf(row, "id", "type", "status", "start", "end", "data", "stored", "chain");
     for (CatalogBackup b : entry.backups()) {
-      out.printf(ROW, b.id(), b.type(), b.status(),
+      out.printf(row, b.id(), b.type(), b.status(),
           orDash(b.startTime()), orDash(b.endTime()), Bytes.human(b.dataBytes()),
-          Bytes.human(b.storedBytes()), String.join(">", b.chain()));
+          Bytes.human(b.storedBytes()), String.join(">", b.chain())
+              + (b.dir() == null ? "" : "  (kept apart in dir " + b.dir() + ")"));
     }
   }
 

@@ -13,6 +13,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -53,6 +54,11 @@ final class RestoreCommand implements Callable<Integer> {
   @Mixin
   RecoveryTargetOptions target;
 
+  @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "pgdump: restore"
+      + " only these tables (table or schema.table, comma-separated) into the live database, in"
+      + " one transaction; their former versions are kept in a schema restoreflow_before_TIME")
+  List<String> tables;
+
   @Option(names = "--dry-run", description = "only plan: which backup, is there room")
   boolean dryRun;
 
@@ -80,7 +86,7 @@ final class RestoreCommand implements Callable<Integer> {
     RequestResolver resolver = new RequestResolver(cfg.inventory());
     RestoreRequest asked = RestoreRequest.of(instance).withHost(host).withBackupId(backupId)
         .withIncremental(incremental).withFull(full).withRecoveryTarget(target.target())
-        .withDryRun(dryRun);
+        .withDryRun(dryRun).withTables(tables);
     ResolvedRestore resolved = resolver.resolveRestore(null, asked);
     String id = backupId == null ? null : resolver.backupId(instance, backupId);
     Terminal terminal = null;

@@ -9,20 +9,24 @@ import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.pgdump.PgDumpActivities;
 import dev.restoreflow.activities.pgdump.PgDumpConfig;
 import dev.restoreflow.activities.pgdump.PgDumpEngine;
+import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.worker.config.TemporalConfig;
+import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.BackupResult;
 import dev.restoreflow.workflows.model.CatalogBackup;
 import dev.restoreflow.workflows.model.InstanceCatalog;
 import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
 import dev.restoreflow.workflows.model.RetentionRequest;
 import dev.restoreflow.workflows.model.RetentionResult;
 import dev.restoreflow.workflows.model.StepProgress;
+import dev.restoreflow.workflows.model.StepStatus;
 import io.temporal.client.WorkflowFailedException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -53,7 +57,9 @@ import org.junit.jupiter.api.Timeout;
  * reset), the seventh automatic backup a full by the rule, each backup restored and compared
  * with the source's data at that backup (row counts and an MD5 of every table's sorted rows,
  * computed here, not by the engine), and a damaged dump refused with the database untouched.
- * The host worker is a separate process, as in production.
+ * Then the seed's options on the same cluster: named backups (unique unless --force, a bad name
+ * refused with nothing written), a backup kept apart in a directory, and a restore of some
+ * tables into the live database. The host worker is a separate process, as in production.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -71,6 +77,9 @@ class PgDumpIT {
   /** The source's data right after each backup, by backup id, in the order they were taken. */
   private final Map<String, Map<String, String>> atBackup = new LinkedHashMap<>();
   private final List<BackupResult> taken = new ArrayList<>();
+  /** The source's data at the replaced backup pre_v2, and at before_v3 (in a directory). */
+  private Map<String, String> replacedPreV2;
+  private Map<String, String> atBeforeV3;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -212,20 +221,28 @@ class PgDumpIT {
   void aDamagedDumpIsRefusedAndTheDatabaseIsLeftAsItWas() throws Exception {
     String last = new ArrayList<>(atBackup.keySet()).get(atBackup.size() - 1);
     Path dump = repository.resolve("main1/pgdump/" + last + "/dump.pgdump");
-    try (RandomAccessFile file = new RandomAccessFile(dump.toFile(), "rw")) {
-      file.seek(file.length() / 2);
-      int b = file.read();
-      file.seek(file.length() / 2);
-      file.write(b ^ 0xff);
-    }
+    flipMiddleByte(dump);
     Map<String, String> before = contents();
-    String damaged = restoreFails(last, "OBJECT_CORRUPT");
-    assertTrue(damaged.contains("damaged") && damaged.contains("not replaced"), damaged);
-    assertEquals(before, contents());
+    try {
+      String damaged = restoreFails(last, "OBJECT_CORRUPT");
+      assertTrue(damaged.contains("damaged") && damaged.contains("not replaced"), damaged);
+      assertEquals(before, contents());
+    } finally {
+      flipMiddleByte(dump);   // whole again: the later tests build on this backup
+    }
 
     String unknown = restoreFails("20200101T000000Z", "BACKUP_NOT_FOUND");
     assertTrue(unknown.contains("no backup 20200101T000000Z"), unknown);
     assertEquals(before, contents());
+  }
+
+  private static void flipMiddleByte(Path file) throws IOException {
+    try (RandomAccessFile open = new RandomAccessFile(file.toFile(), "rw")) {
+      open.seek(open.length() / 2);
+      int b = open.read();
+      open.seek(open.length() / 2);
+      open.write(b ^ 0xff);
+    }
   }
 
   /**
@@ -304,10 +321,173 @@ class PgDumpIT {
     }
   }
 
+  /**
+   * --name: a name with '/' is refused before any job starts (by the CLI, and by the workflow's
+   * own check of a request started from the Temporal UI), with nothing written; a name is the
+   * backup's id, refused at PlanBackup when it exists unless --force, which replaces it, but
+   * never a backup that others build on.
+   */
+  @Test
+  @Order(6)
+  void aNamedBackupIsUniqueUnlessForcedAndABadNameWritesNothing() throws Exception {
+    List<String> before = repositoryFiles();
+    RestoreflowProcess.Output slash = RestoreflowProcess.runApart(JOB_LIMIT, Map.of(), "backup",
+        "--config", configFile.toString(), "--instance", "main1", "--name", "../evil");
+    assertEquals(2, slash.exitCode(), slash.stdout() + slash.stderr());
+    assertTrue(slash.stderr().contains("INVALID_REQUEST: backup name '../evil' is not allowed"),
+        slash.stderr());
+    RequestRejectedException refused = assertThrows(RequestRejectedException.class,
+        () -> temporal.restoreflow.submitBackup(BackupRequest.of("main1").withName("a/b")));
+    assertEquals(FailureType.INVALID_REQUEST, refused.type(), refused.getMessage());
+    assertEquals(before, repositoryFiles(), "nothing written");
+
+    String parent = new ArrayList<>(atBackup.keySet()).get(atBackup.size() - 1);
+    assertEquals("pre_v2", named(BackupRequest.of("main1").withName("pre_v2")).backupId());
+    List<String> withPreV2 = repositoryFiles();
+    String exists = backupFails(BackupRequest.of("main1").withName("pre_v2"));
+    assertTrue(exists.contains("a backup named pre_v2 exists already"), exists);
+
+    shop("insert into notes values (999, 'in the replacement')");
+    BackupResult forced = named(BackupRequest.of("main1").withName("pre_v2").withForce(true));
+    assertTrue(detail(forced, Steps.PLAN_BACKUP).contains("as pre_v2, replacing the incremental"
+        + " backup of that name"), detail(forced, Steps.PLAN_BACKUP));
+    replacedPreV2 = contents();
+    List<String> replacement = repositoryFiles().stream()
+        .filter(f -> f.startsWith("main1/pgdump/pre_v2/")).toList();
+    assertEquals(2, replacement.size(), replacement.toString());
+    assertTrue(replacement.get(0).matches("main1/pgdump/pre_v2/dump-[0-9]+\\.pgdump"),
+        "the old dump is gone: " + replacement);
+    assertEquals(withPreV2.size(), repositoryFiles().size());
+
+    String depended = backupFails(BackupRequest.of("main1").withName(parent).withForce(true));
+    assertTrue(depended.contains("[pre_v2] build on it"), depended);
+  }
+
+  /**
+   * --dir: a backup kept apart in a sub-directory of the repository, its own chain (a full
+   * there), listed in the catalog with its directory and left alone by retention.
+   */
+  @Test
+  @Order(7)
+  void aBackupInADirectoryIsKeptApartListedAndLeftAloneByRetention() throws Exception {
+    BackupResult apart = named(BackupRequest.of("main1").withDir("pre-migration")
+        .withName("before_v3"));
+    assertTrue(detail(apart, Steps.PLAN_BACKUP).startsWith("full dump")
+        && detail(apart, Steps.PLAN_BACKUP).contains("(in dir pre-migration)"),
+        detail(apart, Steps.PLAN_BACKUP));
+    atBeforeV3 = contents();
+    assertTrue(Files.exists(repository.resolve(
+        "main1/pgdump-dir/pre-migration/before_v3/meta.json")));
+    CatalogBackup listed = temporal.restoreflow.catalog("main1", JOB_LIMIT).instances().get(0)
+        .backups().stream().filter(b -> b.id().equals("before_v3")).findFirst().orElseThrow();
+    assertEquals("pre-migration", listed.dir());
+    assertEquals(List.of("before_v3"), listed.chain());
+
+    RetentionResult dryRun = temporal.restoreflow.awaitRetention(temporal.restoreflow
+        .submitRetention(RetentionRequest.dryRun("main1")).jobId(), JOB_LIMIT);
+    assertTrue(dryRun.report().verdicts().stream().anyMatch(v -> v.backupId().equals(
+        "before_v3") && v.keep() && v.reasons().get(0).startsWith("kept apart in dir"
+            + " pre-migration")), dryRun.report().toString());
+  }
+
+  /**
+   * --tables: the named tables of a backup, and only they, replace the live ones in one
+   * transaction (a dropped one comes back); their former versions are kept aside.
+   */
+  @Test
+  @Order(8)
+  void restoringTablesReplacesExactlyThoseTablesInTheLiveDatabase() throws Exception {
+    shop("delete from orders where id % 2 = 0; update orders set qty = 0; drop table notes;"
+        + " update items set name = 'changed' where id < 10");
+    Map<String, String> damaged = contents();
+    RestoreflowProcess.Output cli = RestoreflowProcess.runApart(JOB_LIMIT, Map.of(), "restore",
+        "--config", configFile.toString(), "--instance", "main1", "--backup-id", "before_v3",
+        "--tables", "orders,public.notes", "--follow");
+    assertEquals(0, cli.exitCode(), cli.stdout() + cli.stderr());
+    assertTrue(cli.stdout().contains("verified 2 table(s)"), cli.stdout());
+    Map<String, String> now = contents();
+    for (String table : List.of("public.orders", "public.notes")) {
+      assertEquals(atBeforeV3.get(table), now.get(table), table + " as at the backup");
+    }
+    for (String table : List.of("public.items", "public.returns")) {
+      assertEquals(damaged.get(table), now.get(table), table + " untouched");
+    }
+    String aside = main1.psql(DB, "select nspname from pg_namespace where nspname like"
+        + " 'restoreflow_before_%'").strip();
+    assertTrue(aside.matches("restoreflow_before_[0-9]{8}_[0-9]{6}"), aside);
+    assertEquals(damaged.get("public.orders").split(":")[0], shop("select count(*) from "
+        + aside + ".orders").strip(), "the former orders are kept");
+
+    // from the replaced incremental: its own notes, and returns from the full it builds on (the
+    // incremental's dump has no data of returns)
+    shop("delete from returns");
+    RestoreResult fromReplaced = temporal.restoreflow.await(temporal.restoreflow.submit(
+        RestoreRequest.of("main1").withBackupId("pre_v2").withHost("local")
+            .withTables(List.of("notes", "returns"))).jobId(), JOB_LIMIT);
+    assertEquals(JobState.SUCCEEDED, fromReplaced.state(), fromReplaced.message());
+    assertEquals(replacedPreV2.get("public.notes"), contents().get("public.notes"),
+        "the replacement's notes");
+    assertEquals(replacedPreV2.get("public.returns"), contents().get("public.returns"));
+    assertEquals(2, fromReplaced.plan().chain().size(), "pre_v2 is an incremental");
+    assertTrue(fromReplaced.plan().backupMode().endsWith("tables public.notes, public.returns"
+        + " into the live database"), fromReplaced.plan().backupMode());
+  }
+
+  /** An unknown table, or one that another table's foreign key uses, changes nothing. */
+  @Test
+  @Order(9)
+  void anUnknownTableOrOneOthersHoldOnToIsRefusedAtPlanRestoreAndNothingChanges()
+      throws Exception {
+    Map<String, String> before = contents();
+    String schemas = main1.psql(DB, "select string_agg(nspname, ',' order by nspname)"
+        + " from pg_namespace");
+    String unknown = restoreFails(RestoreRequest.of("main1").withBackupId("before_v3")
+        .withTables(List.of("orders", "nosuch")), "INVALID_REQUEST");
+    assertTrue(unknown.contains("table nosuch is not in backup before_v3"), unknown);
+    String held = restoreFails(RestoreRequest.of("main1").withBackupId("before_v3")
+        .withTables(List.of("items")), "INVALID_REQUEST");
+    assertTrue(held.contains("on table orders uses table items"), held);
+    assertEquals(before, contents());
+    assertEquals(schemas, main1.psql(DB, "select string_agg(nspname, ',' order by nspname)"
+        + " from pg_namespace"));
+  }
+
+  /** Every object of the repository, relative to it, sorted. */
+  private List<String> repositoryFiles() throws IOException {
+    try (Stream<Path> files = Files.walk(repository)) {
+      return files.filter(Files::isRegularFile).map(f -> repository.relativize(f).toString())
+          .sorted().toList();
+    }
+  }
+
+  private BackupResult named(BackupRequest request) throws Exception {
+    BackupResult result = temporal.restoreflow.awaitBackup(temporal.restoreflow.submitBackup(
+        request).jobId(), JOB_LIMIT);
+    assertEquals(JobState.SUCCEEDED, result.state(), result.message());
+    return result;
+  }
+
+  /** A backup that must fail as an INVALID_REQUEST at PlanBackup, writing nothing. */
+  private String backupFails(BackupRequest request) throws Exception {
+    List<String> before = repositoryFiles();
+    Submission job = temporal.restoreflow.submitBackup(request);
+    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
+        () -> temporal.restoreflow.awaitBackup(job.jobId(), JOB_LIMIT));
+    assertEquals(Optional.of("INVALID_REQUEST"), Failures.typeOf(failed), failed.toString());
+    RestoreProgress progress = temporal.restoreflow.progress(job.jobId());
+    assertEquals(StepStatus.FAILED, progress.steps().stream().filter(s -> s.name().equals(
+        Steps.PLAN_BACKUP)).findFirst().orElseThrow().status(), progress.toString());
+    assertEquals(before, repositoryFiles(), "nothing written");
+    return progress.message();
+  }
+
   /** A restore that must fail with {@code type}; its message. */
   private String restoreFails(String backupId, String type) throws Exception {
-    Submission job = temporal.restoreflow.submit(RestoreRequest.of("main1")
-        .withBackupId(backupId).withHost("local"));
+    return restoreFails(RestoreRequest.of("main1").withBackupId(backupId), type);
+  }
+
+  private String restoreFails(RestoreRequest request, String type) throws Exception {
+    Submission job = temporal.restoreflow.submit(request.withHost("local"));
     WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
         () -> temporal.restoreflow.await(job.jobId(), JOB_LIMIT));
     assertEquals(Optional.of(type), Failures.typeOf(failed), failed.toString());

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class BackupsCommandTest {
 
   @Test
-  void columnsLineUpForTimesWithAndWithoutMillisecondsAndARunningBackup() {
+  void columnsLineUpForTimesWithAndWithoutMillisecondsARunningBackupAndALongName() {
     InstanceCatalog probackup = new InstanceCatalog("main1", "probackup", List.of(
         backup("TP9FW5", "FULL", "OK", "2026-11-29T11:00:05Z", "2026-11-29T11:00:07Z", null,
             List.of("TP9FW5")),
@@ -30,7 +30,17 @@ class BackupsCommandTest {
         "2026-11-29T11:10:30.934Z", "2026-11-29T11:10:30.934Z", "000000010000000000000005",
         "a restore reaches the end of any backup");
 
-    for (InstanceCatalog entry : List.of(probackup, basebackup)) {
+    CatalogBackup apart = new CatalogBackup("shop", "pgdump", "before_the_migration_of_v3",
+        "full", "OK", "2026-11-29T11:20:00Z", "2026-11-29T11:20:02Z", 0, 4096, null,
+        List.of("before_the_migration_of_v3"), null, null, "pre-migration");
+    InstanceCatalog pgdump = new InstanceCatalog("shop", "pgdump", List.of(
+        backup("20261129T111029Z", "full", "OK", "2026-11-29T11:10:29.694Z",
+            "2026-11-29T11:10:30.934Z", null, List.of("20261129T111029Z")), apart),
+        "2026-11-29T11:10:30.934Z", "2026-11-29T11:20:02Z", null, "logical dumps");
+    assertTrue(print(pgdump).contains("before_the_migration_of_v3  (kept apart in dir"
+        + " pre-migration)"), print(pgdump));
+
+    for (InstanceCatalog entry : List.of(probackup, basebackup, pgdump)) {
       List<String> lines = print(entry).lines().toList();
       String header = lines.get(2);
       assertTrue(header.trim().startsWith("id "), String.join("\n", lines));

@@ -101,9 +101,12 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     BackupActivities taker = Workflow.newActivityStub(BackupActivities.class,
         longRunning(hostQueue));
 
+    // name, dir and force are null unless asked for: the inputs of older jobs stay as they were
     BackupPlan plan = step(PLAN_BACKUP, () -> quick.planBackup(new BackupInput(input,
-        target.type(), target.compression())), p -> new StepResult(PLAN_BACKUP, 0, 0, p.detail()));
-    BackupInput backupInput = new BackupInput(input, plan.type(), target.compression());
+        target.type(), target.compression(), request.name(), request.dir(), request.force())),
+        p -> new StepResult(PLAN_BACKUP, 0, 0, p.detail()));
+    BackupInput backupInput = new BackupInput(input, plan.type(), target.compression(),
+        request.name(), request.dir(), request.force());
     TakenBackup taken = step(TAKE_BACKUP, () -> taker.takeBackup(backupInput),
         t -> new StepResult(TAKE_BACKUP, t.startedAtMillis(), t.endedAtMillis(), t.detail()));
     backupId = taken.backupId();

@@ -182,8 +182,10 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     ActivityOptions restoreOptions = LONG_RUNNING.toBuilder().setTaskQueue(hostQueue)
         .setCancellationType(onCancel).build();
 
+    // tables is null unless asked for: the inputs of older jobs stay as they were
     RestorePlan plan = step(PLAN, () -> planner.planRestore(new PlanInput(input,
-        request.backupId(), request.incremental(), request.recoveryTarget(), request.full())),
+        request.backupId(), request.incremental(), request.recoveryTarget(), request.full(),
+        request.tables())),
         p -> new StepResult(PLAN, 0, 0, describe(p)));
     backupId = plan.backupId();
     List<PlannedStep> planned = plan.steps() != null ? plan.steps() : expectedSteps();
@@ -197,7 +199,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     // swaps it in at its end: until then the data is as it was
     boolean stopsCluster = planned.stream().anyMatch(s -> s.name().equals(STOP) && s.runs());
     EngineRestoreInput restore = new EngineRestoreInput(input, backupId, request.incremental(),
-        request.recoveryTarget());
+        request.recoveryTarget(), request.tables());
     for (PlannedStep next : planned) {
       if (next.name().equals(PLAN)) {
         continue;

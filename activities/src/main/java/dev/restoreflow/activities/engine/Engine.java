@@ -64,6 +64,19 @@ public interface Engine {
   List<String> compressions();
 
   /**
+   * Whether a backup request may name its backup ({@code name}, replaced with {@code force})
+   * and put it in a sub-directory of the repository ({@code dir}).
+   */
+  default boolean namesBackups() {
+    return false;
+  }
+
+  /** Whether a restore can bring back only some tables ({@code tables}). */
+  default boolean restoresTables() {
+    return false;
+  }
+
+  /**
    * The restore's steps for this request, in order; the workflow runs exactly these. Neither
    * {@code incremental} nor {@code full}: the engine's default (a full restore, or pgBackRest's
    * delta). Both at once are refused before this is asked (by the request resolver).

@@ -2,23 +2,14 @@ package dev.restoreflow.activities.pgdump;
 
 import dev.restoreflow.activities.config.InstanceConfig;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -59,14 +50,11 @@ final class DumpRestorer {
   String restore(DumpMeta target, Consumer<String> progress)
       throws IOException, InterruptedException {
     List<DumpMeta> chain = repository.chain(target);
-    Path staging = staging();
-    try {
-      List<Path> files = new ArrayList<>();
-      List<String> visible = new ArrayList<>();   // the paths pg_restore reads them at
+    try (StagedDumps staged = StagedDumps.open(repository, client, instance, config)) {
+      List<String> visible = new ArrayList<>();   // the paths pg_restore reads the dumps at
       for (DumpMeta backup : chain) {
         progress.accept("fetching " + backup.id() + " (" + backup.bytes() + " bytes)");
-        files.add(fetch(backup, staging));
-        visible.add(client.visible(files.get(files.size() - 1)));
+        visible.add(staged.visible(staged.fetch(backup)));
       }
       String building = newDatabase();
       maintenance("DROP DATABASE IF EXISTS " + quote(building) + ";");
@@ -83,10 +71,9 @@ final class DumpRestorer {
           continue;
         }
         progress.accept("data of " + held.size() + " table(s) from " + backup.id());
-        Path list = staging.resolve(backup.id() + ".list");
+        Path list = staged.file(backup.id() + ".list");
         Files.write(list, dataEntries(visible.get(i), held, isLast), StandardCharsets.UTF_8);
-        giveToOwner(list);
-        pgRestore(List.of("--section=data", "-L", client.visible(list),
+        pgRestore(List.of("--section=data", "-L", staged.visible(list),
             "-j", String.valueOf(config.restoreJobs())), visible.get(i), building);
       }
       progress.accept("indexes and constraints of " + target.id());
@@ -99,9 +86,6 @@ final class DumpRestorer {
       return "restored backup " + target.id() + " (chain " + chain.stream().map(DumpMeta::id)
           .toList() + ") into database " + config.database() + "; " + proof
           + (kept == null ? "" : "; the old database is kept as " + kept);
-    } finally {
-      client.removeCopies();
-      deleteTree(staging);
     }
   }
 
@@ -170,7 +154,7 @@ final class DumpRestorer {
   private List<String> dataEntries(String dump, List<TableState> held, boolean isLast)
       throws IOException, InterruptedException {
     List<String> entries = new ArrayList<>();
-    for (String line : run(client.argv("pg_restore", List.of("-l", dump)))
+    for (String line : PgTools.run(client, client.argv("pg_restore", List.of("-l", dump)))
         .split("\n")) {
       if (line.startsWith(";") || line.isBlank()) {
         continue;
@@ -189,52 +173,12 @@ final class DumpRestorer {
     return entries;
   }
 
-  private Path fetch(DumpMeta backup, Path staging) throws IOException {
-    Path file = staging.resolve(backup.id() + ".pgdump");
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    String key = PgDumpLayout.dump(repository.instance(), backup.id());
-    long size = repository.store().stat(key).orElseThrow(() -> new IOException("backup "
-        + backup.id() + " has no dump in " + repository.store().describe())).size();
-    try (InputStream in = repository.store().read(key, 0, size);
-        OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
-      in.transferTo(out);
-    }
-    String actual = HexFormat.of().formatHex(sha256.digest());
-    if (size != backup.bytes() || !actual.equals(backup.sha256())) {
-      throw new CorruptDumpException("backup " + backup.id() + "'s dump is " + size
-          + " bytes with SHA-256 " + actual + "; its meta.json says " + backup.bytes()
-          + " bytes, " + backup.sha256() + ": the dump is damaged; restore another backup");
-    }
-    giveToOwner(file);
-    return file;
-  }
-
-  private Path staging() throws IOException {
-    Path root = Path.of(config.stagingDir());
-    Files.createDirectories(root);
-    Path dir = Files.createTempDirectory(root, repository.instance() + "-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    giveToOwner(dir);
-    return dir;
-  }
-
-  private void giveToOwner(Path path) throws IOException {
-    UserPrincipal owner = path.getFileSystem().getUserPrincipalLookupService()
-        .lookupPrincipalByName(instance.osUser());
-    Files.setOwner(path, owner);
-  }
-
   private void pgRestore(List<String> options, String dump, String database)
       throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("--exit-on-error"));
     args.addAll(options);
     args.add(dump);
-    run(client.connected("pg_restore", database, args));
+    PgTools.run(client, client.connected("pg_restore", database, args));
   }
 
   private void maintenance(String sql) throws IOException, InterruptedException {
@@ -242,40 +186,12 @@ final class DumpRestorer {
   }
 
   private String psqlMaintenance(String sql) throws IOException, InterruptedException {
-    return run(client.connected("psql", "template1", List.of("-X", "-A", "-t", "-q", "-v",
-        "ON_ERROR_STOP=1", "-c", sql)));
-  }
-
-  private String run(List<String> argv) throws IOException, InterruptedException {
-    Process process = client.start(argv);
-    process.getOutputStream().close();
-    List<String> errors = new ArrayList<>();
-    Thread drain = new Thread(() -> DumpTaker.collect(process.getErrorStream(), errors),
-        "pgdump-stderr");
-    drain.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(24, TimeUnit.HOURS)) {
-      process.destroyForcibly();
-    }
-    drain.join(10_000);
-    if (process.exitValue() != 0) {
-      throw new IOException(argv.get(0).replaceAll(".*/", "") + " exited " + process.exitValue()
-          + ": " + String.join(" | ", errors.subList(Math.max(0, errors.size() - 5),
-              errors.size())));
-    }
-    return out;
+    return PgTools.run(client, client.connected("psql", "template1", List.of("-X", "-A", "-t",
+        "-q", "-v", "ON_ERROR_STOP=1", "-c", sql)));
   }
 
   private static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a staging directory left behind is removed by the next restore's cleanup of the root
-    }
+    return PgTools.quote(identifier);
   }
 
   /** The restored database does not hold what the backup recorded. */

@@ -53,33 +53,52 @@ final class DumpTaker {
     this.clock = clock;
   }
 
+  /** What a backup job asks for: the plan's type, and the name and place the user chose. */
+  record Options(String type, String name, String dir, boolean force, String jobId) {}
+
   /**
-   * @param type the plan's type: {@code full} or {@code incremental}
+   * @param options the plan's type ({@code full} or {@code incremental}), and a name, directory
+   *     and replacement as {@link DumpSlot} allows them
    * @param started told the id before anything is written
+   * @throws DumpSlot.RefusedException for a name or replacement the backups there refuse
    */
-  DumpMeta take(String type, Consumer<String> started, Consumer<String> progress)
+  DumpMeta take(Options options, Consumer<String> started, Consumer<String> progress)
       throws IOException, InterruptedException {
     int cleared = repository.clearUnfinished();
     if (cleared > 0) {
       log.info("cleared {} object(s) an earlier attempt left", cleared);
     }
     List<DumpMeta> existing = repository.backups();
+    DumpSlot slot = DumpSlot.of(existing, options.name(), options.dir(), options.force(),
+        options.jobId());
+    if (slot.done().isPresent()) {
+      log.info("backup {} was taken by an earlier attempt of job {}", options.name(),
+          options.jobId());
+      return slot.done().get();
+    }
     Instant startedAt = clock.instant();
-    if (repository.backup(PgDumpLayout.newBackupId(startedAt)).isPresent()) {
+    String secondsId = PgDumpLayout.newBackupId(startedAt);
+    if (options.name() == null && existing.stream().anyMatch(m -> m.id().equals(secondsId))) {
       // ids are the start second: a backup right after another waits for the next one
       Thread.sleep(1000 - startedAt.toEpochMilli() % 1000);
       startedAt = clock.instant();
     }
-    BackupTypeDecision asked = DumpDecisions.decide(existing, config, type, startedAt);
-    BackupTypeDecision auto = DumpDecisions.decide(existing, config, "auto", startedAt);
-    String reason = asked.type() == auto.type() ? auto.reason() : asked.reason();
-    DumpMeta parent = asked.type() == BackupType.FULL ? null
-        : existing.stream().filter(m -> m.id().equals(asked.parentId())).findFirst().orElseThrow();
-    String id = PgDumpLayout.newBackupId(startedAt);
-    if (repository.backup(id).isPresent()) {
+    List<DumpMeta> candidates = slot.candidates();
+    BackupTypeDecision asked = DumpDecisions.decide(candidates, config, options.type(),
+        startedAt);
+    BackupTypeDecision auto = DumpDecisions.decide(candidates, config, "auto", startedAt);
+    String reason = (asked.type() == auto.type() ? auto.reason() : asked.reason())
+        + slot.where();
+    DumpMeta parent = asked.type() == BackupType.FULL ? null : candidates.stream()
+        .filter(m -> m.id().equals(asked.parentId())).findFirst().orElseThrow();
+    String id = options.name() != null ? options.name() : PgDumpLayout.newBackupId(startedAt);
+    if (options.name() == null && repository.backup(id).isPresent()) {
       throw new IOException("backup " + id + " exists already (two backups in one second);"
           + " try again");
     }
+    // a replacement's dump goes beside the old one, which stays until the new meta.json is in
+    String dumpFile = slot.replaced().isEmpty() ? null
+        : "dump-" + startedAt.toEpochMilli() + ".pgdump";
     started.accept(id);
     String database = config.database();
     try (PsqlSession session = PsqlSession.open(client, database)) {
@@ -111,26 +130,31 @@ final class DumpTaker {
       progress.accept((parent == null ? "full dump" : "incremental dump on " + parent.id()
           + ": data of " + dumped.size() + " changed table(s), " + kept.size() + " unchanged")
           + " into " + repository.store().describe());
-      Stored stored = dump(id, snapshot, kept);
+      String key = PgDumpLayout.dump(repository.instance(), options.dir(), id, dumpFile);
+      Stored stored = dump(key, snapshot, kept);
       session.query("COMMIT;");
       DumpMeta meta = new DumpMeta(DumpMeta.FORMAT, id, repository.instance(),
           parent == null ? DumpMeta.FULL : DumpMeta.INCREMENTAL,
           parent == null ? null : parent.id(), reason, startedAt.toString(),
           clock.instant().toString(), database, serverVersion, stored.bytes(), stored.sha256(),
-          List.copyOf(states), List.copyOf(dumped), dropped);
+          List.copyOf(states), List.copyOf(dumped), dropped, options.dir(), dumpFile,
+          options.jobId());
       repository.write(meta);
+      if (slot.replaced().isPresent()) {
+        repository.deleteObject(slot.replaced().get().dumpKey());
+        log.info("backup {} replaced (its former dump deleted)", id);
+      }
       return meta;
     }
   }
 
   private record Stored(long bytes, String sha256) {}
 
-  private Stored dump(String id, String snapshot, List<Tables.Table> withoutData)
+  private Stored dump(String key, String snapshot, List<Tables.Table> withoutData)
       throws IOException, InterruptedException {
     List<String> options = new ArrayList<>(List.of("-Fc", "-Z" + config.compressLevel(),
         "--snapshot=" + snapshot));
     withoutData.forEach(table -> options.add("--exclude-table-data=" + table.pattern()));
-    String key = PgDumpLayout.dump(repository.instance(), id);
     if (client.inContainer()) {
       return dumpInContainer(key, options);
     }

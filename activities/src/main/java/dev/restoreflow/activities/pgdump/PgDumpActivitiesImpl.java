@@ -9,12 +9,14 @@ import dev.restoreflow.workflows.model.EngineRestoreInput;
 import dev.restoreflow.workflows.model.StepResult;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * PgDumpRestore: see {@link DumpRestorer}. Safe to run again: the database it builds has one
- * name, dropped and built anew by a retry; the instance's database is renamed only after the new
- * one is proven.
+ * PgDumpRestore: see {@link DumpRestorer}, and {@link TableRestorer} for some tables. Safe to
+ * run again: the database it builds has one name, dropped and built anew by a retry; the
+ * instance's database is renamed only after the new one is proven; tables are replaced in one
+ * transaction that commits only once they are proven.
  */
 public class PgDumpActivitiesImpl implements PgDumpActivities {
 
@@ -27,6 +29,8 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
   @Override
   public StepResult pgDumpRestore(EngineRestoreInput input) {
     long started = System.currentTimeMillis();
+    String untouched = input.tables() == null ? "the instance's database was not replaced"
+        : "the live database's tables were not changed";
     try (HostStep step = HostStep.open(services, input.step());
         DumpRepository repository = PgDumpEngine.repository(step)) {
       String id = PgDumpEngine.checkedId(input.backupId());
@@ -36,19 +40,30 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
       AtomicReference<String> progress = new AtomicReference<>("starting");
       String detail;
       try (Heartbeats beats = Heartbeats.start(progress::get)) {
-        detail = new DumpRestorer(repository, DatabaseClient.of(step),
-            step.instance(), Clock.systemUTC()).restore(meta, progress::set);
+        DatabaseClient client = DatabaseClient.of(step);
+        if (input.tables() == null) {
+          detail = new DumpRestorer(repository, client, step.instance(), Clock.systemUTC())
+              .restore(meta, progress::set);
+        } else {
+          // checked again: the step's input is anyone's JSON
+          List<TableState> chosen = PgDumpEngine.chosenTables(meta, input.tables());
+          detail = new TableRestorer(repository, client, step.instance(), Clock.systemUTC())
+              .restore(meta, chosen, progress::set);
+        }
       }
       return new StepResult(RESTORE_STEP, started, System.currentTimeMillis(), detail);
+    } catch (LiveTables.InTheWayException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, RESTORE_STEP + ": " + e.getMessage()
+          + "; nothing was changed");
     } catch (DumpRestorer.CorruptDumpException e) {
       throw Failures.of(FailureType.OBJECT_CORRUPT, RESTORE_STEP + ": " + e.getMessage()
-          + "; the instance's database was not replaced");
+          + "; " + untouched);
     } catch (DumpRestorer.RestoreMismatchException e) {
       throw Failures.of(FailureType.VERIFY_FAILED, RESTORE_STEP + ": " + e.getMessage()
-          + "; the instance's database was not replaced");
+          + "; " + untouched);
     } catch (IOException e) {
       throw Failures.of(FailureType.COMMAND_FAILED, RESTORE_STEP + ": " + e.getMessage()
-          + "; the instance's database was not replaced");
+          + "; " + untouched);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Failures.of(FailureType.COMMAND_FAILED, RESTORE_STEP + ": interrupted");

@@ -78,6 +78,16 @@ public final class PgDumpEngine implements Engine {
     return List.of();
   }
 
+  @Override
+  public boolean namesBackups() {
+    return true;
+  }
+
+  @Override
+  public boolean restoresTables() {
+    return true;
+  }
+
   /** The cluster stays up: no StopCluster, WipeData, StartCluster or Promote. */
   @Override
   public List<PlannedStep> restoreSteps(boolean incremental, boolean full) {
@@ -85,10 +95,16 @@ public final class PgDumpEngine implements Engine {
         PlannedStep.run(Steps.VERIFY));
   }
 
-  /** The backup, its chain, and each dump's size checked against its meta.json. */
+  /**
+   * The backup, its chain, and each dump's size checked against its meta.json. With tables:
+   * each is in the backup, the live database exists and nothing else there holds on to them;
+   * only the dumps that hold their data are read.
+   */
   @Override
   public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
-    requireDatabase(step, DatabaseClient.of(step), "template1");
+    PgDumpConfig config = step.instance().settings(PgDumpConfig.class);
+    DatabaseClient client = DatabaseClient.of(step);
+    requireDatabase(step, client, input.tables() == null ? "template1" : config.database());
     if (input.recoveryTarget() != null && !input.recoveryTarget().isEmpty()) {
       throw Failures.of(FailureType.NOT_SUPPORTED, "a logical backup restores to the moment of"
           + " its dump; a recovery target needs a physical engine");
@@ -104,9 +120,18 @@ public final class PgDumpEngine implements Engine {
                   + repository.store().describe() + "; see restoreflow backups --instance "
                   + step.instanceName()));
       List<DumpMeta> chain = repository.chain(meta);
+      List<DumpMeta> read = chain;
+      String mode = meta.type();
+      if (input.tables() != null) {
+        List<TableState> chosen = chosenTables(meta, input.tables());
+        checkLiveTables(client, config.database(), chosen);
+        read = TableRestorer.needed(chain, meta, chosen);
+        mode = meta.type() + "; tables " + String.join(", ", chosen.stream()
+            .map(t -> t.schema() + "." + t.table()).toList()) + " into the live database";
+      }
       long bytes = 0;
-      for (DumpMeta backup : chain) {
-        long size = repository.store().stat(PgDumpLayout.dump(step.instanceName(), backup.id()))
+      for (DumpMeta backup : read) {
+        long size = repository.store().stat(backup.dumpKey())
             .orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backup.id()
                 + " has no dump (deleted by hand?)")).size();
         if (size != backup.bytes()) {
@@ -116,7 +141,7 @@ public final class PgDumpEngine implements Engine {
         bytes += size;
       }
       long available = room.available(meta.id(), bytes);
-      return new RestorePlan(step.instanceName(), step.host(), NAME, meta.id(), meta.type(),
+      return new RestorePlan(step.instanceName(), step.host(), NAME, meta.id(), mode,
           meta.endTime(), chain.stream().map(DumpMeta::id).toList(), bytes, available,
           step.instance().pgdata(), restoreSteps(false, false));
     } catch (IOException e) {
@@ -125,23 +150,70 @@ public final class PgDumpEngine implements Engine {
     }
   }
 
-  /** The cluster runs, the repository answers, and the type the backup will be, and why. */
+  /** Nothing in the live database holds on to the tables (reads only). */
+  private static void checkLiveTables(DatabaseClient client, String database,
+      List<TableState> chosen) {
+    try (PsqlSession session = PsqlSession.open(client, database)) {
+      LiveTables.check(session, chosen);
+    } catch (LiveTables.InTheWayException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was changed");
+    } catch (IOException e) {
+      throw Failures.of(FailureType.COMMAND_FAILED, "reading database " + database + " on "
+          + client.where() + ": " + e.getMessage());
+    }
+  }
+
+  /** The tables a restore names, as the backup has them; INVALID_REQUEST for any other. */
+  static List<TableState> chosenTables(DumpMeta backup, List<String> names) {
+    try {
+      return TableSelection.of(backup, names);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was changed");
+    }
+  }
+
+  /**
+   * The cluster runs, the repository answers, and the type the backup will be, and why; a name
+   * that exists (without force), or a replacement that the backups there refuse, fails here,
+   * before anything is written.
+   */
   @Override
   public BackupPlan planBackup(HostStep step, BackupInput input) {
     requireDatabase(step, DatabaseClient.of(step),
         step.instance().settings(PgDumpConfig.class).database());
     PgDumpConfig config = step.instance().settings(PgDumpConfig.class);
     try (DumpRepository repository = repository(step)) {
-      BackupTypeDecision decision = DumpDecisions.decide(repository.backups(), config,
+      DumpSlot slot = slot(repository.backups(), input, step);
+      if (slot.done().isPresent()) {
+        return new BackupPlan(step.instanceName(), step.host(), NAME, slot.done().get().type(),
+            slot.done().get().parentId(), "backup " + input.name() + " was taken by this job");
+      }
+      BackupTypeDecision decision = DumpDecisions.decide(slot.candidates(), config,
           input.type() == null ? "auto" : input.type(), Clock.systemUTC().instant());
       String type = decision.type().name().toLowerCase(java.util.Locale.ROOT);
       return new BackupPlan(step.instanceName(), step.host(), NAME, type, decision.parentId(),
           type + " dump of database " + config.database() + " into "
-              + repository.store().describe() + ": " + decision.reason());
+              + repository.store().describe() + named(input, slot) + ": " + decision.reason()
+              + slot.where());
     } catch (IOException e) {
       throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "
           + e.getMessage());
     }
+  }
+
+  private static DumpSlot slot(List<DumpMeta> backups, BackupInput input, HostStep step) {
+    try {
+      return DumpSlot.of(backups, input.name(), input.dir(), input.forced(), step.jobId());
+    } catch (DumpSlot.RefusedException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was written");
+    }
+  }
+
+  private static String named(BackupInput input, DumpSlot slot) {
+    return (input.name() == null ? "" : " as " + input.name())
+        + (input.dir() == null ? "" : " in dir " + input.dir())
+        + slot.replaced().map(old -> ", replacing the " + old.type() + " backup of that name"
+            + " from " + old.endTime()).orElse("");
   }
 
   @Override
@@ -151,15 +223,19 @@ public final class PgDumpEngine implements Engine {
     try (DumpRepository repository = repository(step);
         dev.restoreflow.activities.Heartbeats beats =
             dev.restoreflow.activities.Heartbeats.start(progress::get)) {
-      DumpMeta meta = new DumpTaker(repository, DatabaseClient.of(step),
-          step.instance(), Clock.systemUTC()).take(input.type(), id -> progress.set("backup "
-              + id), progress::set);
+      DumpMeta meta = new DumpTaker(repository, DatabaseClient.of(step), step.instance(),
+          Clock.systemUTC()).take(new DumpTaker.Options(input.type(), input.name(), input.dir(),
+              input.forced(), step.jobId()), id -> progress.set("backup " + id), progress::set);
       return new TakenBackup(meta.id(), meta.type(), meta.bytes(), started,
           System.currentTimeMillis(), meta.type() + " dump " + meta.id() + " of "
-              + meta.database() + ": " + meta.bytes() + " bytes, " + meta.dumpedTables().size()
+              + meta.database() + (meta.dir() == null ? "" : " in dir " + meta.dir()) + ": "
+              + meta.bytes() + " bytes, " + meta.dumpedTables().size()
               + " of " + meta.tables().size() + " tables' data, " + meta.rows() + " rows in all"
               + (meta.droppedTables().isEmpty() ? "" : ", dropped since its parent: "
                   + meta.droppedTables()) + "; " + meta.reason());
+    } catch (DumpSlot.RefusedException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, "TakeBackup: " + e.getMessage()
+          + "; nothing was written");
     } catch (IOException e) {
       throw Failures.of(FailureType.COMMAND_FAILED, "TakeBackup: " + e.getMessage());
     } catch (InterruptedException e) {
@@ -175,7 +251,7 @@ public final class PgDumpEngine implements Engine {
     try (DumpRepository repository = repository(step)) {
       DumpMeta meta = repository.backup(checkedId(backupId)).orElseThrow(() -> Failures.of(
           FailureType.BACKUP_NOT_FOUND, "backup " + backupId + " has no meta.json"));
-      String key = PgDumpLayout.dump(step.instanceName(), backupId);
+      String key = meta.dumpKey();
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       DatabaseClient client = DatabaseClient.of(step);
       Process list = client.start(client.argv("pg_restore", List.of("-l")));
@@ -219,7 +295,8 @@ public final class PgDumpEngine implements Engine {
       List<DumpMeta> backups = repository.backups();
       List<CatalogBackup> listed = backups.stream().map(m -> new CatalogBackup(
           step.instanceName(), NAME, m.id(), m.type(), CatalogBackup.OK, m.startTime(),
-          m.endTime(), 0, m.bytes(), m.parentId(), chainIds(backups, m), null, null)).toList();
+          m.endTime(), 0, m.bytes(), m.parentId(), chainIds(backups, m), null, null, m.dir()))
+          .toList();
       String from = backups.isEmpty() ? null : backups.get(0).endTime();
       String to = backups.isEmpty() ? null : backups.get(backups.size() - 1).endTime();
       return new InstanceCatalog(step.instanceName(), NAME, listed, from, to, null,

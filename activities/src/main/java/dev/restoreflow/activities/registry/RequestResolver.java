@@ -2,8 +2,10 @@ package dev.restoreflow.activities.registry;
 
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.Inventory;
+import dev.restoreflow.activities.engine.BackupNames;
 import dev.restoreflow.activities.engine.Engine;
 import dev.restoreflow.activities.engine.RecoveryTargets;
+import dev.restoreflow.activities.engine.TableName;
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.BackupRequest;
@@ -11,6 +13,7 @@ import dev.restoreflow.workflows.model.RecoveryTarget;
 import dev.restoreflow.workflows.model.ResolvedBackup;
 import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestoreRequest;
+import java.util.List;
 
 /**
  * The one check of a request against the config, used by every way in (line gateway, CLI, the
@@ -44,10 +47,19 @@ public final class RequestResolver {
     Engine engine = engines.of(instance);
     boolean full = Boolean.TRUE.equals(request.full());
     checkRestoreOptions(engine, request.instance(), request.backupId(), request.recoveryTarget(),
-        request.incremental(), full);
+        request.incremental(), full, request.tables());
     return new ResolvedRestore(jobId, request.instance(), host, engine.name(),
         !Boolean.FALSE.equals(instance.promote()),
         engine.restoreSteps(request.incremental(), full));
+  }
+
+  /**
+   * {@link #checkRestoreOptions(Engine, String, String, RecoveryTarget, boolean, boolean, List)}
+   * of a restore of the whole backup.
+   */
+  public static void checkRestoreOptions(Engine engine, String instanceName, String backupId,
+      RecoveryTarget target, boolean incremental, boolean full) {
+    checkRestoreOptions(engine, instanceName, backupId, target, incremental, full, null);
   }
 
   /**
@@ -55,11 +67,25 @@ public final class RequestResolver {
    * target, incremental only where the engine has it, not incremental and full at once. Also
    * checked again by PlanRestore on the host (its worker's config may differ from the server's).
    *
+   * @param tables null = the whole backup; else table names of {@link TableName}'s form, for an
+   *     engine that restores tables
    * @throws RequestRejectedException BAD_BACKUP_ID, BAD_RECOVERY_TARGET, NOT_SUPPORTED or
    *     INVALID_REQUEST
    */
   public static void checkRestoreOptions(Engine engine, String instanceName, String backupId,
-      RecoveryTarget target, boolean incremental, boolean full) {
+      RecoveryTarget target, boolean incremental, boolean full, List<String> tables) {
+    if (tables != null) {
+      if (!engine.restoresTables()) {
+        throw rejected(FailureType.NOT_SUPPORTED, "instance '" + instanceName + "' (engine "
+            + engine.name() + ") restores whole clusters; tables are restored selectively only"
+            + " from logical backups (engine pgdump): drop tables");
+      }
+      try {
+        TableName.parseAll(tables);
+      } catch (IllegalArgumentException e) {
+        throw rejected(FailureType.INVALID_REQUEST, e.getMessage());
+      }
+    }
     if (incremental && full) {
       throw rejected(FailureType.INVALID_REQUEST, "a restore is either incremental (keeps the"
           + " data directory) or full (wipes it first), not both: drop incremental or full");
@@ -94,8 +120,40 @@ public final class RequestResolver {
               : "one of " + String.join(", ", engine.compressions())) + " (instance '"
           + request.instance() + "')");
     }
+    checkBackupOptions(engine, request.instance(), request.name(), request.dir(),
+        request.forced());
     return new ResolvedBackup(jobId, request.instance(), instance.host(), engine.name(), type,
         request.compression());
+  }
+
+  /**
+   * A backup's name and directory: of {@link BackupNames}' form, for an engine that names
+   * backups; {@code force} only with a name. Also checked again on the host (workflow input is
+   * anyone's JSON).
+   *
+   * @throws RequestRejectedException NOT_SUPPORTED or INVALID_REQUEST
+   */
+  public static void checkBackupOptions(Engine engine, String instanceName, String name,
+      String dir, boolean force) {
+    if ((name != null || dir != null || force) && !engine.namesBackups()) {
+      throw rejected(FailureType.NOT_SUPPORTED, "instance '" + instanceName + "' (engine "
+          + engine.name() + ") names its backups itself, in its own repository: drop name, dir"
+          + " and force");
+    }
+    try {
+      if (name != null) {
+        BackupNames.checkName(name);
+      }
+      if (dir != null) {
+        BackupNames.checkDir(dir);
+      }
+    } catch (IllegalArgumentException e) {
+      throw rejected(FailureType.INVALID_REQUEST, e.getMessage());
+    }
+    if (force && name == null) {
+      throw rejected(FailureType.INVALID_REQUEST, "force replaces the backup of the name given:"
+          + " add a name, or drop force");
+    }
   }
 
   /** See {@link Inventory#instanceOnHost}. */

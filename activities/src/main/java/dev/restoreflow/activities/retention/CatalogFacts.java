@@ -12,8 +12,18 @@ public final class CatalogFacts {
 
   private CatalogFacts() {}
 
+  /**
+   * The backups of the instance's default place: one kept apart in a directory
+   * ({@code backup --dir}) is outside retention and the automatic decision (its chain stays in
+   * its directory, so nothing here depends on it).
+   */
   public static List<BackupFacts> of(InstanceCatalog catalog) {
-    return catalog.backups().stream().map(CatalogFacts::of).toList();
+    return catalog.backups().stream().filter(b -> !isApart(b)).map(CatalogFacts::of).toList();
+  }
+
+  /** A backup kept apart in a directory of the repository. */
+  public static boolean isApart(CatalogBackup backup) {
+    return backup.dir() != null;
   }
 
   /**

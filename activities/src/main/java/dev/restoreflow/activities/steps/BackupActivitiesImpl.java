@@ -68,8 +68,14 @@ public class BackupActivitiesImpl implements BackupActivities {
     }
   }
 
-  /** The type the workflow resolved; a hand-written input may carry any. */
+  /** The type the workflow resolved; a hand-written input may carry any type, name or dir. */
   private static void checkType(Engine engine, HostStep step, BackupInput input) {
+    try {
+      RequestResolver.checkBackupOptions(engine, step.instanceName(), input.name(), input.dir(),
+          input.forced());
+    } catch (RequestRejectedException e) {
+      throw Failures.of(e.type(), e.getMessage());
+    }
     if (input.type() == null || !engine.backupTypes().contains(input.type())) {
       throw Failures.of(FailureType.INVALID_REQUEST, "backup type '" + input.type()
           + "' is not one of " + String.join(", ", engine.backupTypes()) + " (instance '"

@@ -47,7 +47,8 @@ public class PlanActivitiesImpl implements PlanActivities {
       Engine engine = engines.of(step.instance());
       try {
         RequestResolver.checkRestoreOptions(engine, step.instanceName(), input.backupId(),
-            input.recoveryTarget(), input.incremental(), Boolean.TRUE.equals(input.full()));
+            input.recoveryTarget(), input.incremental(), Boolean.TRUE.equals(input.full()),
+            input.tables());
       } catch (RequestRejectedException e) {
         throw Failures.of(e.type(), e.getMessage());
       }

@@ -97,9 +97,12 @@ public class RetentionActivitiesImpl implements RetentionActivities {
         .collect(Collectors.toMap(CatalogBackup::id, Function.identity()));
     List<BackupFacts> facts = CatalogFacts.of(catalog);
     RetentionPlan plan = Retention.plan(facts, policy, zone);
-    List<RetentionVerdict> verdicts = plan.decisions().stream().map(d -> new RetentionVerdict(
-        d.id(), byId.get(d.id()).type(), byId.get(d.id()).endTime(), d.keep(), d.reasons()))
-        .toList();
+    List<RetentionVerdict> verdicts = new ArrayList<>(plan.decisions().stream().map(d ->
+        new RetentionVerdict(d.id(), byId.get(d.id()).type(), byId.get(d.id()).endTime(),
+            d.keep(), d.reasons())).toList());
+    catalog.backups().stream().filter(CatalogFacts::isApart).forEach(b -> verdicts.add(
+        new RetentionVerdict(b.id(), b.type(), b.endTime(), true, List.of("kept apart in dir "
+            + b.dir() + ": retention covers the default place only"))));
     String described = "daily " + policy.daily() + ", weekly " + policy.weekly() + ", monthly "
         + policy.monthly() + ", full " + policy.full() + " (days in " + zone + ")";
     return new Decided(engine, new RetentionReport(step.instanceName(), engine.name(), described,

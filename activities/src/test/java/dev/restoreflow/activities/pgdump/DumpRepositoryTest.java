@@ -88,10 +88,77 @@ class DumpRepositoryTest {
   }
 
   @Test
-  void idsAreTheStartSecondAndNothingElse() {
+  void idsAreTheStartSecondOrAPlainName() {
     assertEquals("20261129T231500Z", PgDumpLayout.checkId("20261129T231500Z"));
-    for (String bad : new String[] {"../x", "20261129T231500Z/..", "", "latest", null}) {
+    assertEquals("pre_migration", PgDumpLayout.checkId("pre_migration"));
+    for (String bad : new String[] {"../x", "20261129T231500Z/..", "", ".hidden", "a/b", null}) {
       assertThrows(IllegalArgumentException.class, () -> PgDumpLayout.checkId(bad));
     }
+  }
+
+  private static DumpMeta placed(String id, String parent, String dir, String endTime) {
+    DumpMeta m = meta(id, parent);
+    return new DumpMeta(m.format(), id, m.instance(), m.type(), parent, m.reason(),
+        m.startTime(), endTime, m.database(), m.serverVersion(), m.bytes(), m.sha256(),
+        m.tables(), m.dumpedTables(), m.droppedTables(), dir, null, null);
+  }
+
+  @Test
+  void backupsOfTheDefaultPlaceAndOfDirectoriesAreListedTogetherByEndTime() throws IOException {
+    DumpRepository repository = repository();
+    repository.write(placed("20261129T100000Z", null, null, "2026-11-29T10:00:01Z"));
+    repository.write(placed("pre_migration", null, "pre-migration", "2026-11-29T11:00:01Z"));
+    repository.write(placed("after", "pre_migration", "pre-migration", "2026-11-29T12:00:01Z"));
+    repository.write(placed("named", "20261129T100000Z", null, "2026-11-29T10:30:00.5Z"));
+    assertTrue(Files.exists(root.resolve("main1/pgdump-dir/pre-migration/pre_migration/"
+        + "meta.json")));
+    assertEquals(List.of("20261129T100000Z", "named", "pre_migration", "after"),
+        repository.backups().stream().map(DumpMeta::id).toList());
+    assertEquals("pre-migration", repository.backup("after").orElseThrow().dir());
+    assertEquals(List.of("pre_migration", "after"), repository.chain(
+        repository.backup("after").orElseThrow()).stream().map(DumpMeta::id).toList());
+    repository.delete("pre_migration");
+    assertEquals(List.of(), repository.store().list("main1/pgdump-dir/pre-migration/"
+        + "pre_migration/"));
+    assertEquals(1, repository.store().list("main1/pgdump-dir/pre-migration/after/").size());
+  }
+
+  @Test
+  void oneIdInTwoPlacesOrAMetaInAnotherDirectoryIsRefused() throws IOException {
+    DumpRepository repository = repository();
+    repository.write(placed("x", null, null, "2026-11-29T10:00:01Z"));
+    repository.write(placed("x", null, "d", "2026-11-29T10:00:01Z"));
+    IOException twice = assertThrows(IOException.class, repository::backups);
+    assertTrue(twice.getMessage().contains("backup id x is in two places"), twice.getMessage());
+
+    Files.createDirectories(root.resolve("main1/pgdump-dir/e/x"));
+    Files.move(root.resolve("main1/pgdump-dir/d/x/meta.json"),
+        root.resolve("main1/pgdump-dir/e/x/meta.json"));
+    IOException moved = assertThrows(IOException.class, repository::backups);
+    assertTrue(moved.getMessage().contains("does not describe backup x"), moved.getMessage());
+  }
+
+  @Test
+  void aReplacementCutShortLeavesOnlyWhatTheMetaNamesAfterClearing() throws IOException {
+    DumpRepository repository = repository();
+    DumpMeta old = placed("pre", null, "d", "2026-11-29T10:00:01Z");
+    repository.write(old);
+    repository.store().write(old.dumpKey(), new ByteArrayInputStream(new byte[] {1, 2, 3}));
+    String newer = PgDumpLayout.dump("main1", "d", "pre", "dump-1764410000000.pgdump");
+    repository.store().write(newer, new ByteArrayInputStream(new byte[] {4}));
+    assertEquals(1, repository.clearUnfinished());
+    assertTrue(repository.store().stat(old.dumpKey()).isPresent());
+    assertTrue(repository.store().stat(newer).isEmpty());
+  }
+
+  @Test
+  void aDumpFileNameFromMetaThatLeavesItsDirectoryIsRefused() throws IOException {
+    DumpRepository repository = repository();
+    DumpMeta m = meta("20261129T100000Z", null);
+    repository.write(new DumpMeta(m.format(), m.id(), m.instance(), m.type(), null, m.reason(),
+        m.startTime(), m.endTime(), m.database(), m.serverVersion(), m.bytes(), m.sha256(),
+        m.tables(), m.dumpedTables(), m.droppedTables(), null, "../other/dump.pgdump", null));
+    IOException e = assertThrows(IOException.class, repository::backups);
+    assertTrue(e.getMessage().contains("does not describe backup"), e.getMessage());
   }
 }

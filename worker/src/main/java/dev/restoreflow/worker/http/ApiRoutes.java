@@ -84,12 +84,13 @@ final class ApiRoutes {
 
   /** The body of POST .../backups; all optional. */
   @JsonIgnoreProperties(ignoreUnknown = false)
-  record BackupBody(String type, String compression) {}
+  record BackupBody(String type, String compression, String name, String dir, Boolean force) {}
 
   /** The body of POST .../restores: the restore request's fields; all optional. */
   @JsonIgnoreProperties(ignoreUnknown = false)
   record RestoreBody(String host, String backupId, Boolean incremental,
-      RecoveryTarget recoveryTarget, Boolean promote, Boolean dryRun, Boolean full) {}
+      RecoveryTarget recoveryTarget, Boolean promote, Boolean dryRun, Boolean full,
+      List<String> tables) {}
 
   private HttpReply instances(HttpRequestView r) {
     allowQuery(r);
@@ -119,9 +120,10 @@ final class ApiRoutes {
     allowQuery(r);
     String instance = r.pathParam("instance");
     jobs.resolver().instance(instance);
-    BackupBody body = body(r, BackupBody.class, new BackupBody(null, null));
+    BackupBody body = body(r, BackupBody.class, new BackupBody(null, null, null, null, null));
     JobView job = jobs.startBackup(BackupRequest.of(instance).withType(body.type())
-        .withCompression(body.compression()), r.client());
+        .withCompression(body.compression()).withName(body.name()).withDir(body.dir())
+        .withForce(Boolean.TRUE.equals(body.force())), r.client());
     return accepted(job);
   }
 
@@ -130,11 +132,12 @@ final class ApiRoutes {
     String instance = r.pathParam("instance");
     jobs.resolver().instance(instance);
     RestoreBody b = body(r, RestoreBody.class,
-        new RestoreBody(null, null, null, null, null, null, null));
+        new RestoreBody(null, null, null, null, null, null, null, null));
     RestoreRequest request = new RestoreRequest(instance, b.host(), b.backupId(),
         Boolean.TRUE.equals(b.incremental()), b.recoveryTarget() == null
             || b.recoveryTarget().isEmpty() ? null : b.recoveryTarget(), b.promote(),
-        Boolean.TRUE.equals(b.dryRun()), null, null).withFull(Boolean.TRUE.equals(b.full()));
+        Boolean.TRUE.equals(b.dryRun()), null, null).withFull(Boolean.TRUE.equals(b.full()))
+        .withTables(b.tables());
     return accepted(jobs.startRestore(request, r.client()));
   }
 

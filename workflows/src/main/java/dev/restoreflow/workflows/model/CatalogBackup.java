@@ -14,6 +14,9 @@ import java.util.List;
  * @param walStart first WAL position or segment the backup needs (an LSN or a segment name)
  * @param walStop last WAL position or segment the backup needs
  * @param startTime ISO-8601 instant the backup started; endTime when it ended (null if running)
+ * @param dir the sub-directory of the repository the backup was put in ({@code backup --dir}):
+ *     kept apart from retention and the automatic full/incremental decision; null = the
+ *     instance's default place
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CatalogBackup(
@@ -29,7 +32,16 @@ public record CatalogBackup(
     String parentId,
     List<String> chain,
     String walStart,
-    String walStop) {
+    String walStop,
+    String dir) {
+
+  /** A backup in the instance's default place. */
+  public CatalogBackup(String instance, String engine, String id, String type, String status,
+      String startTime, String endTime, long dataBytes, long storedBytes, String parentId,
+      List<String> chain, String walStart, String walStop) {
+    this(instance, engine, id, type, status, startTime, endTime, dataBytes, storedBytes, parentId,
+        chain, walStart, walStop, null);
+  }
 
   public static final String OK = "OK";
   public static final String RUNNING = "RUNNING";

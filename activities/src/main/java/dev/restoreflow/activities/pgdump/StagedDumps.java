@@ -1,0 +1,105 @@
+package dev.restoreflow.activities.pgdump;
+
+import dev.restoreflow.activities.config.InstanceConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+
+/**
+ * A restore's private staging directory (mode 700, the instance's OS user's): the dumps it
+ * reads, fetched and checked against their SHA-256, and the files it writes for the tools.
+ * Closing removes it, and the copies made inside a container.
+ */
+final class StagedDumps implements AutoCloseable {
+
+  private final DumpRepository repository;
+  private final DatabaseClient client;
+  private final InstanceConfig instance;
+  private final Path dir;
+
+  private StagedDumps(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
+      Path dir) {
+    this.repository = repository;
+    this.client = client;
+    this.instance = instance;
+    this.dir = dir;
+  }
+
+  static StagedDumps open(DumpRepository repository, DatabaseClient client,
+      InstanceConfig instance, PgDumpConfig config) throws IOException {
+    Path root = Path.of(config.stagingDir());
+    Files.createDirectories(root);
+    Path dir = Files.createTempDirectory(root, repository.instance() + "-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    StagedDumps staged = new StagedDumps(repository, client, instance, dir);
+    staged.giveToOwner(dir);
+    return staged;
+  }
+
+  /** A file of this directory, by name (nothing is created). */
+  Path file(String name) {
+    return dir.resolve(name);
+  }
+
+  /**
+   * The backup's dump, downloaded here and checked against its meta.json's size and SHA-256.
+   *
+   * @throws DumpRestorer.CorruptDumpException when the bytes are not the ones recorded
+   */
+  Path fetch(DumpMeta backup) throws IOException {
+    Path file = dir.resolve(backup.id() + ".pgdump");
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    String key = backup.dumpKey();
+    long size = repository.store().stat(key).orElseThrow(() -> new IOException("backup "
+        + backup.id() + " has no dump in " + repository.store().describe())).size();
+    try (InputStream in = repository.store().read(key, 0, size);
+        OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
+      in.transferTo(out);
+    }
+    String actual = HexFormat.of().formatHex(sha256.digest());
+    if (size != backup.bytes() || !actual.equals(backup.sha256())) {
+      throw new DumpRestorer.CorruptDumpException("backup " + backup.id() + "'s dump is " + size
+          + " bytes with SHA-256 " + actual + "; its meta.json says " + backup.bytes()
+          + " bytes, " + backup.sha256() + ": the dump is damaged; restore another backup");
+    }
+    giveToOwner(file);
+    return file;
+  }
+
+  /** The path the tools read {@code file} at: itself, or a checked copy in the container. */
+  String visible(Path file) throws IOException {
+    giveToOwner(file);
+    return client.visible(file);
+  }
+
+  /** The instance's OS user runs the tools that read and write here. */
+  void giveToOwner(Path path) throws IOException {
+    UserPrincipal owner = path.getFileSystem().getUserPrincipalLookupService()
+        .lookupPrincipalByName(instance.osUser());
+    Files.setOwner(path, owner);
+  }
+
+  @Override
+  public void close() {
+    client.removeCopies();
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a staging directory left behind is removed by the next restore's cleanup of the root
+    }
+  }
+}
