@@ -402,7 +402,7 @@ class PgDumpIT {
     Map<String, String> damaged = contents();
     RestoreflowProcess.Output cli = RestoreflowProcess.runApart(JOB_LIMIT, Map.of(), "restore",
         "--config", configFile.toString(), "--instance", "main1", "--backup-id", "before_v3",
-        "--tables", "orders,public.notes", "--follow");
+        "--tables", "orders,public.notes", "--follow", "--yes");
     assertEquals(0, cli.exitCode(), cli.stdout() + cli.stderr());
     assertTrue(cli.stdout().contains("verified 2 table(s)"), cli.stdout());
     Map<String, String> now = contents();

@@ -40,15 +40,21 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
       AtomicReference<String> progress = new AtomicReference<>("starting");
       String detail;
       try (Heartbeats beats = Heartbeats.start(progress::get)) {
-        DatabaseClient client = DatabaseClient.of(step);
-        if (input.tables() == null) {
-          detail = new DumpRestorer(repository, client, step.instance(), Clock.systemUTC())
-              .restore(meta, progress::set);
-        } else {
-          // checked again: the step's input is anyone's JSON
-          List<TableState> chosen = PgDumpEngine.chosenTables(meta, input.tables());
-          detail = new TableRestorer(repository, client, step.instance(), Clock.systemUTC())
-              .restore(meta, chosen, progress::set);
+        try {
+          DatabaseClient client = DatabaseClient.of(step);
+          if (input.tables() == null) {
+            detail = new DumpRestorer(repository, client, step.instance(), Clock.systemUTC())
+                .restore(meta, progress::set);
+          } else {
+            // checked again: the step's input is anyone's JSON
+            List<TableState> chosen = PgDumpEngine.chosenTables(meta, input.tables());
+            detail = new TableRestorer(repository, client, step.instance(), Clock.systemUTC())
+                .restore(meta, chosen, progress::set);
+          }
+        } catch (Exception e) {
+          // cancelled meanwhile: the attempt ends as cancelled, not as a failure to retry
+          beats.rethrowIfStopped();
+          throw e;
         }
       }
       return new StepResult(RESTORE_STEP, started, System.currentTimeMillis(), detail);

@@ -223,9 +223,18 @@ public final class PgDumpEngine implements Engine {
     try (DumpRepository repository = repository(step);
         dev.restoreflow.activities.Heartbeats beats =
             dev.restoreflow.activities.Heartbeats.start(progress::get)) {
-      DumpMeta meta = new DumpTaker(repository, DatabaseClient.of(step), step.instance(),
-          Clock.systemUTC()).take(new DumpTaker.Options(input.type(), input.name(), input.dir(),
-              input.forced(), step.jobId()), id -> progress.set("backup " + id), progress::set);
+      DumpMeta meta;
+      try {
+        meta = new DumpTaker(repository, DatabaseClient.of(step), step.instance(),
+            Clock.systemUTC()).take(new DumpTaker.Options(input.type(), input.name(),
+                input.dir(), input.forced(), step.jobId()), id -> progress.set("backup " + id),
+            progress::set);
+      } catch (Exception e) {
+        // cancelled meanwhile (e.g. while a transfer cut short failed): the attempt ends as
+        // cancelled, not as a failure Temporal would retry until its attempts run out
+        beats.rethrowIfStopped();
+        throw e;
+      }
       return new TakenBackup(meta.id(), meta.type(), meta.bytes(), started,
           System.currentTimeMillis(), meta.type() + " dump " + meta.id() + " of "
               + meta.database() + (meta.dir() == null ? "" : " in dir " + meta.dir()) + ": "
