@@ -4,10 +4,15 @@ import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.worker.config.ConfigException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine;
 
-/** The {@code restoreflow} command. */
-@Command(name = "restoreflow", mixinStandardHelpOptions = true, version = "restoreflow 0.1.0",
+/**
+ * The {@code restoreflow} command. Its --help and --version are every subcommand's too
+ * ({@code scope = INHERIT}): {@code restoreflow restore --help} needs none of restore's options.
+ */
+@Command(name = "restoreflow", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+    version = "restoreflow 0.1.0",
     description = "Durable backup and restore orchestration for PostgreSQL on Temporal.",
     subcommands = {DemoCommand.class, DevCommand.class, ServerCommand.class, WorkerCommand.class,
         RestoreCommand.class, ScheduleCommand.class, JobsCommand.class, JobCommand.class,

@@ -34,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -229,6 +230,18 @@ class PgDumpIT {
       assertEquals(before, contents());
     } finally {
       flipMiddleByte(dump);   // whole again: the later tests build on this backup
+    }
+
+    // a dump cut to half its length in the repository: PlanRestore compares the sizes
+    byte[] whole = Files.readAllBytes(dump);
+    Files.write(dump, Arrays.copyOf(whole, whole.length / 2));
+    try {
+      String truncated = restoreFails(last, "OBJECT_CORRUPT");
+      assertTrue(truncated.contains("'s dump is " + whole.length / 2 + " bytes, its meta.json"
+          + " says " + whole.length), truncated);
+      assertEquals(before, contents());
+    } finally {
+      Files.write(dump, whole);
     }
 
     String unknown = restoreFails("20200101T000000Z", "BACKUP_NOT_FOUND");
