@@ -200,6 +200,11 @@ class DevRestartIT {
       Files.copy(log, Path.of("target", "it-logs", "DevRestartIT-restoreflow.log"),
           StandardCopyOption.REPLACE_EXISTING);
     }
+    Path temporalLog = state.resolve("temporal").resolve("temporal-server.log");
+    if (Files.exists(temporalLog)) {
+      Files.copy(temporalLog, Path.of("target", "it-logs", "DevRestartIT-temporal-server.log"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
     if (Files.exists(state)) {
       try (Stream<Path> walk = Files.walk(state)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

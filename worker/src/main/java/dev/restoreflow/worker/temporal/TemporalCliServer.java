@@ -69,9 +69,16 @@ public final class TemporalCliServer implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** Starts the dev server on the state in {@code stateDir}, at the address it had before. */
+  /**
+   * Starts the dev server on the state in {@code stateDir}, at the address it had before. A
+   * server of an earlier run that still holds this state (its owner died, or is still shutting it
+   * down) is waited for, then ended; a start that fails is tried once more on new ports.
+   */
   public static TemporalCliServer start(Path program, Path stateDir) throws IOException {
     Files.createDirectories(stateDir);
+    Path dbFile = stateDir.resolve("temporal.db");
+    Path pidFile = stateDir.resolve("server.pid");
+    endEarlierServer(pidFile, dbFile);
     Path portsFile = stateDir.resolve("ports");
     int[] ports = savedPorts(portsFile);
     if (ports == null || !isFree(ports[0]) || !isFree(ports[1])) {
@@ -79,9 +86,18 @@ public final class TemporalCliServer implements AutoCloseable {
         log.warn("the Temporal dev server's ports {} and {} are taken; it moves to new ones",
             ports[0], ports[1]);
       }
-      ports = new int[] {freePort(), freePort()};
-      Files.writeString(portsFile, ports[0] + " " + ports[1] + "\n");
+      ports = newPorts(portsFile);
     }
+    try {
+      return startOn(program, stateDir, ports, pidFile);
+    } catch (IllegalStateException firstTry) {
+      log.warn("{}; trying once more on new ports", firstTry.getMessage());
+      return startOn(program, stateDir, newPorts(portsFile), pidFile);
+    }
+  }
+
+  private static TemporalCliServer startOn(Path program, Path stateDir, int[] ports, Path pidFile)
+      throws IOException {
     Path logFile = stateDir.resolve("temporal-server.log");
     List<String> argv = new ArrayList<>(List.of(program.toString(), "server", "start-dev",
         "--ip", "127.0.0.1", "--port", String.valueOf(ports[0]),
@@ -91,16 +107,67 @@ public final class TemporalCliServer implements AutoCloseable {
       argv.add("--search-attribute");
       argv.add(key.getName() + "=Keyword");
     }
+    long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
     Process process = new ProcessBuilder(argv)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .start();
+    Files.writeString(pidFile, process.pid() + "\n");
     TemporalCliServer server = new TemporalCliServer(process, ports[0], ports[1], stateDir);
-    server.awaitReady(Duration.ofSeconds(60), logFile);
+    server.awaitReady(Duration.ofSeconds(60), logFile, logStart);
     return server;
   }
 
-  private void awaitReady(Duration limit, Path logFile) {
+  /**
+   * A dev server that an earlier run started on this state and that still runs keeps the
+   * database (and perhaps the ports): a second one on the same database fails. It is given 20
+   * seconds to finish shutting down, then killed; it is only touched when its command line names
+   * this state's database, so a reused pid is left alone.
+   */
+  private static void endEarlierServer(Path pidFile, Path dbFile) throws IOException {
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readString(pidFile).trim());
+    } catch (NumberFormatException unreadable) {
+      return;
+    }
+    Optional<ProcessHandle> earlier = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().commandLine().map(l -> l.contains(dbFile.toString())).orElse(false));
+    if (earlier.isEmpty()) {
+      return;
+    }
+    log.warn("the Temporal dev server of an earlier run (pid {}) still runs on {}; waiting up to"
+        + " 20 s for it to end", pid, dbFile);
+    try {
+      earlier.get().onExit().get(20, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException stillThere) {
+      log.warn("ending the earlier Temporal dev server (pid {})", pid);
+      earlier.get().destroyForcibly();
+      try {
+        earlier.get().onExit().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("the Temporal dev server of an earlier run (pid " + pid
+            + ") still holds " + dbFile + "; end it and start again");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      // it ended
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int[] newPorts(Path portsFile) throws IOException {
+    int[] ports = {freePort(), freePort()};
+    Files.writeString(portsFile, ports[0] + " " + ports[1] + "\n");
+    return ports;
+  }
+
+  private void awaitReady(Duration limit, Path logFile, long logStart) {
     long deadline = System.nanoTime() + limit.toNanos();
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
@@ -108,7 +175,7 @@ public final class TemporalCliServer implements AutoCloseable {
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
           throw new IllegalStateException("temporal server start-dev exited with "
-              + process.exitValue() + "; see " + logFile);
+              + process.exitValue() + "; see " + logFile + lastLines(logFile, logStart));
         }
         try {
           stubs.blockingStub().withDeadlineAfter(2, TimeUnit.SECONDS)
@@ -151,10 +218,26 @@ public final class TemporalCliServer implements AutoCloseable {
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The last lines the server wrote in this start, to say why it ended. */
+  private static String lastLines(Path logFile, long from) {
+    try {
+      byte[] all = Files.readAllBytes(logFile);
+      int start = (int) Math.min(Math.max(from, all.length - 4096L), all.length);
+      String tail = new String(all, start, all.length - start,
+          java.nio.charset.StandardCharsets.UTF_8).strip();
+      List<String> lines = tail.lines().toList();
+      List<String> last = lines.subList(Math.max(0, lines.size() - 5), lines.size());
+      return last.isEmpty() ? "" : ", which ends:\n  " + String.join("\n  ", last);
+    } catch (IOException unreadable) {
+      return "";
     }
   }
 
