@@ -108,7 +108,7 @@ class PgDumpContainersIT {
     return CheckedSettings.checked(name, own.withEngine(PgDumpEngine.NAME).withSettings(
         new PgDumpConfig("file://" + repository, null, null, null, null, null, null, null, null,
             "cargo", 1, 2, db.stateDir().resolve("staging-" + name).toString(), null, null,
-            target)));
+            target, null, null)));
   }
 
   /** One running postgres container among others, and one pod labelled app=postgres. */

@@ -16,8 +16,9 @@ final class DatabaseTarget {
   private DatabaseTarget() {}
 
   static RestoreTarget read(HostStep step) {
-    String database = step.instance().settings(PgDumpConfig.class).database();
-    String where = "database " + database;
+    PgDumpConfig config = step.instance().settings(PgDumpConfig.class);
+    String database = config.database();
+    String where = config.allDatabases() ? "every database" : "database " + database;
     DatabaseClient client;
     try {
       client = DatabaseClient.of(step);
@@ -28,7 +29,8 @@ final class DatabaseTarget {
     where += client.inContainer() ? " in " + client.where()
         : " at " + step.instance().connectHost() + ":" + step.instance().port();
     try (PsqlSession session = PsqlSession.open(client, "template1")) {
-      List<String> rows = session.query(sizeAndSessions(database));
+      List<String> rows = session.query(config.allDatabases() ? allSizesAndSessions()
+          : sizeAndSessions(database));
       if (rows.isEmpty()) {
         return new RestoreTarget(step.host(), where, true, 0, 0,
             "database " + database + " does not exist: the restore creates it");
@@ -40,6 +42,14 @@ final class DatabaseTarget {
       return RestoreTarget.unread(step.host(), where, "PostgreSQL did not answer there: "
           + e.getMessage());
     }
+  }
+
+  /** One row, size|sessions, of every database but the templates. */
+  static String allSizesAndSessions() {
+    return "select coalesce(sum(pg_database_size(d.oid)), 0), (select count(*) from"
+        + " pg_stat_activity a join pg_database s on s.datname = a.datname"
+        + " where not s.datistemplate and a.backend_type = 'client backend'"
+        + " and a.pid <> pg_backend_pid()) from pg_database d where not d.datistemplate;";
   }
 
   /** One row, size|sessions, when the database exists; none when it does not. */

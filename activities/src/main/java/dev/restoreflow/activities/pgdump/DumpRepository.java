@@ -117,7 +117,7 @@ final class DumpRepository implements AutoCloseable {
     if (!place.id().equals(meta.id()) || !instance.equals(meta.instance())
         || !Objects.equals(place.dir(), meta.dir()) || meta.tables() == null
         || meta.sha256() == null || (!meta.isFull() && meta.parentId() == null)
-        || !validDumpFile(meta) || !validTimes(meta)) {
+        || !validDumpFile(meta) || !validTimes(meta) || !validParts(meta)) {
       throw new IOException(store.describe() + "/" + key + " does not describe backup "
           + place.id() + " of " + instance + " (moved or edited by hand?)");
     }
@@ -125,6 +125,35 @@ final class DumpRepository implements AutoCloseable {
       PgDumpLayout.checkId(meta.parentId());
     }
     return Optional.of(meta);
+  }
+
+  /**
+   * An every-database backup's parts are dumps of that same backup, each of a database with a
+   * name restoreflow dumps (meta.json is untrusted: a name it gives goes into SQL), once.
+   */
+  private static boolean validParts(DumpMeta meta) {
+    if (meta.databases() == null) {
+      return meta.globals() == null;
+    }
+    try {
+      PgDumpLayout.checkGlobalsFile(meta.globals() == null ? null : meta.globals().file());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (DumpMeta part : meta.databases()) {
+      boolean valid = part != null && meta.id().equals(part.id())
+          && meta.instance().equals(part.instance()) && Objects.equals(meta.dir(), part.dir())
+          && part.database() != null && PgDumpSettings.DATABASE.matcher(part.database()).matches()
+          && names.add(part.database()) && part.dumpFile() != null && validDumpFile(part)
+          && part.sha256() != null && part.tables() != null && part.dumpedTables() != null
+          && part.databases() == null && part.globals() == null
+          && (part.isFull() || Objects.equals(part.parentId(), meta.parentId()));
+      if (!valid) {
+        return false;
+      }
+    }
+    return meta.globals().sha256() != null;
   }
 
   private static boolean validTimes(DumpMeta meta) {
@@ -164,7 +193,7 @@ final class DumpRepository implements AutoCloseable {
       String metaKey = PgDumpLayout.meta(instance, place.dir(), place.id());
       for (StoredObject object : entry.getValue()) {
         boolean kept = meta.isPresent() && (object.key().equals(metaKey)
-            || object.key().equals(meta.get().dumpKey()));
+            || meta.get().objectKeys().contains(object.key()));
         if (!kept) {
           store.delete(object.key());
           removed++;

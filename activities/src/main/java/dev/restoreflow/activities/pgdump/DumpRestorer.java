@@ -9,13 +9,17 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Restores a dump and its chain into a new database, proves it (every table's row count and
  * fingerprint as the backup recorded them), and only then puts it in the old one's place; the
  * old database stays, renamed {@code <db>_before_<UTC time>}. The cluster stays up throughout.
+ * An every-database backup restores its globals first, then each database so (see
+ * {@link #restoreCluster}).
  *
  * <p>The new database is built from the last backup's schema (pre-data), then each table's data
  * from the backup of the chain that holds it (oldest first), then the last backup's indexes,
@@ -32,6 +36,7 @@ final class DumpRestorer {
   private final InstanceConfig instance;
   private final PgDumpConfig config;
   private final Clock clock;
+  private String untouched = "nothing was changed";
 
   DumpRestorer(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
       Clock clock) {
@@ -42,51 +47,170 @@ final class DumpRestorer {
     this.clock = clock;
   }
 
-  /** The database being built: one name, so that a retry drops what a dead attempt left. */
-  String newDatabase() {
-    return config.database() + "_restoring";
+  /** The database being built for {@code database}: one name, so that a retry drops what a dead
+   * attempt left. */
+  static String building(String database) {
+    return database + "_restoring";
+  }
+
+  /** What is still as it was, should the restore fail now: said after the failure. */
+  String untouched() {
+    return untouched;
   }
 
   String restore(DumpMeta target, Consumer<String> progress)
       throws IOException, InterruptedException {
     List<DumpMeta> chain = repository.chain(target);
     try (StagedDumps staged = StagedDumps.open(repository, client, instance, config)) {
-      List<String> visible = new ArrayList<>();   // the paths pg_restore reads the dumps at
-      for (DumpMeta backup : chain) {
-        progress.accept("fetching " + backup.id() + " (" + backup.bytes() + " bytes)");
-        visible.add(staged.visible(staged.fetch(backup)));
+      if (target.allDatabases()) {
+        return restoreCluster(target, chain, staged, progress);
       }
-      String building = newDatabase();
-      maintenance("DROP DATABASE IF EXISTS " + quote(building) + ";");
-      maintenance("CREATE DATABASE " + quote(building) + " TEMPLATE template0;");
-      String last = visible.get(visible.size() - 1);
-      progress.accept("schema of " + target.id() + " into " + building);
-      pgRestore(List.of("--section=pre-data"), last, building);
-      for (int i = 0; i < chain.size(); i++) {
-        DumpMeta backup = chain.get(i);
-        List<TableState> held = target.tables().stream()
-            .filter(t -> backup.id().equals(t.dataIn())).toList();
-        boolean isLast = i == chain.size() - 1;
-        if (held.isEmpty() && !isLast) {
-          continue;
-        }
-        progress.accept("data of " + held.size() + " table(s) from " + backup.id());
-        Path list = staged.file(backup.id() + ".list");
-        Files.write(list, dataEntries(visible.get(i), held, isLast), StandardCharsets.UTF_8);
-        pgRestore(List.of("--section=data", "-L", staged.visible(list),
-            "-j", String.valueOf(config.restoreJobs())), visible.get(i), building);
-      }
-      progress.accept("indexes and constraints of " + target.id());
-      pgRestore(List.of("--section=post-data", "-j", String.valueOf(config.restoreJobs())), last,
-          building);
+      untouched = "the instance's database was not replaced";
+      // an every-database instance restores its older one-database backups into their database
+      String database = config.allDatabases() ? target.database() : config.database();
+      String building = building(database);
+      build(target, partChain(chain, target.database()), building, null, staged, progress);
       String proof = verify(target, building);
       progress.accept(proof);
-      String kept = swap(building, config.database() + "_before_"
-          + SUFFIX.format(clock.instant()));
+      String kept = swap(database, building, beforeName(database));
       return "restored backup " + target.id() + " (chain " + chain.stream().map(DumpMeta::id)
-          .toList() + ") into database " + config.database() + "; " + proof
+          .toList() + ") into database " + database + "; " + proof
           + (kept == null ? "" : "; the old database is kept as " + kept);
     }
+  }
+
+  /**
+   * Every database of the backup and the globals: the roles first (the dumps name them as
+   * owners), then each database built beside the live one and proven, and only when all are,
+   * each swapped in. Databases the backup does not have are left as they are.
+   */
+  private String restoreCluster(DumpMeta target, List<DumpMeta> chain, StagedDumps staged,
+      Consumer<String> progress) throws IOException, InterruptedException {
+    untouched = "neither the roles nor any database were changed";
+    progress.accept("globals of " + target.id());
+    ClusterGlobals globals = staged.fetchGlobals(target);
+    GlobalsRestorer globalsRestorer = new GlobalsRestorer(client);
+    String roles = globalsRestorer.apply(globals);
+    progress.accept(roles);
+    untouched = "the roles were set as at the backup (" + roles + "); no database was replaced";
+    Map<String, String> built = new LinkedHashMap<>();
+    List<String> proofs = new ArrayList<>();
+    for (DumpMeta part : target.parts()) {
+      String database = part.database();
+      String building = building(database);
+      build(part, partChain(chain, database), building, globals.database(database), staged,
+          progress);
+      globalsRestorer.applyToDatabase(globals, database, building);
+      verify(part, building);
+      proofs.add(database + " (" + part.tables().size() + " tables, " + part.rows() + " rows)");
+      built.put(database, building);
+      staged.clear();
+    }
+    String globalsProof = globalsRestorer.verify(globals, built);
+    List<String> swapped = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
+    for (Map.Entry<String, String> database : built.entrySet()) {
+      untouched = "the roles were set as at the backup; " + (swapped.isEmpty()
+          ? "no database was replaced" : "databases " + swapped + " were replaced (the old ones"
+              + " kept as " + kept + "), the others not; their restored copies are the"
+              + " databases named <db>_restoring");
+      String before = swap(database.getKey(), database.getValue(),
+          beforeName(database.getKey()));
+      swapped.add(database.getKey());
+      if (before != null) {
+        kept.add(before);
+      }
+    }
+    List<String> leftAlone = otherDatabases(built.keySet());
+    return "restored backup " + target.id() + " (chain " + chain.stream().map(DumpMeta::id)
+        .toList() + ") of every database: " + String.join(", ", proofs) + " verified (every"
+        + " table's row count and content fingerprint as at the backup); " + globalsProof
+        + " (" + roles + ")" + (kept.isEmpty() ? "" : "; the old databases are kept as " + kept)
+        + (leftAlone.isEmpty() ? "" : "; not in the backup, left as they are: " + leftAlone);
+  }
+
+  /**
+   * Builds {@code building} from a database's dump and its chain: the last dump's schema
+   * (pre-data), each table's data from the dump that holds it (oldest first), then the last
+   * dump's indexes, constraints and triggers (post-data).
+   *
+   * @param info the database's encoding and locale as the backup recorded them; null = the
+   *     cluster's defaults
+   */
+  private void build(DumpMeta target, List<DumpMeta> chain, String building,
+      ClusterGlobals.DatabaseInfo info, StagedDumps staged, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    List<String> visible = new ArrayList<>();   // the paths pg_restore reads the dumps at
+    for (DumpMeta backup : chain) {
+      progress.accept("fetching " + backup.id() + " of " + backup.database() + " ("
+          + backup.bytes() + " bytes)");
+      visible.add(staged.visible(staged.fetch(backup)));
+    }
+    maintenance("DROP DATABASE IF EXISTS " + quote(building) + ";");
+    maintenance("CREATE DATABASE " + quote(building) + " TEMPLATE template0"
+        + createOptions(info) + ";");
+    String last = visible.get(visible.size() - 1);
+    progress.accept("schema of " + target.id() + " into " + building);
+    pgRestore(List.of("--section=pre-data"), last, building);
+    for (int i = 0; i < chain.size(); i++) {
+      DumpMeta backup = chain.get(i);
+      List<TableState> held = target.tables().stream()
+          .filter(t -> backup.id().equals(t.dataIn())).toList();
+      boolean isLast = i == chain.size() - 1;
+      if (held.isEmpty() && !isLast) {
+        continue;
+      }
+      progress.accept("data of " + held.size() + " table(s) from " + backup.id() + " into "
+          + building);
+      Path list = staged.file(backup.id() + "-" + target.database() + ".list");
+      Files.write(list, dataEntries(visible.get(i), held, isLast), StandardCharsets.UTF_8);
+      pgRestore(List.of("--section=data", "-L", staged.visible(list),
+          "-j", String.valueOf(config.restoreJobs())), visible.get(i), building);
+    }
+    progress.accept("indexes and constraints of " + target.id() + " into " + building);
+    pgRestore(List.of("--section=post-data", "-j", String.valueOf(config.restoreJobs())), last,
+        building);
+  }
+
+  /** The dumps of {@code database} that a restore of the chain's last backup reads. */
+  static List<DumpMeta> partChain(List<DumpMeta> chain, String database) throws IOException {
+    List<DumpMeta> parts = new ArrayList<>();
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      DumpMeta backup = chain.get(i);
+      DumpMeta part = backup.part(database).orElseThrow(() -> new IOException("backup "
+          + backup.id() + " does not hold database " + database + ", which "
+          + chain.get(chain.size() - 1).id() + " builds on"));
+      parts.add(0, part);
+      if (part.isFull()) {
+        return parts;
+      }
+    }
+    throw new IOException("the chain of " + chain.get(chain.size() - 1).id() + " has no full"
+        + " dump of database " + database);
+  }
+
+  private static String createOptions(ClusterGlobals.DatabaseInfo info) {
+    if (info == null) {
+      return "";
+    }
+    String options = " ENCODING " + PgTools.literal(info.encoding()) + " LC_COLLATE "
+        + PgTools.literal(info.collate()) + " LC_CTYPE " + PgTools.literal(info.ctype());
+    if ("i".equals(info.localeProvider()) && info.iculocale() != null) {
+      return options + " LOCALE_PROVIDER icu ICU_LOCALE " + PgTools.literal(info.iculocale());
+    }
+    return "c".equals(info.localeProvider()) ? options + " LOCALE_PROVIDER libc" : options;
+  }
+
+  /** The cluster's databases that are not {@code restored}: neither templates nor our own. */
+  private List<String> otherDatabases(java.util.Set<String> restored)
+      throws IOException, InterruptedException {
+    return psqlMaintenance("SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY 1;")
+        .lines().map(String::strip).filter(d -> !d.isEmpty() && !restored.contains(d)
+            && !ClusterDatabases.isRestoreflowsOwn(d)).toList();
+  }
+
+  private String beforeName(String database) {
+    return database + "_before_" + SUFFIX.format(clock.instant());
   }
 
   /** Every table's row count and fingerprint in {@code database} against the backup's. */
@@ -124,8 +248,8 @@ final class DumpRestorer {
   }
 
   /** The restored database takes the old one's name; the old one is kept under {@code before}. */
-  private String swap(String building, String before) throws IOException, InterruptedException {
-    String database = config.database();
+  private String swap(String database, String building, String before)
+      throws IOException, InterruptedException {
     boolean exists = !psqlMaintenance("SELECT 1 FROM pg_database WHERE datname = '" + database
         + "';").isBlank();
     if (exists) {

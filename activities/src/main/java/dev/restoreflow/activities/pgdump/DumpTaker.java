@@ -29,10 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes one dump: a full holds every table's data; an incremental holds the schema and the data
- * of the tables whose content differs from its parent's (by fingerprint, read in the dump's own
- * snapshot), and says which tables it no longer has. The dump streams from pg_dump into the
- * store through a SHA-256; meta.json is written last.
+ * Takes one backup: of the instance's database, or of every database and the globals (see
+ * {@link DatabaseDumper} for each database's dump, full or incremental). meta.json is written
+ * last: until it is, the backup does not exist.
  */
 final class DumpTaker {
 
@@ -96,151 +95,95 @@ final class DumpTaker {
       throw new IOException("backup " + id + " exists already (two backups in one second);"
           + " try again");
     }
-    // a replacement's dump goes beside the old one, which stays until the new meta.json is in
-    String dumpFile = slot.replaced().isEmpty() ? null
-        : "dump-" + startedAt.toEpochMilli() + ".pgdump";
     started.accept(id);
-    String database = config.database();
-    try (PsqlSession session = PsqlSession.open(client, database)) {
-      session.query(PsqlSession.STABLE_OUTPUT
-          + " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;");
-      String snapshot = session.value("select pg_export_snapshot();");
-      String serverVersion = session.value("show server_version;");
-      List<Tables.Table> tables = Tables.list(session);
-      progress.accept("fingerprinting " + tables.size() + " table(s) of " + database
-          + " in snapshot " + snapshot);
-      Map<String, TableState> before = parent == null ? Map.of() : parent.tables().stream()
-          .collect(Collectors.toMap(TableState::name, Function.identity()));
-      List<TableState> states = new ArrayList<>();
-      List<String> dumped = new ArrayList<>();
-      List<Tables.Table> kept = new ArrayList<>();
-      for (Tables.Table table : tables) {
-        TableState now = Tables.state(session, table, id);
-        TableState then = before.get(now.name());
-        if (now.sameContent(then)) {
-          states.add(now.heldBy(then.dataIn()));
-          kept.add(table);
-        } else {
-          states.add(now);
-          dumped.add(now.name());
+    DumpMeta meta = config.allDatabases()
+        ? dumpCluster(id, parent, reason, startedAt, options, replacedAt(slot, startedAt),
+            progress)
+        : dumpDatabase(id, parent, reason, startedAt, options, replacedAt(slot, startedAt),
+            progress);
+    repository.write(meta);
+    if (slot.replaced().isPresent()) {
+      for (String key : slot.replaced().get().objectKeys()) {
+        if (!meta.objectKeys().contains(key)) {
+          repository.deleteObject(key);
         }
       }
-      List<String> dropped = before.keySet().stream()
-          .filter(name -> states.stream().noneMatch(s -> s.name().equals(name))).sorted().toList();
-      progress.accept((parent == null ? "full dump" : "incremental dump on " + parent.id()
-          + ": data of " + dumped.size() + " changed table(s), " + kept.size() + " unchanged")
-          + " into " + repository.store().describe());
-      String key = PgDumpLayout.dump(repository.instance(), options.dir(), id, dumpFile);
-      Stored stored = dump(key, snapshot, kept);
-      session.query("COMMIT;");
-      DumpMeta meta = new DumpMeta(DumpMeta.FORMAT, id, repository.instance(),
-          parent == null ? DumpMeta.FULL : DumpMeta.INCREMENTAL,
-          parent == null ? null : parent.id(), reason, startedAt.toString(),
-          clock.instant().toString(), database, serverVersion, stored.bytes(), stored.sha256(),
-          List.copyOf(states), List.copyOf(dumped), dropped, options.dir(), dumpFile,
-          options.jobId());
-      repository.write(meta);
-      if (slot.replaced().isPresent()) {
-        repository.deleteObject(slot.replaced().get().dumpKey());
-        log.info("backup {} replaced (its former dump deleted)", id);
-      }
-      return meta;
+      log.info("backup {} replaced (its former dumps deleted)", id);
     }
+    return meta;
   }
 
-  private record Stored(long bytes, String sha256) {}
+  /** A replacement's files go beside the old ones, which stay until the new meta.json is in. */
+  private static String replacedAt(DumpSlot slot, Instant startedAt) {
+    return slot.replaced().isEmpty() ? null : "-" + startedAt.toEpochMilli();
+  }
 
-  private Stored dump(String key, String snapshot, List<Tables.Table> withoutData)
+  /** The instance's database; an incremental builds on the parent's dump of it. */
+  private DumpMeta dumpDatabase(String id, DumpMeta parent, String reason, Instant startedAt,
+      Options options, String replacement, Consumer<String> progress)
       throws IOException, InterruptedException {
-    List<String> options = new ArrayList<>(List.of("-Fc", "-Z" + config.compressLevel(),
-        "--snapshot=" + snapshot));
-    withoutData.forEach(table -> options.add("--exclude-table-data=" + table.pattern()));
-    if (client.inContainer()) {
-      return dumpInContainer(key, options);
+    String database = config.database();
+    DumpMeta parentDump = parent == null ? null : parent.part(database).orElse(null);
+    if (parent != null && parentDump == null) {
+      reason = "full: backup " + parent.id() + " does not hold database " + database;
     }
-    Process process = client.start(client.connected("pg_dump", config.database(), options));
-    process.getOutputStream().close();
-    List<String> errors = new ArrayList<>();
-    Thread drain = new Thread(() -> collect(process.getErrorStream(), errors), "pg_dump-stderr");
-    drain.start();
-    MessageDigest sha256 = sha256();
-    long bytes;
-    try (InputStream out = new DigestInputStream(process.getInputStream(), sha256)) {
-      bytes = repository.store().write(key, out);
-    } catch (IOException | RuntimeException e) {
-      process.destroyForcibly();
-      throw e;
-    }
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new IOException("pg_dump did not exit after its output ended");
-    }
-    drain.join(10_000);
-    if (process.exitValue() != 0) {
-      repository.store().delete(key);
-      throw new IOException("pg_dump exited " + process.exitValue() + ": "
-          + String.join(" | ", errors.subList(Math.max(0, errors.size() - 5), errors.size())));
-    }
-    return new Stored(bytes, HexFormat.of().formatHex(sha256.digest()));
+    String dumpFile = replacement == null ? null : "dump" + replacement + ".pgdump";
+    return dumper().dump(database, parentDump, new DatabaseDumper.Into(id, options.dir(),
+        dumpFile, reason, startedAt, options.jobId()), progress, clock);
   }
 
   /**
-   * In a container the dump is written to a file inside, copied out and checked (size and
-   * SHA-256 inside against what arrived: streams out of kubectl exec can end early with exit
-   * status 0), then stored from the host and checked once more.
+   * Every database and the globals. Each database's dump builds on the parent's dump of it; a
+   * database the parent does not have is dumped whole.
    */
-  private Stored dumpInContainer(String key, List<String> options) throws IOException {
-    Path staging = Path.of(config.stagingDir());
-    Files.createDirectories(staging);
-    Path file = staging.resolve(repository.instance() + "-" + key.hashCode() + ".pgdump");
-    SafeTransfer.Transferred out = client.transfer().writeAndCopyOut(path -> client.connected(
-        "pg_dump", config.database(), concat(options, List.of("-f", path))), file.toString(),
-        Duration.ofHours(24));
-    try {
-      MessageDigest sha256 = sha256();
-      long bytes;
-      try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256)) {
-        bytes = repository.store().write(key, in);
-      }
-      String stored = HexFormat.of().formatHex(sha256.digest());
-      if (bytes != out.bytes() || !stored.equals(out.sha256())) {
-        repository.store().delete(key);
-        throw new IOException("the dump changed on its way into " + repository.store().describe()
-            + ": " + bytes + " bytes, SHA-256 " + stored + "; it came out of "
-            + client.where() + " as " + out.bytes() + " bytes, " + out.sha256());
-      }
-      return new Stored(bytes, stored);
-    } finally {
-      Files.deleteIfExists(file);
+  private DumpMeta dumpCluster(String id, DumpMeta parent, String reason, Instant startedAt,
+      Options options, String replacement, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    List<String> databases;
+    ClusterGlobals globals;
+    String serverVersion;
+    try (PsqlSession session = PsqlSession.open(client, "template1")) {
+      serverVersion = session.value("show server_version;");
+      databases = ClusterDatabases.list(session, config);
+      globals = ClusterGlobals.read(session);
     }
+    progress.accept("globals: " + globals.roles().size() + " role(s)");
+    String globalsFile = "globals" + (replacement == null ? "" : replacement) + ".json";
+    DatabaseDumper.Stored storedGlobals = storeGlobals(PgDumpLayout.globals(
+        repository.instance(), options.dir(), id, globalsFile), globals);
+    List<DumpMeta> parts = new ArrayList<>();
+    for (int i = 0; i < databases.size(); i++) {
+      String database = databases.get(i);
+      DumpMeta parentDump = parent == null ? null : parent.part(database).orElse(null);
+      String partReason = parent != null && parentDump == null
+          ? "full: database " + database + " is new since " + parent.id() : reason;
+      String dumpFile = "db-" + (i + 1) + (replacement == null ? "" : replacement) + ".pgdump";
+      parts.add(dumper().dump(database, parentDump, new DatabaseDumper.Into(id, options.dir(),
+          dumpFile, partReason, startedAt, options.jobId()), progress, clock));
+    }
+    List<String> gone = parent == null ? List.of() : parent.parts().stream()
+        .map(DumpMeta::database).filter(d -> !databases.contains(d)).toList();
+    long bytes = storedGlobals.bytes() + parts.stream().mapToLong(DumpMeta::bytes).sum();
+    return new DumpMeta(DumpMeta.CLUSTER_FORMAT, id, repository.instance(),
+        parent == null ? DumpMeta.FULL : DumpMeta.INCREMENTAL,
+        parent == null ? null : parent.id(),
+        reason + (gone.isEmpty() ? "" : "; no longer in the cluster: " + gone),
+        startedAt.toString(), clock.instant().toString(), null, serverVersion, bytes,
+        storedGlobals.sha256(), List.of(), List.of(), List.of(), options.dir(), null,
+        options.jobId(), List.copyOf(parts), new DumpMeta.GlobalsFile(globalsFile,
+            storedGlobals.bytes(), storedGlobals.sha256(), globals.roles().size()));
   }
 
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
+  private DatabaseDumper.Stored storeGlobals(String key, ClusterGlobals globals)
+      throws IOException {
+    byte[] json = globals.toJson();
+    MessageDigest sha256 = DatabaseDumper.sha256();
+    long bytes = repository.store().write(key, new DigestInputStream(
+        new java.io.ByteArrayInputStream(json), sha256));
+    return new DatabaseDumper.Stored(bytes, HexFormat.of().formatHex(sha256.digest()));
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static void collect(InputStream stream, List<String> lines) {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream,
-        StandardCharsets.UTF_8))) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        synchronized (lines) {
-          if (lines.size() < 1000) {
-            lines.add(line);
-          }
-        }
-      }
-    } catch (IOException ignored) {
-      // the process is gone; what it said is kept
-    }
+  private DatabaseDumper dumper() {
+    return new DatabaseDumper(repository, client, config);
   }
 }

@@ -29,8 +29,9 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
   @Override
   public StepResult pgDumpRestore(EngineRestoreInput input) {
     long started = System.currentTimeMillis();
-    String untouched = input.tables() == null ? "the instance's database was not replaced"
-        : "the live database's tables were not changed";
+    AtomicReference<String> untouched = new AtomicReference<>(input.tables() == null
+        ? "the instance's database was not replaced"
+        : "the live database's tables were not changed");
     try (HostStep step = HostStep.open(services, input.step());
         DumpRepository repository = PgDumpEngine.repository(step)) {
       String id = PgDumpEngine.checkedId(input.backupId());
@@ -43,8 +44,13 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
         try {
           DatabaseClient client = DatabaseClient.of(step);
           if (input.tables() == null) {
-            detail = new DumpRestorer(repository, client, step.instance(), Clock.systemUTC())
-                .restore(meta, progress::set);
+            DumpRestorer restorer = new DumpRestorer(repository, client, step.instance(),
+                Clock.systemUTC());
+            try {
+              detail = restorer.restore(meta, progress::set);
+            } finally {
+              untouched.set(restorer.untouched());
+            }
           } else {
             // checked again: the step's input is anyone's JSON
             List<TableState> chosen = PgDumpEngine.chosenTables(meta, input.tables());
@@ -63,13 +69,13 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
           + "; nothing was changed");
     } catch (DumpRestorer.CorruptDumpException e) {
       throw Failures.of(FailureType.OBJECT_CORRUPT, RESTORE_STEP + ": " + e.getMessage()
-          + "; " + untouched);
+          + "; " + untouched.get());
     } catch (DumpRestorer.RestoreMismatchException e) {
       throw Failures.of(FailureType.VERIFY_FAILED, RESTORE_STEP + ": " + e.getMessage()
-          + "; " + untouched);
+          + "; " + untouched.get());
     } catch (IOException e) {
       throw Failures.of(FailureType.COMMAND_FAILED, RESTORE_STEP + ": " + e.getMessage()
-          + "; " + untouched);
+          + "; " + untouched.get());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Failures.of(FailureType.COMMAND_FAILED, RESTORE_STEP + ": interrupted");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.restoreflow.activities.config.EngineSettings;
 import dev.restoreflow.activities.container.ContainerTarget;
 import dev.restoreflow.activities.storage.ObjectStoreSettings;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +23,11 @@ import java.util.Map;
  *     {@code maxIncrementals + 1} after its full
  * @param target where the database lives when not reachable from the worker's machine: a Docker
  *     container or a Kubernetes pod (see {@link ContainerTarget}); null = the worker's machine
+ * @param allDatabases every database that accepts connections (templates, {@code
+ *     excludeDatabases} and restoreflow's own {@code _restoring} and {@code _before_} copies left
+ *     out) plus the globals (roles, memberships, role and database settings) instead of
+ *     {@code database} alone; see {@link ClusterGlobals}
+ * @param excludeDatabases databases an every-database backup leaves out
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record PgDumpConfig(
@@ -40,7 +46,9 @@ public record PgDumpConfig(
     String stagingDir,
     Integer maxFullAgeDays,
     Integer maxIncrementals,
-    ContainerTarget target) implements EngineSettings, ObjectStoreSettings {
+    ContainerTarget target,
+    Boolean allDatabases,
+    List<String> excludeDatabases) implements EngineSettings, ObjectStoreSettings {
 
   public PgDumpConfig {
     region = region == null ? "us-east-1" : region;
@@ -53,6 +61,8 @@ public record PgDumpConfig(
     stagingDir = stagingDir == null ? "/var/tmp/restoreflow-pgdump" : stagingDir;
     maxFullAgeDays = maxFullAgeDays == null ? 7 : maxFullAgeDays;
     maxIncrementals = maxIncrementals == null ? 5 : maxIncrementals;
+    allDatabases = allDatabases == null ? Boolean.FALSE : allDatabases;
+    excludeDatabases = excludeDatabases == null ? List.of() : List.copyOf(excludeDatabases);
   }
 
   @Override
@@ -68,18 +78,19 @@ public record PgDumpConfig(
       String stagingDir, Integer maxFullAgeDays, Integer maxIncrementals) {
     this(repository, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv, partSizeMiB,
         readTimeoutSeconds, requestTimeoutSeconds, database, compressLevel, restoreJobs,
-        stagingDir, maxFullAgeDays, maxIncrementals, null);
+        stagingDir, maxFullAgeDays, maxIncrementals, null, null, null);
   }
 
   PgDumpConfig withTarget(ContainerTarget checked) {
     return new PgDumpConfig(repository, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv,
         partSizeMiB, readTimeoutSeconds, requestTimeoutSeconds, database, compressLevel,
-        restoreJobs, stagingDir, maxFullAgeDays, maxIncrementals, checked);
+        restoreJobs, stagingDir, maxFullAgeDays, maxIncrementals, checked, allDatabases,
+        excludeDatabases);
   }
 
   PgDumpConfig withDatabase(String name) {
     return new PgDumpConfig(repository, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv,
         partSizeMiB, readTimeoutSeconds, requestTimeoutSeconds, name, compressLevel, restoreJobs,
-        stagingDir, maxFullAgeDays, maxIncrementals, target);
+        stagingDir, maxFullAgeDays, maxIncrementals, target, allDatabases, excludeDatabases);
   }
 }

@@ -131,14 +131,17 @@ public final class PgDumpEngine implements Engine {
       }
       long bytes = 0;
       for (DumpMeta backup : read) {
-        long size = repository.store().stat(backup.dumpKey())
-            .orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backup.id()
-                + " has no dump (deleted by hand?)")).size();
-        if (size != backup.bytes()) {
-          throw Failures.of(FailureType.OBJECT_CORRUPT, "backup " + backup.id() + "'s dump is "
-              + size + " bytes, its meta.json says " + backup.bytes());
+        for (DumpMeta part : backup.parts()) {
+          bytes += checkedSize(repository, part.id(), part.dumpKey(), part.bytes(), "dump"
+              + (backup.allDatabases() ? " of database " + part.database() : ""));
         }
-        bytes += size;
+      }
+      if (meta.allDatabases()) {
+        bytes += checkedSize(repository, meta.id(), meta.globalsKey(), meta.globals().bytes(),
+            "globals file");
+        mode = meta.type() + "; every database (" + String.join(", ", meta.parts().stream()
+            .map(DumpMeta::database).toList()) + ") and the globals (" + meta.globals().roles()
+            + " roles); databases not in the backup are left as they are";
       }
       long available = room.available(meta.id(), bytes);
       return new RestorePlan(step.instanceName(), step.host(), NAME, meta.id(), mode,
@@ -148,6 +151,19 @@ public final class PgDumpEngine implements Engine {
       throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "
           + e.getMessage());
     }
+  }
+
+  /** The object's size is the one meta.json records. */
+  private static long checkedSize(DumpRepository repository, String id, String key,
+      long recorded, String what) throws IOException {
+    long size = repository.store().stat(key).orElseThrow(() -> Failures.of(
+        FailureType.BACKUP_NOT_VALID, "backup " + id + " has no " + what
+            + " (deleted by hand?)")).size();
+    if (size != recorded) {
+      throw Failures.of(FailureType.OBJECT_CORRUPT, "backup " + id + "'s " + what + " is "
+          + size + " bytes, its meta.json says " + recorded);
+    }
+    return size;
   }
 
   /** Nothing in the live database holds on to the tables (reads only). */
@@ -165,6 +181,12 @@ public final class PgDumpEngine implements Engine {
 
   /** The tables a restore names, as the backup has them; INVALID_REQUEST for any other. */
   static List<TableState> chosenTables(DumpMeta backup, List<String> names) {
+    if (backup.allDatabases()) {
+      throw Failures.of(FailureType.NOT_SUPPORTED, "backup " + backup.id() + " holds every"
+          + " database: restoring some of its tables is not supported; restore the whole backup"
+          + " (each database is swapped in only once proven), or take a backup of the one"
+          + " database with an instance whose pgdump block names it");
+    }
     try {
       return TableSelection.of(backup, names);
     } catch (IllegalArgumentException e) {
@@ -179,9 +201,11 @@ public final class PgDumpEngine implements Engine {
    */
   @Override
   public BackupPlan planBackup(HostStep step, BackupInput input) {
-    requireDatabase(step, DatabaseClient.of(step),
-        step.instance().settings(PgDumpConfig.class).database());
     PgDumpConfig config = step.instance().settings(PgDumpConfig.class);
+    DatabaseClient client = DatabaseClient.of(step);
+    requireDatabase(step, client, config.allDatabases() ? "template1" : config.database());
+    String what = config.allDatabases() ? "every database (" + String.join(", ",
+        clusterDatabases(client, config)) + ") and the globals" : "database " + config.database();
     try (DumpRepository repository = repository(step)) {
       DumpSlot slot = slot(repository.backups(), input, step);
       if (slot.done().isPresent()) {
@@ -192,12 +216,24 @@ public final class PgDumpEngine implements Engine {
           input.type() == null ? "auto" : input.type(), Clock.systemUTC().instant());
       String type = decision.type().name().toLowerCase(java.util.Locale.ROOT);
       return new BackupPlan(step.instanceName(), step.host(), NAME, type, decision.parentId(),
-          type + " dump of database " + config.database() + " into "
+          type + " dump of " + what + " into "
               + repository.store().describe() + named(input, slot) + ": " + decision.reason()
               + slot.where());
     } catch (IOException e) {
       throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "
           + e.getMessage());
+    }
+  }
+
+  /** The databases an every-database backup would dump now; CONFIG_ERROR for a bad name. */
+  private static List<String> clusterDatabases(DatabaseClient client, PgDumpConfig config) {
+    try (PsqlSession session = PsqlSession.open(client, "template1")) {
+      return ClusterDatabases.list(session, config);
+    } catch (ClusterDatabases.UnsupportedDatabaseException e) {
+      throw Failures.of(FailureType.CONFIG_ERROR, e.getMessage() + "; nothing was written");
+    } catch (IOException e) {
+      throw Failures.of(FailureType.COMMAND_FAILED, "listing the databases on " + client.where()
+          + ": " + e.getMessage());
     }
   }
 
@@ -235,16 +271,20 @@ public final class PgDumpEngine implements Engine {
         beats.rethrowIfStopped();
         throw e;
       }
+      List<String> dropped = meta.parts().stream().flatMap(p -> p.droppedTables().stream())
+          .toList();
       return new TakenBackup(meta.id(), meta.type(), meta.bytes(), started,
           System.currentTimeMillis(), meta.type() + " dump " + meta.id() + " of "
-              + meta.database() + (meta.dir() == null ? "" : " in dir " + meta.dir()) + ": "
-              + meta.bytes() + " bytes, " + meta.dumpedTables().size()
-              + " of " + meta.tables().size() + " tables' data, " + meta.rows() + " rows in all"
-              + (meta.droppedTables().isEmpty() ? "" : ", dropped since its parent: "
-                  + meta.droppedTables()) + "; " + meta.reason());
+              + meta.describeDatabases() + (meta.dir() == null ? "" : " in dir " + meta.dir())
+              + ": " + meta.bytes() + " bytes, " + meta.dumpedTableCount()
+              + " of " + meta.tableCount() + " tables' data, " + meta.rows() + " rows in all"
+              + (dropped.isEmpty() ? "" : ", dropped since its parent: " + dropped) + "; "
+              + meta.reason());
     } catch (DumpSlot.RefusedException e) {
       throw Failures.of(FailureType.INVALID_REQUEST, "TakeBackup: " + e.getMessage()
           + "; nothing was written");
+    } catch (ClusterDatabases.UnsupportedDatabaseException e) {
+      throw Failures.of(FailureType.CONFIG_ERROR, "TakeBackup: " + e.getMessage());
     } catch (IOException e) {
       throw Failures.of(FailureType.COMMAND_FAILED, "TakeBackup: " + e.getMessage());
     } catch (InterruptedException e) {
@@ -253,44 +293,72 @@ public final class PgDumpEngine implements Engine {
     }
   }
 
-  /** The stored dump's SHA-256 is the one recorded, and pg_restore reads its table of contents. */
+  /**
+   * Each stored dump's SHA-256 is the one recorded, and pg_restore reads its table of contents;
+   * an every-database backup's globals file too has its recorded SHA-256 and parses.
+   */
   @Override
   public StepResult verifyBackup(HostStep step, BackupInput input, String backupId) {
     long started = System.currentTimeMillis();
     try (DumpRepository repository = repository(step)) {
       DumpMeta meta = repository.backup(checkedId(backupId)).orElseThrow(() -> Failures.of(
           FailureType.BACKUP_NOT_FOUND, "backup " + backupId + " has no meta.json"));
-      String key = meta.dumpKey();
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       DatabaseClient client = DatabaseClient.of(step);
-      Process list = client.start(client.argv("pg_restore", List.of("-l")));
-      long bytes;
-      try (InputStream in = new DigestInputStream(repository.store().read(key, 0, meta.bytes()),
-          sha256); var toc = list.getOutputStream()) {
-        Thread reader = new Thread(() -> drain(list.getInputStream()), "pg_restore-list");
-        reader.start();
-        bytes = in.transferTo(toc);
+      long bytes = 0;
+      for (DumpMeta part : meta.parts()) {
+        bytes += verifyDump(repository, client, part, meta.allDatabases()
+            ? " of database " + part.database() : "");
       }
-      int exit = list.waitFor();
-      String actual = HexFormat.of().formatHex(sha256.digest());
-      if (bytes != meta.bytes() || !actual.equals(meta.sha256())) {
-        throw Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backupId + "'s dump reads "
-            + bytes + " bytes with SHA-256 " + actual + ", not the " + meta.bytes() + " bytes, "
-            + meta.sha256() + " it was stored with");
-      }
-      if (exit != 0) {
-        throw Failures.of(FailureType.BACKUP_NOT_VALID, "pg_restore cannot read backup "
-            + backupId + "'s table of contents (exit " + exit + ")");
+      if (meta.allDatabases()) {
+        byte[] json = repository.store().readRange(meta.globalsKey(), 0, meta.globals().bytes());
+        String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+            .digest(json));
+        if (json.length != meta.globals().bytes() || !actual.equals(meta.globals().sha256())) {
+          throw Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backupId + "'s globals"
+              + " file reads " + json.length + " bytes with SHA-256 " + actual + ", not the "
+              + meta.globals().bytes() + " bytes, " + meta.globals().sha256()
+              + " it was stored with");
+        }
+        ClusterGlobals.parse(json);
+        bytes += json.length;
       }
       return new StepResult(Steps.VERIFY_BACKUP, started, System.currentTimeMillis(),
           "backup " + backupId + " verified: " + bytes + " bytes with the recorded SHA-256,"
-              + " table of contents readable by pg_restore");
+              + (meta.allDatabases() ? " " + meta.parts().size() + " dumps'" : "")
+              + " table of contents readable by pg_restore"
+              + (meta.allDatabases() ? ", globals readable" : ""));
     } catch (IOException | NoSuchAlgorithmException e) {
       throw Failures.of(FailureType.STORAGE_FAILED, "VerifyBackup: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Failures.of(FailureType.COMMAND_FAILED, "VerifyBackup: interrupted");
     }
+  }
+
+  /** @return the dump's size, once its SHA-256 and table of contents are as recorded */
+  private static long verifyDump(DumpRepository repository, DatabaseClient client, DumpMeta dump,
+      String what) throws IOException, InterruptedException, NoSuchAlgorithmException {
+    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+    Process list = client.start(client.argv("pg_restore", List.of("-l")));
+    long bytes;
+    try (InputStream in = new DigestInputStream(repository.store().read(dump.dumpKey(), 0,
+        dump.bytes()), sha256); var toc = list.getOutputStream()) {
+      Thread reader = new Thread(() -> drain(list.getInputStream()), "pg_restore-list");
+      reader.start();
+      bytes = in.transferTo(toc);
+    }
+    int exit = list.waitFor();
+    String actual = HexFormat.of().formatHex(sha256.digest());
+    if (bytes != dump.bytes() || !actual.equals(dump.sha256())) {
+      throw Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + dump.id() + "'s dump" + what
+          + " reads " + bytes + " bytes with SHA-256 " + actual + ", not the " + dump.bytes()
+          + " bytes, " + dump.sha256() + " it was stored with");
+    }
+    if (exit != 0) {
+      throw Failures.of(FailureType.BACKUP_NOT_VALID, "pg_restore cannot read backup "
+          + dump.id() + "'s table of contents" + what + " (exit " + exit + ")");
+    }
+    return bytes;
   }
 
   @Override
@@ -309,7 +377,9 @@ public final class PgDumpEngine implements Engine {
       String from = backups.isEmpty() ? null : backups.get(0).endTime();
       String to = backups.isEmpty() ? null : backups.get(backups.size() - 1).endTime();
       return new InstanceCatalog(step.instanceName(), NAME, listed, from, to, null,
-          "logical dumps of database " + step.instance().settings(PgDumpConfig.class).database()
+          "logical dumps of " + (step.instance().settings(PgDumpConfig.class).allDatabases()
+              ? "every database and the globals" : "database "
+              + step.instance().settings(PgDumpConfig.class).database())
               + ": each restores to the moment of its dump");
     } catch (IOException e) {
       throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "

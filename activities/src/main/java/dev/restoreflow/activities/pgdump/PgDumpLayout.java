@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * <pre>
  * &lt;instance&gt;/pgdump/&lt;id&gt;/meta.json            written last: see {@link DumpMeta}
  * &lt;instance&gt;/pgdump/&lt;id&gt;/dump.pgdump          pg_dump -Fc: the schema, its data
+ * &lt;instance&gt;/pgdump/&lt;id&gt;/db-N.pgdump          every-database: one dump per database
+ * &lt;instance&gt;/pgdump/&lt;id&gt;/globals.json         every-database: see {@link ClusterGlobals}
  * &lt;instance&gt;/pgdump-dir/&lt;dir&gt;/&lt;id&gt;/...        a backup taken with --dir DIR
  * </pre>
  * Ids are the UTC start time, {@code 20261129T231500Z}, or the name the user gave
@@ -61,6 +63,20 @@ final class PgDumpLayout {
   /** @param dumpFile the dump's file name as meta.json gives it; null = {@link #DUMP} */
   static String dump(String instance, String dir, String backupId, String dumpFile) {
     return dir(instance, dir, backupId) + (dumpFile == null ? DUMP : checkDumpFile(dumpFile));
+  }
+
+  /** @param file the globals file's name as meta.json gives it */
+  static String globals(String instance, String dir, String backupId, String file) {
+    return dir(instance, dir, backupId) + checkGlobalsFile(file);
+  }
+
+  /** A globals file's name in meta.json is untrusted: one plain name, globals*.json. */
+  static String checkGlobalsFile(String name) {
+    if (name == null || !BackupNames.isName(name) || !name.startsWith("globals")
+        || !name.endsWith(".json")) {
+      throw new IllegalArgumentException("'" + name + "' is not a globals file name");
+    }
+    return name;
   }
 
   static String dump(String instance, String backupId) {

@@ -25,6 +25,16 @@ final class PgDumpSettings {
       throw new BadSettingException(key + ".database", "'" + database + "' is not a database name"
           + " restoreflow dumps (letters, digits, _; at most 36; not starting with a digit)");
     }
+    for (String excluded : p.excludeDatabases()) {
+      if (excluded == null || !DATABASE.matcher(excluded).matches()) {
+        throw new BadSettingException(key + ".excludeDatabases", "'" + excluded + "' is not a"
+            + " database name restoreflow dumps");
+      }
+    }
+    if (!p.excludeDatabases().isEmpty() && !p.allDatabases()) {
+      throw new BadSettingException(key + ".excludeDatabases", "only applies with"
+          + " \"allDatabases\": true");
+    }
     range(key + ".compressLevel", p.compressLevel(), 0, 9);
     range(key + ".restoreJobs", p.restoreJobs(), 1, 64);
     range(key + ".maxFullAgeDays", p.maxFullAgeDays(), 0, 10000);

@@ -24,7 +24,7 @@ final class PgTools {
     Process process = client.start(argv);
     process.getOutputStream().close();
     List<String> errors = new ArrayList<>();
-    Thread drain = new Thread(() -> DumpTaker.collect(process.getErrorStream(), errors),
+    Thread drain = new Thread(() -> DatabaseDumper.collect(process.getErrorStream(), errors),
         "pgdump-stderr");
     drain.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

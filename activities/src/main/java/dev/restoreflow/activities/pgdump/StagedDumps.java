@@ -56,7 +56,8 @@ final class StagedDumps implements AutoCloseable {
    * @throws DumpRestorer.CorruptDumpException when the bytes are not the ones recorded
    */
   Path fetch(DumpMeta backup) throws IOException {
-    Path file = dir.resolve(backup.id() + ".pgdump");
+    Path file = dir.resolve(backup.id() + "-"
+        + (backup.dumpFile() == null ? PgDumpLayout.DUMP : backup.dumpFile()));
     MessageDigest sha256;
     try {
       sha256 = MessageDigest.getInstance("SHA-256");
@@ -78,6 +79,50 @@ final class StagedDumps implements AutoCloseable {
     }
     giveToOwner(file);
     return file;
+  }
+
+  /**
+   * An every-database backup's globals, read from the store and checked against its meta.json's
+   * size and SHA-256, then parsed (see {@link ClusterGlobals#parse}).
+   */
+  ClusterGlobals fetchGlobals(DumpMeta backup) throws IOException {
+    DumpMeta.GlobalsFile globals = backup.globals();
+    if (globals.bytes() > 256L << 20) {
+      throw new DumpRestorer.CorruptDumpException("backup " + backup.id() + "'s globals file is"
+          + " said to be " + globals.bytes() + " bytes: not a restoreflow globals file");
+    }
+    byte[] json;
+    try (InputStream in = repository.store().read(backup.globalsKey(), 0, globals.bytes())) {
+      json = in.readNBytes((int) globals.bytes() + 1);
+    }
+    String actual;
+    try {
+      actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    if (json.length != globals.bytes() || !actual.equals(globals.sha256())) {
+      throw new DumpRestorer.CorruptDumpException("backup " + backup.id() + "'s globals file is "
+          + json.length + " bytes with SHA-256 " + actual + "; its meta.json says "
+          + globals.bytes() + " bytes, " + globals.sha256() + ": it is damaged; restore another"
+          + " backup");
+    }
+    try {
+      return ClusterGlobals.parse(json);
+    } catch (IOException e) {
+      throw new DumpRestorer.CorruptDumpException("backup " + backup.id() + ": "
+          + e.getMessage());
+    }
+  }
+
+  /** Removes what is staged so far (a database is restored: the next one's dumps need room). */
+  void clear() throws IOException {
+    client.removeCopies();
+    try (var paths = Files.list(dir)) {
+      for (Path path : paths.toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 
   /** The path the tools read {@code file} at: itself, or a checked copy in the container. */

@@ -27,6 +27,42 @@ class DumpRepositoryTest {
         List.of("\"public\".\"t\""), List.of());
   }
 
+  /** An every-database backup of {@code databases}, each part in its own file. */
+  private static DumpMeta cluster(String id, String... databases) {
+    List<DumpMeta> parts = new java.util.ArrayList<>();
+    for (int i = 0; i < databases.length; i++) {
+      parts.add(new DumpMeta(DumpMeta.FORMAT, id, "main1", DumpMeta.FULL, null, "test",
+          "2026-11-29T10:00:00Z", "2026-11-29T10:00:01Z", databases[i], "15.8", 3, "abc",
+          List.of(), List.of(), List.of(), null, "db-" + (i + 1) + ".pgdump", null));
+    }
+    return new DumpMeta(DumpMeta.CLUSTER_FORMAT, id, "main1", DumpMeta.FULL, null, "test",
+        "2026-11-29T10:00:00Z", "2026-11-29T10:00:01Z", null, "15.8", 9, "def", List.of(),
+        List.of(), List.of(), null, null, null, parts,
+        new DumpMeta.GlobalsFile("globals.json", 3, "def", 2));
+  }
+
+  @Test
+  void anEveryDatabaseBackupKeepsItsPartsAndRefusesADatabaseNameThatIsNotPlain()
+      throws IOException {
+    DumpRepository repository = repository();
+    String id = "20261129T100000Z";
+    repository.write(cluster(id, "shop", "crm"));
+    for (String file : List.of("db-1.pgdump", "db-2.pgdump", "globals.json", "stray.pgdump")) {
+      repository.store().write("main1/pgdump/" + id + "/" + file,
+          new ByteArrayInputStream(new byte[] {1, 2, 3}));
+    }
+    assertEquals(1, repository.clearUnfinished(), "only the stray file is removed");
+    assertEquals(List.of("main1/pgdump/" + id + "/db-1.pgdump",
+        "main1/pgdump/" + id + "/db-2.pgdump", "main1/pgdump/" + id + "/globals.json"),
+        repository.backup(id).orElseThrow().objectKeys());
+
+    repository.write(cluster(id, "shop", "crm\"; drop database shop; --"));
+    IOException e = assertThrows(IOException.class, repository::backups);
+    assertTrue(e.getMessage().contains("does not describe backup " + id), e.getMessage());
+    repository.write(cluster(id, "shop", "shop"));
+    assertThrows(IOException.class, repository::backups, "a database twice");
+  }
+
   private DumpRepository repository() {
     return new DumpRepository(new FileObjectStore(root), "main1");
   }
