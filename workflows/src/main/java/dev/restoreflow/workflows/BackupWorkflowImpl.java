@@ -101,12 +101,13 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     BackupActivities taker = Workflow.newActivityStub(BackupActivities.class,
         longRunning(hostQueue));
 
-    // name, dir and force are null unless asked for: the inputs of older jobs stay as they were
+    // name, dir, force and tables are null unless asked for: the inputs of older jobs stay as
+    // they were
     BackupPlan plan = step(PLAN_BACKUP, () -> quick.planBackup(new BackupInput(input,
-        target.type(), target.compression(), request.name(), request.dir(), request.force())),
-        p -> new StepResult(PLAN_BACKUP, 0, 0, p.detail()));
+        target.type(), target.compression(), request.name(), request.dir(), request.force(),
+        request.tables())), p -> new StepResult(PLAN_BACKUP, 0, 0, p.detail()));
     BackupInput backupInput = new BackupInput(input, plan.type(), target.compression(),
-        request.name(), request.dir(), request.force());
+        request.name(), request.dir(), request.force(), request.tables());
     TakenBackup taken = step(TAKE_BACKUP, () -> taker.takeBackup(backupInput),
         t -> new StepResult(TAKE_BACKUP, t.startedAtMillis(), t.endedAtMillis(), t.detail()));
     backupId = taken.backupId();

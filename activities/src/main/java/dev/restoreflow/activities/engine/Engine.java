@@ -77,6 +77,22 @@ public interface Engine {
   }
 
   /**
+   * The tables a backup request names, checked: an engine that backs up chosen tables
+   * (mysqltables) requires them and returns them normalized; every other engine refuses them.
+   *
+   * @param tables the request's tables; null when it names none
+   * @throws IllegalArgumentException saying what is wrong (the resolver answers INVALID_REQUEST)
+   * @throws UnsupportedOperationException when the engine does not back up chosen tables
+   */
+  default java.util.List<String> checkBackupTables(java.util.List<String> tables) {
+    if (tables != null) {
+      throw new UnsupportedOperationException("engine " + name() + " backs up whole databases"
+          + " or clusters; tables are chosen per backup only by engine mysqltables");
+    }
+    return null;
+  }
+
+  /**
    * The restore's steps for this request, in order; the workflow runs exactly these. Neither
    * {@code incremental} nor {@code full}: the engine's default (a full restore, or pgBackRest's
    * delta). Both at once are refused before this is asked (by the request resolver).

@@ -122,8 +122,27 @@ public final class RequestResolver {
     }
     checkBackupOptions(engine, request.instance(), request.name(), request.dir(),
         request.forced());
+    checkBackupTables(engine, request.instance(), request.tables());
     return new ResolvedBackup(jobId, request.instance(), instance.host(), engine.name(), type,
         request.compression());
+  }
+
+  /**
+   * The tables a backup names, as the engine allows them. Also checked again on the host.
+   *
+   * @throws RequestRejectedException NOT_SUPPORTED or INVALID_REQUEST
+   */
+  public static java.util.List<String> checkBackupTables(Engine engine, String instanceName,
+      java.util.List<String> tables) {
+    try {
+      return engine.checkBackupTables(tables);
+    } catch (UnsupportedOperationException e) {
+      throw rejected(FailureType.NOT_SUPPORTED, "instance '" + instanceName + "': "
+          + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw rejected(FailureType.INVALID_REQUEST, "instance '" + instanceName + "': "
+          + e.getMessage());
+    }
   }
 
   /**

@@ -14,10 +14,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record BackupInput(StepInput step, String type, String compression,
     @JsonInclude(JsonInclude.Include.NON_NULL) String name,
     @JsonInclude(JsonInclude.Include.NON_NULL) String dir,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean force) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean force,
+    @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<String> tables) {
 
   public BackupInput(StepInput step, String type, String compression) {
-    this(step, type, compression, null, null, null);
+    this(step, type, compression, null, null, null, null);
+  }
+
+  /** Of no particular tables (every engine but a table-backup one). */
+  public BackupInput(StepInput step, String type, String compression, String name, String dir,
+      Boolean force) {
+    this(step, type, compression, name, dir, force, null);
   }
 
   @JsonIgnore

@@ -19,11 +19,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param dir the sub-directory of the instance's repository the backup goes to (pgdump); null =
  *     the instance's default place
  * @param force replace the backup named {@code name}; null or false = refuse an existing name
+ * @param tables the tables a table-backup engine (mysqltables) dumps; null for the others
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record BackupRequest(String instance, String type, String compression,
-    String requestedBy, String requestedVia, String name, String dir, Boolean force) {
+    String requestedBy, String requestedVia, String name, String dir, Boolean force,
+    java.util.List<String> tables) {
+
+  public BackupRequest {
+    tables = tables == null ? null : java.util.List.copyOf(tables);
+  }
+
+  /** A request of no particular tables. */
+  public BackupRequest(String instance, String type, String compression, String requestedBy,
+      String requestedVia, String name, String dir, Boolean force) {
+    this(instance, type, compression, requestedBy, requestedVia, name, dir, force, null);
+  }
 
   /** A request without a name or directory: the engine's own id in the default place. */
   public BackupRequest(String instance, String type, String compression, String requestedBy,
@@ -37,32 +49,37 @@ public record BackupRequest(String instance, String type, String compression,
 
   public BackupRequest withType(String newType) {
     return new BackupRequest(instance, newType, compression, requestedBy, requestedVia, name,
-        dir, force);
+        dir, force, tables);
   }
 
   public BackupRequest withCompression(String newCompression) {
     return new BackupRequest(instance, type, newCompression, requestedBy, requestedVia, name,
-        dir, force);
+        dir, force, tables);
   }
 
   public BackupRequest withRequestedVia(String via, String by) {
-    return new BackupRequest(instance, type, compression, by, via, name, dir, force);
+    return new BackupRequest(instance, type, compression, by, via, name, dir, force, tables);
   }
 
   public BackupRequest withName(String newName) {
     return new BackupRequest(instance, type, compression, requestedBy, requestedVia, newName,
-        dir, force);
+        dir, force, tables);
   }
 
   public BackupRequest withDir(String newDir) {
     return new BackupRequest(instance, type, compression, requestedBy, requestedVia, name,
-        newDir, force);
+        newDir, force, tables);
   }
 
   /** false leaves {@code force} out (null), as in requests from before it existed. */
   public BackupRequest withForce(boolean value) {
     return new BackupRequest(instance, type, compression, requestedBy, requestedVia, name, dir,
-        value ? Boolean.TRUE : null);
+        value ? Boolean.TRUE : null, tables);
+  }
+
+  public BackupRequest withTables(java.util.List<String> newTables) {
+    return new BackupRequest(instance, type, compression, requestedBy, requestedVia, name, dir,
+        force, newTables);
   }
 
   @JsonIgnore

@@ -17,6 +17,8 @@ import java.util.List;
  * @param dir the sub-directory of the repository the backup was put in ({@code backup --dir}):
  *     kept apart from retention and the automatic full/incremental decision; null = the
  *     instance's default place
+ * @param tables the tables a table backup holds (mysqltables: as its archive names them, e.g.
+ *     {@code orders.sql}); null for the others
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CatalogBackup(
@@ -33,7 +35,16 @@ public record CatalogBackup(
     List<String> chain,
     String walStart,
     String walStop,
-    String dir) {
+    String dir,
+    List<String> tables) {
+
+  /** A backup of no particular tables. */
+  public CatalogBackup(String instance, String engine, String id, String type, String status,
+      String startTime, String endTime, long dataBytes, long storedBytes, String parentId,
+      List<String> chain, String walStart, String walStop, String dir) {
+    this(instance, engine, id, type, status, startTime, endTime, dataBytes, storedBytes, parentId,
+        chain, walStart, walStop, dir, null);
+  }
 
   /** A backup in the instance's default place. */
   public CatalogBackup(String instance, String engine, String id, String type, String status,
