@@ -84,6 +84,15 @@ public interface Engine {
    * @throws IllegalArgumentException saying what is wrong (the resolver answers INVALID_REQUEST)
    * @throws UnsupportedOperationException when the engine does not back up chosen tables
    */
+  /**
+   * Where this instance's backups go, as a person names it (mysqltables: the archive directory,
+   * which the NATS gateway's {@code futurefilename} starts with); null when the engine has no
+   * such place to show.
+   */
+  default String backupPlace(InstanceConfig instance) {
+    return null;
+  }
+
   default java.util.List<String> checkBackupTables(java.util.List<String> tables) {
     if (tables != null) {
       throw new UnsupportedOperationException("engine " + name() + " backs up whole databases"
