@@ -57,6 +57,11 @@ final class BackupCommand implements Callable<Integer> {
       + " of the instance's repository (its own chain; retention leaves it alone)")
   String dir;
 
+  @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "mysqltables:"
+      + " the tables to back up, comma-separated (required by that engine; refused by the"
+      + " others)")
+  java.util.List<String> tables;
+
   @Option(names = "--follow", description = "print the steps as they run and wait for the end")
   boolean follow;
 
@@ -72,7 +77,7 @@ final class BackupCommand implements Callable<Integer> {
     }
     BackupRequest request = BackupRequest.of(instance).withType(forceFull ? "full" : type)
         .withCompression(compression).withName(name).withDir(dir).withForce(force)
-        .withRequestedVia("cli", System.getProperty("user.name"));
+        .withTables(tables).withRequestedVia("cli", System.getProperty("user.name"));
     ResolvedBackup resolved = new RequestResolver(cfg.inventory()).resolveBackup(null, request);
     Logging.init(config.resolve(cfg.logDir()), "WARN");
     PrintStream out = System.out;

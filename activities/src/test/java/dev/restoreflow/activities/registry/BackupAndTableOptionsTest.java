@@ -87,6 +87,17 @@ class BackupAndTableOptionsTest {
   }
 
   @Test
+  void onlyATableBackupEngineTakesTablesToBackUp() {
+    for (String instance : List.of("shop", "pgbr1", "pgp1", "bb1")) {
+      RequestRejectedException e = backupRefused(BackupRequest.of(instance)
+          .withTables(List.of("orders")));
+      assertEquals(FailureType.NOT_SUPPORTED, e.type(), instance);
+      assertTrue(e.getMessage().contains("tables are chosen per backup only by engine"
+          + " mysqltables"), e.getMessage());
+    }
+  }
+
+  @Test
   void tablesAreRestoredOnlyByPgdumpAndOnlyWhenNamedPlainly() {
     resolver.resolveRestore("j1", RestoreRequest.of("shop").withTables(List.of("orders",
         "sales.items")));

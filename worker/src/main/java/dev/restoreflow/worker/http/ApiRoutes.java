@@ -84,7 +84,8 @@ final class ApiRoutes {
 
   /** The body of POST .../backups; all optional. */
   @JsonIgnoreProperties(ignoreUnknown = false)
-  record BackupBody(String type, String compression, String name, String dir, Boolean force) {}
+  record BackupBody(String type, String compression, String name, String dir, Boolean force,
+      List<String> tables) {}
 
   /** The body of POST .../restores: the restore request's fields; all optional. */
   @JsonIgnoreProperties(ignoreUnknown = false)
@@ -120,10 +121,11 @@ final class ApiRoutes {
     allowQuery(r);
     String instance = r.pathParam("instance");
     jobs.resolver().instance(instance);
-    BackupBody body = body(r, BackupBody.class, new BackupBody(null, null, null, null, null));
+    BackupBody body = body(r, BackupBody.class, new BackupBody(null, null, null, null, null,
+        null));
     JobView job = jobs.startBackup(BackupRequest.of(instance).withType(body.type())
         .withCompression(body.compression()).withName(body.name()).withDir(body.dir())
-        .withForce(Boolean.TRUE.equals(body.force())), r.client());
+        .withForce(Boolean.TRUE.equals(body.force())).withTables(body.tables()), r.client());
     return accepted(job);
   }
 
