@@ -143,7 +143,7 @@ public final class PgDumpEngine implements Engine {
             .map(DumpMeta::database).toList()) + ") and the globals (" + meta.globals().roles()
             + " roles); databases not in the backup are left as they are";
       }
-      long available = room.available(meta.id(), bytes);
+      long available = stagingRoom(config, meta.id(), bytes);
       return new RestorePlan(step.instanceName(), step.host(), NAME, meta.id(), mode,
           meta.endTime(), chain.stream().map(DumpMeta::id).toList(), bytes, available,
           step.instance().pgdata(), restoreSteps(false, false));
@@ -151,6 +151,25 @@ public final class PgDumpEngine implements Engine {
       throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "
           + e.getMessage());
     }
+  }
+
+  /**
+   * The bytes the staging directory's file system has for the dumps a restore downloads (+5%),
+   * or INSUFFICIENT_DISK. The physical engines' check (the data directory's file system, counting
+   * what the restore replaces) does not fit: a logical restore keeps the old database.
+   */
+  private static long stagingRoom(PgDumpConfig config, String backupId, long need)
+      throws IOException {
+    java.nio.file.Path staging = java.nio.file.Path.of(config.stagingDir());
+    java.nio.file.Files.createDirectories(staging);
+    long free = java.nio.file.Files.getFileStore(staging).getUsableSpace();
+    if (need * 1.05 > free) {
+      throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format("backup %s's dumps need"
+          + " about %,d bytes (+5%%) in the staging directory %s, which has %,d free; free some"
+          + " space or set the pgdump block's stagingDir to a larger file system", backupId,
+          need, staging, free));
+    }
+    return free;
   }
 
   /** The object's size is the one meta.json records. */
