@@ -28,6 +28,9 @@ import java.util.function.Consumer;
  */
 final class DumpRestorer {
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(DumpRestorer.class);
+
   private static final DateTimeFormatter SUFFIX =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
@@ -37,6 +40,8 @@ final class DumpRestorer {
   private final PgDumpConfig config;
   private final Clock clock;
   private String untouched = "nothing was changed";
+  /** The databases this restore created to build in (renamed once swapped in). */
+  private final List<String> built = new ArrayList<>();
 
   DumpRestorer(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
       Clock clock) {
@@ -58,7 +63,35 @@ final class DumpRestorer {
     return untouched;
   }
 
+  /**
+   * Restores {@code target}; a failure drops the databases it was building (a retry builds them
+   * anew; left behind they would only take room), and the live ones stay as they were.
+   */
   String restore(DumpMeta target, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    try {
+      return restoreOrFail(target, progress);
+    } catch (IOException | RuntimeException e) {
+      dropBuilt();
+      throw e;
+    }
+  }
+
+  private void dropBuilt() {
+    for (String database : built) {
+      try {
+        maintenance("DROP DATABASE IF EXISTS " + quote(database) + ";");
+      } catch (IOException | InterruptedException | RuntimeException e) {
+        log.warn("could not drop {} after the failed restore: {}", database, e.getMessage());
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private String restoreOrFail(DumpMeta target, Consumer<String> progress)
       throws IOException, InterruptedException {
     List<DumpMeta> chain = repository.chain(target);
     try (StagedDumps staged = StagedDumps.open(repository, client, instance, config)) {
@@ -93,7 +126,7 @@ final class DumpRestorer {
     String roles = globalsRestorer.apply(globals);
     progress.accept(roles);
     untouched = "the roles were set as at the backup (" + roles + "); no database was replaced";
-    Map<String, String> built = new LinkedHashMap<>();
+    Map<String, String> proven = new LinkedHashMap<>();
     List<String> proofs = new ArrayList<>();
     for (DumpMeta part : target.parts()) {
       String database = part.database();
@@ -103,17 +136,16 @@ final class DumpRestorer {
       globalsRestorer.applyToDatabase(globals, database, building);
       verify(part, building);
       proofs.add(database + " (" + part.tables().size() + " tables, " + part.rows() + " rows)");
-      built.put(database, building);
+      proven.put(database, building);
       staged.clear();
     }
-    String globalsProof = globalsRestorer.verify(globals, built);
+    String globalsProof = globalsRestorer.verify(globals, proven);
     List<String> swapped = new ArrayList<>();
     List<String> kept = new ArrayList<>();
-    for (Map.Entry<String, String> database : built.entrySet()) {
+    for (Map.Entry<String, String> database : proven.entrySet()) {
       untouched = "the roles were set as at the backup; " + (swapped.isEmpty()
           ? "no database was replaced" : "databases " + swapped + " were replaced (the old ones"
-              + " kept as " + kept + "), the others not; their restored copies are the"
-              + " databases named <db>_restoring");
+              + " kept as " + kept + "), the others not");
       String before = swap(database.getKey(), database.getValue(),
           beforeName(database.getKey()));
       swapped.add(database.getKey());
@@ -121,7 +153,7 @@ final class DumpRestorer {
         kept.add(before);
       }
     }
-    List<String> leftAlone = otherDatabases(built.keySet());
+    List<String> leftAlone = otherDatabases(proven.keySet());
     return "restored backup " + target.id() + " (chain " + chain.stream().map(DumpMeta::id)
         .toList() + ") of every database: " + String.join(", ", proofs) + " verified (every"
         + " table's row count and content fingerprint as at the backup); " + globalsProof
@@ -147,6 +179,7 @@ final class DumpRestorer {
       visible.add(staged.visible(staged.fetch(backup)));
     }
     maintenance("DROP DATABASE IF EXISTS " + quote(building) + ";");
+    built.add(building);
     maintenance("CREATE DATABASE " + quote(building) + " TEMPLATE template0"
         + createOptions(info) + ";");
     String last = visible.get(visible.size() - 1);
