@@ -14,11 +14,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code nats-server} child process on 127.0.0.1 and a free port, for {@code restoreflow dev}
- * and the tests: Debian's package installs it as {@code /usr/bin/nats-server}.
+ * and the tests: Debian 12's package installs it as {@code /usr/sbin/nats-server}.
  */
 public final class LocalNatsServer implements AutoCloseable {
 
-  public static final Path DEBIAN_BINARY = Path.of("/usr/bin/nats-server");
+  public static final Path DEBIAN_BINARY = Path.of("/usr/sbin/nats-server");
+  private static final List<Path> INSTALLED = List.of(DEBIAN_BINARY,
+      Path.of("/usr/bin/nats-server"), Path.of("/usr/local/bin/nats-server"));
   private static final Duration READY_WITHIN = Duration.ofSeconds(15);
 
   private final Process process;
@@ -32,8 +34,10 @@ public final class LocalNatsServer implements AutoCloseable {
   /** The installed server, if any ({@code RESTOREFLOW_NATS_SERVER} names another binary). */
   public static Optional<Path> find() {
     String named = System.getenv("RESTOREFLOW_NATS_SERVER");
-    Path binary = named != null && !named.isBlank() ? Path.of(named) : DEBIAN_BINARY;
-    return Files.isExecutable(binary) ? Optional.of(binary) : Optional.empty();
+    if (named != null && !named.isBlank()) {
+      return Files.isExecutable(Path.of(named)) ? Optional.of(Path.of(named)) : Optional.empty();
+    }
+    return INSTALLED.stream().filter(Files::isExecutable).findFirst();
   }
 
   /** Starts the server on a free loopback port; its output goes to {@code log}. */
