@@ -45,10 +45,24 @@ public final class LocalNatsServer implements AutoCloseable {
     return start(binary, freePort(), log);
   }
 
+  /** Like {@link #start(Path, Path)}, with more nats-server options. */
+  public static LocalNatsServer start(Path binary, Path log, List<String> options)
+      throws IOException {
+    return start(binary, freePort(), log, options);
+  }
+
   /** Starts the server on {@code port} (again on the same port = a restart, for tests). */
   public static LocalNatsServer start(Path binary, int port, Path log) throws IOException {
-    Process process = new ProcessBuilder(List.of(binary.toString(), "-a", "127.0.0.1", "-p",
-        String.valueOf(port)))
+    return start(binary, port, log, List.of());
+  }
+
+  /** @param options more nats-server options (authentication, TLS) */
+  public static LocalNatsServer start(Path binary, int port, Path log, List<String> options)
+      throws IOException {
+    List<String> argv = new java.util.ArrayList<>(List.of(binary.toString(), "-a", "127.0.0.1",
+        "-p", String.valueOf(port)));
+    argv.addAll(options);
+    Process process = new ProcessBuilder(argv)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();

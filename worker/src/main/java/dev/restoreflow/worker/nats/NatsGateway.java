@@ -112,23 +112,41 @@ public final class NatsGateway implements AutoCloseable {
 
   private ConnectionListener connectionListener() {
     return (conn, event) -> {
+      connection = conn;
+      if (closed) {
+        closeInBackground(conn);
+        return;
+      }
       switch (event) {
-        case CONNECTED -> {
-          log.info("nats gateway: connected to {}", conn.getConnectedUrl());
-          connection = conn;
-          if (!closed && natsService == null) {
+        // a first connection made after failed attempts is announced as RECONNECTED
+        case CONNECTED, RECONNECTED -> {
+          log.info("nats gateway: {} to {}", event == ConnectionListener.Events.CONNECTED
+              ? "connected" : "reconnected", conn.getConnectedUrl());
+          if (natsService == null) {
             register(conn);
           }
         }
         case DISCONNECTED -> log.warn("nats gateway: disconnected from {}; reconnecting"
             + " every {} s", config.url(), RECONNECT_SECONDS);
-        case RECONNECTED -> log.info("nats gateway: reconnected to {}", conn.getConnectedUrl());
         case RESUBSCRIBED -> log.info("nats gateway: subjects {}.* subscribed again",
             config.subjectPrefix());
         case CLOSED -> log.info("nats gateway: connection closed");
         default -> log.debug("nats gateway: {}", event);
       }
     };
+  }
+
+  /** Closing from the listener's own thread could wait on itself. */
+  private static void closeInBackground(Connection conn) {
+    Thread closer = new Thread(() -> {
+      try {
+        conn.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "nats-gateway-close");
+    closer.setDaemon(true);
+    closer.start();
   }
 
   private static final long RECONNECT_SECONDS = NatsOptions.RECONNECT_WAIT.toSeconds();
