@@ -450,6 +450,29 @@ class NatsGatewayIT {
 
   @Test
   @Order(9)
+  void statusOfARealJobSaysItsStateAndStep() throws Exception {
+    // a restore started apart from NATS: it fails in PlanRestore (no pg_probackup here)
+    var restoreflow = new dev.restoreflow.client.RestoreflowClient(
+        WorkflowClient.newInstance(service));
+    String job = restoreflow.submit(dev.restoreflow.workflows.model.RestoreRequest.of("shop")
+        .withHost("local")).jobId();
+    Map<String, String> fields = parsed(cli.request("backup.status", "job=" + job));
+    assertEquals("ok", fields.get("status"), fields.toString());
+    assertEquals(job, fields.get("job"));
+    assertTrue(Set.of("RESOLVING", "QUEUED", "RUNNING", "FAILED").contains(fields.get("state")),
+        fields.toString());
+    long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (!"FAILED".equals(fields.get("state")) && System.nanoTime() < until) {
+      Thread.sleep(500);
+      fields = parsed(jnats("backup.status", "", "job", job));
+    }
+    assertEquals("FAILED", fields.get("state"), fields.toString());
+    assertTrue(fields.get("progress").matches("\\d+/\\d+ steps"), fields.toString());
+    assertFalse(fields.getOrDefault("message", "").isBlank(), fields.toString());
+  }
+
+  @Test
+  @Order(10)
   void aNatsServerRestartLeavesTheServersUpAndServing() throws Exception {
     int port = nats.port();
     nats.close();
@@ -473,7 +496,7 @@ class NatsGatewayIT {
    * {@code mysqltables} section as JSON. Skipped without either.
    */
   @Test
-  @Order(10)
+  @Order(11)
   void seedExamplesOnMysqlTables() throws Exception {
     assumeTrue(Engines.standard().names().contains("mysqltables"),
         "engine mysqltables is not in this build");
