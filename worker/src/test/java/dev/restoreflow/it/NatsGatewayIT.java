@@ -419,6 +419,8 @@ class NatsGatewayIT {
     assertEachAnsweredOnce(5000, replies);
     for (int i = 0; i < 5000; i++) {
       String reply = replies.get(i).get(0);
+      assertFalse(parsed(reply).getOrDefault("error", "").contains("busy"),
+          "refused as malformed, not for want of threads: " + reply);
       switch (subjects.get(i)) {
         case "makebackup" -> assertBadBackup(reply);
         case "archive" -> {

@@ -126,8 +126,8 @@ public final class NatsGateway implements AutoCloseable {
             register(conn);
           }
         }
-        case DISCONNECTED -> log.warn("nats gateway: disconnected from {}; reconnecting"
-            + " every {} s", config.url(), RECONNECT_SECONDS);
+        case DISCONNECTED -> log.warn("nats gateway: disconnected from {}; trying again (every"
+            + " {} s at most)", config.url(), ReconnectBackoff.LONGEST.toSeconds());
         case RESUBSCRIBED -> log.info("nats gateway: subjects {}.* subscribed again",
             config.subjectPrefix());
         case CLOSED -> log.info("nats gateway: connection closed");
@@ -148,8 +148,6 @@ public final class NatsGateway implements AutoCloseable {
     closer.setDaemon(true);
     closer.start();
   }
-
-  private static final long RECONNECT_SECONDS = NatsOptions.RECONNECT_WAIT.toSeconds();
 
   private ErrorListener errorListener() {
     return new ErrorListener() {

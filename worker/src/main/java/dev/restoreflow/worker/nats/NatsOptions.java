@@ -17,9 +17,6 @@ import java.util.function.Function;
  */
 final class NatsOptions {
 
-  static final Duration RECONNECT_WAIT = Duration.ofSeconds(2);
-  static final Duration RECONNECT_JITTER = Duration.ofSeconds(1);
-
   private NatsOptions() {}
 
   /** @throws ConfigException naming the key whose variable is unset or whose file is unusable */
@@ -29,8 +26,7 @@ final class NatsOptions {
         .server(nats.url())
         .connectionName("restoreflow " + nats.serviceName())
         .maxReconnects(-1)
-        .reconnectWait(RECONNECT_WAIT)
-        .reconnectJitter(RECONNECT_JITTER)
+        .reconnectDelayHandler(new ReconnectBackoff(Math::random))
         .connectionTimeout(Duration.ofSeconds(5))
         .connectionListener(connections)
         .errorListener(errors);
