@@ -35,10 +35,17 @@ final class NatsCli {
     if (Files.isExecutable(nats)) {
       return nats;
     }
-    Path go = List.of(Path.of("/usr/local/go/bin/go"), Path.of("/usr/bin/go")).stream()
-        .filter(Files::isExecutable).findFirst().orElseThrow(() -> new IllegalStateException(
-            "no `go` toolchain (looked in /usr/local/go/bin and /usr/bin): the NATS tests build"
-                + " the nats CLI with go install github.com/nats-io/natscli/nats@" + VERSION));
+    List<Path> places = new ArrayList<>();
+    for (String onPath : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!onPath.isEmpty()) {
+        places.add(Path.of(onPath, "go"));
+      }
+    }
+    places.add(Path.of("/usr/local/go/bin/go"));
+    Path go = places.stream().filter(Files::isExecutable).findFirst().orElseThrow(() ->
+        new IllegalStateException("no `go` toolchain (not on PATH, nor /usr/local/go/bin): the"
+            + " NATS tests build the nats CLI with go install github.com/nats-io/natscli/nats@"
+            + VERSION));
     Files.createDirectories(dir);
     Path log = dir.resolve("build.log");
     ProcessBuilder install = new ProcessBuilder(go.toString(), "install",

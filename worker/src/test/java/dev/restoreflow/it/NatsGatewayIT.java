@@ -239,7 +239,7 @@ class NatsGatewayIT {
     assertBadBackup(body);
     assertTrue(parsed(body).get("error").contains("NOT_SUPPORTED"), body);
     assertBadBackup(cli.request("backup.makebackup", "makebackup",
-        "tables:table1,table2,table3"));
+        "tables: table1,table2,table3"));
     assertBadBackup(jnats("backup.makebackup", "makebackup=table1,table2,table3"));
     assertBadBackup(jnats("backup.makebackup", "makebackup", "tables", "table1,table2,table3"));
   }
