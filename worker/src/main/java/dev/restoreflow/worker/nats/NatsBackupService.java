@@ -179,7 +179,8 @@ public final class NatsBackupService {
     RestoreRequest request = RestoreRequest.of(instance).withBackupId(r.archiveName())
         .withTables(r.tables()).withRequestedVia(VIA, "nats client");
     ResolvedRestore resolved = resolver.resolveRestore(null, request);
-    request = request.withHost(resolved.host());
+    request = request.withBackupId(resolver.backupId(instance, r.archiveName()))
+        .withHost(resolved.host());
     Submission job = restoreflow.submit(request);
     log.info("nats: restore of {} tables {} from {} -> job {}", instance, r.tables(),
         r.archiveName(), job.jobId());
