@@ -36,6 +36,12 @@ final class DevCommand implements Callable<Integer> {
     if (env.http != null) {
       out.println("HTTP API:  curl http://127.0.0.1:" + env.http.port() + "/api/v1/instances");
     }
+    if (env.nats != null) {
+      out.println("NATS:      " + env.nats.url() + " (nats-server), subjects "
+          + env.nats.subjectPrefix() + ".*");
+      out.println("           nats req --server " + env.nats.url() + " "
+          + env.nats.subjectPrefix() + ".listbackups listfiles");
+    }
     out.println("logs:      " + state.resolve("Logs"));
     out.println();
     out.println("try:  ./restoreflow restore --config " + config + " --instance main1 --follow");

@@ -14,6 +14,9 @@ import dev.restoreflow.activities.ledger.LedgerReconciler;
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.gateway.LineGateway;
 import dev.restoreflow.worker.http.HttpApi;
+import dev.restoreflow.worker.config.NatsConfig;
+import dev.restoreflow.worker.nats.LocalNatsServer;
+import dev.restoreflow.worker.nats.NatsGateway;
 import dev.restoreflow.worker.sandbox.RestoresInFlight;
 import dev.restoreflow.worker.sandbox.Sandbox;
 import dev.restoreflow.worker.temporal.EmbeddedTemporalServer;
@@ -53,12 +56,18 @@ final class DevEnvironment implements AutoCloseable {
   private final LedgerReconciler reconciler;
   final LineGateway gateway;
   final HttpApi http;
+  /** The NATS gateway on {@link #natsServer}; null when no nats-server is installed. */
+  final NatsGateway nats;
+  private final LocalNatsServer natsServer;
 
   private DevEnvironment(Sandbox sandbox, RestoreflowConfig config, String temporalDescription,
       AutoCloseable temporalServer, WorkflowServiceStubs service, WorkerFactory factory,
-      JobLedger ledger, LineGateway gateway, HttpApi http) {
+      JobLedger ledger, LineGateway gateway, HttpApi http, LocalNatsServer natsServer,
+      NatsGateway nats) {
     this.gateway = gateway;
     this.http = http;
+    this.natsServer = natsServer;
+    this.nats = nats;
     this.sandbox = sandbox;
     this.config = config;
     this.temporalDescription = temporalDescription;
@@ -113,6 +122,10 @@ final class DevEnvironment implements AutoCloseable {
       out.println("port " + http.port() + " is taken: the HTTP API listens on a free port");
       config = config.withHttp(http.withPort(0));
     }
+    LocalNatsServer natsServer = startNatsServer(stateDir, out);
+    if (natsServer != null) {
+      config = config.withNats(NatsConfig.of(natsServer.url(), INSTANCE));
+    }
     Files.writeString(sandbox.stateDir().resolve("config.json"), new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(config));
     SdkMetrics sdkMetrics = new SdkMetrics();
@@ -125,8 +138,28 @@ final class DevEnvironment implements AutoCloseable {
     LineGateway gateway = LineGateway.forConfig(config, new RestoreflowClient(client), ledger);
     HttpApi api = HttpApi.forConfig(config, new RestoreflowClient(client), ledger);
     ObservabilityRoutes.mount(api, config, ledger, service, client, sdkMetrics);
+    NatsGateway nats = NatsGateway.forConfig(config, new RestoreflowClient(client), ledger);
     return new DevEnvironment(sandbox, config, description, server, service, factory, ledger,
-        gateway, api);
+        gateway, api, natsServer, nats);
+  }
+
+  /** A nats-server on a free loopback port when one is installed, else null (and why). */
+  private static LocalNatsServer startNatsServer(Path stateDir, PrintStream out) {
+    Optional<Path> binary = LocalNatsServer.find();
+    if (binary.isEmpty()) {
+      out.println("NATS:      no nats-server at " + LocalNatsServer.DEBIAN_BINARY + ": the NATS"
+          + " gateway is off (apt-get install nats-server, or scripts/setup)");
+      return null;
+    }
+    try {
+      Files.createDirectories(stateDir.resolve("Logs"));
+      return LocalNatsServer.start(binary.get(), stateDir.resolve("Logs").resolve(
+          "nats-server.log"));
+    } catch (IOException e) {
+      out.println("NATS:      nats-server did not start (" + e.getMessage() + "): the NATS"
+          + " gateway is off");
+      return null;
+    }
   }
 
   /**
@@ -196,6 +229,12 @@ final class DevEnvironment implements AutoCloseable {
     }
     if (gateway != null) {
       gateway.close();
+    }
+    if (nats != null) {
+      nats.close();
+    }
+    if (natsServer != null) {
+      natsServer.close();
     }
     reconciler.close();
     factory.shutdown();

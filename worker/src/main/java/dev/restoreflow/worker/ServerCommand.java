@@ -8,6 +8,7 @@ import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.worker.config.ConfigException;
 import dev.restoreflow.worker.gateway.LineGateway;
 import dev.restoreflow.worker.http.HttpApi;
+import dev.restoreflow.worker.nats.NatsGateway;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
@@ -38,13 +39,16 @@ final class ServerCommand implements Callable<Integer> {
       factory.start();
       LineGateway gateway = LineGateway.forConfig(cfg, new RestoreflowClient(client), ledger);
       HttpApi http = HttpApi.forConfig(cfg, new RestoreflowClient(client), ledger);
+      NatsGateway nats = NatsGateway.forConfig(cfg, new RestoreflowClient(client), ledger);
       ObservabilityRoutes observability =
           ObservabilityRoutes.mount(http, cfg, ledger, service, client, sdkMetrics);
       LedgerReconciler reconciler = LedgerReconciler.start(ledger, client, LedgerReconciler.EVERY);
       LoggerFactory.getLogger(ServerCommand.class).info(
-          "restoreflow server up: Temporal {} namespace {}, {} instances, ledger {}, HTTP API {}",
+          "restoreflow server up: Temporal {} namespace {}, {} instances, ledger {}, HTTP API {},"
+              + " NATS gateway {}",
           cfg.temporal().target(), cfg.temporal().namespace(), cfg.instances().size(),
-          ledgerFile, http == null ? "off" : cfg.http().bind() + ":" + http.port());
+          ledgerFile, http == null ? "off" : cfg.http().bind() + ":" + http.port(),
+          nats == null ? "off" : nats.url() + " " + nats.subjectPrefix() + ".*");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         if (http != null) {
           http.close();
@@ -52,6 +56,9 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (gateway != null) {
           gateway.close();
+        }
+        if (nats != null) {
+          nats.close();
         }
         reconciler.close();
         factory.shutdown();

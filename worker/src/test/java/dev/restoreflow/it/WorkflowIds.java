@@ -13,8 +13,11 @@ final class WorkflowIds {
   private WorkflowIds() {}
 
   static Set<String> of(ItTemporal temporal) {
-    var stub = temporal.service.blockingStub();
-    String namespace = temporal.client.getOptions().getNamespace();
+    return of(temporal.service, temporal.client.getOptions().getNamespace());
+  }
+
+  static Set<String> of(io.temporal.serviceclient.WorkflowServiceStubs service, String namespace) {
+    var stub = service.blockingStub();
     Set<String> ids = new HashSet<>();
     Consumer<WorkflowExecutionInfo> add = info -> ids.add(info.getExecution().getWorkflowId());
     stub.listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()

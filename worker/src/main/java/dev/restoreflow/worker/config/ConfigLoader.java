@@ -121,7 +121,81 @@ public final class ConfigLoader {
     serverFiles.put("logDir", configDir.resolve(logDir).normalize());
     DataDirChecks.check(instances, raws, serverFiles);
     return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances,
-        lineGateway(raw.lineGateway()), http(raw.http()));
+        lineGateway(raw.lineGateway()), http(raw.http()), nats(raw.nats(), instances));
+  }
+
+  private static final Pattern SUBJECT_TOKEN = Pattern.compile("[A-Za-z0-9_-]+");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
+  private static final int MAX_NATS_REQUEST_SECONDS = 300;
+
+  /** The NATS gateway; null (the key absent) = none. */
+  private static NatsConfig nats(NatsConfig n, Map<String, InstanceConfig> instances) {
+    if (n == null) {
+      return null;
+    }
+    String key = "nats";
+    String url = n.url() == null ? NatsConfig.DEFAULT_URL : n.url();
+    if (!url.matches("(nats|tls)://[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+      throw new ConfigException(key + ".url", "must be nats://host:port or tls://host:port, e.g. "
+          + NatsConfig.DEFAULT_URL + " (credentials go in userEnv/passwordEnv, tokenEnv or"
+          + " credsFile, never in the url)");
+    }
+    if (n.instance() == null || !instances.containsKey(n.instance())) {
+      throw new ConfigException(key + ".instance", "must name a configured instance ("
+          + String.join(", ", instances.keySet()) + "): the one whose tables the subjects back up");
+    }
+    String prefix = n.subjectPrefix() == null ? NatsConfig.DEFAULT_PREFIX : n.subjectPrefix();
+    for (String token : prefix.split("\\.", -1)) {
+      if (!SUBJECT_TOKEN.matcher(token).matches()) {
+        throw new ConfigException(key + ".subjectPrefix", "must be subject tokens of letters,"
+            + " digits, _ and - separated by single dots (no wildcards, no $, no spaces), e.g."
+            + " backup or prod.backup");
+      }
+    }
+    String serviceName = n.serviceName() == null ? NatsConfig.DEFAULT_SERVICE_NAME
+        : n.serviceName();
+    if (!SUBJECT_TOKEN.matcher(serviceName).matches()) {
+      throw new ConfigException(key + ".serviceName", "must be letters, digits, _ and - only"
+          + " (the NATS services framework's rule)");
+    }
+    envName(key + ".userEnv", n.userEnv());
+    envName(key + ".passwordEnv", n.passwordEnv());
+    envName(key + ".tokenEnv", n.tokenEnv());
+    if ((n.userEnv() == null) != (n.passwordEnv() == null)) {
+      throw new ConfigException(key + (n.userEnv() == null ? ".userEnv" : ".passwordEnv"),
+          "userEnv and passwordEnv go together");
+    }
+    int ways = (n.userEnv() != null ? 1 : 0) + (n.tokenEnv() != null ? 1 : 0)
+        + (n.credsFile() != null ? 1 : 0);
+    if (ways > 1) {
+      throw new ConfigException(key, "give one way to log in: userEnv + passwordEnv, tokenEnv,"
+          + " or credsFile");
+    }
+    String creds = absolute(key + ".credsFile", n.credsFile(), false);
+    NatsConfig.NatsTlsConfig tls = n.tls();
+    if (tls != null) {
+      if ((tls.certFile() == null) != (tls.keyFile() == null)) {
+        throw new ConfigException(key + ".tls." + (tls.certFile() == null ? "certFile"
+            : "keyFile"), "certFile and keyFile go together");
+      }
+      tls = new NatsConfig.NatsTlsConfig(absolute(key + ".tls.caFile", tls.caFile(), false),
+          absolute(key + ".tls.certFile", tls.certFile(), false),
+          absolute(key + ".tls.keyFile", tls.keyFile(), false));
+    }
+    int timeout = positive(key + ".requestTimeoutSeconds", n.requestTimeoutSeconds(),
+        NatsConfig.DEFAULT_REQUEST_TIMEOUT_SECONDS);
+    if (timeout > MAX_NATS_REQUEST_SECONDS) {
+      throw new ConfigException(key + ".requestTimeoutSeconds", "must be 1-"
+          + MAX_NATS_REQUEST_SECONDS);
+    }
+    return new NatsConfig(url, n.instance(), prefix, serviceName, n.userEnv(), n.passwordEnv(),
+        n.tokenEnv(), creds, tls, timeout);
+  }
+
+  private static void envName(String key, String name) {
+    if (name != null && !ENV_NAME.matcher(name).matches()) {
+      throw new ConfigException(key, "must name an environment variable (A-Z, 0-9, _)");
+    }
   }
 
   private static HttpConfig http(HttpConfig h) {
@@ -416,5 +490,5 @@ public final class ConfigLoader {
   /** The file as written; defaults are filled in by {@link #validate}. */
   record RawConfig(TemporalConfig temporal, String ledger, String logDir,
       Map<String, HostConfig> hosts, Map<String, JsonNode> instances,
-      LineGatewayConfig lineGateway, HttpConfig http) {}
+      LineGatewayConfig lineGateway, HttpConfig http, NatsConfig nats) {}
 }

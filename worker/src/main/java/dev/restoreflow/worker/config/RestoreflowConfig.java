@@ -19,7 +19,8 @@ public record RestoreflowConfig(
     Map<String, HostConfig> hosts,
     Map<String, InstanceConfig> instances,
     LineGatewayConfig lineGateway,
-    HttpConfig http) {
+    HttpConfig http,
+    NatsConfig nats) {
 
   public RestoreflowConfig {
     hosts = Map.copyOf(hosts);
@@ -28,19 +29,33 @@ public record RestoreflowConfig(
     http = http == null ? HttpConfig.defaults() : http;
   }
 
+  /** A config without a NATS gateway. */
+  public RestoreflowConfig(TemporalConfig temporal, String ledger, String logDir,
+      Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances,
+      LineGatewayConfig lineGateway, HttpConfig http) {
+    this(temporal, ledger, logDir, hosts, instances, lineGateway, http, null);
+  }
+
   /** A config with the HTTP API's defaults. */
   public RestoreflowConfig(TemporalConfig temporal, String ledger, String logDir,
       Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances,
       LineGatewayConfig lineGateway) {
-    this(temporal, ledger, logDir, hosts, instances, lineGateway, null);
+    this(temporal, ledger, logDir, hosts, instances, lineGateway, null, null);
   }
 
   public RestoreflowConfig withLineGateway(LineGatewayConfig gateway) {
-    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, gateway, http);
+    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, gateway, http, nats);
   }
 
   public RestoreflowConfig withHttp(HttpConfig newHttp) {
-    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, lineGateway, newHttp);
+    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, lineGateway, newHttp,
+        nats);
+  }
+
+  /** @param newNats null = no NATS gateway */
+  public RestoreflowConfig withNats(NatsConfig newNats) {
+    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, lineGateway, http,
+        newNats);
   }
 
   /** The hosts and instances, as the activities and the request resolver take them. */
