@@ -42,11 +42,12 @@ public final class NatsBackupService {
   private final RestoreflowClient restoreflow;
   private final JobLedger ledger;
   private final ArchiveCatalog catalog;
+  private final DatabaseTables databaseTables;
   private final ArchiveNames names = new ArchiveNames();
   private final Clock clock;
 
   NatsBackupService(String instance, RequestResolver resolver, RestoreflowClient restoreflow,
-      JobLedger ledger, ArchiveCatalog catalog, Clock clock) {
+      JobLedger ledger, ArchiveCatalog catalog, DatabaseTables databaseTables, Clock clock) {
     this.instance = instance;
     InstanceConfig config = resolver.instance(instance);
     this.backupPlace = resolver.engines().of(config).backupPlace(config);
@@ -54,6 +55,7 @@ public final class NatsBackupService {
     this.restoreflow = restoreflow;
     this.ledger = ledger;
     this.catalog = catalog;
+    this.databaseTables = databaseTables;
     this.clock = clock;
   }
 
@@ -136,6 +138,16 @@ public final class NatsBackupService {
     BackupRequest request = BackupRequest.of(instance).withTables(m.tables()).withName(name)
         .withRequestedVia(VIA, "nats client");
     resolver.resolveBackup(null, request);
+    Optional<List<String>> present = databaseTables.tables();
+    if (present.isEmpty()) {
+      return bad(NatsEndpoint.MAKEBACKUP, "", "the database's tables cannot be read now (is the"
+          + " host's worker running and the database up?); nothing was started");
+    }
+    List<String> unknown = m.tables().stream().filter(t -> !present.get().contains(t)).toList();
+    if (!unknown.isEmpty()) {
+      return bad(NatsEndpoint.MAKEBACKUP, "", "no table " + String.join(", ", unknown)
+          + " in the database; nothing was started");
+    }
     Submission job = restoreflow.submitBackup(request);
     String future = backupPlace == null ? name : backupPlace.replaceAll("/+$", "") + "/" + name;
     log.info("nats: makebackup of {} tables {} -> job {}, archive {}", instance, m.tables(),

@@ -9,6 +9,7 @@ import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.workflows.model.Catalog;
 import dev.restoreflow.workflows.model.CatalogBackup;
 import dev.restoreflow.workflows.model.InstanceCatalog;
+import dev.restoreflow.workflows.model.RestoreRequest;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Consumer;
@@ -77,7 +78,8 @@ public final class NatsGateway implements AutoCloseable {
     Duration timeout = Duration.ofSeconds(nats.requestTimeoutSeconds());
     NatsBackupService service = new NatsBackupService(nats.instance(),
         new RequestResolver(config.inventory()), restoreflow, ledger,
-        () -> archives(restoreflow, nats.instance(), timeout), Clock.systemUTC());
+        () -> archives(restoreflow, nats.instance(), timeout),
+        () -> tables(restoreflow, nats.instance(), timeout), Clock.systemUTC());
     return start(nats, service, System::getenv);
   }
 
@@ -243,6 +245,22 @@ public final class NatsGateway implements AutoCloseable {
     } catch (RequestRejectedException | io.temporal.client.WorkflowException
         | io.grpc.StatusRuntimeException e) {
       log.warn("nats gateway: the catalog of {} cannot be read: {}", instance, e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  /** The database's tables as its host reads them (a read-only job on the host's read queue). */
+  private static Optional<List<String>> tables(RestoreflowClient restoreflow, String instance,
+      Duration timeout) {
+    try {
+      return Optional.ofNullable(restoreflow.target(RestoreRequest.of(instance)
+          .withRequestedVia("nats", "nats gateway"), timeout).tables());
+    } catch (TimeoutException e) {
+      log.warn("nats gateway: the tables of {} were not read within {} s; is its host's worker"
+          + " running?", instance, timeout.toSeconds());
+    } catch (RequestRejectedException | io.temporal.client.WorkflowException
+        | io.grpc.StatusRuntimeException e) {
+      log.warn("nats gateway: the tables of {} cannot be read: {}", instance, e.getMessage());
     }
     return Optional.empty();
   }

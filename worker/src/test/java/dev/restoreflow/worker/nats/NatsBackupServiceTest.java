@@ -36,7 +36,7 @@ class NatsBackupServiceTest {
   private static NatsBackupService service(ArchiveCatalog catalog) {
     return new NatsBackupService("shop",
         new RequestResolver(ConfigLoader.parse(CONFIG).inventory()), null, null, catalog,
-        Clock.systemUTC());
+        () -> Optional.of(List.of("table1", "table2", "table3")), Clock.systemUTC());
   }
 
   private static final ArchiveCatalog FOUR = () -> Optional.of(List.of(

@@ -58,7 +58,8 @@ class NatsGatewayConnectIT {
         CatalogBackup.OK, null, null, 0, 0, null, List.of(ARCHIVE), null, null, null,
         List.of("t1.sql"));
     return new NatsBackupService("shop", new RequestResolver(ConfigLoader.parse(config)
-        .inventory()), null, null, () -> Optional.of(List.of(archive)), Clock.systemUTC());
+        .inventory()), null, null, () -> Optional.of(List.of(archive)),
+        () -> Optional.of(List.of("t1")), Clock.systemUTC());
   }
 
   private static NatsConfig config(String url, String userEnv, String passwordEnv,

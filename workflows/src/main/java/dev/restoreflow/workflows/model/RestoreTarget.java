@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param sizeBytes the database's or the data directory's size; -1 when it could not be read
  * @param connections sessions open there now (other than restoreflow's); -1 when not known
  * @param note why something could not be read, or null
+ * @param tables the database's tables, for an engine that backs up chosen tables (mysqltables:
+ *     the NATS gateway refuses a backup of a table that is not there); null for the others
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreTarget(
@@ -21,7 +23,14 @@ public record RestoreTarget(
     boolean running,
     long sizeBytes,
     int connections,
-    String note) {
+    String note,
+    java.util.List<String> tables) {
+
+  /** A target of no particular tables. */
+  public RestoreTarget(String host, String where, boolean running, long sizeBytes,
+      int connections, String note) {
+    this(host, where, running, sizeBytes, connections, note, null);
+  }
 
   public static final long UNKNOWN_SIZE = -1;
   public static final int UNKNOWN_CONNECTIONS = -1;
