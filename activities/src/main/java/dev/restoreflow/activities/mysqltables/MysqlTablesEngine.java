@@ -1,0 +1,488 @@
+package dev.restoreflow.activities.mysqltables;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.config.EngineSettings;
+import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.engine.Engine;
+import dev.restoreflow.activities.engine.SettingsSection;
+import dev.restoreflow.activities.host.HostServices;
+import dev.restoreflow.activities.host.HostStep;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.model.BackupInput;
+import dev.restoreflow.workflows.model.BackupPlan;
+import dev.restoreflow.workflows.model.CatalogBackup;
+import dev.restoreflow.workflows.model.InstanceCatalog;
+import dev.restoreflow.workflows.model.PlanInput;
+import dev.restoreflow.workflows.model.PlannedStep;
+import dev.restoreflow.workflows.model.RestorePlan;
+import dev.restoreflow.workflows.model.RestoreTarget;
+import dev.restoreflow.workflows.model.StepResult;
+import dev.restoreflow.workflows.model.TakenBackup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * mysqltables: chosen tables of one MySQL/MariaDB database, dumped from one snapshot into a 7z
+ * archive ({@code <table>.sql} each, plus {@code manifest.json}) named
+ * {@code YYYY-MM-DD_HH-MM-SS-backup.7z}, the seed's form; restored table by table into the live
+ * database through a scratch database and one atomic RENAME TABLE. The server is never stopped.
+ */
+public final class MysqlTablesEngine implements Engine {
+
+  public static final String NAME = "mysqltables";
+  static final String FULL = "full";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public EngineSettings checkSettings(String key, String name, InstanceConfig instance,
+      JsonNode section) {
+    return MysqlTablesSettings.check(key, SettingsSection.read(key, section,
+        MysqlTablesConfig.class));
+  }
+
+  /** An instance of this engine is a database on a server: it has no data directory. */
+  @Override
+  public boolean hasDataDirectory() {
+    return false;
+  }
+
+  @Override
+  public String normalizeBackupId(String backupId) {
+    return ArchiveNames.check(backupId);
+  }
+
+  @Override
+  public boolean restoresIncrementally() {
+    return false;
+  }
+
+  @Override
+  public List<String> backupTypes() {
+    return List.of(FULL);
+  }
+
+  @Override
+  public List<String> compressions() {
+    return List.of();
+  }
+
+  /** A request's name is the archive's file name, of the seed's form (the NATS promise). */
+  @Override
+  public boolean namesBackups() {
+    return true;
+  }
+
+  @Override
+  public boolean restoresTables() {
+    return true;
+  }
+
+  @Override
+  public List<String> checkBackupTables(List<String> tables) {
+    return TableNames.parseAll(tables);
+  }
+
+  @Override
+  public String backupPlace(InstanceConfig instance) {
+    return instance.settings(MysqlTablesConfig.class).archiveDir();
+  }
+
+  /** The server stays up: no StopCluster, WipeData, StartCluster, Promote or VerifyCluster. */
+  @Override
+  public List<PlannedStep> restoreSteps(boolean incremental, boolean full) {
+    return List.of(PlannedStep.run(Steps.PLAN),
+        PlannedStep.run(MysqlTablesActivities.RESTORE_STEP),
+        PlannedStep.run(MysqlTablesActivities.VERIFY_STEP));
+  }
+
+  /**
+   * The archive (the given one, or the newest) tests whole with 7zz, its manifest names the
+   * tables asked for, and the database answers. Reads only.
+   */
+  @Override
+  public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
+    if (input.recoveryTarget() != null && !input.recoveryTarget().isEmpty()) {
+      throw Failures.of(FailureType.NOT_SUPPORTED, "a table archive restores to the moment of"
+          + " its dump; a recovery target needs a physical engine");
+    }
+    try (Connection connection = Connection.open(step)) {
+      ArchiveDirectory archives = connection.archives;
+      String archive = chosenArchive(archives, input.backupId());
+      String damage = archives.test(archives.archive(archive));
+      if (damage != null) {
+        throw Failures.of(FailureType.BACKUP_NOT_VALID, "archive " + archive + " is damaged ("
+            + damage + "); nothing was changed");
+      }
+      Manifest manifest = manifest(archives, archive);
+      List<String> tables = chosenTables(manifest, archive, input.tables());
+      List<SevenZip.Entry> entries = archives.listing(archive).orElseThrow(() -> Failures.of(
+          FailureType.BACKUP_NOT_VALID, "7zz cannot list " + archive + "; nothing was changed"));
+      long bytes = 0;
+      for (String table : tables) {
+        bytes += entries.stream().filter(e -> e.path().equals(TableNames.file(table)))
+            .findFirst().orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_VALID, "archive "
+                + archive + " lacks " + TableNames.file(table) + " its manifest names")).size();
+      }
+      requireDatabase(connection);
+      long free = Files.getFileStore(archives.dir()).getUsableSpace();
+      return new RestorePlan(step.instanceName(), step.host(), NAME, archive, "tables "
+          + String.join(", ", tables) + " into database " + connection.config.database()
+          + " (loaded beside the live ones, checked, then swapped in at once)",
+          manifest.endTime(), List.of(archive), bytes, free, null, restoreSteps(false, false));
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, Steps.PLAN + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.of(FailureType.COMMAND_FAILED, Steps.PLAN + ": interrupted");
+    }
+  }
+
+  private static String chosenArchive(ArchiveDirectory archives, String backupId)
+      throws IOException {
+    if (backupId == null) {
+      List<String> all = archives.archives();
+      if (all.isEmpty()) {
+        throw Failures.of(FailureType.NO_VALID_BACKUP, "no archive in " + archives.dir());
+      }
+      return all.get(all.size() - 1);
+    }
+    String archive = checkedId(backupId);
+    if (!archives.exists(archive)) {
+      throw Failures.of(FailureType.BACKUP_NOT_FOUND, "no archive " + archive + " in "
+          + archives.dir());
+    }
+    return archive;
+  }
+
+  static Manifest manifest(ArchiveDirectory archives, String archive)
+      throws InterruptedException {
+    try {
+      return archives.manifest(archive);
+    } catch (IOException e) {
+      throw Failures.of(FailureType.BACKUP_NOT_VALID, "archive " + archive + ": "
+          + e.getMessage() + "; nothing was changed");
+    }
+  }
+
+  /** The tables a restore names (null = every table of the archive), as the manifest has them. */
+  static List<String> chosenTables(Manifest manifest, String archive, List<String> asked) {
+    if (asked == null) {
+      return manifest.tableNames();
+    }
+    List<String> tables;
+    try {
+      tables = TableNames.parseAll(asked);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was changed");
+    }
+    List<String> missing = tables.stream().filter(t -> manifest.table(t).isEmpty()).toList();
+    if (!missing.isEmpty()) {
+      throw Failures.of(FailureType.INVALID_REQUEST, "table(s) " + String.join(", ", missing)
+          + " not in archive " + archive + " (it holds " + String.join(", ",
+              manifest.tableNames()) + "); nothing was changed");
+    }
+    return tables;
+  }
+
+  /**
+   * The database answers, every table exists, the archive directory is writable and the name is
+   * free (or this job's own archive). Reads only.
+   */
+  @Override
+  public BackupPlan planBackup(HostStep step, BackupInput input) {
+    List<String> tables = backupTables(input);
+    try (Connection connection = Connection.open(step)) {
+      ArchiveDirectory archives = connection.archives;
+      if (!Files.isDirectory(archives.dir()) || !Files.isWritable(archives.dir())) {
+        throw Failures.of(FailureType.CONFIG_ERROR, "archive directory " + archives.dir()
+            + " (instances." + step.instanceName() + ".mysqltables.archiveDir) is not a"
+            + " writable directory; nothing was written");
+      }
+      List<String> missing;
+      try (SqlSession session = session(connection)) {
+        missing = LiveTables.missing(session, connection.config.database(), tables);
+      } catch (IOException e) {
+        throw notReady(connection.config, e);
+      }
+      if (!missing.isEmpty()) {
+        throw Failures.of(FailureType.INVALID_REQUEST, "table(s) " + String.join(", ", missing)
+            + " not in " + connection.config.where() + "; nothing was written");
+      }
+      Optional<Manifest> done = doneByThisJob(archives, input.name(), step.jobId());
+      if (done.isPresent()) {
+        return new BackupPlan(step.instanceName(), step.host(), NAME, FULL, null, "archive "
+            + done.get().archive() + " was made by this job");
+      }
+      if (input.name() != null && archives.exists(input.name())) {
+        throw Failures.of(FailureType.INVALID_REQUEST, "archive " + input.name() + " exists"
+            + " already in " + archives.dir() + "; nothing was written");
+      }
+      return new BackupPlan(step.instanceName(), step.host(), NAME, FULL, null, "dump of tables "
+          + String.join(", ", tables) + " of " + connection.config.where()
+          + " from one snapshot into " + archives.dir() + "/" + (input.name() != null
+              ? input.name() : "<start time>-backup.7z"));
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, Steps.PLAN_BACKUP + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.of(FailureType.COMMAND_FAILED, Steps.PLAN_BACKUP + ": interrupted");
+    }
+  }
+
+  /** The request's tables and name as this engine takes them (the input is anyone's JSON). */
+  private static List<String> backupTables(BackupInput input) {
+    if (input.dir() != null || input.forced()) {
+      throw Failures.of(FailureType.NOT_SUPPORTED, "engine mysqltables keeps every archive in"
+          + " its archive directory under a new name: drop dir and force; nothing was written");
+    }
+    try {
+      if (input.name() != null) {
+        ArchiveNames.check(input.name());
+      }
+      return TableNames.parseAll(input.tables());
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was written");
+    }
+  }
+
+  /**
+   * The archive an earlier attempt of this job made: the one of the request's name, or (no
+   * name) the newest, if its manifest names this job. Jobs of a host run one at a time.
+   */
+  private static Optional<Manifest> doneByThisJob(ArchiveDirectory archives, String name,
+      String jobId) throws IOException, InterruptedException {
+    String candidate = name;
+    if (candidate == null) {
+      List<String> all = archives.archives();
+      candidate = all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+    if (candidate == null || !archives.exists(candidate)) {
+      return Optional.empty();
+    }
+    try {
+      Manifest manifest = archives.manifest(candidate);
+      return jobId.equals(manifest.jobId()) ? Optional.of(manifest) : Optional.empty();
+    } catch (IOException unreadable) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public TakenBackup takeBackup(HostStep step, BackupInput input) {
+    long started = System.currentTimeMillis();
+    List<String> tables = backupTables(input);
+    AtomicReference<String> progress = new AtomicReference<>("starting");
+    try (Connection connection = Connection.open(step);
+        Heartbeats beats = Heartbeats.start(progress::get)) {
+      ArchiveDirectory archives = connection.archives;
+      List<String> cleared = archives.clearPartials();
+      Optional<Manifest> done = doneByThisJob(archives, input.name(), step.jobId());
+      if (done.isPresent()) {
+        return taken(archives, done.get(), started, "made by an earlier attempt of this job");
+      }
+      String name = input.name() != null ? input.name() : freeName(archives);
+      if (archives.exists(name)) {
+        throw Failures.of(FailureType.INVALID_REQUEST, "archive " + name + " exists already in "
+            + archives.dir() + "; nothing was written");
+      }
+      progress.set("archive " + name);
+      Manifest manifest;
+      try {
+        manifest = new SnapshotDump(connection.config, connection.options, archives,
+            Clock.systemUTC()).take(name, tables, step.jobId(), progress::set);
+      } catch (IOException | RuntimeException e) {
+        beats.rethrowIfStopped();
+        throw e;
+      }
+      return taken(archives, manifest, started, cleared.isEmpty() ? "" : "cleared "
+          + String.join(", ", cleared) + " left by an earlier attempt");
+    } catch (IOException e) {
+      throw Failures.of(FailureType.COMMAND_FAILED, Steps.TAKE_BACKUP + ": " + e.getMessage()
+          + "; no archive was written under the promised name");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.of(FailureType.COMMAND_FAILED, Steps.TAKE_BACKUP + ": interrupted");
+    }
+  }
+
+  /** The start time's name; the next free second when a backup of this second exists. */
+  private static String freeName(ArchiveDirectory archives) {
+    Instant now = Clock.systemUTC().instant();
+    for (int second = 0; second < 60; second++) {
+      String name = ArchiveNames.of(now.plusSeconds(second));
+      if (!archives.exists(name)) {
+        return name;
+      }
+    }
+    throw Failures.of(FailureType.INVALID_REQUEST, "no free archive name in the next minute");
+  }
+
+  private static TakenBackup taken(ArchiveDirectory archives, Manifest manifest, long started,
+      String note) throws IOException {
+    long bytes = Files.size(archives.archive(manifest.archive()));
+    return new TakenBackup(manifest.archive(), FULL, bytes, started, System.currentTimeMillis(),
+        "archive " + archives.dir().resolve(manifest.archive()) + ": " + bytes + " bytes, tables "
+            + String.join(", ", manifest.tables().stream().map(t -> t.name() + " (" + t.rows()
+                + " rows)").toList()) + " from one snapshot at " + manifest.binlog()
+            + ", tested with 7zz t" + (note.isEmpty() ? "" : "; " + note));
+  }
+
+  /** {@code 7zz t} passes and the manifest names the archive's tables (and the job's). */
+  @Override
+  public StepResult verifyBackup(HostStep step, BackupInput input, String backupId) {
+    long started = System.currentTimeMillis();
+    try (Connection connection = Connection.open(step)) {
+      ArchiveDirectory archives = connection.archives;
+      String archive = checkedId(backupId);
+      if (!archives.exists(archive)) {
+        throw Failures.of(FailureType.BACKUP_NOT_FOUND, "no archive " + archive + " in "
+            + archives.dir());
+      }
+      String damage = archives.test(archives.archive(archive));
+      if (damage != null) {
+        throw Failures.of(FailureType.BACKUP_NOT_VALID, "archive " + archive + ": " + damage);
+      }
+      Manifest manifest = manifest(archives, archive);
+      List<String> files = archives.listing(archive).orElseThrow().stream()
+          .map(SevenZip.Entry::path).toList();
+      List<String> expected = new ArrayList<>(manifest.tables().stream()
+          .map(Manifest.TableFacts::file).toList());
+      expected.add(Manifest.FILE);
+      if (!new java.util.HashSet<>(files).equals(new java.util.HashSet<>(expected))
+          || (input.tables() != null && !manifest.tableNames().equals(
+              TableNames.parseAll(input.tables())))) {
+        throw Failures.of(FailureType.BACKUP_NOT_VALID, "archive " + archive + " holds " + files
+            + ", its manifest names " + manifest.tableNames());
+      }
+      return new StepResult(Steps.VERIFY_BACKUP, started, System.currentTimeMillis(), "archive "
+          + archive + " verified: 7zz t passes, manifest names " + manifest.tables().size()
+          + " table(s) " + String.join(", ", manifest.tableNames()));
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, Steps.VERIFY_BACKUP + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.of(FailureType.COMMAND_FAILED, Steps.VERIFY_BACKUP + ": interrupted");
+    }
+  }
+
+  /**
+   * Every archive of the seed's form, oldest first, with the tables its listing holds; one that
+   * 7zz cannot list is CORRUPT. Listing reads the archive's headers only: damage inside the
+   * packed data shows at {@code 7zz t} (VerifyBackup, PlanRestore).
+   */
+  @Override
+  public InstanceCatalog catalog(HostStep step) {
+    MysqlTablesConfig config = step.instance().settings(MysqlTablesConfig.class);
+    ArchiveDirectory archives = new ArchiveDirectory(config);
+    try {
+      List<CatalogBackup> listed = new ArrayList<>();
+      for (String archive : archives.archives()) {
+        Optional<List<SevenZip.Entry>> entries = archives.listing(archive);
+        String end = archives.attributes(archive).lastModifiedTime().toInstant().toString();
+        String start = ArchiveNames.timeOf(archive).toString();
+        long stored = archives.attributes(archive).size();
+        if (entries.isEmpty()) {
+          listed.add(new CatalogBackup(step.instanceName(), NAME, archive, FULL,
+              CatalogBackup.CORRUPT, start, end, 0, stored, null, List.of(archive), null, null,
+              null, null));
+          continue;
+        }
+        List<SevenZip.Entry> tables = entries.get().stream()
+            .filter(e -> e.path().endsWith(TableNames.FILE_SUFFIX)).toList();
+        listed.add(new CatalogBackup(step.instanceName(), NAME, archive, FULL, CatalogBackup.OK,
+            start, end, tables.stream().mapToLong(SevenZip.Entry::size).sum(), stored, null,
+            List.of(archive), null, null, null, tables.stream().map(SevenZip.Entry::path)
+                .toList()));
+      }
+      List<CatalogBackup> good = listed.stream()
+          .filter(b -> CatalogBackup.OK.equals(b.status())).toList();
+      return new InstanceCatalog(step.instanceName(), NAME, listed,
+          good.isEmpty() ? null : good.get(0).endTime(),
+          good.isEmpty() ? null : good.get(good.size() - 1).endTime(), null,
+          "7z archives of chosen tables of " + config.where() + " in " + config.archiveDir()
+              + ": each restores its tables to the moment of its dump");
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "listing " + config.archiveDir() + ": "
+          + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.of(FailureType.COMMAND_FAILED, "listing archives: interrupted");
+    }
+  }
+
+  @Override
+  public RestoreTarget describeTarget(HostStep step) {
+    MysqlTablesConfig config = step.instance().settings(MysqlTablesConfig.class);
+    try (Connection connection = Connection.open(step)) {
+      requireDatabase(connection);
+      return new RestoreTarget(step.host(), config.where() + " (chosen tables only)", true,
+          RestoreTarget.UNKNOWN_SIZE, RestoreTarget.UNKNOWN_CONNECTIONS, null);
+    } catch (RuntimeException e) {
+      return RestoreTarget.unread(step.host(), config.where(), "the database does not answer: "
+          + e.getMessage());
+    }
+  }
+
+  @Override
+  public String deleteBackup(HostStep step, String backupId) {
+    ArchiveDirectory archives = new ArchiveDirectory(
+        step.instance().settings(MysqlTablesConfig.class));
+    try {
+      archives.delete(checkedId(backupId));
+      return "deleted " + archives.archive(backupId);
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "deleting archive " + backupId + ": "
+          + e.getMessage());
+    }
+  }
+
+  @Override
+  public Object restoreStepActivities(HostServices services) {
+    return new MysqlTablesActivitiesImpl(services);
+  }
+
+  static String checkedId(String backupId) {
+    try {
+      return ArchiveNames.check(backupId);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.BAD_BACKUP_ID, e.getMessage());
+    }
+  }
+
+  /** The database answers (CLUSTER_NOT_READY, retried, when it does not). */
+  static void requireDatabase(Connection connection) {
+    try (SqlSession session = session(connection)) {
+      session.query("SELECT 1", LiveTables.QUICK);
+    } catch (IOException e) {
+      throw notReady(connection.config, e);
+    }
+  }
+
+  private static SqlSession session(Connection connection) {
+    try {
+      return connection.session();
+    } catch (IOException e) {
+      throw Failures.of(FailureType.TOOL_MISSING, "cannot run " + connection.config.tool(
+          "mariadb") + ": " + e.getMessage());
+    }
+  }
+
+  static RuntimeException notReady(MysqlTablesConfig config, IOException e) {
+    return Failures.of(FailureType.CLUSTER_NOT_READY, config.where() + " does not answer ("
+        + e.getMessage() + "); the mysqltables engine needs the server running");
+  }
+}
