@@ -75,6 +75,9 @@ class MysqlTablesIT {
   private Path archives;
   private ItTemporal temporal;
   private RestoreflowProcess worker;
+  private Path configFile;
+  private Path dumpDelay;
+  private Path loadDelay;
   private String backupId;
   private JsonNode manifest;
 
@@ -95,18 +98,58 @@ class MysqlTablesIT {
         + "INSERT INTO acct_b SELECT seq, 1000, CONCAT('b\\t', seq) FROM seq_1_to_" + ACCOUNTS
         + ";"
         + "INSERT INTO untouched VALUES (1, 'one'), (2, NULL)");
+    Path bin = slowTools(Files.createDirectories(state.resolve("bin")));
     InstanceConfig instance = CheckedSettings.checked("m1", new InstanceConfig(
         MysqlTablesEngine.NAME, "local", null, null, null, null, null, null, null, null, null,
         null, null, null, null, null, null, new MysqlTablesConfig(archives.toString(), null,
-            mariadb.port(), null, DB, "backup", PASSWORD_ENV, null, null, 1)));
+            mariadb.port(), null, DB, "backup", PASSWORD_ENV, bin.toString(), null, 1)));
     ItServer server = ItTemporal.startServer();
     RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(server.target(),
         "default"), state.resolve("ledger.db").toString(), state.resolve("Logs").toString(),
         Map.of("local", new HostConfig(HostConfig.LOCAL)), Map.of("m1", instance), null);
-    Path configFile = RestoreflowProcess.writeConfig(config, state.resolve("config.json"));
+    configFile = RestoreflowProcess.writeConfig(config, state.resolve("config.json"));
     temporal = ItTemporal.start(server, config, List.of());
-    worker = RestoreflowProcess.worker(configFile, "local", state.resolve("worker.log"),
+    worker = startWorker();
+  }
+
+  private RestoreflowProcess startWorker() throws IOException {
+    return RestoreflowProcess.worker(configFile, "local", state.resolve("worker.log"),
         Map.of(PASSWORD_ENV, PASSWORD));
+  }
+
+  /**
+   * mariadb and mariadb-dump as the engine runs them, through wrappers that can slow the dump's
+   * output, or a load into the scratch database, line by line (so a test can kill the worker in
+   * the middle); no delay = the real tool itself.
+   */
+  private Path slowTools(Path bin) throws IOException {
+    dumpDelay = Files.writeString(bin.resolve("dump-delay"), "0");
+    loadDelay = Files.writeString(bin.resolve("load-delay"), "0");
+    Path dump = bin.resolve("mariadb-dump");
+    Files.writeString(dump, """
+        #!/usr/bin/env bash
+        # test wrapper: mariadb-dump, its output slowed down by the test's delay (s per line)
+        delay="$(cat '%s' 2>/dev/null || echo 0)"
+        [ "$delay" = "0" ] && exec /usr/bin/mariadb-dump "$@"
+        set -o pipefail
+        /usr/bin/mariadb-dump "$@" | while IFS= read -r line; do
+          printf '%%s\\n' "$line"; sleep "$delay"; done
+        """.formatted(dumpDelay));
+    Path client = bin.resolve("mariadb");
+    Files.writeString(client, """
+        #!/usr/bin/env bash
+        # test wrapper: mariadb; a load into the scratch database slowed down by the test's delay
+        delay="$(cat '%s' 2>/dev/null || echo 0)"
+        case " $* " in *_restoreflow\\ *) loading=1 ;; esac
+        { [ "$delay" = "0" ] || [ -z "$loading" ]; } && exec /usr/bin/mariadb "$@"
+        while IFS= read -r line; do printf '%%s\\n' "$line"; sleep "$delay"; done \\
+          | /usr/bin/mariadb "$@"
+        """.formatted(loadDelay));
+    for (Path tool : List.of(dump, client)) {
+      Files.setPosixFilePermissions(tool, java.nio.file.attribute.PosixFilePermissions
+          .fromString("rwxr-xr-x"));
+    }
+    return bin;
   }
 
   @AfterAll
@@ -165,6 +208,7 @@ class MysqlTablesIT {
     assertEquals(List.of("acct_a", "acct_b"), List.of(manifest.get("tables").get(0).get("name")
         .asText(), manifest.get("tables").get(1).get("name").asText()));
     assertTrue(manifest.get("binlog").asText().startsWith("binlog."), manifest.toString());
+    assertTrue(manifest.get("writersHeldMillis").asLong() < 5000, manifest.toString());
     assertTrue(sevenZip("l", "-slt", archives.resolve(backupId).toString())
         .contains("Path = acct_b.sql"));
 
@@ -257,7 +301,110 @@ class MysqlTablesIT {
     Files.delete(archives.resolve(data));
   }
 
+  /**
+   * The host worker killed (SIGKILL) while mariadb-dump writes: a new worker ends the job; the
+   * promised name holds nothing, or a whole, tested archive of both tables; no partial is left.
+   */
+  @Test
+  @Order(5)
+  void aWorkerKilledDuringTheDumpNeverLeavesAHalfArchiveUnderThePromisedName()
+      throws Exception {
+    String name = "2030-01-03_00-00-00-backup.7z";
+    Files.writeString(dumpDelay, "0.002");
+    Submission job = temporal.restoreflow.submitBackup(BackupRequest.of("m1").withName(name)
+        .withTables(List.of("acct_a", "acct_b")));
+    Path dumping = archives.resolve(".partial-" + name + ".d").resolve("acct_a.sql");
+    waitUntil(() -> Files.exists(dumping) && size(dumping) > 0, Duration.ofSeconds(60),
+        "mariadb-dump writes acct_a");
+    worker.kill9();
+    assertTrue(!Files.exists(archives.resolve(name)), "nothing under the promised name");
+    Files.writeString(dumpDelay, "0");
+    worker = startWorker();
+    BackupResult result = awaitBackupEnd(job);
+    assertTrue(result == null || result.state() == JobState.SUCCEEDED, String.valueOf(result));
+    if (result != null) {
+      String take = result.steps().stream().filter(s -> s.name().equals(Steps.TAKE_BACKUP))
+          .findFirst().orElseThrow().detail();
+      assertTrue(take.contains("cleared .partial-" + name + ".d left by an earlier attempt"),
+          "the kill hit the dump: " + take);
+      sevenZip("t", archives.resolve(name).toString());
+      JsonNode written = JSON.readTree(sevenZip("e", "-so", archives.resolve(name).toString(),
+          "manifest.json"));
+      assertEquals(2, written.get("tables").size(), written.toString());
+    } else {
+      assertTrue(!Files.exists(archives.resolve(name)), "a failed job leaves no archive");
+    }
+    assertTrue(archiveFiles().stream().noneMatch(f -> f.startsWith(".partial-")),
+        archiveFiles().toString());
+  }
+
+  /**
+   * The host worker killed while a table loads into the scratch database: the live tables are
+   * as they were until the job goes on; a new worker ends it, and a table reported restored is
+   * whole (the manifest's rows and checksum).
+   */
+  @Test
+  @Order(6)
+  void aWorkerKilledDuringTheLoadNeverReportsAHalfLoadedTableAsRestored() throws Exception {
+    shop("UPDATE acct_a SET balance = 1 WHERE id <= 5; DELETE FROM acct_b WHERE id <= 5");
+    String a = contents("acct_a");
+    String b = contents("acct_b");
+    Files.writeString(loadDelay, "0.0005");
+    Submission job = temporal.restoreflow.submit(RestoreRequest.of("m1").withBackupId(backupId)
+        .withTables(List.of("acct_a", "acct_b")).withHost("local"));
+    waitUntil(() -> scratchHas("acct_a"), Duration.ofSeconds(60),
+        "the load into the scratch database begins");
+    worker.kill9();
+    assertEquals(a, contents("acct_a"), "live acct_a untouched by the load");
+    assertEquals(b, contents("acct_b"), "live acct_b untouched by the load");
+    Files.writeString(loadDelay, "0");
+    worker = startWorker();
+    RestoreResult result;
+    try {
+      result = temporal.restoreflow.await(job.jobId(), JOB_LIMIT);
+    } catch (WorkflowFailedException failed) {
+      result = null;
+    }
+    if (result != null) {
+      assertEquals(JobState.SUCCEEDED, result.state(), result.message());
+      for (JsonNode table : manifest.get("tables")) {
+        assertEquals(table.get("rows").asLong() + " " + table.get("checksum").asText(),
+            contents(table.get("name").asText()), table.get("name").asText());
+      }
+    } else {
+      String message = temporal.restoreflow.progress(job.jobId()).message();
+      assertTrue(message.contains("were not changed") ? a.equals(contents("acct_a"))
+          && b.equals(contents("acct_b")) : message.contains("WERE replaced"), message);
+    }
+  }
+
   // ---- helpers
+
+  /** The job's result when it succeeded; null when it failed. */
+  private BackupResult awaitBackupEnd(Submission job) throws Exception {
+    try {
+      return temporal.restoreflow.awaitBackup(job.jobId(), JOB_LIMIT);
+    } catch (WorkflowFailedException failed) {
+      return null;
+    }
+  }
+
+  private boolean scratchHas(String table) {
+    try {
+      return !mariadb.sql("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA"
+          + " = '" + DB + "_restoreflow' AND TABLE_NAME = '" + table + "'").isBlank();
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
 
   /** Moves money between acct_a and acct_b in transactions, over one connection. */
   private void moveMoney(AtomicBoolean stop, AtomicLong moved) {

@@ -132,6 +132,9 @@ final class ArchiveDirectory {
    * a hard link (which fails when the name exists), then the partial name goes.
    */
   void promise(Path partialArchive, String name) throws IOException {
+    // the tables' data: for the worker's user and its group, not for every local user
+    Files.setPosixFilePermissions(partialArchive,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
     try (FileChannel channel = FileChannel.open(partialArchive, StandardOpenOption.READ)) {
       channel.force(true);
     }

@@ -12,11 +12,13 @@ import java.util.Optional;
  * count and checksum computed in that same snapshot (what a restore is checked against).
  *
  * @param binlog {@code file:position} of the snapshot, or {@code binlog off}
+ * @param writersHeldMillis how long writers waited on FLUSH TABLES WITH READ LOCK while the
+ *     snapshots were taken
  * @param startTime, endTime ISO-8601 UTC
  */
 public record Manifest(int format, String archive, String jobId, String database,
-    String serverVersion, String binlog, String startTime, String endTime,
-    List<TableFacts> tables) {
+    String serverVersion, String binlog, long writersHeldMillis, String startTime,
+    String endTime, List<TableFacts> tables) {
 
   static final String FILE = "manifest.json";
   static final int FORMAT = 1;

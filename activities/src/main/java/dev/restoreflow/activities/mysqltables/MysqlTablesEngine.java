@@ -338,6 +338,7 @@ public final class MysqlTablesEngine implements Engine {
         "archive " + archives.dir().resolve(manifest.archive()) + ": " + bytes + " bytes, tables "
             + String.join(", ", manifest.tables().stream().map(t -> t.name() + " (" + t.rows()
                 + " rows)").toList()) + " from one snapshot at " + manifest.binlog()
+            + " (writers waited " + manifest.writersHeldMillis() + " ms)"
             + ", tested with 7zz t" + (note.isEmpty() ? "" : "; " + note));
   }
 

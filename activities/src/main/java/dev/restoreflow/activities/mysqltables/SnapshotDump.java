@@ -52,7 +52,7 @@ final class SnapshotDump {
       List<Manifest.TableFacts> facts = new ArrayList<>();
       SnapshotPoint point = dump(work, tables, progress, facts);
       Manifest manifest = new Manifest(Manifest.FORMAT, name, jobId, config.database(),
-          point.serverVersion(), point.binlog(), started.toString(), clock.instant().toString(), facts);
+          point.serverVersion(), point.binlog(), point.writersHeldMillis(), started.toString(), clock.instant().toString(), facts);
       Files.write(work.resolve(Manifest.FILE), manifest.toJson());
       List<String> files = new ArrayList<>(tables.stream().map(TableNames::file).toList());
       files.add(Manifest.FILE);
@@ -74,7 +74,7 @@ final class SnapshotDump {
   }
 
   /** The server and the binlog position the snapshot was taken at. */
-  record SnapshotPoint(String serverVersion, String binlog) {}
+  record SnapshotPoint(String serverVersion, String binlog, long writersHeldMillis) {}
 
   private SnapshotPoint dump(Path work, List<String> tables, Consumer<String> progress,
       List<Manifest.TableFacts> facts) throws IOException, InterruptedException {
@@ -93,13 +93,12 @@ final class SnapshotDump {
       Process dump = Tools.start(MariaDbCommands.dump(config, options, tables), null);
       dump.getOutputStream().close();
       StreamTail errors = StreamTail.drain(dump.getErrorStream(), "mariadb-dump-stderr");
-      boolean[] unlocked = {false};
+      long[] heldMillis = {-1};
       Runnable unlock = () -> {
         try {
           lock.execute("UNLOCK TABLES", LiveTables.QUICK);
-          unlocked[0] = true;
-          log.info("writers were held {} ms while the snapshots were taken",
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lockedAt));
+          heldMillis[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lockedAt);
+          log.info("writers were held {} ms while the snapshots were taken", heldMillis[0]);
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
@@ -120,7 +119,7 @@ final class SnapshotDump {
         dump.destroyForcibly();
         throw new IOException("mariadb-dump failed: " + errors.text().strip());
       }
-      if (!unlocked[0]) {
+      if (heldMillis[0] < 0) {
         unlock.run();
       }
       for (String table : tables) {
@@ -130,7 +129,7 @@ final class SnapshotDump {
             counted.checksum(), sizes.get(table)));
       }
       snapshot.execute("COMMIT", LiveTables.QUICK);
-      return new SnapshotPoint(version, binlog);
+      return new SnapshotPoint(version, binlog, heldMillis[0]);
     }
   }
 

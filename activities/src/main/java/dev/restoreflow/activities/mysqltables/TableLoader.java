@@ -109,7 +109,8 @@ final class TableLoader {
       return "restored " + tables.size() + " table(s) " + String.join(", ", tables) + " ("
           + rows + " rows) from " + archive + " into database " + config.database()
           + ", each checked against the manifest before ONE atomic RENAME TABLE swapped them in"
-          + (live.isEmpty() ? "" : "; the former ones are kept as " + live.stream()
+          + (live.isEmpty() ? "" : "; the former ones are kept as " + tables.stream()
+              .filter(live::contains)
               .map(t -> t + "_before_" + stamp).collect(Collectors.joining(", ")));
     } finally {
       ArchiveDirectory.deleteTree(work);

@@ -68,23 +68,39 @@ final class Tools {
     }
   }
 
-  /** Runs {@code argv} with {@code input} as its stdin, to its end, killing it after {@code limit}. */
+  /**
+   * Runs {@code argv} with {@code input} fed to its stdin by this process (not a file the tool
+   * opens itself: when the worker dies, the tool's stdin ends and so does the tool), to its end,
+   * killing it after {@code limit}.
+   */
   static Ran runWithInput(List<String> argv, java.nio.file.Path input, Duration limit)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(argv);
-    builder.environment().clear();
-    builder.environment().putAll(ENVIRONMENT);
-    builder.directory(new File("/"));
-    builder.redirectInput(input.toFile());
-    Process process = builder.start();
+    Process process = start(argv, null);
     StreamTail err = StreamTail.drain(process.getErrorStream(), "stderr of " + argv.get(0));
     StreamTail out = StreamTail.drain(process.getInputStream(), "stdout of " + argv.get(0));
+    IOException[] feedFailure = {null};
+    Thread feeder = new Thread(() -> {
+      try (java.io.OutputStream stdin = process.getOutputStream()) {
+        java.nio.file.Files.copy(input, stdin);
+      } catch (IOException e) {
+        feedFailure[0] = e;   // the tool ended early: its exit code and stderr say why
+      }
+    }, "stdin of " + argv.get(0));
+    feeder.setDaemon(true);
+    feeder.start();
     if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
       throw new IOException(argv.get(0) + " did not end within " + limit);
     }
-    return new Ran(process.exitValue(), out.text().getBytes(StandardCharsets.UTF_8), err.text());
+    feeder.join(10_000);
+    Ran ran = new Ran(process.exitValue(), out.text().getBytes(StandardCharsets.UTF_8),
+        err.text());
+    if (ran.succeeded() && feedFailure[0] != null) {
+      throw new IOException("feeding " + input.getFileName() + " to " + argv.get(0) + ": "
+          + feedFailure[0].getMessage());
+    }
+    return ran;
   }
 
   private static void copy(InputStream in, ByteArrayOutputStream out) {

@@ -68,7 +68,7 @@ class NamesAndFormsTest {
   @Test
   void theManifestRoundTripsAndRefusesFilesOtherThanItsTables() throws IOException {
     Manifest manifest = new Manifest(1, "2021-11-28_17-59-19-backup.7z", "job-1", "shop",
-        "10.11.19-MariaDB", "binlog.000001:1466", "2021-11-28T17:59:19Z",
+        "10.11.19-MariaDB", "binlog.000001:1466", 3, "2021-11-28T17:59:19Z",
         "2021-11-28T17:59:21Z", List.of(new Manifest.TableFacts("a", "a.sql", 2,
             "crc32:sum=1,xor=2", 100)));
     assertEquals(manifest, Manifest.parse(manifest.toJson()));
