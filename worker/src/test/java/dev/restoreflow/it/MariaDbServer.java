@@ -152,6 +152,12 @@ final class MariaDbServer implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30,
                 TimeUnit.SECONDS);
         if (!server.waitFor(30, TimeUnit.SECONDS)) {
+          // runuser does not pass SIGKILL on: end mariadbd itself, by its pid file
+          Path pidFile = dir.resolve("mariadbd.pid");
+          if (Files.exists(pidFile)) {
+            new ProcessBuilder("kill", "-9", Files.readString(pidFile).strip()).start()
+                .waitFor(10, TimeUnit.SECONDS);
+          }
           server.destroyForcibly();
           server.waitFor(10, TimeUnit.SECONDS);
         }

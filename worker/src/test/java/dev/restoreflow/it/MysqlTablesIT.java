@@ -23,6 +23,8 @@ import dev.restoreflow.workflows.model.InstanceCatalog;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.workflows.model.RetentionRequest;
+import dev.restoreflow.workflows.model.RetentionResult;
 import dev.restoreflow.workflows.model.StepProgress;
 import io.temporal.client.WorkflowFailedException;
 import java.io.IOException;
@@ -253,6 +255,8 @@ class MysqlTablesIT {
   @Order(3)
   void badTablesAreRefusedAndNothingIsWritten() throws Exception {
     List<String> before = archiveFiles();
+    String none = backupRefused(null);
+    assertTrue(none.contains("name at least one table"), none);
     String unknown = backupRefused(List.of("acct_a", "nosuch"));
     assertTrue(unknown.contains("nosuch"), unknown);
     for (String bad : List.of("../acct_a", "a/b", "..", "acct'a", "acct\"a", "acct`a")) {
@@ -376,6 +380,27 @@ class MysqlTablesIT {
       assertTrue(message.contains("were not changed") ? a.equals(contents("acct_a"))
           && b.equals(contents("acct_b")) : message.contains("WERE replaced"), message);
     }
+    assertTrue(archiveFiles().stream().noneMatch(f -> f.startsWith(".partial-")),
+        "the killed attempt's extracted files are gone: " + archiveFiles());
+  }
+
+  /** Retention sees every archive as a full and deletes what it does not keep. */
+  @Test
+  @Order(7)
+  void retentionKeepsTheNewestArchiveAndDeletesTheOther() throws Exception {
+    String newest = "2030-01-03_00-00-00-backup.7z";
+    assertEquals(List.of(backupId, newest), archiveFiles());
+    RetentionResult dryRun = temporal.restoreflow.awaitRetention(temporal.restoreflow
+        .submitRetention(RetentionRequest.dryRun("m1").withCounts(1, 0, 0, 1)).jobId(),
+        JOB_LIMIT);
+    assertEquals(JobState.PLANNED, dryRun.state(), dryRun.message());
+    assertTrue(dryRun.message().contains("would delete 1 of 2"), dryRun.message());
+    assertEquals(List.of(backupId, newest), archiveFiles(), "a dry run deletes nothing");
+    RetentionResult applied = temporal.restoreflow.awaitRetention(temporal.restoreflow
+        .submitRetention(RetentionRequest.dryRun("m1").withCounts(1, 0, 0, 1).applying())
+        .jobId(), JOB_LIMIT);
+    assertEquals(JobState.SUCCEEDED, applied.state(), applied.message());
+    assertEquals(List.of(newest), archiveFiles());
   }
 
   // ---- helpers
@@ -486,7 +511,7 @@ class MysqlTablesIT {
       return e.getMessage();
     }
     WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
-        () -> temporal.restoreflow.awaitBackup(job.jobId(), JOB_LIMIT), tables.toString());
+        () -> temporal.restoreflow.awaitBackup(job.jobId(), JOB_LIMIT), String.valueOf(tables));
     assertEquals(Optional.of("INVALID_REQUEST"), Failures.typeOf(failed), failed.toString());
     return temporal.restoreflow.progress(job.jobId()).message();
   }

@@ -91,9 +91,14 @@ public final class MysqlTablesEngine implements Engine {
     return true;
   }
 
+  /**
+   * Named tables are checked and normalized; none at all (null) passes here because retention
+   * and schedules check an instance through the same resolver with a table-less request; a
+   * backup without tables is refused at PlanBackup (INVALID_REQUEST, nothing written).
+   */
   @Override
   public List<String> checkBackupTables(List<String> tables) {
-    return TableNames.parseAll(tables);
+    return tables == null ? null : TableNames.parseAll(tables);
   }
 
   @Override

@@ -62,6 +62,8 @@ final class TableLoader {
   String restore(String archive, Manifest manifest, List<String> tables,
       Consumer<String> progress) throws IOException, InterruptedException {
     String scratch = scratch(config.database());
+    // what a killed attempt left (jobs of a host run one at a time: nothing else is building)
+    archives.clearPartials();
     Path work = archives.dir().resolve(ArchiveNames.PARTIAL_PREFIX + "restore-"
         + Long.toHexString(System.nanoTime()));
     Files.createDirectory(work,

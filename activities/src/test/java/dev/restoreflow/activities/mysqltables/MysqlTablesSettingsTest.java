@@ -60,7 +60,8 @@ class MysqlTablesSettingsTest {
   @Test
   void backupsNeedTablesAndRestoresStayOnTheServer() {
     assertEquals(List.of("t1", "t2"), engine.checkBackupTables(List.of("t1.sql", "t2")));
-    assertThrows(IllegalArgumentException.class, () -> engine.checkBackupTables(null));
+    assertEquals(null, engine.checkBackupTables(null), "retention resolves table-less");
+    assertThrows(IllegalArgumentException.class, () -> engine.checkBackupTables(List.of()));
     assertThrows(IllegalArgumentException.class, () -> engine.checkBackupTables(List.of("a/b")));
     assertEquals(List.of("PlanRestore", "MysqlTablesRestore", "VerifyTables"),
         engine.restoreSteps(false, false).stream().map(PlannedStep::name).toList());
