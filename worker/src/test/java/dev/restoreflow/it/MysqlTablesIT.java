@@ -403,6 +403,20 @@ class MysqlTablesIT {
     assertEquals(List.of(newest), archiveFiles());
   }
 
+  /** A table another table's foreign key uses is refused: the swap would not carry the key. */
+  @Test
+  @Order(8)
+  void aTableAForeignKeyUsesIsRefusedAndNothingChanges() throws Exception {
+    shop("CREATE TABLE child (id INT PRIMARY KEY, a_id INT, FOREIGN KEY (a_id) REFERENCES"
+        + " acct_a (id)) ENGINE=InnoDB; INSERT INTO child VALUES (1, 1)");
+    String a = contents("acct_a");
+    String refused = restoreFails(RestoreRequest.of("m1").withTables(List.of("acct_a")),
+        "NOT_SUPPORTED");
+    assertTrue(refused.contains("child -> shop.acct_a"), refused);
+    assertEquals(a, contents("acct_a"));
+    shop("DROP TABLE child");
+  }
+
   // ---- helpers
 
   /** The job's result when it succeeded; null when it failed. */

@@ -32,6 +32,21 @@ final class LiveTables {
     return missing;
   }
 
+  /**
+   * Foreign keys of {@code database} that involve {@code tables} (on them, or from them), as
+   * {@code table -> referenced} lines: a swap by RENAME would leave them pointing at the former
+   * tables or at the scratch database.
+   */
+  static List<String> foreignKeys(SqlSession session, String database, List<String> tables)
+      throws IOException {
+    String names = tables.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", "));
+    return session.query("SELECT DISTINCT CONCAT(TABLE_NAME, ' -> ', REFERENCED_TABLE_SCHEMA, '.',"
+        + " REFERENCED_TABLE_NAME) FROM information_schema.KEY_COLUMN_USAGE WHERE"
+        + " REFERENCED_TABLE_NAME IS NOT NULL AND ((TABLE_SCHEMA = '" + database + "' AND"
+        + " TABLE_NAME IN (" + names + ")) OR (REFERENCED_TABLE_SCHEMA = '" + database + "' AND"
+        + " REFERENCED_TABLE_NAME IN (" + names + ")))", QUICK);
+  }
+
   /** The table's rows and checksum as the session sees it (in its snapshot, if it has one). */
   static TableChecksum.Counted count(SqlSession session, String database, String table)
       throws IOException {

@@ -54,6 +54,9 @@ public class MysqlTablesActivitiesImpl implements MysqlTablesActivities {
     } catch (ArchiveDirectory.DamagedArchiveException e) {
       throw Failures.of(FailureType.OBJECT_CORRUPT, RESTORE_STEP + ": " + e.getMessage() + "; "
           + state(loader, tables));
+    } catch (TableLoader.ForeignKeysException e) {
+      throw Failures.of(FailureType.NOT_SUPPORTED, RESTORE_STEP + ": " + e.getMessage() + "; "
+          + state(loader, tables));
     } catch (TableLoader.MismatchException e) {
       throw Failures.of(FailureType.VERIFY_FAILED, RESTORE_STEP + ": " + e.getMessage() + "; "
           + state(loader, tables));

@@ -142,7 +142,7 @@ public final class MysqlTablesEngine implements Engine {
             .findFirst().orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_VALID, "archive "
                 + archive + " lacks " + TableNames.file(table) + " its manifest names")).size();
       }
-      requireDatabase(connection);
+      requireNoForeignKeys(connection, tables);
       long free = Files.getFileStore(archives.dir()).getUsableSpace();
       return new RestorePlan(step.instanceName(), step.host(), NAME, archive, "tables "
           + String.join(", ", tables) + " into database " + connection.config.database()
@@ -466,6 +466,24 @@ public final class MysqlTablesEngine implements Engine {
       return ArchiveNames.check(backupId);
     } catch (IllegalArgumentException e) {
       throw Failures.of(FailureType.BAD_BACKUP_ID, e.getMessage());
+    }
+  }
+
+  /**
+   * The database answers, and no foreign key involves the tables: the swap renames tables, and
+   * references would follow the former ones (NOT_SUPPORTED, nothing changed).
+   */
+  static void requireNoForeignKeys(Connection connection, List<String> tables) {
+    List<String> keys;
+    try (SqlSession session = session(connection)) {
+      keys = LiveTables.foreignKeys(session, connection.config.database(), tables);
+    } catch (IOException e) {
+      throw notReady(connection.config, e);
+    }
+    if (!keys.isEmpty()) {
+      throw Failures.of(FailureType.NOT_SUPPORTED, "foreign keys involve the tables ("
+          + String.join("; ", keys) + "): the swap by RENAME TABLE would leave them pointing at"
+          + " the former tables; restore these tables by hand; nothing was changed");
     }
   }
 

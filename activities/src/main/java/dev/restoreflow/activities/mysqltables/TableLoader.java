@@ -48,6 +48,13 @@ final class TableLoader {
     }
   }
 
+  /** Tables a swap cannot move cleanly. */
+  static final class ForeignKeysException extends IOException {
+    ForeignKeysException(String message) {
+      super(message);
+    }
+  }
+
   /** What the live tables are now, for a failure's message. */
   String state(List<String> tables) {
     return replaced ? "tables " + String.join(", ", tables) + " WERE replaced (the former ones"
@@ -98,6 +105,13 @@ final class TableLoader {
               + expected.rows() + " rows, " + expected.checksum());
         }
         rows += counted.rows();
+      }
+      List<String> keys = LiveTables.foreignKeys(session, scratch, tables);
+      List<String> liveKeys = LiveTables.foreignKeys(session, config.database(), tables);
+      if (!keys.isEmpty() || !liveKeys.isEmpty()) {
+        throw new ForeignKeysException("foreign keys involve the tables (" + String.join("; ",
+            keys) + (keys.isEmpty() || liveKeys.isEmpty() ? "" : "; ") + String.join("; ",
+                liveKeys) + "): the swap by RENAME TABLE would leave them pointing elsewhere");
       }
       List<String> live = LiveTables.existing(session, config.database(), tables);
       String stamp = STAMP.format(clock.instant().atOffset(ZoneOffset.UTC));
