@@ -52,7 +52,8 @@ final class SnapshotDump {
       List<Manifest.TableFacts> facts = new ArrayList<>();
       SnapshotPoint point = dump(work, tables, progress, facts);
       Manifest manifest = new Manifest(Manifest.FORMAT, name, jobId, config.database(),
-          point.serverVersion(), point.binlog(), point.writersHeldMillis(), started.toString(), clock.instant().toString(), facts);
+          point.serverVersion(), point.binlog(), point.writersHeldMillis(), started.toString(),
+          clock.instant().toString(), facts);
       Files.write(work.resolve(Manifest.FILE), manifest.toJson());
       List<String> files = new ArrayList<>(tables.stream().map(TableNames::file).toList());
       files.add(Manifest.FILE);

@@ -30,7 +30,7 @@ class MysqlTablesSettingsTest {
         + "\"user\":\"backup\",\"passwordEnv\":\"SHOP_PW\"}");
     assertEquals(new MysqlTablesConfig("/opt/backups", "127.0.0.1", 3306, null, "shop", "backup",
         "SHOP_PW", "/usr/bin", "/usr/bin/7zz", 5), c);
-    assertEquals("/opt/backups", engine.backupPlace(null == null ? instance(c) : null));
+    assertEquals("/opt/backups", engine.backupPlace(instance(c)));
   }
 
   private static dev.restoreflow.activities.config.InstanceConfig instance(MysqlTablesConfig c) {

@@ -85,8 +85,10 @@ class NamesAndFormsTest {
     assertEquals("[client]\nuser=\"backup\"\npassword=\"p\\\"w\\\\x\"\nhost=127.0.0.1\n"
         + "port=3307\nprotocol=tcp\n", OptionFile.text(config, "p\"w\\x"));
     assertThrows(IllegalArgumentException.class, () -> OptionFile.text(config, "a\nb"));
-    List<String> dump = MariaDbCommands.dump(config, null == null ? fake() : null,
-        List.of("a", "b"));
+    List<String> dump;
+    try (OptionFile options = fake()) {
+      dump = MariaDbCommands.dump(config, options, List.of("a", "b"));
+    }
     assertTrue(dump.stream().noneMatch(arg -> arg.contains("p\"w")), dump.toString());
     assertTrue(dump.containsAll(List.of("--single-transaction", "--skip-lock-tables",
         "--no-tablespaces", "shop", "a", "b")), dump.toString());
