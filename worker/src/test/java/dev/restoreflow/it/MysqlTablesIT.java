@@ -262,6 +262,12 @@ class MysqlTablesIT {
     for (String bad : List.of("../acct_a", "a/b", "..", "acct'a", "acct\"a", "acct`a")) {
       backupRefused(List.of("acct_a", bad));
     }
+    BackupRequest both = BackupRequest.of("m1").withTables(List.of("acct_a", "acct_b"));
+    for (String name : List.of("x.7z", "../2030-01-01_00-00-00-backup.7z",
+        "2030-13-01_00-00-00-backup.7z", backupId)) {   // the last one exists
+      backupRefused(both.withName(name), "INVALID_REQUEST");
+    }
+    backupRefused(both.withDir("elsewhere"), "NOT_SUPPORTED");
     assertEquals(before, archiveFiles(), "nothing written");
     String missing = restoreFails(RestoreRequest.of("m1").withBackupId(backupId)
         .withTables(List.of("untouched")), "INVALID_REQUEST");
@@ -517,16 +523,20 @@ class MysqlTablesIT {
 
   /** A backup refused as INVALID_REQUEST, by the resolver or at PlanBackup; its message. */
   private String backupRefused(List<String> tables) throws Exception {
+    return backupRefused(BackupRequest.of("m1").withTables(tables), "INVALID_REQUEST");
+  }
+
+  private String backupRefused(BackupRequest request, String type) throws Exception {
     Submission job;
     try {
-      job = temporal.restoreflow.submitBackup(BackupRequest.of("m1").withTables(tables));
+      job = temporal.restoreflow.submitBackup(request);
     } catch (RequestRejectedException e) {
-      assertEquals("INVALID_REQUEST", e.type().name(), e.getMessage());
+      assertEquals(type, e.type().name(), e.getMessage());
       return e.getMessage();
     }
     WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
-        () -> temporal.restoreflow.awaitBackup(job.jobId(), JOB_LIMIT), String.valueOf(tables));
-    assertEquals(Optional.of("INVALID_REQUEST"), Failures.typeOf(failed), failed.toString());
+        () -> temporal.restoreflow.awaitBackup(job.jobId(), JOB_LIMIT), request.toString());
+    assertEquals(Optional.of(type), Failures.typeOf(failed), failed.toString());
     return temporal.restoreflow.progress(job.jobId()).message();
   }
 
