@@ -48,8 +48,8 @@ final class MariaDbServer implements AutoCloseable {
         "--datadir=" + dir.resolve("data"), "--auth-root-authentication-method=normal",
         "--skip-test-db")), 180);
     int port = freePort();
-    Process server = new ProcessBuilder(asUser(user, List.of("mariadbd", "--no-defaults",
-        "--datadir=" + dir.resolve("data"), "--socket=" + dir.resolve("sock"),
+    Process server = new ProcessBuilder(asUser(user, List.of("/usr/sbin/mariadbd",
+        "--no-defaults", "--datadir=" + dir.resolve("data"), "--socket=" + dir.resolve("sock"),
         "--port=" + port, "--bind-address=127.0.0.1", "--log-bin=" + dir.resolve("data/binlog"),
         "--server-id=1", "--pid-file=" + dir.resolve("mariadbd.pid"),
         "--log-error=" + dir.resolve("error.log"), "--skip-name-resolve",
