@@ -388,6 +388,7 @@ class MysqlTablesIT {
     }
     assertTrue(archiveFiles().stream().noneMatch(f -> f.startsWith(".partial-")),
         "the killed attempt's extracted files are gone: " + archiveFiles());
+    assertEquals(List.of(), orphanedOptionFiles(), "the killed workers' option files are gone");
   }
 
   /** Retention sees every archive as a full and deletes what it does not keep. */
@@ -431,6 +432,18 @@ class MysqlTablesIT {
       return temporal.restoreflow.awaitBackup(job.jobId(), JOB_LIMIT);
     } catch (WorkflowFailedException failed) {
       return null;
+    }
+  }
+
+  /** Option-file directories of processes that are gone (the workers killed above). */
+  private static List<String> orphanedOptionFiles() throws IOException {
+    java.util.regex.Pattern form = java.util.regex.Pattern.compile(
+        "restoreflow-mysql-([0-9]+)-[0-9]+");
+    try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return dirs.map(d -> d.getFileName().toString()).filter(name -> {
+        java.util.regex.Matcher m = form.matcher(name);
+        return m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty();
+      }).toList();
     }
   }
 

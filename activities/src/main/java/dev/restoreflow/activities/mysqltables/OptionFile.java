@@ -7,14 +7,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The credentials mariadb and mariadb-dump read ({@code --defaults-file=}): a file of mode 600 in
- * a private directory (700), deleted on close. The password is never on a command line, in a
+ * a private directory (700), deleted on close (or, after a kill, by the next step of any
+ * worker on the machine). The password is never on a command line, in a
  * log, or in a workflow's input or result.
  */
 final class OptionFile implements AutoCloseable {
+
+  private static final String PREFIX = "restoreflow-mysql-";
+  private static final String FILE = "client.cnf";
+  private static final Pattern ORPHAN = Pattern.compile(PREFIX + "([0-9]{1,10})-[0-9]+");
 
   private final Path dir;
   private final Path file;
@@ -26,14 +33,33 @@ final class OptionFile implements AutoCloseable {
 
   /** @param password null = none */
   static OptionFile write(MysqlTablesConfig config, String password) throws IOException {
-    Path dir = Files.createTempDirectory("restoreflow-mysql-",
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    removeOrphans(tmp);
+    Path dir = Files.createTempDirectory(tmp, PREFIX + ProcessHandle.current().pid() + "-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Path file = dir.resolve("client.cnf");
+    Path file = dir.resolve(FILE);
     Files.createFile(file,
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, text(config, password), StandardCharsets.UTF_8,
         StandardOpenOption.TRUNCATE_EXISTING);
     return new OptionFile(dir, file);
+  }
+
+  /**
+   * Removes the option files of workers that died without closing them (SIGKILL): each
+   * directory is named after the process that wrote it.
+   */
+  static void removeOrphans(Path tmp) {
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      for (Path dir : dirs.toList()) {
+        Matcher owner = ORPHAN.matcher(dir.getFileName().toString());
+        if (owner.matches() && ProcessHandle.of(Long.parseLong(owner.group(1))).isEmpty()) {
+          new OptionFile(dir, dir.resolve(FILE)).close();
+        }
+      }
+    } catch (IOException | NumberFormatException ignored) {
+      // another worker's, or gone already
+    }
   }
 
   /** The file's text; the password quoted as option files read it. */

@@ -94,6 +94,20 @@ class NamesAndFormsTest {
         "--no-tablespaces", "shop", "a", "b")), dump.toString());
   }
 
+  /** What a killed worker left is removed by the next one; a living owner's file stays. */
+  @Test
+  void optionFilesOfDeadWorkersAreRemoved(@org.junit.jupiter.api.io.TempDir java.nio.file.Path
+      tmp) throws IOException {
+    java.nio.file.Path dead = java.nio.file.Files.createDirectories(
+        tmp.resolve("restoreflow-mysql-999999999-1"));
+    java.nio.file.Files.writeString(dead.resolve("client.cnf"), "[client]\npassword=x\n");
+    java.nio.file.Path alive = java.nio.file.Files.createDirectories(tmp.resolve(
+        "restoreflow-mysql-" + ProcessHandle.current().pid() + "-2"));
+    OptionFile.removeOrphans(tmp);
+    assertFalse(java.nio.file.Files.exists(dead));
+    assertTrue(java.nio.file.Files.exists(alive));
+  }
+
   private static OptionFile fake() {
     try {
       return OptionFile.write(new MysqlTablesConfig("/opt/backups", null, null, null, "shop",
