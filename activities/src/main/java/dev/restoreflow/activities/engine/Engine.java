@@ -45,6 +45,15 @@ public interface Engine {
   EngineSettings checkSettings(String key, String name, InstanceConfig instance,
       JsonNode section);
 
+  /**
+   * Whether an instance of this engine has a data directory ({@code pgdata}) that restores
+   * replace; false for an engine that works on a database through its server (mysqltables):
+   * its instances need no pgdata, and nothing of restoreflow stops, starts or wipes them.
+   */
+  default boolean hasDataDirectory() {
+    return true;
+  }
+
   // ---- requests (checked before anything runs, by the one request resolver)
 
   /**

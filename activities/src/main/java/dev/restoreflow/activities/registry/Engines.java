@@ -3,6 +3,7 @@ package dev.restoreflow.activities.registry;
 import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.engine.Engine;
+import dev.restoreflow.activities.mysqltables.MysqlTablesEngine;
 import dev.restoreflow.activities.pgbackrest.PgBackRestEngine;
 import dev.restoreflow.activities.pgdump.PgDumpEngine;
 import dev.restoreflow.activities.probackup.ProbackupEngine;
@@ -24,7 +25,8 @@ public final class Engines {
       new ProbackupEngine(),
       new BaseBackupEngine(),
       new PgBackRestEngine(),
-      new PgDumpEngine()));
+      new PgDumpEngine(),
+      new MysqlTablesEngine()));
 
   private final Map<String, Engine> byName = new LinkedHashMap<>();
 

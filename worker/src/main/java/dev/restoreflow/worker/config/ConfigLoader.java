@@ -315,8 +315,16 @@ public final class ConfigLoader {
       throw new ConfigException(key + ".host", "must name a configured host (" + hosts.keySet()
           + ")");
     }
-    String pgdata = absolute(key + ".pgdata", i.pgdata(), true);
-    if (Path.of(pgdata).getNameCount() < 2) {
+    boolean hasDataDirectory = Engines.standard().named(engine).hasDataDirectory();
+    if (!hasDataDirectory && (i.pgdata() != null || i.controlDir() != null
+        || i.serverLog() != null || i.systemdUnit() != null)) {
+      throw new ConfigException(key + "." + (i.pgdata() != null ? "pgdata"
+          : i.controlDir() != null ? "controlDir" : i.serverLog() != null ? "serverLog"
+          : "systemdUnit"), "engine " + engine + " works through the database server and has"
+          + " no data directory; remove the key");
+    }
+    String pgdata = hasDataDirectory ? absolute(key + ".pgdata", i.pgdata(), true) : null;
+    if (pgdata != null && Path.of(pgdata).getNameCount() < 2) {
       throw new ConfigException(key + ".pgdata", "must be at least two levels below /");
     }
     int port = i.port() == null ? 5432 : i.port();
@@ -335,6 +343,7 @@ public final class ConfigLoader {
         i.restoreHosts() == null ? List.of() : i.restoreHosts(), hosts);
     String pgBin = absolute(key + ".pgBin", i.pgBin() == null ? DEFAULT_PG_BIN : i.pgBin(), true);
     String serverLog = i.serverLog() != null ? absolute(key + ".serverLog", i.serverLog(), true)
+        : pgdata == null ? null
         : Path.of(pgdata).getParent().resolve(name + "-server.log").toString();
     List<String> smoke = smokeQueries(key + ".smokeQueries", i.smokeQueries());
     InstanceConfig common = new InstanceConfig(engine, i.host(), pgdata,

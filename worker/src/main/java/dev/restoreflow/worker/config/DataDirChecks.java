@@ -34,10 +34,10 @@ final class DataDirChecks {
       for (int a = 0; a < names.size(); a++) {
         InstanceConfig other = instances.get(names.get(a));
         Optional<String> host = commonHost(instance, other);
-        if (a == b || host.isEmpty()) {
+        if (a == b || host.isEmpty() || instance.pgdata() == null) {
           continue;
         }
-        if (a < b) {   // each pair once, reported at the later instance
+        if (a < b && other.pgdata() != null) {   // each pair once, at the later instance
           overlap(key, instance.pgdata(), "instances." + names.get(a) + ".pgdata", other.pgdata(),
               host.get());
         }
@@ -50,6 +50,9 @@ final class DataDirChecks {
     Map<String, Path> own = new LinkedHashMap<>(serverFiles);
     instances.forEach((name, instance) -> own.putAll(ownFiles(name, instance, raws.get(name))));
     own.forEach((key, file) -> instances.forEach((name, instance) -> {
+      if (instance.pgdata() == null) {   // an engine without a data directory
+        return;
+      }
       Path pgdata = Path.of(instance.pgdata());
       if (file.startsWith(pgdata)) {
         throw new ConfigException(key, "'" + file + "' is inside instances." + name + ".pgdata ('"
@@ -64,7 +67,8 @@ final class DataDirChecks {
   }
 
   private static void ownControlDir(String name, InstanceConfig instance) {
-    if (instance.controlDir() != null && !instance.controlDir().equals(instance.pgdata())
+    if (instance.controlDir() != null && instance.pgdata() != null
+        && !instance.controlDir().equals(instance.pgdata())
         && Path.of(instance.controlDir()).startsWith(Path.of(instance.pgdata()))) {
       throw new ConfigException("instances." + name + ".controlDir", "'" + instance.controlDir()
           + "' is inside the instance's pgdata, which a restore empties");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.restoreflow.activities.basebackup.BaseBackupConfig;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.activities.mysqltables.MysqlTablesConfig;
 import dev.restoreflow.activities.pgdump.PgDumpConfig;
 import dev.restoreflow.activities.probackup.ProbackupConfig;
 import java.nio.file.Files;
@@ -96,6 +97,31 @@ class ConfigLoaderTest {
     assertKey(key + ".nope", PGDUMP.replace("\"file:///srv/dumps\"",
         "\"file:///srv/dumps\", \"nope\": 1"));
     assertKey(key, PGDUMP.replace(", \"pgdump\": {\"repository\": \"file:///srv/dumps\"}", ""));
+  }
+
+  static final String MYSQLTABLES = GOOD
+      .replace("\"pgdata\": \"/var/lib/postgresql/15/main\",", "\"engine\": \"mysqltables\",")
+      .replace("\"probackup\": {\"catalog\": \"/mnt/backups\"}", "\"mysqltables\":"
+          + " {\"archiveDir\": \"/opt/backups\", \"database\": \"shop\", \"user\": \"backup\","
+          + " \"passwordEnv\": \"SHOP_DB_PASSWORD\"}");
+
+  /** A database reached through its server has no data directory: no pgdata to invent. */
+  @Test
+  void mysqltablesInstancesNeedNoDataDirectoryAndRefuseOne() {
+    InstanceConfig main1 = ConfigLoader.parse(MYSQLTABLES).requireInstance("main1");
+    assertEquals(null, main1.pgdata());
+    assertEquals(null, main1.serverLog());
+    assertEquals("/opt/backups", main1.settings(MysqlTablesConfig.class).archiveDir());
+    assertEquals(3306, main1.settings(MysqlTablesConfig.class).port());
+    assertKey("instances.main1.pgdata", MYSQLTABLES.replace("\"engine\": \"mysqltables\",",
+        "\"engine\": \"mysqltables\", \"pgdata\": \"/var/lib/mysql\","));
+    assertKey("instances.main1.mysqltables.passwordEnv", MYSQLTABLES.replace(
+        "\"SHOP_DB_PASSWORD\"", "\"hunter2!\""));
+    assertKey("instances.main1.mysqltables.archiveDir", MYSQLTABLES.replace("/opt/backups",
+        "backups"));
+    // and a PostgreSQL instance still needs its pgdata
+    assertKey("instances.main1.pgdata", GOOD.replace(
+        "\"pgdata\": \"/var/lib/postgresql/15/main\",", ""));
   }
 
   @Test
