@@ -10,6 +10,9 @@ import dev.restoreflow.worker.config.ConfigLoader;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.worker.nats.LocalNatsServer;
 import dev.restoreflow.worker.nats.NatsGateway;
+import dev.restoreflow.workflows.model.BackupResult;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.RestoreResult;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
@@ -24,8 +27,8 @@ import java.util.Map;
 
 /**
  * The ok replies of seed 002's examples on engine mysqltables: makebackup (both forms), the
- * archives listed, an archive's tables, restore (both forms), each job run to its end. Needs the
- * engine (another branch) and a MariaDB database with tables table1..table3.
+ * archives listed, an archive's tables, restore (both forms), each job run to its end, on a real
+ * MariaDB.
  */
 final class MysqlTablesSeedExamples {
 
@@ -35,23 +38,41 @@ final class MysqlTablesSeedExamples {
 
   private MysqlTablesSeedExamples() {}
 
-  /** @param section the instance's {@code mysqltables} section (JSON) */
-  static void run(String section, Path state, LocalNatsServer nats, NatsCli cli)
+  private static final String PASSWORD_ENV = "RESTOREFLOW_IT_SEED_DB_PASSWORD";
+  private static final String PASSWORD = "seed-pw'1";
+
+  /**
+   * Runs the examples against database {@code seed} of {@code mariadb} (tables table1..table3
+   * created here), with a host worker of its own (the password is in its environment only).
+   */
+  static void run(MariaDbServer mariadb, Path state, LocalNatsServer nats, NatsCli cli)
       throws Exception {
     Files.createDirectories(state);
+    Path archives = Files.createDirectories(state.resolve("archives"));
+    mariadb.sql("CREATE DATABASE seed; CREATE USER 'seed'@'127.0.0.1' IDENTIFIED BY '"
+        + PASSWORD.replace("'", "\\'") + "'; GRANT ALL ON *.* TO 'seed'@'127.0.0.1';"
+        + " CREATE TABLE seed.table1 (id INT PRIMARY KEY, v TEXT);"
+        + " CREATE TABLE seed.table2 (id INT PRIMARY KEY, v TEXT);"
+        + " CREATE TABLE seed.table3 (id INT PRIMARY KEY, v TEXT);"
+        + " INSERT INTO seed.table1 VALUES (1, 'one'), (2, 'two');"
+        + " INSERT INTO seed.table2 VALUES (1, 'uno'); INSERT INTO seed.table3 VALUES (1, 'un')");
     ItServer server = ItTemporal.startServer();
     String json = """
         {"temporal": {"target": "%s", "namespace": "default"},
          "ledger": "%s", "logDir": "%s",
          "hosts": {"local": {"kind": "local"}},
          "instances": {"shop": {"engine": "mysqltables", "host": "local",
-           "pgdata": "%s", "mysqltables": %s}},
+           "mysqltables": {"archiveDir": "%s", "port": %d, "database": "seed",
+             "user": "seed", "passwordEnv": "%s"}}},
          "lineGateway": {"enabled": false}, "http": {"enabled": false},
          "nats": {"url": "%s", "instance": "shop", "subjectPrefix": "mysqlit"}}
         """.formatted(server.target(), state.resolve("ledger.db"), state.resolve("logs"),
-        state.resolve("never/pgdata"), section, nats.url());
+        archives, mariadb.port(), PASSWORD_ENV, nats.url());
     RestoreflowConfig config = ConfigLoader.parse(json);
-    try (ItTemporal temporal = ItTemporal.start(server, config, List.of("local"));
+    Path configFile = RestoreflowProcess.writeConfig(config, state.resolve("config.json"));
+    try (ItTemporal temporal = ItTemporal.start(server, config, List.of());
+        RestoreflowProcess worker = RestoreflowProcess.worker(configFile, "local",
+            state.resolve("worker.log"), Map.of(PASSWORD_ENV, PASSWORD));
         NatsGateway gateway = NatsGateway.forConfig(config, temporal.restoreflow,
             temporal.ledger);
         Connection client = Nats.connect(nats.url())) {
@@ -86,7 +107,8 @@ final class MysqlTablesSeedExamples {
     Path future = Path.of(fields.get("futurefilename"));
     String name = future.getFileName().toString();
     assertTrue(name.matches(FORM), reply);
-    temporal.restoreflow.awaitBackup(fields.get("job"), JOB);
+    BackupResult result = temporal.restoreflow.awaitBackup(fields.get("job"), JOB);
+    assertEquals(JobState.SUCCEEDED, result.state(), result.message());
     assertTrue(Files.isRegularFile(future), future + " after job " + fields.get("job"));
     return name;
   }
@@ -94,7 +116,8 @@ final class MysqlTablesSeedExamples {
   private static void restore(ItTemporal temporal, String reply) throws Exception {
     Map<String, String> fields = parsed(reply);
     assertEquals("ok", fields.get("status"), reply);
-    temporal.restoreflow.await(fields.get("job"), JOB);
+    RestoreResult result = temporal.restoreflow.await(fields.get("job"), JOB);
+    assertEquals(JobState.SUCCEEDED, result.state(), result.message());
   }
 
   private static String reply(Connection client, String subject, String body,

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.ledger.JobLedger;
-import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.worker.Workers;
 import dev.restoreflow.worker.config.ConfigLoader;
 import dev.restoreflow.worker.config.RestoreflowConfig;
@@ -492,18 +490,12 @@ class NatsGatewayIT {
     assertEquals("{}", cli.request("backup.listbackups", "listfiles"));
   }
 
-  /**
-   * The seed's ok replies: needs engine mysqltables (not in this branch) and a MariaDB database
-   * with tables table1..table3, named by {@code RESTOREFLOW_IT_MYSQLTABLES}: the instance's
-   * {@code mysqltables} section as JSON. Skipped without either.
-   */
+  /** The seed's ok replies, on engine mysqltables and a real MariaDB. */
   @Test
   @Order(11)
   void seedExamplesOnMysqlTables() throws Exception {
-    assumeTrue(Engines.standard().names().contains("mysqltables"),
-        "engine mysqltables is not in this build");
-    String section = System.getenv("RESTOREFLOW_IT_MYSQLTABLES");
-    assumeTrue(section != null && !section.isBlank(), "RESTOREFLOW_IT_MYSQLTABLES is not set");
-    MysqlTablesSeedExamples.run(section, state.resolve("mysqltables"), nats, cli);
+    try (MariaDbServer mariadb = MariaDbServer.start()) {
+      MysqlTablesSeedExamples.run(mariadb, state.resolve("mysqltables"), nats, cli);
+    }
   }
 }

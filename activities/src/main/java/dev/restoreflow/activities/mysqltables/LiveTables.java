@@ -15,6 +15,12 @@ final class LiveTables {
 
   private LiveTables() {}
 
+  /** Every base table of {@code database}, by name. */
+  static List<String> all(SqlSession session, String database) throws IOException {
+    return session.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
+        + database + "' AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME", QUICK);
+  }
+
   /** The base tables of {@code database} among {@code tables}. */
   static List<String> existing(SqlSession session, String database, List<String> tables)
       throws IOException {

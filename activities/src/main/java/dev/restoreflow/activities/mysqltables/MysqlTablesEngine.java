@@ -223,11 +223,13 @@ public final class MysqlTablesEngine implements Engine {
   @Override
   public RestoreTarget describeTarget(HostStep step) {
     MysqlTablesConfig config = step.instance().settings(MysqlTablesConfig.class);
-    try (Connection connection = Connection.open(step)) {
-      requireDatabase(connection);
+    try (Connection connection = Connection.open(step);
+        SqlSession session = session(connection)) {
+      // the tables, so that a gateway can refuse a backup of one that is not there
+      List<String> tables = LiveTables.all(session, config.database());
       return new RestoreTarget(step.host(), config.where() + " (chosen tables only)", true,
-          RestoreTarget.UNKNOWN_SIZE, RestoreTarget.UNKNOWN_CONNECTIONS, null);
-    } catch (RuntimeException e) {
+          RestoreTarget.UNKNOWN_SIZE, RestoreTarget.UNKNOWN_CONNECTIONS, null, tables);
+    } catch (IOException | RuntimeException e) {
       return RestoreTarget.unread(step.host(), config.where(), "the database does not answer: "
           + e.getMessage());
     }

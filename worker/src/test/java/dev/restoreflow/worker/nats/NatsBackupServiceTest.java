@@ -102,6 +102,32 @@ class NatsBackupServiceTest {
             "archivename=wrong.7z"));
   }
 
+  private static final String MYSQL_CONFIG = """
+      {"hosts": {"local": {"kind": "local"}},
+       "instances": {"shop": {"host": "local", "engine": "mysqltables",
+         "mysqltables": {"archiveDir": "/var/tmp/never/archives", "database": "shop",
+           "user": "backup", "passwordEnv": "SHOP_DB_PASSWORD"}}}}
+      """;
+
+  /** No Temporal client: a request answered bad must never reach one. */
+  private static String askMysql(DatabaseTables tables, String body) {
+    NatsBackupService service = new NatsBackupService("shop",
+        new RequestResolver(ConfigLoader.parse(MYSQL_CONFIG).inventory()), null, null, FOUR,
+        tables, Clock.systemUTC());
+    return new String(service.answer(NatsEndpoint.MAKEBACKUP, Map.of(),
+        body.getBytes(StandardCharsets.UTF_8)), StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void makeBackupOfATableTheDatabaseLacksIsBadBeforeAnyJob() {
+    assertEquals("{\"status\": \"bad\", \"futurefilename\": \"\", \"error\": \"no table"
+        + " nosuch in the database; nothing was started\"}",
+        askMysql(() -> Optional.of(List.of("table1", "table2")), "makebackup=table1,nosuch"));
+    String unread = askMysql(Optional::empty, "makebackup=table1");
+    assertEquals(true, unread.startsWith("{\"status\": \"bad\", \"futurefilename\": \"\","
+        + " \"error\": \"the database's tables cannot be read now"), unread);
+  }
+
   @Test
   void makeBackupOfAnEngineWithoutTablesIsRefusedBeforeAnyJob() {
     String reply = ask(FOUR, NatsEndpoint.MAKEBACKUP, "makebackup=t1,t2");
