@@ -19,6 +19,15 @@ public final class Failures {
   }
 
   /**
+   * A failure of a type that is usually transient but that this caller knows a retry would only
+   * repeat (e.g. a rebuilt database that differs from its backup's figures: a retry rebuilds the
+   * same).
+   */
+  public static ApplicationFailure notRetried(FailureType type, String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, type.name());
+  }
+
+  /**
    * A command that failed: retryable (within the budget) unless the caller knows better, or the
    * command found its file system full.
    */

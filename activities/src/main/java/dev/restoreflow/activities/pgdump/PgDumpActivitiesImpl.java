@@ -71,7 +71,8 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
       throw Failures.of(FailureType.OBJECT_CORRUPT, RESTORE_STEP + ": " + e.getMessage()
           + "; " + untouched.get());
     } catch (DumpRestorer.RestoreMismatchException e) {
-      throw Failures.of(FailureType.VERIFY_FAILED, RESTORE_STEP + ": " + e.getMessage()
+      // the dumps and their meta.json disagree: a retry would rebuild the same database
+      throw Failures.notRetried(FailureType.VERIFY_FAILED, RESTORE_STEP + ": " + e.getMessage()
           + "; " + untouched.get());
     } catch (IOException e) {
       throw Failures.of(FailureType.COMMAND_FAILED, RESTORE_STEP + ": " + e.getMessage()
