@@ -27,8 +27,6 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -113,12 +111,12 @@ final class DevEnvironment implements AutoCloseable {
     }
     RestoreflowConfig config = sandbox.config(target);
     LineGatewayConfig line = config.lineGateway();
-    if (!portIsFree(line.port())) {
+    if (!LoopbackPorts.isFree(line.port())) {
       out.println("port " + line.port() + " is taken: the line gateway listens on a free port");
       config = config.withLineGateway(line.withPort(0));
     }
     HttpConfig http = config.http();
-    if (!portIsFree(http.port())) {
+    if (!LoopbackPorts.isFree(http.port())) {
       out.println("port " + http.port() + " is taken: the HTTP API listens on a free port");
       config = config.withHttp(http.withPort(0));
     }
@@ -206,14 +204,6 @@ final class DevEnvironment implements AutoCloseable {
     } catch (RuntimeException e) {
       out.println("sandbox cluster " + sandbox.name() + " did not start (" + e.getMessage()
           + "); if a restore did not finish, restore it: " + restore);
-      return false;
-    }
-  }
-
-  private static boolean portIsFree(int port) {
-    try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return true;
-    } catch (IOException taken) {
       return false;
     }
   }

@@ -52,8 +52,10 @@ final class DumpRestorer {
     this.clock = clock;
   }
 
-  /** The database being built for {@code database}: one name, so that a retry drops what a dead
-   * attempt left. */
+  /**
+   * The database being built for {@code database}: one name, so that a retry drops what a dead
+   * attempt left.
+   */
   static String building(String database) {
     return database + "_restoring";
   }

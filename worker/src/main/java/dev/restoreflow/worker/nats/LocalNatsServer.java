@@ -1,9 +1,9 @@
 package dev.restoreflow.worker.nats;
 
+import dev.restoreflow.worker.LoopbackPorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,13 +42,13 @@ public final class LocalNatsServer implements AutoCloseable {
 
   /** Starts the server on a free loopback port; its output goes to {@code log}. */
   public static LocalNatsServer start(Path binary, Path log) throws IOException {
-    return start(binary, freePort(), log);
+    return start(binary, LoopbackPorts.free(), log);
   }
 
   /** Like {@link #start(Path, Path)}, with more nats-server options. */
   public static LocalNatsServer start(Path binary, Path log, List<String> options)
       throws IOException {
-    return start(binary, freePort(), log, options);
+    return start(binary, LoopbackPorts.free(), log, options);
   }
 
   /** Starts the server on {@code port} (again on the same port = a restart, for tests). */
@@ -93,12 +93,6 @@ public final class LocalNatsServer implements AutoCloseable {
       return true;
     } catch (IOException notYet) {
       return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

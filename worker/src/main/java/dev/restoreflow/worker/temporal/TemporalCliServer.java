@@ -1,13 +1,12 @@
 package dev.restoreflow.worker.temporal;
 
+import dev.restoreflow.worker.LoopbackPorts;
 import dev.restoreflow.workflows.JobSearchAttributes;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +80,7 @@ public final class TemporalCliServer implements AutoCloseable {
     endEarlierServer(pidFile, dbFile);
     Path portsFile = stateDir.resolve("ports");
     int[] ports = savedPorts(portsFile);
-    if (ports == null || !isFree(ports[0]) || !isFree(ports[1])) {
+    if (ports == null || !LoopbackPorts.isFree(ports[0]) || !LoopbackPorts.isFree(ports[1])) {
       if (ports != null) {
         log.warn("the Temporal dev server's ports {} and {} are taken; it moves to new ones",
             ports[0], ports[1]);
@@ -162,7 +161,7 @@ public final class TemporalCliServer implements AutoCloseable {
   }
 
   private static int[] newPorts(Path portsFile) throws IOException {
-    int[] ports = {freePort(), freePort()};
+    int[] ports = {LoopbackPorts.free(), LoopbackPorts.free()};
     Files.writeString(portsFile, ports[0] + " " + ports[1] + "\n");
     return ports;
   }
@@ -251,20 +250,6 @@ public final class TemporalCliServer implements AutoCloseable {
           : null;
     } catch (NumberFormatException e) {
       return null;
-    }
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return true;
-    } catch (IOException taken) {
-      return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 
