@@ -105,4 +105,14 @@ final class InstantHost implements PlanActivities, ClusterActivities, ProbackupA
   public StepResult verifyCluster(StepInput input) {
     return step("VerifyCluster", input);
   }
+
+  @Override
+  public StepResult proveRestore(dev.restoreflow.workflows.model.EngineRestoreInput input) {
+    return step("ProveRestore", input.step());
+  }
+
+  @Override
+  public StepResult removeScratch(StepInput input) {
+    return step("RemoveScratch", input);
+  }
 }

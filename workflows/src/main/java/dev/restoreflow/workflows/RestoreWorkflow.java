@@ -1,5 +1,6 @@
 package dev.restoreflow.workflows;
 
+import dev.restoreflow.workflows.model.Approval;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
@@ -21,6 +22,17 @@ public interface RestoreWorkflow {
   /** Sent by the host queue when this job may use the host. */
   @SignalMethod
   void grant();
+
+  /**
+   * Lets a job AWAITING_APPROVAL go on. {@code by} is required; ignored by a job that does not
+   * wait for approval (or no longer does).
+   */
+  @SignalMethod
+  void approve(Approval approval);
+
+  /** Ends a job AWAITING_APPROVAL as REJECTED, with nothing touched. */
+  @SignalMethod
+  void reject(Approval approval);
 
   @QueryMethod
   RestoreProgress progress();

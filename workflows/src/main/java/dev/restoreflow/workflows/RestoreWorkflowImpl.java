@@ -10,6 +10,7 @@ import static dev.restoreflow.workflows.Steps.WIPE;
 import dev.restoreflow.workflows.activities.ClusterActivities;
 import dev.restoreflow.workflows.activities.PlanActivities;
 import dev.restoreflow.workflows.activities.ServerActivities;
+import dev.restoreflow.workflows.model.Approval;
 import dev.restoreflow.workflows.model.EngineRestoreInput;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.PlanInput;
@@ -348,6 +349,15 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   @Override
   public void grant() {
     granted = true;
+  }
+
+  @Override
+  public void approve(Approval approval) {
+    // the approval gate (issue 17) lands with the workflow part
+  }
+
+  @Override
+  public void reject(Approval approval) {
   }
 
   @Override

@@ -15,6 +15,10 @@ public final class Steps {
   public static final String START = "StartCluster";
   public static final String PROMOTE = "Promote";
   public static final String VERIFY = "VerifyCluster";
+  /** A drill's checks of its scratch target: amcheck, row counts. */
+  public static final String PROVE = "ProveRestore";
+  /** A drill's end: the scratch cluster stopped and deleted. */
+  public static final String REMOVE_SCRATCH = "RemoveScratch";
 
   public static final String PLAN_BACKUP = "PlanBackup";
   public static final String TAKE_BACKUP = "TakeBackup";

@@ -251,6 +251,16 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
     return run(Steps.VERIFY, input, "verified", () -> null);
   }
 
+  @Override
+  public StepResult proveRestore(EngineRestoreInput input) {
+    return run(Steps.PROVE, input.step(), "amcheck passed", () -> null);
+  }
+
+  @Override
+  public StepResult removeScratch(StepInput input) {
+    return run(Steps.REMOVE_SCRATCH, input, "scratch removed", () -> null);
+  }
+
   /**
    * Records the attempt, runs the step's hook and transient failures, then the body. A body
    * returning null means "return a StepResult with the detail".

@@ -1,5 +1,7 @@
 package dev.restoreflow.workflows;
 
+import dev.restoreflow.workflows.model.ProvenBackup;
+import dev.restoreflow.workflows.model.RestoreEstimate;
 import dev.restoreflow.client.HostQueues;
 import dev.restoreflow.client.OpenJobs;
 import dev.restoreflow.workflows.activities.BaseBackupActivities;
@@ -32,6 +34,9 @@ import java.util.function.Consumer;
  * {@code isWorkflowOpen}, and an in-memory ledger.
  */
 final class FakeServerActivities implements ServerActivities {
+
+  private volatile RestoreEstimate estimate = RestoreEstimate.noHistory();
+  private final List<ProvenBackup> proven = new java.util.ArrayList<>();
 
   /** instance -> its host in the (fake) config. */
   static final Map<String, String> INSTANCES = Map.of("main1", "db1", "reports", "db2",
@@ -157,6 +162,29 @@ final class FakeServerActivities implements ServerActivities {
     }
     eventHook.accept(event);
   }
+  @Override
+  public RestoreEstimate estimateRestore(String instance, String engine, long dataBytes) {
+    return estimate;
+  }
+
+  /** What estimateRestore answers from now on. */
+  void estimate(RestoreEstimate value) {
+    estimate = value;
+  }
+
+  @Override
+  public List<ProvenBackup> provenBackups(String instance) {
+    synchronized (events) {
+      return List.copyOf(proven);
+    }
+  }
+
+  void prove(ProvenBackup proof) {
+    synchronized (events) {
+      proven.add(proof);
+    }
+  }
+
 
   /** Runs inside recordJobEvent, e.g. to hold the workflow at one event. */
   void onEvent(Consumer<JobEvent> hook) {

@@ -1,5 +1,7 @@
 package dev.restoreflow.workflows;
 
+import dev.restoreflow.workflows.model.ProvenBackup;
+import dev.restoreflow.workflows.model.RestoreEstimate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -295,7 +297,18 @@ class HostQueueWorkflowTest {
     public void recordJobEvent(JobEvent event) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public RestoreEstimate estimateRestore(String instance, String engine, long dataBytes) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<ProvenBackup> provenBackups(String instance) {
+      throw new UnsupportedOperationException();
+    }
   }
+
 
   /**
    * Holds the grant signal to one job until the queue has handled a release of that job: the

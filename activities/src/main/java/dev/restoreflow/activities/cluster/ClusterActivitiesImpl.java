@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.cluster;
 
+import dev.restoreflow.workflows.model.EngineRestoreInput;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.host.HostServices;
@@ -74,6 +75,16 @@ public class ClusterActivitiesImpl implements ClusterActivities {
           + " smoke queries passed";
     });
   }
+  @Override
+  public StepResult proveRestore(EngineRestoreInput input) {
+    throw new UnsupportedOperationException("issue 17: proveRestore (H3)");
+  }
+
+  @Override
+  public StepResult removeScratch(StepInput input) {
+    throw new UnsupportedOperationException("issue 17: removeScratch (H3)");
+  }
+
 
   private StepResult step(String name, StepInput input, Body body) {
     long started = System.currentTimeMillis();

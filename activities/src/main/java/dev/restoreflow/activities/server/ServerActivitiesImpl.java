@@ -1,5 +1,7 @@
 package dev.restoreflow.activities.server;
 
+import dev.restoreflow.workflows.model.ProvenBackup;
+import dev.restoreflow.workflows.model.RestoreEstimate;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.config.Inventory;
 import dev.restoreflow.activities.ledger.JobLedger;
@@ -113,4 +115,14 @@ public class ServerActivitiesImpl implements ServerActivities {
   public void recordJobEvent(JobEvent event) {
     ledger.record(event);
   }
+  @Override
+  public RestoreEstimate estimateRestore(String instance, String engine, long dataBytes) {
+    throw new UnsupportedOperationException("issue 17: estimateRestore (H4)");
+  }
+
+  @Override
+  public List<ProvenBackup> provenBackups(String instance) {
+    throw new UnsupportedOperationException("issue 17: provenBackups (H4)");
+  }
+
 }

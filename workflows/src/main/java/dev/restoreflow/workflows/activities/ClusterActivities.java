@@ -1,12 +1,14 @@
 package dev.restoreflow.workflows.activities;
 
+import dev.restoreflow.workflows.model.EngineRestoreInput;
 import dev.restoreflow.workflows.model.StepInput;
 import dev.restoreflow.workflows.model.StepResult;
 import io.temporal.activity.ActivityInterface;
 
 /**
  * Cluster control on the instance's host. Each step is idempotent: running it twice is the same
- * as once. Activity types: StopCluster, WipeData, StartCluster, Promote, VerifyCluster.
+ * as once. Activity types: StopCluster, WipeData, StartCluster, Promote, VerifyCluster, and for
+ * clones and drills ProveRestore and RemoveScratch.
  */
 @ActivityInterface
 public interface ClusterActivities {
@@ -25,4 +27,18 @@ public interface ClusterActivities {
 
   /** Connects, checks the recovery state and runs the instance's smoke queries. */
   StepResult verifyCluster(StepInput input);
+
+  /**
+   * A drill's proof that the restored scratch target is sound: amcheck on every B-tree index of
+   * every database (CHECK TABLE on MariaDB), and per-table row counts against the figures the
+   * engine recorded at backup time, where it has them. Fails VERIFY_FAILED, not retried, when
+   * the target is damaged. Only on a scratch target ({@code input.step().into()} set).
+   */
+  StepResult proveRestore(EngineRestoreInput input);
+
+  /**
+   * Stops the scratch cluster (immediately) and deletes its directory, or drops the scratch
+   * database; nothing when it is already gone. Only on a scratch target: refused otherwise.
+   */
+  StepResult removeScratch(StepInput input);
 }

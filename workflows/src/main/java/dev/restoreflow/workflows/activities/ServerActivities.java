@@ -3,7 +3,9 @@ package dev.restoreflow.workflows.activities;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.JobEvent;
 import dev.restoreflow.workflows.model.QueueEntry;
+import dev.restoreflow.workflows.model.ProvenBackup;
 import dev.restoreflow.workflows.model.QueueState;
+import dev.restoreflow.workflows.model.RestoreEstimate;
 import dev.restoreflow.workflows.model.ResolvedBackup;
 import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestoreRequest;
@@ -45,4 +47,13 @@ public interface ServerActivities {
 
   /** Writes a job event to the ledger. */
   void recordJobEvent(JobEvent event);
+
+  /**
+   * The RTO estimate of restoring {@code dataBytes} of {@code instance}, from the ledger's past
+   * restores and drills (bytes per second of the instance's engine; this instance's first).
+   */
+  RestoreEstimate estimateRestore(String instance, String engine, long dataBytes);
+
+  /** The instance's backups that drills proved, the latest proof of each. */
+  List<ProvenBackup> provenBackups(String instance);
 }

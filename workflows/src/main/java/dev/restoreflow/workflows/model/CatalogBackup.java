@@ -19,6 +19,8 @@ import java.util.List;
  *     instance's default place
  * @param tables the tables a table backup holds (mysqltables: as its archive names them, e.g.
  *     {@code orders.sql}); null for the others
+ * @param provenAt when a drill last restored and checked this backup (ISO-8601); null = never
+ * @param provenBy the job id of that drill
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CatalogBackup(
@@ -36,7 +38,23 @@ public record CatalogBackup(
     String walStart,
     String walStop,
     String dir,
-    List<String> tables) {
+    List<String> tables,
+    String provenAt,
+    String provenBy) {
+
+  public CatalogBackup(String instance, String engine, String id, String type, String status,
+      String startTime, String endTime, long dataBytes, long storedBytes, String parentId,
+      List<String> chain, String walStart, String walStop, String dir, List<String> tables) {
+    this(instance, engine, id, type, status, startTime, endTime, dataBytes, storedBytes, parentId,
+        chain, walStart, walStop, dir, tables, null, null);
+  }
+
+  /** This backup, as last proven by the drill {@code proof}. */
+  public CatalogBackup provenBy(ProvenBackup proof) {
+    return new CatalogBackup(instance, engine, id, type, status, startTime, endTime, dataBytes,
+        storedBytes, parentId, chain, walStart, walStop, dir, tables, proof.provenAt(),
+        proof.jobId());
+  }
 
   /** A backup of no particular tables. */
   public CatalogBackup(String instance, String engine, String id, String type, String status,

@@ -1,5 +1,7 @@
 package dev.restoreflow.workflows.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * A change in a job that the ledger records: the job's state, or one step's progress.
  *
@@ -7,6 +9,8 @@ package dev.restoreflow.workflows.model;
  * @param request what a restore job was asked to do (null for other kinds)
  * @param step null for a job-level event
  * @param backupRequest what a backup job was asked to do (null for other kinds)
+ * @param outcome what the ledger keeps beyond the state (RTO figures, drill, approver); null when
+ *     the event adds none
  */
 public record JobEvent(
     String jobId,
@@ -21,7 +25,16 @@ public record JobEvent(
     StepProgress step,
     String error,
     long atMillis,
-    BackupRequest backupRequest) {
+    BackupRequest backupRequest,
+    @JsonInclude(JsonInclude.Include.NON_NULL) JobOutcome outcome) {
+
+  /** An event that adds nothing to the job's outcome. */
+  public JobEvent(String jobId, String workflowId, String runId, String kind, String instance,
+      String host, String requestedVia, RestoreRequest request, JobState state, StepProgress step,
+      String error, long atMillis, BackupRequest backupRequest) {
+    this(jobId, workflowId, runId, kind, instance, host, requestedVia, request, state, step, error,
+        atMillis, backupRequest, null);
+  }
 
   /** An event of a restore job. */
   public JobEvent(String jobId, String workflowId, String runId, String kind, String instance,

@@ -1,5 +1,6 @@
 package dev.restoreflow.workflows.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -8,6 +9,25 @@ import java.util.List;
  *
  * @param steps the steps the job will show until PlanRestore has planned them; null in
  *     resolutions recorded before engines planned their steps
+ * @param into the scratch target, resolved (directory and port, or database, under the instance's
+ *     scratch config); null = the restore goes over the instance
+ * @param approval whether the job waits for approval after PlanRestore; null = it does not
+ *     (and in resolutions recorded before approvals existed)
+ * @param stallAfterSeconds notify when no step has started or ended for this long; null = never
  */
 public record ResolvedRestore(String jobId, String instance, String host, String engine,
-    boolean promoteByDefault, List<PlannedStep> steps) {}
+    boolean promoteByDefault, List<PlannedStep> steps,
+    @JsonInclude(JsonInclude.Include.NON_NULL) RestoreInto into,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ApprovalPolicy approval,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long stallAfterSeconds) {
+
+  /** A resolution of a restore over the instance, without approval or stall notices. */
+  public ResolvedRestore(String jobId, String instance, String host, String engine,
+      boolean promoteByDefault, List<PlannedStep> steps) {
+    this(jobId, instance, host, engine, promoteByDefault, steps, null, null, null);
+  }
+
+  public boolean requiresApproval() {
+    return approval != null && approval.required();
+  }
+}

@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param currentStep the running step, or null when none runs
  * @param dataState what the data directory holds now, in words (after a failure or cancel)
+ * @param plan PlanRestore's plan once planned (with RPO and RTO): what a person approving the job
+ *     reads; null before
  */
 public record RestoreProgress(
     String jobId,
@@ -17,4 +19,12 @@ public record RestoreProgress(
     String backupId,
     List<StepProgress> steps,
     String message,
-    String dataState) {}
+    String dataState,
+    RestorePlan plan) {
+
+  public RestoreProgress(String jobId, String instance, String host, JobState state,
+      String currentStep, String backupId, List<StepProgress> steps, String message,
+      String dataState) {
+    this(jobId, instance, host, state, currentStep, backupId, steps, message, dataState, null);
+  }
+}

@@ -19,6 +19,13 @@ import java.util.List;
  *     together with {@code incremental}.
  * @param tables restore only these tables ({@code table} or {@code schema.table}), into the
  *     live database (pgdump); null = the whole backup
+ * @param into restore into a scratch target instead of over the instance (a clone, or a drill);
+ *     null = over the instance
+ * @param drill a drill: restore into the scratch target ({@code into}, or the instance's
+ *     configured one), start it, prove it (amcheck, row counts), record the measured RTO, remove
+ *     it. The instance itself is never touched. null or false = not a drill
+ * @param requireApproval wait for a person's approval after PlanRestore; null = as the instance's
+ *     config says
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -33,7 +40,18 @@ public record RestoreRequest(
     String requestedBy,
     String requestedVia,
     Boolean full,
-    List<String> tables) {
+    List<String> tables,
+    RestoreInto into,
+    Boolean drill,
+    Boolean requireApproval) {
+
+  /** A request as it was before clones, drills and approval. */
+  public RestoreRequest(String instance, String host, String backupId, boolean incremental,
+      RecoveryTarget recoveryTarget, Boolean promote, boolean dryRun, String requestedBy,
+      String requestedVia, Boolean full, List<String> tables) {
+    this(instance, host, backupId, incremental, recoveryTarget, promote, dryRun, requestedBy,
+        requestedVia, full, tables, null, null, null);
+  }
 
   /** A request without {@code full}: the engine's default restore. */
   public RestoreRequest(String instance, String host, String backupId, boolean incremental,
@@ -62,37 +80,38 @@ public record RestoreRequest(
   public RestoreRequest withTables(List<String> names) {
     return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote,
         dryRun, requestedBy, requestedVia, full,
-        names == null ? null : Collections.unmodifiableList(new ArrayList<>(names)));
+        names == null ? null : Collections.unmodifiableList(new ArrayList<>(names)), into, drill,
+        requireApproval);
   }
 
   public RestoreRequest withHost(String newHost) {
     return new RestoreRequest(instance, newHost, backupId, incremental, recoveryTarget, promote,
-        dryRun, requestedBy, requestedVia, full, tables);
+        dryRun, requestedBy, requestedVia, full, tables, into, drill, requireApproval);
   }
 
   public RestoreRequest withBackupId(String id) {
     return new RestoreRequest(instance, host, id, incremental, recoveryTarget, promote, dryRun,
-        requestedBy, requestedVia, full, tables);
+        requestedBy, requestedVia, full, tables, into, drill, requireApproval);
   }
 
   public RestoreRequest withIncremental(boolean value) {
     return new RestoreRequest(instance, host, backupId, value, recoveryTarget, promote, dryRun,
-        requestedBy, requestedVia, full, tables);
+        requestedBy, requestedVia, full, tables, into, drill, requireApproval);
   }
 
   public RestoreRequest withRecoveryTarget(RecoveryTarget target) {
     return new RestoreRequest(instance, host, backupId, incremental, target, promote, dryRun,
-        requestedBy, requestedVia, full, tables);
+        requestedBy, requestedVia, full, tables, into, drill, requireApproval);
   }
 
   public RestoreRequest withDryRun(boolean value) {
     return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote, value,
-        requestedBy, requestedVia, full, tables);
+        requestedBy, requestedVia, full, tables, into, drill, requireApproval);
   }
 
   public RestoreRequest withRequestedVia(String via, String by) {
     return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote,
-        dryRun, by, via, full, tables);
+        dryRun, by, via, full, tables, into, drill, requireApproval);
   }
 
   /**
@@ -101,6 +120,30 @@ public record RestoreRequest(
    */
   public RestoreRequest withFull(boolean value) {
     return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote,
-        dryRun, requestedBy, requestedVia, value ? Boolean.TRUE : null, tables);
+        dryRun, requestedBy, requestedVia, value ? Boolean.TRUE : null, tables, into, drill,
+        requireApproval);
+  }
+
+  /** Restores into {@code target} (a clone); null = over the instance. */
+  public RestoreRequest withInto(RestoreInto target) {
+    return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote,
+        dryRun, requestedBy, requestedVia, full, tables, target, drill, requireApproval);
+  }
+
+  /** A drill (into the instance's scratch target unless {@code into} names one). */
+  public RestoreRequest withDrill(boolean value) {
+    return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote,
+        dryRun, requestedBy, requestedVia, full, tables, into, value ? Boolean.TRUE : null,
+        requireApproval);
+  }
+
+  public RestoreRequest withRequireApproval(Boolean value) {
+    return new RestoreRequest(instance, host, backupId, incremental, recoveryTarget, promote,
+        dryRun, requestedBy, requestedVia, full, tables, into, drill, value);
+  }
+
+  /** Whether this request is a drill. */
+  public boolean isDrill() {
+    return Boolean.TRUE.equals(drill);
   }
 }
