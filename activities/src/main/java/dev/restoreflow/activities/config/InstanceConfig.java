@@ -29,6 +29,8 @@ import java.util.Set;
  * @param retention the instance's retention policy (the seed's defaults when absent)
  * @param restoreHosts the hosts this instance may be restored onto: always its own {@code host}
  *     (first), plus the ones the config lists; a restore onto any other host is refused
+ * @param scratch where clones and drills of this instance restore (null = they are refused)
+ * @param approval whether its restores wait for a person's approval (null = they do not)
  */
 public record InstanceConfig(
     String engine,
@@ -50,7 +52,9 @@ public record InstanceConfig(
     Integer startTimeoutSeconds,
     @JsonIgnore EngineSettings settings,
     List<String> restoreHosts,
-    RetentionConfig retention) {
+    RetentionConfig retention,
+    ScratchConfig scratch,
+    ApprovalConfig approval) {
 
   public InstanceConfig {
     Set<String> allowed = new LinkedHashSet<>();
@@ -62,6 +66,18 @@ public record InstanceConfig(
     }
     restoreHosts = Collections.unmodifiableList(new ArrayList<>(allowed));
     retention = retention == null ? RetentionConfig.defaults() : retention;
+  }
+
+  /** Without a scratch place or approval. */
+  public InstanceConfig(String engine, String host, String pgdata, String controlDir,
+      String systemdUnit, Integer port, String osUser, String pgBin, String serverLog,
+      String connectHost, String database, String dbUser, List<String> smokeQueries,
+      Boolean keepArchiving, Boolean promote, Integer stopTimeoutSeconds,
+      Integer startTimeoutSeconds, EngineSettings settings, List<String> restoreHosts,
+      RetentionConfig retention) {
+    this(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin, serverLog,
+        connectHost, database, dbUser, smokeQueries, keepArchiving, promote, stopTimeoutSeconds,
+        startTimeoutSeconds, settings, restoreHosts, retention, null, null);
   }
 
   /** With the default retention policy. */
@@ -110,26 +126,41 @@ public record InstanceConfig(
   public InstanceConfig withSettings(EngineSettings other) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, other, restoreHosts, retention);
+        stopTimeoutSeconds, startTimeoutSeconds, other, restoreHosts, retention, scratch, approval);
   }
 
   public InstanceConfig withRetention(RetentionConfig other) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, settings, restoreHosts, other);
+        stopTimeoutSeconds, startTimeoutSeconds, settings, restoreHosts, other, scratch, approval);
   }
 
   public InstanceConfig withEngine(String other) {
     return new InstanceConfig(other, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, settings, restoreHosts, retention);
+        stopTimeoutSeconds, startTimeoutSeconds, settings, restoreHosts, retention, scratch,
+        approval);
   }
 
   /** The same instance, also restorable onto {@code hosts}. */
   public InstanceConfig withRestoreHosts(List<String> hosts) {
     return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
         serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
-        stopTimeoutSeconds, startTimeoutSeconds, settings, hosts, retention);
+        stopTimeoutSeconds, startTimeoutSeconds, settings, hosts, retention, scratch, approval);
+  }
+
+  public InstanceConfig withScratch(ScratchConfig other) {
+    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
+        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
+        stopTimeoutSeconds, startTimeoutSeconds, settings, restoreHosts, retention, other,
+        approval);
+  }
+
+  public InstanceConfig withApproval(ApprovalConfig other) {
+    return new InstanceConfig(engine, host, pgdata, controlDir, systemdUnit, port, osUser, pgBin,
+        serverLog, connectHost, database, dbUser, smokeQueries, keepArchiving, promote,
+        stopTimeoutSeconds, startTimeoutSeconds, settings, restoreHosts, retention, scratch,
+        other);
   }
 
   /** Whether this instance may be restored onto {@code target} (its own host or a listed one). */

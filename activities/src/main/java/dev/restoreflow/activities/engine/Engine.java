@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.engine;
 
+import dev.restoreflow.workflows.model.EngineRestoreInput;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreflow.activities.cluster.DataDirectoryTarget;
 import dev.restoreflow.activities.config.EngineSettings;
@@ -166,6 +167,35 @@ public interface Engine {
    * detail.
    */
   String deleteBackup(HostStep step, String backupId);
+
+  // ---- clones and drills (a restore into a scratch target: step.instance() then describes the
+  // scratch directory and port, or the scratch database, in place of the instance's own)
+
+  /**
+   * ProveRestore: the restored scratch target is sound. By default (engines with a data
+   * directory) amcheck on every B-tree index of every database of the scratch cluster, and
+   * per-table row counts against {@link #backupFigures}. Fails VERIFY_FAILED (not retried) with
+   * what is damaged.
+   */
+  default StepResult proveRestore(HostStep step, EngineRestoreInput input) {
+    throw new UnsupportedOperationException("issue 17: proveRestore of data directories (H3a)");
+  }
+
+  /**
+   * RemoveScratch: stops the scratch cluster and deletes its directory (by default), or drops
+   * the scratch database (logical engines). Nothing when already gone. Returns the step's detail.
+   */
+  default String removeScratch(HostStep step) {
+    throw new UnsupportedOperationException("issue 17: removeScratch of data directories (H3a)");
+  }
+
+  /**
+   * Per-table row counts recorded when {@code backupId} was taken ({@code schema.table} or the
+   * engine's table name -> rows), for ProveRestore to compare; empty when the engine records none.
+   */
+  default java.util.Map<String, Long> backupFigures(HostStep step, String backupId) {
+    return java.util.Map.of();
+  }
 
   /** The activity implementations of this engine's restore step, for the host worker. */
   Object restoreStepActivities(HostServices services);

@@ -355,7 +355,9 @@ public final class ConfigLoader {
         Boolean.TRUE.equals(i.keepArchiving()), !Boolean.FALSE.equals(i.promote()),
         commandSeconds(key + ".stopTimeoutSeconds", i.stopTimeoutSeconds(), 60),
         commandSeconds(key + ".startTimeoutSeconds", i.startTimeoutSeconds(), 300),
-        null, restoreHosts, retention(key + ".retention", i.retention()));
+        null, restoreHosts, retention(key + ".retention", i.retention()),
+        ScratchPlace.check(key + ".scratch", i.scratch(), pgdata, port),
+        ApprovalSettings.check(key + ".approval", i.approval()));
     for (String section : sections.keySet()) {
       if (!section.equals(engine)) {
         throw new ConfigException(key + "." + section, "is the section of engine " + section

@@ -1,6 +1,8 @@
 package dev.restoreflow.worker.config;
 
+import dev.restoreflow.activities.config.ApprovalConfig;
 import dev.restoreflow.activities.config.RetentionConfig;
+import dev.restoreflow.activities.config.ScratchConfig;
 import java.util.List;
 
 /**
@@ -26,4 +28,6 @@ record RawInstance(
     Integer stopTimeoutSeconds,
     Integer startTimeoutSeconds,
     List<String> restoreHosts,
-    RetentionConfig retention) {}
+    RetentionConfig retention,
+    ScratchConfig scratch,
+    ApprovalConfig approval) {}
