@@ -52,8 +52,9 @@ public final class OpenJobs {
       if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         return false;
       }
-      return client.newWorkflowStub(RestoreWorkflow.class, workflowId).progress().state()
-          == JobState.RUNNING;
+      // a job awaiting approval holds the host too: it planned there and goes on once approved
+      JobState state = client.newWorkflowStub(RestoreWorkflow.class, workflowId).progress().state();
+      return state == JobState.RUNNING || state == JobState.AWAITING_APPROVAL;
     } catch (WorkflowNotFoundException gone) {
       return false;
     } catch (WorkflowQueryException cannotAnswer) {

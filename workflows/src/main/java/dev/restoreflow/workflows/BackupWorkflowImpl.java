@@ -10,6 +10,7 @@ import dev.restoreflow.workflows.model.BackupInput;
 import dev.restoreflow.workflows.model.BackupPlan;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.BackupResult;
+import dev.restoreflow.workflows.model.JobNotice;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.PlannedStep;
 import dev.restoreflow.workflows.model.QueueEntry;
@@ -22,8 +23,10 @@ import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
+import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -48,6 +51,9 @@ public class BackupWorkflowImpl implements BackupWorkflow {
   private JobBook book;
   private String backupId;
   private boolean granted;
+  /** Set by version {@link #BACKUP_NOTICES}; null in older jobs. */
+  private JobNotices notices;
+  private boolean ended;
 
   @Override
   public BackupResult backup(BackupRequest backupRequest) {
@@ -62,6 +68,11 @@ public class BackupWorkflowImpl implements BackupWorkflow {
       book.failed(e);
       throw JobFailures.of(e, null);
     }
+    if (Workflow.getVersion(BACKUP_NOTICES, Workflow.DEFAULT_VERSION, 1) == 1) {
+      // the resolved job id, as recorded: a replay under another workflow id starts the same notices
+      notices = new JobNotices(target.jobId(), QueueEntry.BACKUP, target.noticeEvents());
+      watchForStalls();
+    }
     upsertSearchAttributes();
     book.enter(JobState.QUEUED);
     QueueEntry turn = new QueueEntry(info.getWorkflowId(), jobId, target.instance(),
@@ -73,23 +84,54 @@ public class BackupWorkflowImpl implements BackupWorkflow {
       book.enter(JobState.RUNNING);
       BackupResult result = runSteps();
       book.recordState();
+      notify(JobNotice.SUCCEEDED, null);
       return result;
     } catch (CanceledFailure e) {
-      Workflow.newDetachedCancellationScope(() -> book.cancelled(CANCELLED)).run();
+      Workflow.newDetachedCancellationScope(() -> {
+        book.cancelled(CANCELLED);
+        notify(JobNotice.CANCELLED, null);
+      }).run();
       throw e;
     } catch (ActivityFailure e) {
       if (JobFailures.isCancellation(e)) {
-        Workflow.newDetachedCancellationScope(() -> book.cancelled(CANCELLED)).run();
+        Workflow.newDetachedCancellationScope(() -> {
+          book.cancelled(CANCELLED);
+          notify(JobNotice.CANCELLED, null);
+        }).run();
         throw new CanceledFailure("backup cancelled during " + e.getActivityType());
       }
       Workflow.newDetachedCancellationScope(() -> {
+        String failedStep = steps.current();
         steps.skipPending("an earlier step failed");
         book.failed(e);
+        notify(JobNotice.FAILED, failedStep);
       }).run();
       throw JobFailures.of(e, null);
     } finally {
+      ended = true;
       Workflow.newDetachedCancellationScope(() -> hostTurn.release(target.host())).run();
     }
+  }
+
+  /** Workflow.getVersion change id (issue 17): notices of the job's end and of stalls. */
+  static final String BACKUP_NOTICES = "backup-notices";
+
+  private void notify(String event, String step) {
+    if (notices != null) {
+      notices.send(event, target.instance(), target.host(), backupId, step, book.message());
+    }
+  }
+
+  private void watchForStalls() {
+    if (target.stallAfterSeconds() == null || !target.notifies(JobNotice.STALLED)) {
+      return;
+    }
+    StallWatch watch = new StallWatch(server, Duration.ofSeconds(target.stallAfterSeconds()),
+        () -> ended, () -> book.state() == JobState.RUNNING && steps.current() != null,
+        still -> notices.send(JobNotice.STALLED, target.instance(), target.host(), backupId,
+            steps.current(), "no progress in " + steps.current() + " for "
+                + Durations.words(still.toSeconds())));
+    Async.procedure(() -> watch.watch(() -> steps.snapshot().hashCode()));
   }
 
   private BackupResult runSteps() {

@@ -1,5 +1,9 @@
 package dev.restoreflow.workflows;
 
+import java.util.Map;
+import java.util.HashMap;
+import dev.restoreflow.workflows.model.ProvenBackup;
+import dev.restoreflow.workflows.model.CatalogBackup;
 import dev.restoreflow.workflows.activities.CatalogActivities;
 import dev.restoreflow.workflows.activities.ServerActivities;
 import dev.restoreflow.workflows.model.Catalog;
@@ -54,6 +58,31 @@ public class CatalogWorkflowImpl implements CatalogWorkflow {
             "could not be read on host " + target.host() + ": " + JobFailures.rootMessage(e)));
       }
     }
+    if (Workflow.getVersion(SHOWS_PROVEN_BACKUPS, Workflow.DEFAULT_VERSION, 1) == 1) {
+      instances = instances.stream().map(this::withProofs).toList();
+    }
     return new Catalog(instances);
+  }
+
+  /** Workflow.getVersion change id (issue 17): each backup says when a drill last proved it. */
+  static final String SHOWS_PROVEN_BACKUPS = "catalog-shows-proven-backups";
+
+  /** The instance's listing with the drills' proofs; as it was when the ledger cannot say. */
+  private InstanceCatalog withProofs(InstanceCatalog listing) {
+    if (listing.backups() == null || listing.backups().isEmpty()) {
+      return listing;
+    }
+    Map<String, ProvenBackup> proofs = new HashMap<>();
+    try {
+      for (ProvenBackup proof : server.provenBackups(listing.instance())) {
+        proofs.put(proof.backupId(), proof);
+      }
+    } catch (ActivityFailure e) {
+      return listing;
+    }
+    List<CatalogBackup> backups = listing.backups().stream()
+        .map(b -> proofs.containsKey(b.id()) ? b.provenBy(proofs.get(b.id())) : b).toList();
+    return new InstanceCatalog(listing.instance(), listing.engine(), backups,
+        listing.restorableFrom(), listing.restorableTo(), listing.walArchivedTo(), listing.note());
   }
 }

@@ -158,7 +158,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     }
     onCall = Workflow.getVersion(ON_CALL, Workflow.DEFAULT_VERSION, 1) == 1;
     if (onCall) {
-      notices = new JobNotices(jobId, QueueEntry.RESTORE, target.noticeEvents());
+      // the resolved job id, as recorded: a replay under another workflow id starts the same notices
+      notices = new JobNotices(target.jobId(), QueueEntry.RESTORE, target.noticeEvents());
     }
     upsertSearchAttributes();
     steps = new StepTracker(expectedSteps());
@@ -235,8 +236,11 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         .setCancellationType(onCancel).build();
 
     // tables is null unless asked for: the inputs of older jobs stay as they were
+    // a clone or drill into a data directory is a full restore (into the emptied scratch)
+    Boolean full = !overInstance && expectedSteps().stream()
+        .anyMatch(s -> s.name().equals(WIPE) && s.runs()) ? Boolean.TRUE : request.full();
     plan = step(PLAN, () -> withEstimate(planner.planRestore(new PlanInput(input,
-        request.backupId(), request.incremental(), request.recoveryTarget(), request.full(),
+        request.backupId(), request.incremental(), request.recoveryTarget(), full,
         request.tables()))),
         p -> new StepResult(PLAN, 0, 0, describe(p)));
     backupId = plan.backupId();

@@ -65,6 +65,7 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   private final List<String> started = new ArrayList<>();
   private final List<Call> calls = new ArrayList<>();
   private final List<PlanInput> plansAsked = new ArrayList<>();
+  private final List<StepInput> inputs = new ArrayList<>();
   private final Map<String, Hook> hooks = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
@@ -115,6 +116,13 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
 
   List<Call> calls(String step) {
     return calls().stream().filter(c -> c.step().equals(step)).toList();
+  }
+
+  /** What each step attempt was given, in the order they started. */
+  List<StepInput> inputs() {
+    synchronized (started) {
+      return List.copyOf(inputs);
+    }
   }
 
   /** What PlanRestore was given, one entry per attempt. */
@@ -269,6 +277,7 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   private <T> T run(String step, StepInput input, String detail, Supplier<T> body) {
     synchronized (started) {
       started.add(step);
+      inputs.add(input);
     }
     attempts.computeIfAbsent(step, s -> new AtomicInteger()).incrementAndGet();
     long startedNanos = System.nanoTime();

@@ -1,5 +1,7 @@
 package dev.restoreflow.workflows;
 
+import dev.restoreflow.workflows.model.RestoreInto;
+import dev.restoreflow.workflows.model.ApprovalPolicy;
 import dev.restoreflow.workflows.model.ProvenBackup;
 import dev.restoreflow.workflows.model.RestoreEstimate;
 import dev.restoreflow.client.HostQueues;
@@ -36,6 +38,9 @@ import java.util.function.Consumer;
 final class FakeServerActivities implements ServerActivities {
 
   private volatile RestoreEstimate estimate = RestoreEstimate.noHistory();
+  private volatile List<String> noticeEvents;
+  private volatile Long stallAfterSeconds;
+  private volatile long approvalTimeoutSeconds = 600;
   private final List<ProvenBackup> proven = new java.util.ArrayList<>();
   private volatile java.util.function.Function<String, String> progressMarks = id -> "none";
 
@@ -99,8 +104,31 @@ final class FakeServerActivities implements ServerActivities {
       throw ApplicationFailure.newNonRetryableFailure("engine basebackup restores are always full",
           FailureType.NOT_SUPPORTED.name());
     }
+    List<PlannedStep> steps = restoreStepsOf(request.instance(), request.incremental());
+    RestoreInto into = null;
+    if (request.into() != null || request.isDrill()) {
+      into = request.into() != null ? request.into()
+          : new RestoreInto("/scratch/" + request.instance() + "-" + jobId, 5499, null);
+      if (request.isDrill()) {
+        steps = new java.util.ArrayList<>(steps);
+        steps.add(PlannedStep.run(Steps.PROVE));
+        steps.add(PlannedStep.run(Steps.REMOVE_SCRATCH));
+      }
+    }
+    ApprovalPolicy approval = Boolean.TRUE.equals(request.requireApproval())
+        ? new ApprovalPolicy(true, approvalTimeoutSeconds) : null;
     return new ResolvedRestore(jobId, request.instance(), host, engineOf(request.instance()),
-        false, restoreStepsOf(request.instance(), request.incremental()));
+        false, steps, into, approval, stallAfterSeconds, noticeEvents);
+  }
+
+  /** What the resolver puts into jobs from now on: the webhooks' events and the stall time. */
+  void notices(List<String> events, Long stallAfter) {
+    noticeEvents = events;
+    stallAfterSeconds = stallAfter;
+  }
+
+  void approvalTimeout(long seconds) {
+    approvalTimeoutSeconds = seconds;
   }
 
   @Override
@@ -112,7 +140,8 @@ final class FakeServerActivities implements ServerActivities {
           "unknown instance " + request.instance(), FailureType.UNKNOWN_INSTANCE.name());
     }
     return new ResolvedBackup(jobId, request.instance(), host, engineOf(request.instance()),
-        request.type() != null ? request.type() : "FULL", request.compression());
+        request.type() != null ? request.type() : "FULL", request.compression(), noticeEvents,
+        stallAfterSeconds);
   }
 
   @Override

@@ -1,5 +1,12 @@
 package dev.restoreflow.workflows;
 
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.client.WorkflowFailedException;
+import dev.restoreflow.workflows.model.RestoreInto;
+import dev.restoreflow.workflows.model.RestoreEstimate;
+import dev.restoreflow.workflows.model.ProvenBackup;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.Approval;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
 import dev.restoreflow.workflows.model.BackupRequest;
@@ -133,6 +140,58 @@ public final class HistoryRecorder {
           .setWorkflowId("recorded-target").setTaskQueue(TaskQueues.SERVER).build())
           .describe(RestoreRequest.of("main1").withHost("db1"));
       histories.put("restore-target", env.client().fetchHistory("recorded-target").toJson(true));
+
+      // since v7 (issue 17): RTO estimate, approval, notices, drills and clones, proven backups
+      env.server().notices(List.of("SUCCEEDED", "FAILED", "AWAITING_APPROVAL", "REJECTED",
+          "STALLED"), 3600L);
+      env.server().estimate(new RestoreEstimate(95L, "median of 3 restores of main1"));
+      env.start("recorded-approved", RestoreRequest.of("main1").withRequireApproval(true));
+      env.awaitProgress("recorded-approved", p -> p.state() == JobState.AWAITING_APPROVAL,
+          "awaiting approval");
+      env.client().newWorkflowStub(RestoreWorkflow.class,
+          TaskQueues.restoreWorkflowId("recorded-approved"))
+          .approve(new Approval("alice", "OPS-12"));
+      env.result("recorded-approved");
+      histories.put("restore-approved", restoreHistory(env, "recorded-approved"));
+      env.start("recorded-rejected", RestoreRequest.of("main1").withRequireApproval(true));
+      env.awaitProgress("recorded-rejected", p -> p.state() == JobState.AWAITING_APPROVAL,
+          "awaiting approval");
+      env.client().newWorkflowStub(RestoreWorkflow.class,
+          TaskQueues.restoreWorkflowId("recorded-rejected")).reject(new Approval("bob", null));
+      env.result("recorded-rejected");
+      histories.put("restore-rejected", restoreHistory(env, "recorded-rejected"));
+      env.start("recorded-unanswered", RestoreRequest.of("main1").withRequireApproval(true));
+      env.result("recorded-unanswered");
+      histories.put("restore-approval-timeout", restoreHistory(env, "recorded-unanswered"));
+      env.run("recorded-drill-17", RestoreRequest.of("main1").withDrill(true));
+      histories.put("restore-drill", restoreHistory(env, "recorded-drill-17"));
+      env.run("recorded-clone", RestoreRequest.of("main1")
+          .withInto(new RestoreInto("/scratch/copy", 6543, null)));
+      histories.put("restore-clone", restoreHistory(env, "recorded-clone"));
+      env.host("db1").onStep(Steps.PROVE, input -> {
+        throw ApplicationFailure.newNonRetryableFailure("amcheck: index t_pkey is corrupt",
+            "VERIFY_FAILED");
+      });
+      try {
+        env.run("recorded-drill-failed", RestoreRequest.of("main1").withDrill(true));
+      } catch (WorkflowFailedException expected) {
+        // the history is what is kept
+      }
+      env.host("db1").onStep(Steps.PROVE, input -> { });
+      histories.put("restore-drill-failed", restoreHistory(env, "recorded-drill-failed"));
+      env.startBackup("recorded-backup-notified", BackupRequest.of("main1"))
+          .getResult(Object.class);
+      histories.put("backup-notified", env.client()
+          .fetchHistory(TaskQueues.backupWorkflowId("recorded-backup-notified")).toJson(true));
+      histories.put("notify", env.client().fetchHistory("notify-recorded-drill-17:SUCCEEDED")
+          .toJson(true));
+      env.server().prove(new ProvenBackup("main1", FakeHost.NEWEST_BACKUP,
+          "2026-11-30T08:00:00Z", "recorded-drill-17", 12L));
+      env.client().newWorkflowStub(CatalogWorkflow.class, WorkflowOptions.newBuilder()
+          .setWorkflowId("recorded-catalog-proven").setTaskQueue(TaskQueues.SERVER).build())
+          .list(null);
+      histories.put("catalog-proven", env.client().fetchHistory("recorded-catalog-proven")
+          .toJson(true));
     }
     for (Map.Entry<String, String> history : histories.entrySet()) {
       Path file = dir.resolve(history.getKey() + (set.equals("v1") ? "" : "-" + set) + ".json");

@@ -28,7 +28,7 @@ class RestoreWorkflowReplayTest {
         RestoreWorkflowImpl.class, BackupWorkflowImpl.class, CatalogWorkflowImpl.class,
         HostQueueWorkflowImpl.class, ScheduledRestoreWorkflowImpl.class,
         ScheduledBackupWorkflowImpl.class, ScheduledRetentionWorkflowImpl.class,
-        RetentionWorkflowImpl.class, RestoreTargetWorkflowImpl.class);
+        RetentionWorkflowImpl.class, RestoreTargetWorkflowImpl.class, NotifyWorkflowImpl.class);
   }
 
   @Test
@@ -36,7 +36,8 @@ class RestoreWorkflowReplayTest {
     String all = String.join("\n", histories().map(name -> read(name)).toList());
     for (String type : List.of("RestoreWorkflow", "BackupWorkflow", "CatalogWorkflow",
         "HostQueueWorkflow", "ScheduledRestoreWorkflow", "ScheduledBackupWorkflow",
-        "RetentionWorkflow", "ScheduledRetentionWorkflow", "RestoreTargetWorkflow")) {
+        "RetentionWorkflow", "ScheduledRetentionWorkflow", "RestoreTargetWorkflow",
+        "NotifyWorkflow")) {
       assertTrue(all.contains("\"name\": \"" + type + "\""), "no recorded history of " + type);
     }
   }

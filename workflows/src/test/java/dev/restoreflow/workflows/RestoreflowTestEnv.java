@@ -30,6 +30,7 @@ final class RestoreflowTestEnv implements AutoCloseable {
 
   private final TestWorkflowEnvironment env;
   private final FakeServerActivities server;
+  private final FakeNotifier notifier = new FakeNotifier();
   private final Map<String, FakeHost> hosts = new LinkedHashMap<>();
 
   RestoreflowTestEnv() {
@@ -43,8 +44,8 @@ final class RestoreflowTestEnv implements AutoCloseable {
         BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
         ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class,
         ScheduledRetentionWorkflowImpl.class, RetentionWorkflowImpl.class,
-        RestoreTargetWorkflowImpl.class, HoldForever.class);
-    serverWorker.registerActivitiesImplementations(server);
+        RestoreTargetWorkflowImpl.class, HoldForever.class, NotifyWorkflowImpl.class);
+    serverWorker.registerActivitiesImplementations(server, notifier);
     // Heartbeats reach the server at once instead of every 0.8 x heartbeat timeout, so a blocked
     // fake step learns about a cancel within ~100 ms.
     WorkerOptions hostOptions = WorkerOptions.newBuilder()
@@ -74,6 +75,10 @@ final class RestoreflowTestEnv implements AutoCloseable {
 
   FakeServerActivities server() {
     return server;
+  }
+
+  FakeNotifier notifier() {
+    return notifier;
   }
 
   FakeHost host(String host) {

@@ -184,8 +184,10 @@ public final class RequestResolver {
     checkBackupOptions(engine, request.instance(), request.name(), request.dir(),
         request.forced());
     checkBackupTables(engine, request.instance(), request.tables());
+    NoticeSubscriptions notices = config.notices();
     return new ResolvedBackup(jobId, request.instance(), instance.host(), engine.name(), type,
-        request.compression());
+        request.compression(), notices.events().isEmpty() ? null : notices.events(),
+        notices.stallAfterSeconds());
   }
 
   /**
