@@ -50,7 +50,7 @@ final class NotificationSettings {
       webhooks.add(webhook);
     }
     String deliveries = written.deliveries() != null ? deliveries(written.deliveries())
-        : beside(ledger).toString();
+        : webhooks.isEmpty() ? null : beside(ledger).toString();
     return new NotificationsConfig(written.stallAfter(), webhooks, deliveries);
   }
 

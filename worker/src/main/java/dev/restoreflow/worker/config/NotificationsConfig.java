@@ -17,7 +17,7 @@ import java.util.function.Function;
  *     STALLED; null = never
  * @param webhooks in the order a notice is sent to them
  * @param deliveries the SQLite file of which webhook took which notice (absolute; by default
- *     beside the ledger, {@code <ledger>-notices.db})
+ *     beside the ledger, {@code <ledger>-notices.db}); null when there are no webhooks
  */
 public record NotificationsConfig(String stallAfter, List<WebhookConfig> webhooks,
     String deliveries) {
