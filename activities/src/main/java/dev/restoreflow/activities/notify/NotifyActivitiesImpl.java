@@ -82,15 +82,15 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
     if (wanted == 0) {
       log.debug("notice {} ({}): no webhook takes this event", notice.id(), notice.event());
     }
-    String refusals = refused.isEmpty() ? "" : "; refused by webhook " + String.join(", ", refused)
+    String refusals = "refused by webhook " + String.join(", ", refused)
         + " (check its URL, token and format; not sent again)";
     if (!waiting.isEmpty()) {
       throw ApplicationFailure.newFailure("notice " + notice.id() + " not yet taken by webhook "
-          + String.join(", ", waiting) + " (sent again on the next attempt)" + refusals,
-          FailureType.WEBHOOK_UNAVAILABLE.name());
+          + String.join(", ", waiting) + " (sent again on the next attempt)"
+          + (refused.isEmpty() ? "" : "; " + refusals), FailureType.WEBHOOK_UNAVAILABLE.name());
     }
     if (!refused.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure("notice " + notice.id() + refusals,
+      throw ApplicationFailure.newNonRetryableFailure("notice " + notice.id() + " " + refusals,
           FailureType.WEBHOOK_REJECTED.name());
     }
   }
