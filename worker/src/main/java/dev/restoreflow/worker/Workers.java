@@ -4,17 +4,23 @@ import dev.restoreflow.activities.cluster.ClusterActivitiesImpl;
 import dev.restoreflow.activities.engine.Engine;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.ledger.JobLedger;
+import dev.restoreflow.activities.notify.DeliveryRecord;
+import dev.restoreflow.activities.notify.NotifyActivitiesImpl;
+import dev.restoreflow.activities.notify.WebhookPoster;
 import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.activities.server.ServerActivitiesImpl;
 import dev.restoreflow.activities.steps.BackupActivitiesImpl;
 import dev.restoreflow.activities.steps.CatalogActivitiesImpl;
 import dev.restoreflow.activities.steps.PlanActivitiesImpl;
 import dev.restoreflow.activities.steps.RetentionActivitiesImpl;
+import dev.restoreflow.worker.config.ConfigException;
+import dev.restoreflow.worker.config.NotificationsConfig;
 import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.worker.temporal.SearchAttributeSetup;
 import dev.restoreflow.workflows.BackupWorkflowImpl;
 import dev.restoreflow.workflows.CatalogWorkflowImpl;
 import dev.restoreflow.workflows.HostQueueWorkflowImpl;
+import dev.restoreflow.workflows.NotifyWorkflowImpl;
 import dev.restoreflow.workflows.RestoreTargetWorkflowImpl;
 import dev.restoreflow.workflows.RestoreWorkflowImpl;
 import dev.restoreflow.workflows.RetentionWorkflowImpl;
@@ -26,6 +32,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.nio.file.Path;
 
 /** Registers restoreflow's workflows and activities on a worker factory. */
 public final class Workers {
@@ -41,6 +48,18 @@ public final class Workers {
    */
   public static Worker addServer(WorkerFactory factory, RestoreflowConfig config,
       JobLedger ledger) {
+    return addServer(factory, config, ledger, System::getenv);
+  }
+
+  /**
+   * @param environment where the notification webhooks' URLs and tokens are read (checked here,
+   *     read again at each send)
+   * @throws ConfigException a webhook's variable is unset or not an http(s) URL, or the delivery
+   *     record cannot be opened
+   */
+  public static Worker addServer(WorkerFactory factory, RestoreflowConfig config,
+      JobLedger ledger, java.util.function.Function<String, String> environment) {
+    NotifyActivitiesImpl notifier = notifier(config.notifications(), environment);
     WorkflowClient client = factory.getWorkflowClient();
     SearchAttributeSetup.ensure(client.getWorkflowServiceStubs(), client.getOptions()
         .getNamespace());
@@ -49,10 +68,27 @@ public final class Workers {
         BackupWorkflowImpl.class, CatalogWorkflowImpl.class, HostQueueWorkflowImpl.class,
         ScheduledRestoreWorkflowImpl.class, ScheduledBackupWorkflowImpl.class,
         ScheduledRetentionWorkflowImpl.class, RetentionWorkflowImpl.class,
-        RestoreTargetWorkflowImpl.class);
+        RestoreTargetWorkflowImpl.class, NotifyWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new ServerActivitiesImpl(config.inventory(), ledger, client));
+        new ServerActivitiesImpl(config.inventory(), ledger, client), notifier);
     return worker;
+  }
+
+  /** The Notify activity of the config's webhooks; none = notices are dropped. */
+  private static NotifyActivitiesImpl notifier(NotificationsConfig notifications,
+      java.util.function.Function<String, String> environment) {
+    if (notifications.webhooks().isEmpty()) {
+      return NotifyActivitiesImpl.none();
+    }
+    notifications.checkEnvironment(environment);
+    DeliveryRecord record;
+    try {
+      record = new DeliveryRecord(Path.of(notifications.deliveries()));
+    } catch (IllegalStateException e) {
+      throw new ConfigException("notifications.deliveries", e.getMessage());
+    }
+    return new NotifyActivitiesImpl(notifications.webhooks(), environment, record,
+        new WebhookPoster());
   }
 
   /**

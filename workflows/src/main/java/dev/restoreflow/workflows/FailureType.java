@@ -41,6 +41,11 @@ public enum FailureType {
   WAL_ARCHIVING_BROKEN(true),
   /** The backup tool was stopped on purpose for the instance (pgbackrest stop): start it first. */
   TOOL_STOPPED(true),
+  /**
+   * A notification webhook refused a notice (HTTP 4xx other than 408/429): its URL, token or
+   * format is wrong, and sending the same notice again would be refused again.
+   */
+  WEBHOOK_REJECTED(true),
   /** The database host cannot be reached (SSH connect or a dropped connection): retried for long. */
   HOST_UNREACHABLE(false),
   COMMAND_FAILED(false),
@@ -52,7 +57,9 @@ public enum FailureType {
   COMMAND_TIMEOUT(false),
   STORAGE_FAILED(false),
   CLUSTER_NOT_READY(false),
-  VERIFY_FAILED(false);
+  VERIFY_FAILED(false),
+  /** A notification webhook did not take a notice (down, 5xx, 408, 429, timeout): retried. */
+  WEBHOOK_UNAVAILABLE(false);
 
   private final boolean permanent;
 

@@ -119,9 +119,15 @@ public final class ConfigLoader {
     Map<String, Path> serverFiles = new LinkedHashMap<>();
     serverFiles.put("ledger", configDir.resolve(ledger).normalize());
     serverFiles.put("logDir", configDir.resolve(logDir).normalize());
+    NotificationsConfig notifications = NotificationSettings.check(raw.notifications(),
+        serverFiles.get("ledger"));
+    if (!notifications.webhooks().isEmpty()) {
+      serverFiles.put("notifications.deliveries", Path.of(notifications.deliveries()));
+    }
     DataDirChecks.check(instances, raws, serverFiles);
     return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances,
-        lineGateway(raw.lineGateway()), http(raw.http()), nats(raw.nats(), instances));
+        lineGateway(raw.lineGateway()), http(raw.http()), nats(raw.nats(), instances),
+        notifications);
   }
 
   private static final Pattern SUBJECT_TOKEN = Pattern.compile("[A-Za-z0-9_-]+");
@@ -501,5 +507,6 @@ public final class ConfigLoader {
   /** The file as written; defaults are filled in by {@link #validate}. */
   record RawConfig(TemporalConfig temporal, String ledger, String logDir,
       Map<String, HostConfig> hosts, Map<String, JsonNode> instances,
-      LineGatewayConfig lineGateway, HttpConfig http, NatsConfig nats) {}
+      LineGatewayConfig lineGateway, HttpConfig http, NatsConfig nats,
+      NotificationsConfig notifications) {}
 }

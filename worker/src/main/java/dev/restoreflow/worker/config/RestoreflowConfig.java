@@ -20,42 +20,58 @@ public record RestoreflowConfig(
     Map<String, InstanceConfig> instances,
     LineGatewayConfig lineGateway,
     HttpConfig http,
-    NatsConfig nats) {
+    NatsConfig nats,
+    NotificationsConfig notifications) {
 
   public RestoreflowConfig {
     hosts = Map.copyOf(hosts);
     instances = Map.copyOf(instances);
     lineGateway = lineGateway == null ? LineGatewayConfig.defaults() : lineGateway;
     http = http == null ? HttpConfig.defaults() : http;
+    notifications = notifications == null ? NotificationsConfig.none() : notifications;
+  }
+
+  /** A config without notifications. */
+  public RestoreflowConfig(TemporalConfig temporal, String ledger, String logDir,
+      Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances,
+      LineGatewayConfig lineGateway, HttpConfig http, NatsConfig nats) {
+    this(temporal, ledger, logDir, hosts, instances, lineGateway, http, nats, null);
   }
 
   /** A config without a NATS gateway. */
   public RestoreflowConfig(TemporalConfig temporal, String ledger, String logDir,
       Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances,
       LineGatewayConfig lineGateway, HttpConfig http) {
-    this(temporal, ledger, logDir, hosts, instances, lineGateway, http, null);
+    this(temporal, ledger, logDir, hosts, instances, lineGateway, http, null, null);
   }
 
   /** A config with the HTTP API's defaults. */
   public RestoreflowConfig(TemporalConfig temporal, String ledger, String logDir,
       Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances,
       LineGatewayConfig lineGateway) {
-    this(temporal, ledger, logDir, hosts, instances, lineGateway, null, null);
+    this(temporal, ledger, logDir, hosts, instances, lineGateway, null, null, null);
   }
 
   public RestoreflowConfig withLineGateway(LineGatewayConfig gateway) {
-    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, gateway, http, nats);
+    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, gateway, http, nats,
+        notifications);
   }
 
   public RestoreflowConfig withHttp(HttpConfig newHttp) {
     return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, lineGateway, newHttp,
-        nats);
+        nats, notifications);
   }
 
   /** @param newNats null = no NATS gateway */
   public RestoreflowConfig withNats(NatsConfig newNats) {
     return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, lineGateway, http,
-        newNats);
+        newNats, notifications);
+  }
+
+  /** @param newNotifications null = none */
+  public RestoreflowConfig withNotifications(NotificationsConfig newNotifications) {
+    return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances, lineGateway, http,
+        nats, newNotifications);
   }
 
   /** The hosts and instances, as the activities and the request resolver take them. */
