@@ -30,6 +30,8 @@ public final class SearchAttributeSetup {
   public static Set<String> ensure(WorkflowServiceStubs service, String namespace) {
     OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
         OperatorServiceStubsOptions.newBuilder().setChannel(service.getRawChannel())
+            // the raw channel has the TLS, not the API key: that is a metadata provider
+            .setGrpcMetadataProviders(service.getOptions().getGrpcMetadataProviders())
             .validateAndBuildWithDefaults());
     try {
       Set<String> missing = new TreeSet<>();
