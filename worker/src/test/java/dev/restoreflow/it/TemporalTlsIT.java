@@ -222,6 +222,9 @@ class TemporalTlsIT {
     String processes = Files.readString(processLog);
     assertTrue(processes.contains("restoreflow server up") && processes.contains(
         "restoreflow worker for host local"), "the processes logged: " + processes);
+    assertTrue(processes.contains("namespace restoreflow: mutual TLS (client certificate "
+        + tls.clientCert() + "), trusting " + tls.ca() + ", server name " + SERVER_NAME
+        + ", API key from " + dir.resolve("temporal-api-key")), processes);
     for (Path file : logs) {
       String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
       assertFalse(text.contains(fileKey) || text.contains(envKey), "an API key is in " + file);

@@ -10,6 +10,8 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every connection restoreflow makes to the Temporal server of its config (server, workers, CLI
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * connection that fails comes out as one line saying what to check.
  */
 public final class TemporalConnections {
+
+  private static final Logger log = LoggerFactory.getLogger(TemporalConnections.class);
 
   private static final long CHECK_SECONDS = 10;
 
@@ -75,7 +79,24 @@ public final class TemporalConnections {
       service.shutdownNow();
       throw new IllegalStateException(ConnectFailure.explain(config, e));
     }
+    log.info("connected to Temporal at {}, namespace {}: {}", config.target(), config.namespace(),
+        security(config));
     return service;
+  }
+
+  /** How the connection is secured, in words (paths and variable names, never the key). */
+  static String security(TemporalConfig config) {
+    TemporalConfig.Tls tls = config.tls();
+    String how = tls == null ? "plaintext"
+        : (tls.certFile() != null ? "mutual TLS (client certificate " + tls.certFile() + ")"
+            : "TLS") + ", trusting " + (tls.caFile() != null ? tls.caFile() : "the JVM's CAs")
+            + (tls.serverName() != null ? ", server name " + tls.serverName() : "");
+    if (config.apiKeyEnv() != null) {
+      how += ", API key from $" + config.apiKeyEnv();
+    } else if (config.apiKeyFile() != null) {
+      how += ", API key from " + config.apiKeyFile();
+    }
+    return how;
   }
 
   /** The embedded test server does not implement DescribeNamespace: nothing to check there. */
