@@ -9,7 +9,6 @@ import dev.restoreflow.worker.observe.Pollers;
 import dev.restoreflow.worker.observe.Status;
 import dev.restoreflow.worker.observe.StatusProbe;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +42,7 @@ final class StatusCommand implements Callable<Integer> {
     RestoreflowConfig cfg = config.load();
     Logging.init(config.resolve(cfg.logDir()), "WARN");
     // not Temporal.connect: a server that does not answer is reported, not an error
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(cfg.temporal().target()).build());
+    WorkflowServiceStubs service = Temporal.stubs(cfg.temporal());
     try {
       Status status = new StatusProbe(cfg, config.file.toString(), service,
           Temporal.client(service, cfg.temporal()))

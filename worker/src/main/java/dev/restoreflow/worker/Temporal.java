@@ -2,14 +2,16 @@ package dev.restoreflow.worker;
 
 import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.worker.observe.SdkMetrics;
-import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import dev.restoreflow.worker.temporal.TemporalConnections;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
 
-/** Connections to the Temporal server named in the config. */
+/**
+ * Connections to the Temporal server named in the config: its target, namespace, TLS and API key
+ * (see {@link TemporalConnections}).
+ */
 final class Temporal {
 
   private Temporal() {}
@@ -19,26 +21,20 @@ final class Temporal {
   }
 
   /**
+   * Stubs to a server that answers and has the config's namespace.
+   *
    * @param metrics where the SDK's own metrics go (the server's /metrics); the worker factories
    *     built on these stubs report there too; null = nowhere
+   * @throws IllegalStateException in one line saying what to check, when the server does not
+   *     answer
    */
   static WorkflowServiceStubs connect(TemporalConfig config, SdkMetrics metrics) {
-    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
-        .setTarget(config.target());
-    if (metrics != null) {
-      options.setMetricsScope(metrics.scope());
-    }
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(options.build());
-    try {
-      service.blockingStub().withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
-          .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
-    } catch (RuntimeException e) {
-      service.shutdownNow();
-      throw new IllegalStateException("cannot reach the Temporal server at " + config.target()
-          + " (" + e.getMessage() + "); start one (e.g. `./restoreflow dev`) or fix temporal.target"
-          + " in the config");
-    }
-    return service;
+    return TemporalConnections.connect(config, metrics == null ? null : metrics.scope());
+  }
+
+  /** Stubs without a first call: for {@code status}, which reports a server that does not answer. */
+  static WorkflowServiceStubs stubs(TemporalConfig config) {
+    return TemporalConnections.stubs(config);
   }
 
   static WorkflowClient client(WorkflowServiceStubs service, TemporalConfig config) {

@@ -12,6 +12,7 @@ import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.RetentionConfig;
 import dev.restoreflow.activities.engine.BadSettingException;
 import dev.restoreflow.activities.registry.Engines;
+import dev.restoreflow.worker.temporal.TemporalTls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -109,11 +110,7 @@ public final class ConfigLoader {
     Map<String, InstanceConfig> instances = new LinkedHashMap<>();
     raws.forEach((name, instance) ->
         instances.put(name, instance(name, instance, sections.get(name), hosts)));
-    TemporalConfig temporal = raw.temporal() == null ? new TemporalConfig(null, null)
-        : raw.temporal();
-    if (!temporal.target().matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
-      throw new ConfigException("temporal.target", "must be host:port, e.g. 127.0.0.1:7233");
-    }
+    TemporalConfig temporal = temporal(raw.temporal());
     String ledger = raw.ledger() == null ? "restoreflow-ledger.db" : raw.ledger();
     String logDir = raw.logDir() == null ? "Logs" : raw.logDir();
     Map<String, Path> serverFiles = new LinkedHashMap<>();
@@ -128,6 +125,71 @@ public final class ConfigLoader {
     return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances,
         lineGateway(raw.lineGateway()), http(raw.http()), nats(raw.nats(), instances),
         notifications);
+  }
+
+  private static final Pattern TEMPORAL_NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+  private static final Pattern SERVER_NAME = Pattern.compile(
+      "[A-Za-z0-9*]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?");
+
+  /**
+   * The Temporal section: target, namespace, TLS files (read and parsed now, so that a bad file
+   * is named before anything starts), the API key's source and the refusal of a key over
+   * plaintext.
+   */
+  private static TemporalConfig temporal(TemporalConfig t) {
+    if (t == null) {
+      return new TemporalConfig(null, null);
+    }
+    String key = "temporal";
+    if (!t.target().matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+      throw new ConfigException(key + ".target", "must be host:port, e.g. 127.0.0.1:7233");
+    }
+    if (!TEMPORAL_NAMESPACE.matcher(t.namespace()).matches()) {
+      throw new ConfigException(key + ".namespace", "'" + t.namespace() + "' is not a namespace"
+          + " name (letters, digits, . _ -), e.g. default or restoreflow.a1b2c");
+    }
+    TemporalConfig.Tls tls = t.tls();
+    if (tls != null) {
+      String k = key + ".tls";
+      if ((tls.certFile() == null) != (tls.keyFile() == null)) {
+        throw new ConfigException(k + "." + (tls.certFile() == null ? "certFile" : "keyFile"),
+            "certFile and keyFile go together (mutual TLS needs both; plain TLS neither)");
+      }
+      if (tls.serverName() != null && !SERVER_NAME.matcher(tls.serverName()).matches()) {
+        throw new ConfigException(k + ".serverName", "must be a host name (letters, digits, . -),"
+            + " the one in the server's certificate");
+      }
+      tls = new TemporalConfig.Tls(absolute(k + ".caFile", tls.caFile(), false),
+          absolute(k + ".certFile", tls.certFile(), false),
+          absolute(k + ".keyFile", tls.keyFile(), false), tls.serverName());
+      TemporalTls.sslContext(tls);
+    }
+    envName(key + ".apiKeyEnv", t.apiKeyEnv());
+    if (t.apiKeyEnv() != null && t.apiKeyFile() != null) {
+      throw new ConfigException(key + ".apiKeyFile", "give the API key one way: apiKeyEnv or"
+          + " apiKeyFile");
+    }
+    String apiKeyFile = absolute(key + ".apiKeyFile", t.apiKeyFile(), false);
+    if (apiKeyFile != null && !Files.isReadable(Path.of(apiKeyFile))) {
+      throw new ConfigException(key + ".apiKeyFile", "no file this user can read at " + apiKeyFile);
+    }
+    boolean plaintextKey = Boolean.TRUE.equals(t.allowApiKeyWithoutTls());
+    if (t.hasApiKey() && tls == null && !plaintextKey) {
+      throw new ConfigException(key + (t.apiKeyEnv() != null ? ".apiKeyEnv" : ".apiKeyFile"),
+          "an API key over plaintext can be read by anyone on the way; add \"tls\": {} (the"
+              + " JVM's trusted CAs, e.g. Temporal Cloud) or a tls section with caFile, or set"
+              + " \"allowApiKeyWithoutTls\": true if a TLS proxy on this host carries it on");
+    }
+    if (plaintextKey && !t.hasApiKey()) {
+      throw new ConfigException(key + ".allowApiKeyWithoutTls", "is only for an API key"
+          + " (apiKeyEnv or apiKeyFile); remove it");
+    }
+    if (plaintextKey && tls != null) {
+      throw new ConfigException(key + ".allowApiKeyWithoutTls", "the connection has TLS"
+          + " (temporal.tls); remove allowApiKeyWithoutTls");
+    }
+    return new TemporalConfig(t.target(), t.namespace(), tls, t.apiKeyEnv(), apiKeyFile,
+        t.allowApiKeyWithoutTls());
   }
 
   private static final Pattern SUBJECT_TOKEN = Pattern.compile("[A-Za-z0-9_-]+");

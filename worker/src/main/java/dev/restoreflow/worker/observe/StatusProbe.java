@@ -10,6 +10,7 @@ import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import dev.restoreflow.worker.temporal.TemporalConnections;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -101,9 +102,8 @@ public final class StatusProbe {
       return new Status.TemporalServer(target, namespace, true,
           version.isEmpty() ? null : version, "reachable");
     } catch (RuntimeException e) {
-      return new Status.TemporalServer(target, namespace, false, null, "no answer ("
-          + e.getMessage() + "): start the Temporal server (e.g."
-          + " `./restoreflow dev`), or fix temporal.target / temporal.namespace in the config");
+      return new Status.TemporalServer(target, namespace, false, null,
+          TemporalConnections.explain(config.temporal(), e));
     }
   }
 

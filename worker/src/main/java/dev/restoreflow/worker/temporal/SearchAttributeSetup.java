@@ -28,9 +28,14 @@ public final class SearchAttributeSetup {
 
   /** @return the attributes this call added */
   public static Set<String> ensure(WorkflowServiceStubs service, String namespace) {
+    OperatorServiceStubsOptions.Builder options = OperatorServiceStubsOptions.newBuilder()
+        .setChannel(service.getRawChannel());
+    if (service.getOptions().getGrpcMetadataProviders() != null) {
+      // the raw channel has the TLS, not the API key: that is a metadata provider of the stubs
+      options.setGrpcMetadataProviders(service.getOptions().getGrpcMetadataProviders());
+    }
     OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
-        OperatorServiceStubsOptions.newBuilder().setChannel(service.getRawChannel())
-            .validateAndBuildWithDefaults());
+        options.validateAndBuildWithDefaults());
     try {
       Set<String> missing = new TreeSet<>();
       JobSearchAttributes.ALL.forEach(key -> missing.add(key.getName()));

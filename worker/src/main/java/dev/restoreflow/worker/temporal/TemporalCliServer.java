@@ -74,6 +74,15 @@ public final class TemporalCliServer implements AutoCloseable {
    * down) is waited for, then ended; a start that fails is tried once more on new ports.
    */
   public static TemporalCliServer start(Path program, Path stateDir) throws IOException {
+    return start(program, stateDir, List.of());
+  }
+
+  /**
+   * Like {@link #start(Path, Path)}, with namespaces created at launch besides {@code default}
+   * (restoreflow's server registers its search attributes there when it starts).
+   */
+  public static TemporalCliServer start(Path program, Path stateDir, List<String> namespaces)
+      throws IOException {
     Files.createDirectories(stateDir);
     Path dbFile = stateDir.resolve("temporal.db");
     Path pidFile = stateDir.resolve("server.pid");
@@ -88,15 +97,15 @@ public final class TemporalCliServer implements AutoCloseable {
       ports = newPorts(portsFile);
     }
     try {
-      return startOn(program, stateDir, ports, pidFile);
+      return startOn(program, stateDir, ports, pidFile, namespaces);
     } catch (IllegalStateException firstTry) {
       log.warn("{}; trying once more on new ports", firstTry.getMessage());
-      return startOn(program, stateDir, newPorts(portsFile), pidFile);
+      return startOn(program, stateDir, newPorts(portsFile), pidFile, namespaces);
     }
   }
 
-  private static TemporalCliServer startOn(Path program, Path stateDir, int[] ports, Path pidFile)
-      throws IOException {
+  private static TemporalCliServer startOn(Path program, Path stateDir, int[] ports, Path pidFile,
+      List<String> namespaces) throws IOException {
     Path logFile = stateDir.resolve("temporal-server.log");
     List<String> argv = new ArrayList<>(List.of(program.toString(), "server", "start-dev",
         "--ip", "127.0.0.1", "--port", String.valueOf(ports[0]),
@@ -105,6 +114,10 @@ public final class TemporalCliServer implements AutoCloseable {
     for (var key : JobSearchAttributes.ALL) {
       argv.add("--search-attribute");
       argv.add(key.getName() + "=Keyword");
+    }
+    for (String namespace : namespaces) {
+      argv.add("--namespace");
+      argv.add(namespace);
     }
     long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
     Process process = new ProcessBuilder(argv)
