@@ -125,6 +125,11 @@ public class ServerActivitiesImpl implements ServerActivities {
   }
 
   @Override
+  public String progressMark(String workflowId) {
+    return ProgressMarks.of(client, workflowId);
+  }
+
+  @Override
   public List<ProvenBackup> provenBackups(String instance) {
     return ledger.latestDrillPerBackup(instance).stream()
         .map(job -> new ProvenBackup(job.instance(), job.backupId(),
