@@ -36,6 +36,24 @@ public final class PlanSummary {
     return lines;
   }
 
+  /**
+   * What a person following a job reads when it stops for approval: the plan (what the restore
+   * destroys, loses and takes) and how to answer.
+   */
+  public static List<String> awaitingApproval(String jobId, RestorePlan plan) {
+    List<String> lines = new ArrayList<>();
+    lines.add("  waiting for approval before anything is touched:");
+    if (plan != null) {
+      lines.add("    restores backup " + plan.backupId() + " of " + plan.instance() + " on "
+          + plan.host() + (plan.pgdata() == null ? "" : ", replacing " + plan.pgdata())
+          + " (" + Bytes.human(plan.dataBytes()) + ")");
+      lines(plan).forEach(line -> lines.add("    " + line));
+    }
+    lines.add("    answer: restoreflow approve " + jobId + "   (or: restoreflow approve " + jobId
+        + " --reject --reason ...)");
+    return lines;
+  }
+
   /** "RPO: restores to ..., loses ... of commits (newest ...)"; null without a plan. */
   public static String rpo(RestorePlan plan) {
     if (plan == null) {

@@ -40,6 +40,18 @@ class PlanSummaryTest {
   }
 
   @Test
+  void aJobWaitingForApprovalShowsWhatItWouldDoAndHowToAnswer() {
+    List<String> lines = PlanSummary.awaitingApproval("j1", PLAN.withEstimate(
+        RestoreEstimate.noHistory()));
+    assertEquals(List.of("  waiting for approval before anything is touched:",
+        "    restores backup SSCOAD of main1 on local, replacing /data (1000 B)",
+        "    RPO: not known (what the restore brings back to has no known time)",
+        "    RTO: no history",
+        "    answer: restoreflow approve j1   (or: restoreflow approve j1 --reject --reason ...)"),
+        lines);
+  }
+
+  @Test
   void durationsForPeople() {
     assertEquals("42 s", PlanSummary.duration(42));
     assertEquals("10 min 3 s", PlanSummary.duration(603));

@@ -15,7 +15,10 @@ public record NewestData(Kind kind, Instant at, String note) {
   public enum Kind {
     /** Running, track_commit_timestamp on: {@code at} is pg_last_committed_xact(). */
     NEWEST_COMMIT,
-    /** Running, track_commit_timestamp on, but no commit recorded since it was turned on. */
+    /**
+     * Running, track_commit_timestamp on, but no commit since the server started (PostgreSQL
+     * keeps the newest commit in memory) or since the setting was turned on.
+     */
     RUNNING_NO_COMMIT_RECORDED,
     /** Running, track_commit_timestamp off. */
     RUNNING_UNTRACKED,

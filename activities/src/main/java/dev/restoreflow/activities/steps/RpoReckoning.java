@@ -63,8 +63,8 @@ public final class RpoReckoning {
   private static String newestWords(NewestData newest) {
     return switch (newest.kind()) {
       case NEWEST_COMMIT -> "cluster running, its newest commit (track_commit_timestamp on)";
-      case RUNNING_NO_COMMIT_RECORDED -> "cluster running, no commit recorded since"
-          + " track_commit_timestamp was turned on: reckoned to now";
+      case RUNNING_NO_COMMIT_RECORDED -> "cluster running, no commit since it started (or since"
+          + " track_commit_timestamp was turned on): reckoned to now";
       case RUNNING_UNTRACKED -> "cluster running, track_commit_timestamp off: reckoned to now";
       case RUNNING_UNREADABLE -> "cluster running, its newest commit not readable ("
           + newest.note() + "): reckoned to now";

@@ -46,7 +46,7 @@ class RpoReckoningTest {
     RestorePlan none = rpo.apply(plan("2026-11-30T09:00:00Z"), null,
         NewestData.of(NewestData.Kind.RUNNING_NO_COMMIT_RECORDED));
     assertEquals(1200L, none.dataLossSeconds());
-    assertTrue(none.rpoBasis().contains("no commit recorded"), none.rpoBasis());
+    assertTrue(none.rpoBasis().contains("no commit since it started"), none.rpoBasis());
     RestorePlan unreadable = rpo.apply(plan("2026-11-30T09:00:00Z"), null,
         NewestData.unreadable("psql: connection refused"));
     assertEquals(1200L, unreadable.dataLossSeconds());
