@@ -55,12 +55,20 @@ final class OwnCluster {
     if (state == ClusterState.NO_DATA) {
       return NewestData.unknown("no data directory at " + own.pgdata());
     }
-    CommandResult control = runner.run(new Command(controlData(own), own.osUser(),
-        ClusterControl.QUICK, null, Map.of("LC_ALL", "C", "TZ", "UTC")));
-    Instant checkpoint = control.succeeded() ? checkpointTime(control.stdout()) : null;
-    return checkpoint != null ? NewestData.checkpoint(checkpoint)
-        : NewestData.unknown("pg_controldata: " + (control.succeeded()
-            ? "no time of latest checkpoint in its output" : shortly(control.stderrTail())));
+    return latestCheckpoint(runner, own);
+  }
+
+  private static NewestData latestCheckpoint(CommandRunner runner, InstanceConfig own) {
+    try {
+      CommandResult control = runner.run(new Command(controlData(own), own.osUser(),
+          ClusterControl.QUICK, null, Map.of("LC_ALL", "C", "TZ", "UTC")));
+      Instant checkpoint = control.succeeded() ? checkpointTime(control.stdout()) : null;
+      return checkpoint != null ? NewestData.checkpoint(checkpoint)
+          : NewestData.unknown("pg_controldata: " + (control.succeeded()
+              ? "no time of latest checkpoint in its output" : shortly(control.stderrTail())));
+    } catch (RuntimeException e) {
+      return NewestData.unknown("pg_controldata: " + shortly(e.getMessage()));
+    }
   }
 
   private static NewestData newestCommit(ClusterControl cluster) {
