@@ -92,9 +92,7 @@ public final class RestoreEstimator {
     double perByte = millisPerByte.isEmpty() ? 0 : median(millisPerByte);
     double millis = fixedMillis + perByte * Math.max(0, dataBytes);
     long seconds = Math.max(1, Math.round(millis / 1000));
-    String rate = perByte > 0
-        ? String.format(Locale.ROOT, "%.1f MiB/s", 1000 / perByte / (1024 * 1024))
-        : "data steps too quick to measure";
+    String rate = perByte > 0 ? rate(1000 / perByte) : "data steps too quick to measure";
     long drills = runs.stream().filter(PastRun::drill).count();
     String kinds = drills == 0 ? (runs.size() == 1 ? "restore" : "restores")
         : drills == runs.size() ? (runs.size() == 1 ? "drill" : "drills")
@@ -102,6 +100,18 @@ public final class RestoreEstimator {
     String basis = String.format(Locale.ROOT, "median of %d %s %s: %s + %.1f s start/stop",
         runs.size(), kinds, whose, rate, fixedMillis / 1000);
     return new RestoreEstimate(seconds, basis);
+  }
+
+  /** Bytes per second for people: "41.2 MiB/s", "812.0 KiB/s". */
+  static String rate(double bytesPerSecond) {
+    String[] units = {"B/s", "KiB/s", "MiB/s", "GiB/s"};
+    double value = bytesPerSecond;
+    int unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 
   private static double median(List<Double> values) {

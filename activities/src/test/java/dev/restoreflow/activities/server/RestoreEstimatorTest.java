@@ -66,6 +66,8 @@ class RestoreEstimatorTest {
       assertEquals(1003L, big.seconds(), "a big restore is mostly its bytes");
       RestoreEstimate tiny = estimator.estimate("main1", "probackup", MIB);
       assertEquals(3L, tiny.seconds(), "a tiny one is mostly its start and stop");
+      assertEquals("812.0 KiB/s", RestoreEstimator.rate(812 * 1024));
+      assertEquals("12.0 B/s", RestoreEstimator.rate(12));
     }
   }
 
