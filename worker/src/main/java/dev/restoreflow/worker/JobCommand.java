@@ -47,6 +47,7 @@ final class JobCommand implements Callable<Integer> {
       if (job.error() != null) {
         System.out.println("error: " + job.error());
       }
+      JobOutcomeLines.of(job).forEach(System.out::println);
       for (StepRow s : steps) {
         System.out.printf("  %-17s %-9s %-19s %8s  %s%n", s.step(), s.status(),
             s.startedAt() > 0 ? JobsCommand.TIME.format(Instant.ofEpochMilli(s.startedAt())) : "",

@@ -1,6 +1,7 @@
 package dev.restoreflow.worker;
 
 import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepStatus;
@@ -24,6 +25,8 @@ import java.util.concurrent.TimeoutException;
 final class JobFollower {
 
   private static final Duration LOOK_AGAIN = Duration.ofMillis(500);
+  /** Among the printed step names: the job's wait for approval, said once. */
+  private static final String AWAITING = " awaiting approval";
 
   private final RestoreflowClient restoreflow;
   private final PrintStream out;
@@ -61,6 +64,9 @@ final class JobFollower {
           out.printf("  %-17s %s%n", running, beat);
           lastHeartbeat = beat;
         }
+      }
+      if (progress.state() == JobState.AWAITING_APPROVAL && printed.add(AWAITING)) {
+        PlanSummary.awaitingApproval(jobId, progress.plan()).forEach(out::println);
       }
       if (progress.state().isFinal()) {
         return progress;

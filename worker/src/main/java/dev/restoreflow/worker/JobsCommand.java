@@ -25,7 +25,7 @@ final class JobsCommand implements Callable<Integer> {
   @Option(names = "--instance", description = "only this instance")
   String instance;
 
-  @Option(names = "--status", description = "only this status (QUEUED, RUNNING, SUCCEEDED, FAILED, ...)")
+  @Option(names = "--status", description = "only this status (QUEUED, RUNNING, AWAITING_APPROVAL, SUCCEEDED, FAILED, REJECTED, ...)")
   String status;
 
   @Option(names = "--limit", description = "at most this many (default: ${DEFAULT-VALUE})")

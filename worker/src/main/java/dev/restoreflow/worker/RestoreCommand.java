@@ -161,6 +161,7 @@ final class RestoreCommand implements Callable<Integer> {
       result.put("progress", last);
       out.println(new ObjectMapper().writeValueAsString(result));
     } else if (!succeeded || !quiet) {
+      PlanSummary.lines(last.plan()).forEach(out::println);
       String state = succeeded ? style.good(last.state().name()) : style.bad(last.state().name());
       out.printf("job %s %s: %s%n", job.jobId(), state,
           last.message() == null ? "" : last.message());

@@ -3,6 +3,8 @@ package dev.restoreflow.activities.ledger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.workflows.model.JobEvent;
+import dev.restoreflow.workflows.model.JobOutcome;
+import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.StepProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The job history of record (SQLite, WAL mode): a row per job and a row per step, kept after
@@ -25,8 +31,18 @@ public final class JobLedger implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Statuses of a job that has not ended (as far as the ledger knows), as an SQL list. */
-  private static final String OPEN_SQL = "('RESOLVING', 'QUEUED', 'RUNNING', 'UNKNOWN')";
+  /**
+   * Statuses of a job that has not ended (as far as the ledger knows), as an SQL list: the
+   * non-final {@link JobState}s, and UNKNOWN (an event without a state).
+   */
+  private static final String OPEN_SQL = "('RESOLVING', 'QUEUED', 'RUNNING', 'AWAITING_APPROVAL',"
+      + " 'UNKNOWN')";
+
+  /**
+   * The columns of a job's outcome ({@link JobOutcome}), added to ledgers written before they
+   * existed: name -> SQL type.
+   */
+  private static final Map<String, String> OUTCOME_COLUMNS = outcomeColumns();
 
   private final Connection connection;
 
@@ -54,8 +70,38 @@ public final class JobLedger implements AutoCloseable {
               PRIMARY KEY (job_id, step))""");
         s.execute("CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_at)");
       }
+      addMissingColumns();
     } catch (Exception e) {
       throw new IllegalStateException("cannot open the ledger " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, String> outcomeColumns() {
+    Map<String, String> columns = new LinkedHashMap<>();
+    columns.put("engine", "TEXT");
+    columns.put("backup_id", "TEXT");
+    columns.put("data_bytes", "INTEGER");
+    columns.put("restore_millis", "INTEGER");
+    columns.put("drill", "INTEGER");
+    columns.put("approval", "TEXT");
+    return columns;
+  }
+
+  /** A ledger file of an older version gets the outcome's columns (empty for its old jobs). */
+  private void addMissingColumns() throws SQLException {
+    Set<String> present = new HashSet<>();
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA table_info(jobs)")) {
+      while (rs.next()) {
+        present.add(rs.getString("name"));
+      }
+    }
+    for (Map.Entry<String, String> column : OUTCOME_COLUMNS.entrySet()) {
+      if (!present.contains(column.getKey())) {
+        try (Statement s = connection.createStatement()) {
+          s.execute("ALTER TABLE jobs ADD COLUMN " + column.getKey() + " " + column.getValue());
+        }
+      }
     }
   }
 
@@ -77,8 +123,8 @@ public final class JobLedger implements AutoCloseable {
     try (PreparedStatement ps = connection.prepareStatement("""
         INSERT INTO jobs (job_id, workflow_id, run_id, kind, instance, host, requested_via,
           request_json, status, current_step, error, created_at, updated_at, finished_at,
-          client_address)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          client_address, engine, backup_id, data_bytes, restore_millis, drill, approval)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(job_id) DO UPDATE SET
           run_id = excluded.run_id,
           instance = COALESCE(excluded.instance, jobs.instance),
@@ -87,7 +133,13 @@ public final class JobLedger implements AutoCloseable {
           current_step = excluded.current_step,
           error = COALESCE(excluded.error, jobs.error),
           updated_at = MAX(jobs.updated_at, excluded.updated_at),
-          finished_at = COALESCE(excluded.finished_at, jobs.finished_at)""")) {
+          finished_at = COALESCE(excluded.finished_at, jobs.finished_at),
+          engine = COALESCE(excluded.engine, jobs.engine),
+          backup_id = COALESCE(excluded.backup_id, jobs.backup_id),
+          data_bytes = COALESCE(excluded.data_bytes, jobs.data_bytes),
+          restore_millis = COALESCE(excluded.restore_millis, jobs.restore_millis),
+          drill = COALESCE(excluded.drill, jobs.drill),
+          approval = COALESCE(excluded.approval, jobs.approval)""")) {
       ps.setString(1, e.jobId());
       ps.setString(2, e.workflowId());
       ps.setString(3, e.runId());
@@ -107,7 +159,23 @@ public final class JobLedger implements AutoCloseable {
         ps.setNull(14, java.sql.Types.INTEGER);
       }
       ps.setString(15, clientAddress(e));
+      JobOutcome outcome = e.outcome() != null ? e.outcome()
+          : new JobOutcome(null, null, null, null, null, null);
+      ps.setString(16, outcome.engine());
+      ps.setString(17, outcome.backupId());
+      setLong(ps, 18, outcome.dataBytes());
+      setLong(ps, 19, outcome.restoreMillis());
+      setLong(ps, 20, outcome.drill() == null ? null : outcome.drill() ? 1L : 0L);
+      ps.setString(21, outcome.approval());
       ps.executeUpdate();
+    }
+  }
+
+  private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, java.sql.Types.INTEGER);
+    } else {
+      ps.setLong(index, value);
     }
   }
 
@@ -170,6 +238,28 @@ public final class JobLedger implements AutoCloseable {
     }
   }
 
+  /**
+   * Restore jobs (drills included) that succeeded with a measured restore time and data size,
+   * newest first: of {@code instance} when given, else of every instance of {@code engine}.
+   */
+  public synchronized List<JobRow> measuredRestores(String instance, String engine, int limit) {
+    return query("SELECT * FROM jobs WHERE kind = 'restore' AND status = 'SUCCEEDED'"
+        + " AND restore_millis IS NOT NULL AND data_bytes IS NOT NULL"
+        + " AND (? IS NULL OR instance = ?) AND (? IS NULL OR engine = ?)"
+        + " ORDER BY finished_at DESC LIMIT " + Math.max(1, limit),
+        instance, instance, engine, engine);
+  }
+
+  /**
+   * The instance's drills that succeeded, the latest of each backup id, in backup id order
+   * (SQLite takes a row's other columns from the row with the MAX).
+   */
+  public synchronized List<JobRow> latestDrillPerBackup(String instance) {
+    return query("SELECT *, MAX(finished_at) FROM jobs WHERE kind = 'restore'"
+        + " AND status = 'SUCCEEDED' AND drill = 1 AND backup_id IS NOT NULL AND instance = ?"
+        + " GROUP BY backup_id ORDER BY backup_id", instance);
+  }
+
   public synchronized List<StepRow> steps(String jobId) {
     List<StepRow> rows = new ArrayList<>();
     try (PreparedStatement ps = connection.prepareStatement(
@@ -228,13 +318,25 @@ public final class JobLedger implements AutoCloseable {
               rs.getString("host"), rs.getString("requested_via"), rs.getString("client_address"),
               rs.getString("request_json"), rs.getString("status"), rs.getString("current_step"),
               rs.getString("error"), rs.getLong("created_at"), rs.getLong("updated_at"),
-              rs.getLong("finished_at")));
+              rs.getLong("finished_at"), rs.getString("engine"), rs.getString("backup_id"),
+              nullableLong(rs, "data_bytes"), nullableLong(rs, "restore_millis"),
+              nullableBoolean(rs, "drill"), rs.getString("approval")));
         }
       }
     } catch (SQLException e) {
       throw new IllegalStateException("ledger read failed: " + e.getMessage(), e);
     }
     return rows;
+  }
+
+  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  private static Boolean nullableBoolean(ResultSet rs, String column) throws SQLException {
+    Long value = nullableLong(rs, column);
+    return value == null ? null : value != 0;
   }
 
   private static String toJson(Object value) {

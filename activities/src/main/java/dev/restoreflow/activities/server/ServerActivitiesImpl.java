@@ -24,6 +24,7 @@ import dev.restoreflow.workflows.model.StepInput;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import java.time.Instant;
 import java.util.List;
 
 /** The server side of a job: the request resolver, the host queue, the ledger. */
@@ -87,8 +88,10 @@ public class ServerActivitiesImpl implements ServerActivities {
             && (QueueEntry.RESTORE.equals(job.kind()) || QueueEntry.BACKUP.equals(job.kind())
                 || QueueEntry.RETENTION.equals(job.kind())))
         .toList();
-    return OpenJobs.of(client, host, entries(open, JobState.RUNNING),
-        entries(open, JobState.QUEUED));
+    // a job waiting for approval has planned in its turn and holds the host until it goes on
+    List<QueueEntry> holding = new java.util.ArrayList<>(entries(open, JobState.RUNNING));
+    holding.addAll(entries(open, JobState.AWAITING_APPROVAL));
+    return OpenJobs.of(client, host, holding, entries(open, JobState.QUEUED));
   }
 
   private static List<QueueEntry> entries(List<JobRow> jobs, JobState state) {
@@ -115,9 +118,10 @@ public class ServerActivitiesImpl implements ServerActivities {
   public void recordJobEvent(JobEvent event) {
     ledger.record(event);
   }
+
   @Override
   public RestoreEstimate estimateRestore(String instance, String engine, long dataBytes) {
-    throw new UnsupportedOperationException("issue 17: estimateRestore (H4)");
+    return new RestoreEstimator(ledger).estimate(instance, engine, dataBytes);
   }
 
   @Override
@@ -127,7 +131,11 @@ public class ServerActivitiesImpl implements ServerActivities {
 
   @Override
   public List<ProvenBackup> provenBackups(String instance) {
-    throw new UnsupportedOperationException("issue 17: provenBackups (H4)");
+    return ledger.latestDrillPerBackup(instance).stream()
+        .map(job -> new ProvenBackup(job.instance(), job.backupId(),
+            Instant.ofEpochMilli(job.finishedAt()).toString(), job.jobId(),
+            job.restoreMillis() == null ? null : Math.round(job.restoreMillis() / 1000.0)))
+        .toList();
   }
 
 }

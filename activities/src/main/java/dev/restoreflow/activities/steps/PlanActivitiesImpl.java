@@ -3,6 +3,7 @@ package dev.restoreflow.activities.steps;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.cluster.ClusterCommands;
+import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.engine.Engine;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
@@ -17,13 +18,15 @@ import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.activities.PlanActivities;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.RestorePlan;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * PlanRestore, for every engine: reads only. Checks the request again against this worker's
  * config, then the instance's engine chooses the backup and lists the steps; the disk check is
- * the same for all.
+ * the same for all. Last, the plan's RPO: what the restore brings back to against the instance's
+ * own newest data.
  */
 public class PlanActivitiesImpl implements PlanActivities {
 
@@ -33,10 +36,17 @@ public class PlanActivitiesImpl implements PlanActivities {
 
   private final HostServices services;
   private final Engines engines;
+  private final RpoReckoning rpo;
 
   public PlanActivitiesImpl(HostServices services, Engines engines) {
+    this(services, engines, Clock.systemUTC());
+  }
+
+  /** @param clock "now" of the RPO (a cluster whose newest commit is not known) */
+  public PlanActivitiesImpl(HostServices services, Engines engines, Clock clock) {
     this.services = services;
     this.engines = engines;
+    this.rpo = new RpoReckoning(clock);
   }
 
   @Override
@@ -52,9 +62,24 @@ public class PlanActivitiesImpl implements PlanActivities {
       } catch (RequestRejectedException e) {
         throw Failures.of(e.type(), e.getMessage());
       }
-      return engine.planRestore(step, input, (backupId, need) -> checkRoom(step, backupId, need));
+      RestorePlan plan = engine.planRestore(step, input,
+          (backupId, need) -> checkRoom(step, backupId, need));
+      return rpo.apply(plan, input.recoveryTarget(), OwnCluster.read(step.runner(),
+          ownInstance(step), engine.hasDataDirectory()));
     } catch (CommandFailedException e) {
       throw Failures.ofCommand(Steps.PLAN, e);
+    }
+  }
+
+  /**
+   * The instance as configured, also when the step restores a clone or drill into a scratch
+   * target (the step's instance then describes the scratch): the RPO is the instance's own.
+   */
+  private InstanceConfig ownInstance(HostStep step) {
+    try {
+      return services.config().instanceOnHost(step.instanceName(), step.host());
+    } catch (RequestRejectedException e) {
+      throw Failures.of(e.type(), e.getMessage() + " (in the config of this host's worker)");
     }
   }
 

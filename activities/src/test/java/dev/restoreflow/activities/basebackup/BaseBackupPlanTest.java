@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PlanRestore of a basebackup instance against a file:// repository, with the host's df and du
- * answered by the test: the disk check, and du only when free space alone is not enough.
+ * answered by the test: the disk check, and du only when free space alone is not enough; the
+ * cluster runs without commit timestamps (the RPO's reads).
  */
 class BaseBackupPlanTest {
 
@@ -104,7 +105,9 @@ class BaseBackupPlanTest {
     freeBytes = 2 * TAR_BYTES;
     RestorePlan chosen = plan.planRestore(input());
     assertEquals("20261123T091500Z", chosen.backupId());
-    assertEquals(List.of("pg_ctl", "df"), ran, "no du: the free space is enough");
+    assertEquals(List.of("pg_ctl", "df", "pg_ctl", "psql"), ran,
+        "no du: the free space is enough (then the RPO's pg_ctl status and psql)");
+    assertTrue(chosen.rpoBasis().contains("track_commit_timestamp off"), chosen.rpoBasis());
   }
 
   @Test
@@ -112,7 +115,7 @@ class BaseBackupPlanTest {
     freeBytes = TAR_BYTES / 2;
     usedBytes = TAR_BYTES;
     plan.planRestore(input());
-    assertEquals(List.of("pg_ctl", "df", "du"), ran);
+    assertEquals(List.of("pg_ctl", "df", "du", "pg_ctl", "psql"), ran);
   }
 
   @Test
@@ -142,6 +145,7 @@ class BaseBackupPlanTest {
         case "pg_ctl" -> "pg_ctl (PostgreSQL) 15.8\n";
         case "df" -> "   Avail\n" + freeBytes + "\n";
         case "du" -> usedBytes + "\t" + command.argv().get(2) + "\n";
+        case "psql" -> "off\n";   // the RPO's read: track_commit_timestamp
         default -> throw new AssertionError("unexpected command " + command.argv());
       };
       return new CommandResult(0, out, "", 1);

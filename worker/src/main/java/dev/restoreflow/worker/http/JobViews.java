@@ -4,6 +4,7 @@ import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.ledger.StepRow;
 import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.worker.PlanSummary;
 import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.RestoreProgress;
@@ -65,7 +66,9 @@ final class JobViews {
         row.map(r -> r.createdAt() > 0 ? r.createdAt() : null).orElse(null),
         row.map(r -> r.finishedAt() > 0 ? r.finishedAt() : null).orElse(null),
         progress.message(), progress.dataState(), row.map(JobRow::error).orElse(null), steps,
-        heartbeat));
+        heartbeat, progress.plan(), PlanSummary.rpo(progress.plan()),
+        PlanSummary.rto(progress.plan()), row.map(JobRow::approval).orElse(null),
+        row.map(JobRow::restoreMillis).orElse(null)));
   }
 
   /** The job as the ledger has it (a listing asks Temporal nothing, and shows no steps). */
@@ -73,7 +76,8 @@ final class JobViews {
     return new JobView(row.jobId(), row.workflowId(), row.kind(), row.instance(), row.host(),
         row.status(), row.currentStep(), null, null, row.requestedVia(),
         row.createdAt() > 0 ? row.createdAt() : null,
-        row.finishedAt() > 0 ? row.finishedAt() : null, null, null, row.error(), steps, null);
+        row.finishedAt() > 0 ? row.finishedAt() : null, null, null, row.error(), steps, null,
+        null, null, null, row.approval(), row.restoreMillis());
   }
 
   private RestoreProgress progress(String jobId) {
