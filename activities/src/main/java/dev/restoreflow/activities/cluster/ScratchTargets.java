@@ -234,17 +234,17 @@ public final class ScratchTargets {
     }
     Path dir = Path.of(real[0]);
     Path root = Path.of(real[1]);
-    if (!dir.startsWith(root) || dir.equals(root)) {
-      throw rejected("scratch directory '" + into.directory() + "' resolves to " + dir
-          + " on the host, which is not under instances." + instanceName + ".scratch.root ("
-          + root + " resolved): a link in the way leads elsewhere; remove it");
-    }
     for (int i = 2; i < real.length; i++) {
       if (overlaps(dir, Path.of(real[i]))) {
         throw rejected("scratch directory '" + into.directory() + "' resolves to " + dir
             + " on the host, which overlaps the data directory " + paths.get(i) + " ("
             + real[i] + " resolved): a clone or drill never touches a configured cluster");
       }
+    }
+    if (!dir.startsWith(root) || dir.equals(root)) {
+      throw rejected("scratch directory '" + into.directory() + "' resolves to " + dir
+          + " on the host, which is not under instances." + instanceName + ".scratch.root ("
+          + root + " resolved): a link in the way leads elsewhere; remove it");
     }
   }
 
