@@ -202,6 +202,39 @@ class ScratchTargetsTest {
   }
 
   @Test
+  void thePlanRefusesAScratchDirectoryThatIsNotEmptyOrAPortInUse(@TempDir Path tmp)
+      throws IOException {
+    Path root = Files.createDirectories(tmp.resolve("scratch"));
+    InstanceConfig inst = new InstanceConfig("probackup", "db1", tmp.resolve("data").toString(),
+        null, null, 5432, System.getProperty("user.name"), "/usr/lib/postgresql/15/bin", null,
+        "127.0.0.1", "postgres", "postgres", List.of(), false, true, 60, 60, null)
+        .withScratch(new ScratchConfig(root.toString(), null, null));
+    CommandRunner runner = new LocalCommandRunner(Redactor.NONE);
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress());
+        java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+            java.net.InetAddress.getLoopbackAddress())) {
+      int free = probe.getLocalPort();
+      probe.close();
+      RestoreInto absent = new RestoreInto(root.resolve("absent").toString(), free, null);
+      assertNull(ScratchPlan.refusal(runner, ScratchTargets.scratchInstance(inst, absent), absent));
+      Path empty = Files.createDirectories(root.resolve("empty"));
+      RestoreInto intoEmpty = new RestoreInto(empty.toString(), free, null);
+      assertNull(ScratchPlan.refusal(runner, ScratchTargets.scratchInstance(inst, intoEmpty),
+          intoEmpty));
+      Files.writeString(empty.resolve("PG_VERSION"), "15\n");
+      String notEmpty = ScratchPlan.refusal(runner, ScratchTargets.scratchInstance(inst,
+          intoEmpty), intoEmpty);
+      assertTrue(notEmpty != null && notEmpty.contains("is not empty"), notEmpty);
+      RestoreInto busyPort = new RestoreInto(root.resolve("absent").toString(),
+          busy.getLocalPort(), null);
+      String inUse = ScratchPlan.refusal(runner, ScratchTargets.scratchInstance(inst, busyPort),
+          busyPort);
+      assertTrue(inUse != null && inUse.contains("is in use"), inUse);
+    }
+  }
+
+  @Test
   void theScratchSettingsKeepTheClusterApartFromTheInstance() {
     InstanceConfig scratch = ScratchTargets.scratchInstance(MAIN1,
         new RestoreInto(ROOT + "/main1-j", 5433, null));
