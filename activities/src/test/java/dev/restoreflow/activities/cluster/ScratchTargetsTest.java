@@ -231,6 +231,12 @@ class ScratchTargetsTest {
       String inUse = ScratchPlan.refusal(runner, ScratchTargets.scratchInstance(inst, busyPort),
           busyPort);
       assertTrue(inUse != null && inUse.contains("is in use"), inUse);
+      InstanceConfig noRoot = inst.withScratch(new ScratchConfig(tmp.resolve("missing")
+          .toString(), null, null));
+      RestoreInto underMissing = new RestoreInto(tmp.resolve("missing/x").toString(), free, null);
+      String missing = ScratchPlan.refusal(runner, ScratchTargets.scratchInstance(noRoot,
+          underMissing), underMissing);
+      assertTrue(missing != null && missing.contains("is not a directory"), missing);
     }
   }
 
