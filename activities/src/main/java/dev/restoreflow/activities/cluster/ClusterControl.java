@@ -151,7 +151,12 @@ public final class ClusterControl {
 
   /** Runs one query in {@code database} of the cluster and returns its output, trimmed. */
   public String queryIn(String database, String sql) {
-    return runner.runChecked(asOwner(ClusterCommands.query(instance, database, sql), QUERY_LIMIT))
+    return queryIn(database, sql, QUERY_LIMIT);
+  }
+
+  /** {@link #queryIn(String, String)} that may take up to {@code limit} (a whole database's check). */
+  public String queryIn(String database, String sql, Duration limit) {
+    return runner.runChecked(asOwner(ClusterCommands.query(instance, database, sql), limit))
         .stdout().strip();
   }
 

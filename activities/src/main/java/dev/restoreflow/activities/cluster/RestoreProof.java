@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.cluster;
 
 import dev.restoreflow.activities.exec.CommandFailedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ public final class RestoreProof {
 
   /** The most damaged objects one database reports: the rest is more of the same. */
   static final int MAX_PROBLEMS = 20;
+  /** The longest one database's check may take (amcheck reads every index and table). */
+  static final Duration DATABASE_LIMIT = Duration.ofHours(12);
 
   /** What a drill found damaged. */
   public static final class DamageFound extends RuntimeException {
@@ -63,7 +66,7 @@ public final class RestoreProof {
     int done = 0;
     for (String database : databases) {
       progress.set(new Progress(done, databases.size(), indexes.get(), database));
-      List<String> found = lines(cluster.queryIn(database, checkSql(heap)));
+      List<String> found = lines(cluster.queryIn(database, checkSql(heap), DATABASE_LIMIT));
       for (String line : found) {
         if (line.startsWith("#indexes\t")) {
           indexes.addAndGet(Integer.parseInt(line.substring("#indexes\t".length()).strip()));
