@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A drill's proof that a restored scratch cluster is sound: in every database that accepts
@@ -22,6 +24,9 @@ public final class RestoreProof {
 
   /** The most damaged objects one database reports: the rest is more of the same. */
   static final int MAX_PROBLEMS = 20;
+  /** A notice with the database's count of checked indexes comes after every so many. */
+  static final int PROGRESS_EVERY = 25;
+  private static final Pattern CHECKED = Pattern.compile("restoreflow-indexes-checked (\\d+)");
   /** The longest one database's check may take (amcheck reads every index and table). */
   static final Duration DATABASE_LIMIT = Duration.ofHours(12);
 
@@ -57,6 +62,12 @@ public final class RestoreProof {
    * @throws DamageFound naming what is damaged (or counted differently)
    */
   public String prove(Map<String, Long> figures, String figuresDatabase, String engineName) {
+    return prove(figures, figuresDatabase, engineName, () -> false);
+  }
+
+  /** @param stop kills the check running when it turns true (the activity was cancelled) */
+  public String prove(Map<String, Long> figures, String figuresDatabase, String engineName,
+      java.util.function.BooleanSupplier stop) {
     List<String> databases = lines(cluster.queryValue("select datname from pg_database where"
         + " datallowconn order by datname"));
     int version = Integer.parseInt(cluster.queryValue("show server_version_num")) / 10000;
@@ -66,7 +77,16 @@ public final class RestoreProof {
     int done = 0;
     for (String database : databases) {
       progress.set(new Progress(done, databases.size(), indexes.get(), database));
-      List<String> found = lines(cluster.queryIn(database, checkSql(heap), DATABASE_LIMIT));
+      int before = indexes.get();
+      int index = done;
+      List<String> found = lines(cluster.queryIn(database, checkSql(heap), DATABASE_LIMIT,
+          (stream, line) -> {
+            Matcher checked = CHECKED.matcher(line);
+            if (checked.find()) {   // the database's running count, every PROGRESS_EVERY indexes
+              progress.set(new Progress(index, databases.size(),
+                  before + Integer.parseInt(checked.group(1)), database));
+            }
+          }, stop));
       for (String line : found) {
         if (line.startsWith("#indexes\t")) {
           indexes.addAndGet(Integer.parseInt(line.substring("#indexes\t".length()).strip()));
@@ -152,6 +172,7 @@ public final class RestoreProof {
     return """
         set client_min_messages = warning;
         create extension if not exists amcheck;
+        set client_min_messages = notice;
         create function pg_temp.restoreflow_prove() returns table(obj text, problem text)
         language plpgsql as $prove$
         declare
@@ -164,6 +185,9 @@ public final class RestoreProof {
             begin
               perform bt_index_check(r.oid, true);
               n := n + 1;
+              if n %% %d = 0 then
+                raise notice 'restoreflow-indexes-checked %%', n;
+              end if;
             exception when others then
               problems := problems + 1;
               obj := 'index ' || r.name; problem := sqlerrm; return next;
@@ -174,7 +198,7 @@ public final class RestoreProof {
           obj := '#indexes'; problem := n::text; return next;
         end $prove$;
         select obj || chr(9) || problem from pg_temp.restoreflow_prove();
-        """.formatted(MAX_PROBLEMS, heapCheck);
+        """.formatted(PROGRESS_EVERY, MAX_PROBLEMS, heapCheck);
   }
 
   private static List<String> lines(String out) {

@@ -198,7 +198,7 @@ public interface Engine {
     String detail;
     try (Heartbeats beats = Heartbeats.start(proof::progress)) {
       detail = proof.prove(backupFigures(step, input.backupId()), step.instance().database(),
-          name());
+          name(), beats::stopped);
       beats.rethrowIfStopped();
     } catch (RestoreProof.DamageFound e) {
       throw Failures.notRetried(FailureType.VERIFY_FAILED, Steps.PROVE + ": " + e.getMessage());
