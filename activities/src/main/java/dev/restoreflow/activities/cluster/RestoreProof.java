@@ -62,14 +62,19 @@ public final class RestoreProof {
    * @throws DamageFound naming what is damaged (or counted differently)
    */
   public String prove(Map<String, Long> figures, String figuresDatabase, String engineName) {
-    return prove(figures, figuresDatabase, engineName, () -> false);
+    return prove(figures, figuresDatabase, engineName, () -> false, null);
   }
 
-  /** @param stop kills the check running when it turns true (the activity was cancelled) */
+  /**
+   * @param stop kills the check running when it turns true (the activity was cancelled)
+   * @param only the one database to check (a scratch database in the instance's own server,
+   *     whose other databases a drill never touches); null = every database of the cluster
+   */
   public String prove(Map<String, Long> figures, String figuresDatabase, String engineName,
-      java.util.function.BooleanSupplier stop) {
-    List<String> databases = lines(cluster.queryValue("select datname from pg_database where"
-        + " datallowconn order by datname"));
+      java.util.function.BooleanSupplier stop, String only) {
+    List<String> databases = only != null ? List.of(only)
+        : lines(cluster.queryValue("select datname from pg_database where datallowconn"
+            + " order by datname"));
     int version = Integer.parseInt(cluster.queryValue("show server_version_num")) / 10000;
     boolean heap = version >= 14;
     AtomicInteger indexes = new AtomicInteger();
