@@ -122,6 +122,7 @@ public final class ConfigLoader {
       serverFiles.put("notifications.deliveries", Path.of(notifications.deliveries()));
     }
     DataDirChecks.check(instances, raws, serverFiles);
+    ScratchPlace.checkAll(instances);
     return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances,
         lineGateway(raw.lineGateway()), http(raw.http()), nats(raw.nats(), instances),
         notifications);
