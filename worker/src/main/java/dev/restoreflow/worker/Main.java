@@ -15,7 +15,7 @@ import picocli.CommandLine;
     version = "restoreflow 0.1.0",
     description = "Durable backup and restore orchestration for PostgreSQL on Temporal.",
     subcommands = {DemoCommand.class, DevCommand.class, ServerCommand.class, WorkerCommand.class,
-        RestoreCommand.class, ScheduleCommand.class, JobsCommand.class, JobCommand.class,
+        RestoreCommand.class, ApproveCommand.class, ScheduleCommand.class, JobsCommand.class, JobCommand.class,
         BackupCommand.class, BackupsCommand.class, RetentionCommand.class, SummaryCommand.class,
         WalPushCommand.class, StatusCommand.class})
 public final class Main {

@@ -8,6 +8,7 @@ import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.ResolvedRestore;
 import dev.restoreflow.workflows.model.RestoreProgress;
+import dev.restoreflow.workflows.model.RestoreInto;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintStream;
@@ -59,6 +60,31 @@ final class RestoreCommand implements Callable<Integer> {
       + " one transaction; their former versions are kept in a schema restoreflow_before_TIME")
   List<String> tables;
 
+  @Option(names = "--clone", description = "restore into the instance's scratch place"
+      + " (instances.N.scratch) instead of over the instance, and keep it running there")
+  boolean clone;
+
+  @Option(names = "--into", paramLabel = "DIR", description = "a clone into this data directory"
+      + " (under instances.N.scratch.root; default <root>/<instance>-<job>)")
+  String intoDirectory;
+
+  @Option(names = "--port", description = "the clone's port (default: scratch.port, else the"
+      + " instance's port + 1)")
+  Integer intoPort;
+
+  @Option(names = "--into-database", paramLabel = "NAME", description = "pgdump, mysqltables: a"
+      + " clone into this database of the instance's server (default <database>_drill)")
+  String intoDatabase;
+
+  @Option(names = "--drill", description = "a restore drill: restore into the scratch place,"
+      + " start it, prove it (amcheck, row counts), record the RTO, remove it; the instance is"
+      + " never touched")
+  boolean drill;
+
+  @Option(names = "--require-approval", description = "wait after planning until someone runs"
+      + " `restoreflow approve JOB` (instances.N.approval may require it anyway)")
+  boolean requireApproval;
+
   @Option(names = "--dry-run", description = "only plan: which backup, is there room")
   boolean dryRun;
 
@@ -86,11 +112,18 @@ final class RestoreCommand implements Callable<Integer> {
     RequestResolver resolver = new RequestResolver(cfg.inventory());
     RestoreRequest asked = RestoreRequest.of(instance).withHost(host).withBackupId(backupId)
         .withIncremental(incremental).withFull(full).withRecoveryTarget(target.target())
-        .withDryRun(dryRun).withTables(tables);
+        .withDryRun(dryRun).withTables(tables).withDrill(drill)
+        .withRequireApproval(requireApproval ? Boolean.TRUE : null);
+    boolean scratch = clone || drill || intoDirectory != null || intoPort != null
+        || intoDatabase != null;
+    if (clone || intoDirectory != null || intoPort != null || intoDatabase != null) {
+      asked = asked.withInto(new RestoreInto(intoDirectory, intoPort, intoDatabase));
+    }
     ResolvedRestore resolved = resolver.resolveRestore(null, asked);
     String id = backupId == null ? null : resolver.backupId(instance, backupId);
     Terminal terminal = null;
-    if (!yes && !dryRun) {
+    // a clone or drill never touches the instance: nothing to confirm
+    if (!yes && !dryRun && !scratch) {
       terminal = Terminal.ofProcess(Style.choose(true, noColor, System.getenv()));
       if (terminal == null) {
         throw new IllegalArgumentException("a restore overwrites instance " + instance + " on"

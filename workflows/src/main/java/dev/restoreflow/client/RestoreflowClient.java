@@ -1,5 +1,7 @@
 package dev.restoreflow.client;
 
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.Approval;
 import dev.restoreflow.workflows.BackupWorkflow;
 import dev.restoreflow.workflows.CatalogWorkflow;
 import dev.restoreflow.workflows.FailureType;
@@ -266,6 +268,31 @@ public final class RestoreflowClient {
   /** The host's queue, read after this call began (the read may be shared with other callers). */
   public QueueState queue(String host) {
     return queues.read(host);
+  }
+
+  /**
+   * Answers a restore job awaiting approval: it goes on ({@code approve}) or ends REJECTED.
+   *
+   * @throws IllegalStateException when the job is not awaiting approval (says its state)
+   * @throws WorkflowNotFoundException when there is no such restore job
+   */
+  public RestoreProgress answerApproval(String jobId, Approval answer, boolean approve) {
+    if (answer == null || answer.by() == null || answer.by().isBlank()) {
+      throw new IllegalArgumentException("say who answers (by): the ledger records the approver");
+    }
+    RestoreProgress progress = progressOf(TaskQueues.restoreWorkflowId(jobId));
+    if (progress.state() != JobState.AWAITING_APPROVAL) {
+      throw new IllegalStateException("job " + jobId + " is " + progress.state()
+          + ", not awaiting approval; nothing was sent");
+    }
+    RestoreWorkflow job = client.newWorkflowStub(RestoreWorkflow.class,
+        TaskQueues.restoreWorkflowId(jobId));
+    if (approve) {
+      job.approve(answer);
+    } else {
+      job.reject(answer);
+    }
+    return progress;
   }
 
   /** Asks the job to stop; it ends at the current step and leaves the state it documents. */

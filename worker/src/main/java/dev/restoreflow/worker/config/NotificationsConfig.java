@@ -1,5 +1,6 @@
 package dev.restoreflow.worker.config;
 
+import dev.restoreflow.activities.config.NoticeSubscriptions;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.restoreflow.activities.notify.WebhookConfig;
 import dev.restoreflow.activities.notify.WebhookEndpoint;
@@ -39,6 +40,14 @@ public record NotificationsConfig(String stallAfter, List<WebhookConfig> webhook
   @JsonIgnore
   public Long stallAfterSeconds() {
     return stallAfter == null ? null : NotificationSettings.seconds(stallAfter);
+  }
+
+  /** What the request resolver puts into each job: the events some webhook takes, the stall time. */
+  @JsonIgnore
+  public NoticeSubscriptions subscriptions() {
+    List<String> events = webhooks.stream().filter(java.util.Objects::nonNull)
+        .flatMap(w -> w.events().stream()).distinct().toList();
+    return new NoticeSubscriptions(events, events.isEmpty() ? null : stallAfterSeconds());
   }
 
   /**

@@ -77,7 +77,7 @@ public record RestoreflowConfig(
   /** The hosts and instances, as the activities and the request resolver take them. */
   @JsonIgnore
   public Inventory inventory() {
-    return new Inventory(hosts, instances);
+    return new Inventory(hosts, instances, notifications.subscriptions());
   }
 
   public Optional<InstanceConfig> instance(String name) {

@@ -1,5 +1,7 @@
 package dev.restoreflow.worker.http;
 
+import dev.restoreflow.workflows.model.RestoreInto;
+import dev.restoreflow.workflows.model.Approval;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -67,6 +69,8 @@ final class ApiRoutes {
     router.mount(ExtraRoute.of("GET", "/api/v1/jobs", api::jobList));
     router.mount(ExtraRoute.of("GET", "/api/v1/jobs/{job}", api::job));
     router.mount(ExtraRoute.of("POST", "/api/v1/jobs/{job}/cancel", api::cancel));
+    router.mount(ExtraRoute.of("POST", "/api/v1/jobs/{job}/approve", r -> api.answer(r, true)));
+    router.mount(ExtraRoute.of("POST", "/api/v1/jobs/{job}/reject", r -> api.answer(r, false)));
     router.mount(ExtraRoute.of("GET", "/api/v1/jobs/{job}/events", api::events));
     SeedRoutes.mount(router, config, api.jobs, api.watching, seedEngine);
     for (String path : MOUNTED_LATER) {
@@ -91,7 +95,10 @@ final class ApiRoutes {
   @JsonIgnoreProperties(ignoreUnknown = false)
   record RestoreBody(String host, String backupId, Boolean incremental,
       RecoveryTarget recoveryTarget, Boolean promote, Boolean dryRun, Boolean full,
-      List<String> tables) {}
+      List<String> tables, RestoreInto into, Boolean drill, Boolean requireApproval) {}
+
+  /** The body of approve and reject: who answers (required), and why. */
+  record ApprovalBody(String by, String reason) {}
 
   private HttpReply instances(HttpRequestView r) {
     allowQuery(r);
@@ -134,12 +141,13 @@ final class ApiRoutes {
     String instance = r.pathParam("instance");
     jobs.resolver().instance(instance);
     RestoreBody b = body(r, RestoreBody.class,
-        new RestoreBody(null, null, null, null, null, null, null, null));
+        new RestoreBody(null, null, null, null, null, null, null, null, null, null, null));
     RestoreRequest request = new RestoreRequest(instance, b.host(), b.backupId(),
         Boolean.TRUE.equals(b.incremental()), b.recoveryTarget() == null
             || b.recoveryTarget().isEmpty() ? null : b.recoveryTarget(), b.promote(),
         Boolean.TRUE.equals(b.dryRun()), null, null).withFull(Boolean.TRUE.equals(b.full()))
-        .withTables(b.tables());
+        .withTables(b.tables()).withInto(b.into()).withDrill(Boolean.TRUE.equals(b.drill()))
+        .withRequireApproval(Boolean.TRUE.equals(b.requireApproval()) ? Boolean.TRUE : null);
     return accepted(jobs.startRestore(request, r.client()));
   }
 
@@ -192,6 +200,30 @@ final class ApiRoutes {
       restoreflow.cancel(jobId);
     } catch (WorkflowNotFoundException ended) {
       throw new Problem(409, Problem.JOB_ENDED, "job " + jobId + " ended meanwhile");
+    }
+    return accepted(views.find(jobId, false).orElse(job));
+  }
+
+  /** Approves or rejects a restore job awaiting approval; the body says who, and why. */
+  private HttpReply answer(HttpRequestView r, boolean approve) {
+    allowQuery(r);
+    String jobId = jobId(r);
+    ApprovalBody b = body(r, ApprovalBody.class, new ApprovalBody(null, null));
+    if (b.by() == null || b.by().isBlank() || b.by().length() > 200
+        || (b.reason() != null && b.reason().length() > 2000)) {
+      throw new Problem(400, Problem.BAD_JSON, "say who " + (approve ? "approves" : "rejects")
+          + " in the body, e.g. {\"by\":\"alice\",\"reason\":\"OPS-12\"} (by: at most 200"
+          + " characters, reason: 2000)");
+    }
+    JobView job = views.find(jobId, false).orElseThrow(() -> Watching.unknown(jobId));
+    try {
+      restoreflow.answerApproval(jobId, new Approval(b.by().strip(), b.reason()), approve);
+    } catch (IllegalStateException notWaiting) {
+      throw new Problem(409, Problem.NOT_AWAITING_APPROVAL, notWaiting.getMessage(),
+          Map.of("job", job));
+    } catch (WorkflowNotFoundException gone) {
+      throw new Problem(409, Problem.NOT_AWAITING_APPROVAL, "job " + jobId + " is not a restore"
+          + " job awaiting approval");
     }
     return accepted(views.find(jobId, false).orElse(job));
   }

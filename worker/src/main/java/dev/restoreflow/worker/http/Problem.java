@@ -23,6 +23,7 @@ public final class Problem extends RuntimeException {
   public static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
   public static final String BAD_JOB_ID = "BAD_JOB_ID";
   public static final String JOB_ENDED = "JOB_ENDED";
+  public static final String NOT_AWAITING_APPROVAL = "NOT_AWAITING_APPROVAL";
   public static final String JOB_FAILED = "JOB_FAILED";
   public static final String WAIT_TIMEOUT = "WAIT_TIMEOUT";
   public static final String TOO_MANY_STREAMS = "TOO_MANY_STREAMS";
