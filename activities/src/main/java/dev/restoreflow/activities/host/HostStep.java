@@ -11,6 +11,7 @@ import dev.restoreflow.activities.exec.CommandRunner;
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.model.RestoreInto;
 import dev.restoreflow.workflows.model.StepInput;
 import org.slf4j.MDC;
 
@@ -28,6 +29,7 @@ public final class HostStep implements AutoCloseable {
   private final CommandRunner runner;
   private final ClusterControl cluster;
   private final HostServices services;
+  private final RestoreInto scratch;
 
   private HostStep(StepInput step, InstanceConfig instance, HostServices services) {
     this.jobId = step.jobId();
@@ -35,6 +37,7 @@ public final class HostStep implements AutoCloseable {
     this.host = step.host();
     this.instance = instance;
     this.services = services;
+    this.scratch = step.into();
     this.runner = services.runners().forHost(step.host());
     this.cluster = new ClusterControl(runner, instance);
     MDC.put("job", jobId);
@@ -63,6 +66,11 @@ public final class HostStep implements AutoCloseable {
   /** The instance's name in the config. */
   public String instanceName() {
     return instanceName;
+  }
+
+  /** The scratch target a clone or drill works on; null = the instance itself. */
+  public RestoreInto scratch() {
+    return scratch;
   }
 
   public String host() {
