@@ -3,6 +3,7 @@ package dev.restoreflow.workflows;
 import dev.restoreflow.workflows.activities.ServerActivities;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.JobEvent;
+import dev.restoreflow.workflows.model.JobOutcome;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.StepProgress;
@@ -34,11 +35,17 @@ final class JobRecorder {
   }
 
   void record(Subject subject, JobState state, StepProgress step, String error) {
+    record(subject, state, step, error, null);
+  }
+
+  /** With what the ledger keeps beyond the state (null = nothing new). */
+  void record(Subject subject, JobState state, StepProgress step, String error,
+      JobOutcome outcome) {
     WorkflowInfo info = Workflow.getInfo();
     try {
       server.recordJobEvent(new JobEvent(jobId, info.getWorkflowId(), info.getRunId(), kind,
           subject.instance(), subject.host(), subject.via(), subject.restore(), state, step, error,
-          Workflow.currentTimeMillis(), subject.backup()));
+          Workflow.currentTimeMillis(), subject.backup(), outcome));
     } catch (ActivityFailure e) {
       log.warn("job {}: ledger write failed: {}", jobId, JobFailures.rootMessage(e));
     }

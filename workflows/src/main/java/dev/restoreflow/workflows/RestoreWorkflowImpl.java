@@ -2,6 +2,8 @@ package dev.restoreflow.workflows;
 
 import static dev.restoreflow.workflows.Steps.PLAN;
 import static dev.restoreflow.workflows.Steps.PROMOTE;
+import static dev.restoreflow.workflows.Steps.PROVE;
+import static dev.restoreflow.workflows.Steps.REMOVE_SCRATCH;
 import static dev.restoreflow.workflows.Steps.START;
 import static dev.restoreflow.workflows.Steps.STOP;
 import static dev.restoreflow.workflows.Steps.VERIFY;
@@ -12,6 +14,8 @@ import dev.restoreflow.workflows.activities.PlanActivities;
 import dev.restoreflow.workflows.activities.ServerActivities;
 import dev.restoreflow.workflows.model.Approval;
 import dev.restoreflow.workflows.model.EngineRestoreInput;
+import dev.restoreflow.workflows.model.JobNotice;
+import dev.restoreflow.workflows.model.JobOutcome;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.PlannedStep;
@@ -31,6 +35,7 @@ import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
@@ -99,6 +104,11 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   /** Workflow.getVersion change id (issue 11). */
   static final String WAITS_FOR_CANCELLED_STEPS = "job-waits-for-cancelled-steps";
+  /**
+   * Workflow.getVersion change id (issue 17): the RTO estimate after PlanRestore, the approval
+   * gate, notices, the stall watch, clones and drills (scratch targets), the job's outcome.
+   */
+  static final String ON_CALL = "on-call-around-restores";
 
   private static final Logger log = Workflow.getLogger(RestoreWorkflowImpl.class);
 
@@ -117,6 +127,20 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   private boolean granted;
   /** Set by version: cancelled steps are waited for, and a cancel stops the job between steps. */
   private boolean waitForCancelledSteps;
+  /** Set by version: everything of {@link #ON_CALL}. */
+  private boolean onCall;
+  private JobNotices notices = new JobNotices(null, QueueEntry.RESTORE, null);
+  private RestorePlan plan;
+  private Approval decision;
+  private boolean approved;
+  /** "approved by alice: OPS-12", "rejected by bob: ...", or the timeout's words. */
+  private String approvalText;
+  private Long restoreStartedAt;
+  private Long restoreEndedAt;
+  private int stepChanges;
+  private boolean ended;
+  /** A clone or drill has begun writing its scratch target (a failure then removes it). */
+  private boolean scratchTouched;
 
   @Override
   public RestoreResult restore(RestoreRequest restoreRequest) {
@@ -132,6 +156,10 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       fail(e);
       throw JobFailures.of(e, dataState.description);
     }
+    onCall = Workflow.getVersion(ON_CALL, Workflow.DEFAULT_VERSION, 1) == 1;
+    if (onCall) {
+      notices = new JobNotices(jobId, QueueEntry.RESTORE, target.noticeEvents());
+    }
     upsertSearchAttributes();
     steps = new StepTracker(expectedSteps());
     setState(JobState.QUEUED, null);
@@ -142,8 +170,15 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     try {
       hostTurn.awaitGrant(target.host(), turn, reasks, () -> granted);
       setState(JobState.RUNNING, null);
+      watchForStalls();
       RestoreResult result = runSteps();
-      record(result.state(), null, null);
+      if (onCall) {
+        record(result.state(), null, null, outcome());
+        notices.send(result.state().name(), target.instance(), target.host(), backupId, null,
+            result.message());
+      } else {
+        record(result.state(), null, null);
+      }
       return result;
     } catch (CanceledFailure e) {
       Workflow.newDetachedCancellationScope(this::afterCancel).run();
@@ -156,8 +191,22 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       Workflow.newDetachedCancellationScope(() -> afterFailure(e)).run();
       throw JobFailures.of(e, dataState.description);
     } finally {
+      ended = true;
       Workflow.newDetachedCancellationScope(() -> hostTurn.release(target.host())).run();
     }
+  }
+
+  /** Notices of a running step that shows no progress, when some webhook takes them. */
+  private void watchForStalls() {
+    if (!onCall || target.stallAfterSeconds() == null || !target.notifies(JobNotice.STALLED)) {
+      return;
+    }
+    StallWatch watch = new StallWatch(server, Duration.ofSeconds(target.stallAfterSeconds()),
+        () -> ended, () -> state == JobState.RUNNING && steps.current() != null,
+        still -> notices.send(JobNotice.STALLED, target.instance(), target.host(), backupId,
+            steps.current(), "no progress in " + steps.current() + " for "
+                + Durations.words(still.toSeconds())));
+    Async.procedure(() -> watch.watch(() -> stepChanges));
   }
 
   /** The steps the job shows before its plan: the resolver's, or (older jobs) the frozen list. */
@@ -167,7 +216,9 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   }
 
   private RestoreResult runSteps() {
-    StepInput input = new StepInput(jobId, target.instance(), target.host());
+    StepInput input = new StepInput(jobId, target.instance(), target.host(),
+        onCall ? target.into() : null);
+    boolean overInstance = input.into() == null;
     String hostQueue = TaskQueues.forHost(target.host());
     // A cancelled step is waited for until it has really ended before the job goes on (restarts
     // a cluster whose stop was cancelled) and gives the host back to the next job.
@@ -184,16 +235,23 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         .setCancellationType(onCancel).build();
 
     // tables is null unless asked for: the inputs of older jobs stay as they were
-    RestorePlan plan = step(PLAN, () -> planner.planRestore(new PlanInput(input,
+    plan = step(PLAN, () -> withEstimate(planner.planRestore(new PlanInput(input,
         request.backupId(), request.incremental(), request.recoveryTarget(), request.full(),
-        request.tables())),
+        request.tables()))),
         p -> new StepResult(PLAN, 0, 0, describe(p)));
     backupId = plan.backupId();
     List<PlannedStep> planned = plan.steps() != null ? plan.steps() : expectedSteps();
+    if (onCall && request.isDrill() && plan.steps() != null) {
+      planned = withDrillSteps(planned);
+    }
     steps.follow(planned);
     if (request.dryRun()) {
       steps.skipPending("dry run");
       return result(JobState.PLANNED, plan, "dry run: would restore backup " + backupId);
+    }
+    if (onCall && target.requiresApproval() && !awaitApproval()) {
+      steps.skipPending(approvalText);
+      return result(JobState.REJECTED, plan, approvalText + "; nothing was touched");
     }
     boolean wipes = planned.stream().anyMatch(s -> s.name().equals(WIPE) && s.runs());
     // a logical restore (no StopCluster) builds a new database beside the running cluster's and
@@ -209,22 +267,39 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         steps.skip(next.name(), next.skipped());
         continue;
       }
+      if (restoreStartedAt == null) {
+        restoreStartedAt = Workflow.currentTimeMillis();
+        scratchTouched = !overInstance;
+      }
       switch (next.name()) {
         case STOP -> {
-          if (waitForCancelledSteps) {
+          if (waitForCancelledSteps && overInstance) {
             dataState = DataState.STOPPING;
           }
           step(STOP, () -> cluster.stopCluster(input, wipes));
-          dataState = DataState.STOPPED_INTACT;
+          if (overInstance) {
+            dataState = DataState.STOPPED_INTACT;
+          }
         }
         case WIPE -> {
-          dataState = DataState.WIPING;
+          if (overInstance) {
+            dataState = DataState.WIPING;
+          }
           step(WIPE, () -> cluster.wipeData(input));
-          dataState = DataState.EMPTY;
+          if (overInstance) {
+            dataState = DataState.EMPTY;
+          }
         }
         case START -> {
           step(START, () -> cluster.startCluster(input));
-          dataState = DataState.RESTORED_RUNNING;
+          if (overInstance) {
+            dataState = DataState.RESTORED_RUNNING;
+          }
+        }
+        case PROVE -> step(PROVE, () -> cluster.proveRestore(restore));
+        case REMOVE_SCRATCH -> {
+          step(REMOVE_SCRATCH, () -> cluster.removeScratch(input));
+          scratchTouched = false;
         }
         case PROMOTE -> {
           if (request.promote() != null ? request.promote() : target.promoteByDefault()) {
@@ -235,17 +310,103 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         }
         case VERIFY -> step(VERIFY, () -> cluster.verifyCluster(input));
         default -> {
-          if (stopsCluster) {
+          if (stopsCluster && overInstance) {
             // the engine's own restore step: it writes the data directory
             dataState = wipes ? DataState.PARTIAL : DataState.PARTIAL_INCREMENTAL;
           }
           step(next.name(), () -> Workflow.newUntypedActivityStub(restoreOptions)
               .execute(next.name(), StepResult.class, restore));
-          dataState = stopsCluster ? DataState.RESTORED_STOPPED : DataState.RESTORED_LOGICALLY;
+          if (overInstance) {
+            dataState = stopsCluster ? DataState.RESTORED_STOPPED : DataState.RESTORED_LOGICALLY;
+          }
         }
       }
+      if (!next.name().equals(PROVE) && !next.name().equals(REMOVE_SCRATCH)) {
+        restoreEndedAt = Workflow.currentTimeMillis();
+      }
     }
-    return result(JobState.SUCCEEDED, plan, "restored backup " + backupId);
+    return result(JobState.SUCCEEDED, plan, successMessage());
+  }
+
+  private String successMessage() {
+    if (!onCall || target.into() == null) {
+      return "restored backup " + backupId;
+    }
+    String took = restoreSeconds() == null ? "" : " in " + Durations.words(restoreSeconds());
+    return request.isDrill()
+        ? "drill proved backup " + backupId + ": restored" + took + " into a scratch target,"
+            + " checked and removed"
+        : "cloned backup " + backupId + took + " into " + scratchWords(target.into());
+  }
+
+  private static String scratchWords(dev.restoreflow.workflows.model.RestoreInto into) {
+    return into.database() != null ? "database " + into.database()
+        : into.directory() + " (port " + into.port() + ")";
+  }
+
+  /** Plans recorded before a drill's steps were planned on the host get them here. */
+  private static List<PlannedStep> withDrillSteps(List<PlannedStep> planned) {
+    if (planned.stream().anyMatch(s -> s.name().equals(PROVE))) {
+      return planned;
+    }
+    List<PlannedStep> all = new java.util.ArrayList<>(planned);
+    all.add(PlannedStep.run(PROVE));
+    all.add(PlannedStep.run(REMOVE_SCRATCH));
+    return List.copyOf(all);
+  }
+
+  /** The plan with the RTO estimate from the ledger; unchanged when the ledger cannot say. */
+  private RestorePlan withEstimate(RestorePlan planned) {
+    if (!onCall) {
+      return planned;
+    }
+    try {
+      return planned.withEstimate(server.estimateRestore(target.instance(), target.engine(),
+          planned.dataBytes()));
+    } catch (ActivityFailure e) {
+      log.warn("job {}: no RTO estimate: {}", jobId, JobFailures.rootMessage(e));
+      return planned;
+    }
+  }
+
+  /**
+   * Shows the plan and waits for a person's approval or rejection, up to the policy's timeout.
+   * Nothing has been touched yet. Returns whether the job may go on.
+   */
+  private boolean awaitApproval() {
+    setState(JobState.AWAITING_APPROVAL, null);
+    notices.send(JobNotice.AWAITING_APPROVAL, target.instance(), target.host(), backupId, PLAN,
+        "waits for approval (`restoreflow approve " + jobId + "`): " + describe(plan));
+    long timeout = target.approval().timeoutSeconds();
+    boolean answered = Workflow.await(Duration.ofSeconds(timeout), () -> decision != null);
+    if (!answered) {
+      approvalText = "rejected: no approval within " + Durations.words(timeout);
+    } else {
+      approvalText = (approved ? "approved by " : "rejected by ") + decision.by()
+          + (decision.reason() == null || decision.reason().isBlank() ? ""
+              : ": " + decision.reason());
+    }
+    log.info("job {}: {}", jobId, approvalText);
+    if (!approved) {
+      return false;
+    }
+    state = JobState.RUNNING;
+    record(JobState.RUNNING, null, null, new JobOutcome(null, null, null, null, null,
+        approvalText));
+    return true;
+  }
+
+  private Long restoreSeconds() {
+    return restoreStartedAt == null || restoreEndedAt == null ? null
+        : Math.round((restoreEndedAt - restoreStartedAt) / 1000.0);
+  }
+
+  /** What the ledger keeps of this job: the RTO figures, whether it was a drill, the approver. */
+  private JobOutcome outcome() {
+    Long millis = restoreStartedAt == null || restoreEndedAt == null ? null
+        : restoreEndedAt - restoreStartedAt;
+    return new JobOutcome(target.engine(), backupId, plan == null ? null : plan.dataBytes(),
+        millis, request.isDrill() ? Boolean.TRUE : null, approvalText);
   }
 
   private void step(String name, Supplier<StepResult> body) {
@@ -268,9 +429,12 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     steps.endRunning(StepStatus.CANCELLED, "cancelled");
     steps.skipPending("job cancelled");
     restartIfIntact();
+    removeScratchIfTouched();
     message = "cancelled";
     state = JobState.CANCELLED;
     record(JobState.CANCELLED, null, "cancelled; data directory: " + dataState.description);
+    notices.send(JobNotice.CANCELLED, instance(), target == null ? null : target.host(), backupId,
+        null, "cancelled; data directory: " + dataState.description);
   }
 
   private void afterFailure(ActivityFailure e) {
@@ -278,13 +442,36 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     if (dataState == DataState.WIPING && JobFailures.hasType(e, FailureType.WIPE_REFUSED)) {
       dataState = DataState.STOPPED_INTACT;
     }
+    String failedStep = steps.snapshot().stream()
+        .filter(s -> s.status() == StepStatus.FAILED).map(StepProgress::name)
+        .findFirst().orElse(null);
     restartIfIntact();
+    removeScratchIfTouched();
     fail(e);
+    notices.send(JobNotice.FAILED, instance(), target.host(), backupId, failedStep,
+        message + "; data directory: " + dataState.description);
+  }
+
+  /** A clone or drill that failed or was cancelled takes its half-built scratch target away. */
+  private void removeScratchIfTouched() {
+    if (!scratchTouched || target == null || target.into() == null) {
+      return;
+    }
+    ClusterActivities cluster = Workflow.newActivityStub(ClusterActivities.class,
+        SHORT.toBuilder().setTaskQueue(TaskQueues.forHost(target.host())).build());
+    try {
+      cluster.removeScratch(new StepInput(jobId, target.instance(), target.host(),
+          target.into()));
+      scratchTouched = false;
+    } catch (ActivityFailure removeFailure) {
+      log.error("job {}: could not remove the scratch target {}: {}", jobId,
+          scratchWords(target.into()), JobFailures.rootMessage(removeFailure));
+    }
   }
 
   /** A cluster whose data was not touched yet is started again (also when its stop was cut short). */
   private void restartIfIntact() {
-    if (!dataState.isIntact() || target == null) {
+    if (!dataState.isIntact() || target == null || (onCall && target.into() != null)) {
       return;
     }
     ClusterActivities cluster = Workflow.newActivityStub(ClusterActivities.class,
@@ -308,7 +495,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     state = finalState;
     message = text;
     return new RestoreResult(jobId, target.instance(), target.host(), finalState, backupId, plan,
-        steps.snapshot(), text);
+        steps.snapshot(), text, onCall ? restoreSeconds() : null);
   }
 
   /** Whatever way the job came in, the Temporal UI and CLI can find it by these. */
@@ -331,19 +518,34 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   }
 
   private void recordStep(String name) {
+    stepChanges++;
     record(state, steps.get(name), null);
   }
 
   private void record(JobState jobState, StepProgress step, String error) {
-    String host = target != null ? target.host() : request == null ? null : request.host();
-    recorder.record(new JobRecorder.Subject(instance(), host, via(), request, null), jobState,
-        step, error);
+    record(jobState, step, error, null);
   }
 
+  private void record(JobState jobState, StepProgress step, String error, JobOutcome outcome) {
+    String host = target != null ? target.host() : request == null ? null : request.host();
+    recorder.record(new JobRecorder.Subject(instance(), host, via(), request, null), jobState,
+        step, error, outcome);
+  }
+
+  /** The plan in words: the PlanRestore step's detail, and what a person approving reads. */
   private static String describe(RestorePlan p) {
-    return "backup " + p.backupId() + " (" + p.backupMode() + ", " + p.dataBytes()
-        + " bytes, chain "
-        + String.join(">", p.chain()) + "); free " + p.freeBytes() + " bytes";
+    StringBuilder words = new StringBuilder("backup " + p.backupId() + " (" + p.backupMode()
+        + ", " + p.dataBytes() + " bytes, chain " + String.join(">", p.chain()) + "); free "
+        + p.freeBytes() + " bytes");
+    if (p.dataLossSeconds() != null) {
+      words.append("; RPO ").append(Durations.words(p.dataLossSeconds()))
+          .append(" of commits lost (restores to ").append(p.backupTime()).append(")");
+    }
+    if (p.estimateBasis() != null) {
+      words.append("; RTO ").append(p.estimatedSeconds() == null ? p.estimateBasis()
+          : "about " + Durations.words(p.estimatedSeconds()) + " (" + p.estimateBasis() + ")");
+    }
+    return words.toString();
   }
 
   @Override
@@ -353,16 +555,34 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   @Override
   public void approve(Approval approval) {
-    // the approval gate (issue 17) lands with the workflow part
+    answer(approval, true);
   }
 
   @Override
   public void reject(Approval approval) {
+    answer(approval, false);
+  }
+
+  /** The first answer of a person to a job awaiting approval counts; anything else is logged. */
+  private void answer(Approval approval, boolean approve) {
+    if (approval == null || approval.by() == null || approval.by().isBlank()) {
+      log.warn("job {}: an {} without a name (by) is ignored", jobId,
+          approve ? "approval" : "rejection");
+      return;
+    }
+    if (state != JobState.AWAITING_APPROVAL || decision != null) {
+      log.warn("job {}: {} by {} ignored: the job is {}", jobId,
+          approve ? "approval" : "rejection", approval.by(),
+          decision != null ? "already answered" : state);
+      return;
+    }
+    decision = approval;
+    approved = approve;
   }
 
   @Override
   public RestoreProgress progress() {
     return new RestoreProgress(jobId, instance(), target != null ? target.host() : null, state,
-        steps.current(), backupId, steps.snapshot(), message, dataState.description);
+        steps.current(), backupId, steps.snapshot(), message, dataState.description, plan);
   }
 }

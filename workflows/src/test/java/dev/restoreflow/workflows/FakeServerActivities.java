@@ -37,6 +37,12 @@ final class FakeServerActivities implements ServerActivities {
 
   private volatile RestoreEstimate estimate = RestoreEstimate.noHistory();
   private final List<ProvenBackup> proven = new java.util.ArrayList<>();
+  private volatile java.util.function.Function<String, String> progressMarks = id -> "none";
+
+  /** What progressMark answers from now on. */
+  void progressMarks(java.util.function.Function<String, String> marks) {
+    progressMarks = marks;
+  }
 
   /** instance -> its host in the (fake) config. */
   static final Map<String, String> INSTANCES = Map.of("main1", "db1", "reports", "db2",
@@ -170,6 +176,11 @@ final class FakeServerActivities implements ServerActivities {
   /** What estimateRestore answers from now on. */
   void estimate(RestoreEstimate value) {
     estimate = value;
+  }
+
+  @Override
+  public String progressMark(String workflowId) {
+    return progressMarks.apply(workflowId);
   }
 
   @Override

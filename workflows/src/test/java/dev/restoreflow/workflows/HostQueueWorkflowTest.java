@@ -304,6 +304,11 @@ class HostQueueWorkflowTest {
     }
 
     @Override
+    public String progressMark(String workflowId) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public List<ProvenBackup> provenBackups(String instance) {
       throw new UnsupportedOperationException();
     }

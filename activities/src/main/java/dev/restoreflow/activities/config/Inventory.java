@@ -10,11 +10,18 @@ import java.util.TreeSet;
  * The configured hosts and instances: what restore, backup and catalog steps, and the request
  * resolver, work with. Read-only once loaded.
  */
-public record Inventory(Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances) {
+public record Inventory(Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances,
+    NoticeSubscriptions notices) {
 
   public Inventory {
     hosts = Map.copyOf(hosts);
     instances = Map.copyOf(instances);
+    notices = notices == null ? NoticeSubscriptions.none() : notices;
+  }
+
+  /** Hosts and instances, with no notices sent. */
+  public Inventory(Map<String, HostConfig> hosts, Map<String, InstanceConfig> instances) {
+    this(hosts, instances, null);
   }
 
   public Optional<InstanceConfig> instance(String name) {

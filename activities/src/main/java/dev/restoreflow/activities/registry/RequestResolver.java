@@ -1,18 +1,26 @@
 package dev.restoreflow.activities.registry;
 
+import dev.restoreflow.activities.cluster.ScratchTargets;
+import dev.restoreflow.activities.config.ApprovalConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.Inventory;
+import dev.restoreflow.activities.config.NoticeSubscriptions;
 import dev.restoreflow.activities.engine.BackupNames;
 import dev.restoreflow.activities.engine.Engine;
 import dev.restoreflow.activities.engine.RecoveryTargets;
 import dev.restoreflow.activities.engine.TableName;
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
+import dev.restoreflow.workflows.model.ApprovalPolicy;
 import dev.restoreflow.workflows.model.BackupRequest;
+import dev.restoreflow.workflows.model.PlannedStep;
 import dev.restoreflow.workflows.model.RecoveryTarget;
 import dev.restoreflow.workflows.model.ResolvedBackup;
 import dev.restoreflow.workflows.model.ResolvedRestore;
+import dev.restoreflow.workflows.model.RestoreInto;
 import dev.restoreflow.workflows.model.RestoreRequest;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,9 +56,62 @@ public final class RequestResolver {
     boolean full = Boolean.TRUE.equals(request.full());
     checkRestoreOptions(engine, request.instance(), request.backupId(), request.recoveryTarget(),
         request.incremental(), full, request.tables());
+    boolean scratch = request.into() != null || request.isDrill();
+    RestoreInto into = null;
+    List<PlannedStep> steps = engine.restoreSteps(request.incremental(), full);
+    if (scratch) {
+      checkScratchRequest(request);
+      into = ScratchTargets.resolve(request.instance(), instance, jobId,
+          request.into() != null ? request.into() : RestoreInto.anywhere());
+      steps = scratchSteps(engine, request.isDrill());
+    }
+    NoticeSubscriptions notices = config.notices();
     return new ResolvedRestore(jobId, request.instance(), host, engine.name(),
-        !Boolean.FALSE.equals(instance.promote()),
-        engine.restoreSteps(request.incremental(), full));
+        !Boolean.FALSE.equals(instance.promote()), steps, into,
+        approval(request, instance, scratch), notices.stallAfterSeconds(),
+        notices.events().isEmpty() ? null : notices.events());
+  }
+
+  /** A clone or drill restores a whole backup into an empty scratch target. */
+  private static void checkScratchRequest(RestoreRequest request) {
+    if (request.tables() != null) {
+      throw rejected(FailureType.NOT_SUPPORTED, "a clone or drill restores the whole backup into"
+          + " a scratch target: drop tables, or restore the tables without into/drill");
+    }
+    if (request.incremental()) {
+      throw rejected(FailureType.INVALID_REQUEST, "a clone or drill restores into an empty scratch"
+          + " target, never incrementally: drop incremental");
+    }
+  }
+
+  /**
+   * The engine's full restore steps (into the empty scratch data directory, or the engine's own
+   * steps for a scratch database), and for a drill its proof and the scratch's removal.
+   */
+  private static List<PlannedStep> scratchSteps(Engine engine, boolean drill) {
+    List<PlannedStep> steps = new ArrayList<>(engine.hasDataDirectory()
+        ? engine.restoreSteps(false, true) : engine.restoreSteps(false, false));
+    if (drill) {
+      steps.add(PlannedStep.run(Steps.PROVE));
+      steps.add(PlannedStep.run(Steps.REMOVE_SCRATCH));
+    }
+    return List.copyOf(steps);
+  }
+
+  /**
+   * Approval is waited for when the instance's config requires it for restores over the instance,
+   * or the request asks for it; a request cannot turn off what the config requires.
+   */
+  private static ApprovalPolicy approval(RestoreRequest request, InstanceConfig instance,
+      boolean scratch) {
+    ApprovalConfig configured = instance.approval();
+    boolean required = Boolean.TRUE.equals(request.requireApproval())
+        || (!scratch && configured != null && Boolean.TRUE.equals(configured.required()));
+    if (!required) {
+      return null;
+    }
+    return new ApprovalPolicy(true, configured == null
+        ? ApprovalPolicy.DEFAULT_TIMEOUT_SECONDS : configured.timeoutSeconds());
   }
 
   /**

@@ -121,6 +121,11 @@ public class ServerActivitiesImpl implements ServerActivities {
   }
 
   @Override
+  public String progressMark(String workflowId) {
+    return ProgressMarks.of(client, workflowId);
+  }
+
+  @Override
   public List<ProvenBackup> provenBackups(String instance) {
     throw new UnsupportedOperationException("issue 17: provenBackups (H4)");
   }

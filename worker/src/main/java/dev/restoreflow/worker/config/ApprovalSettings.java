@@ -7,8 +7,16 @@ final class ApprovalSettings {
 
   private ApprovalSettings() {}
 
-  /** The section, checked; null when there is none (no approval asked). */
+  /** The section, checked; null when there is none (no approval asked by the config). */
   static ApprovalConfig check(String key, ApprovalConfig approval) {
-    return approval;   // issue 17: checks land with the approval gate
+    if (approval == null) {
+      return null;
+    }
+    try {
+      approval.timeoutSeconds();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ".timeout", e.getMessage());
+    }
+    return approval;
   }
 }

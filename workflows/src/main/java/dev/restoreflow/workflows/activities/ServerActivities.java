@@ -54,6 +54,13 @@ public interface ServerActivities {
    */
   RestoreEstimate estimateRestore(String instance, String engine, long dataBytes);
 
+  /**
+   * What the job's running activity has shown of its progress: its type, attempt and last
+   * heartbeat details, reduced to a short mark that changes whenever any of them changes; "none"
+   * when no activity runs. The stall watchdog compares marks.
+   */
+  String progressMark(String workflowId);
+
   /** The instance's backups that drills proved, the latest proof of each. */
   List<ProvenBackup> provenBackups(String instance);
 }
