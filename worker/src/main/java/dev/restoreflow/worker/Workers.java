@@ -82,7 +82,7 @@ public final class Workers {
     Engines engines = Engines.standard();
     worker.registerActivitiesImplementations(
         new PlanActivitiesImpl(services, engines),
-        new ClusterActivitiesImpl(services),
+        new ClusterActivitiesImpl(services, engines),
         new BackupActivitiesImpl(services, engines),
         new RetentionActivitiesImpl(services, engines));
     for (Engine engine : engines.all()) {

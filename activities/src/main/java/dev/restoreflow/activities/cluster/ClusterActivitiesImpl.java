@@ -6,6 +6,7 @@ import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.exec.CommandFailedException;
+import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.activities.ClusterActivities;
@@ -17,9 +18,15 @@ import java.util.List;
 public class ClusterActivitiesImpl implements ClusterActivities {
 
   private final HostServices services;
+  private final Engines engines;
 
   public ClusterActivitiesImpl(HostServices services) {
+    this(services, Engines.standard());
+  }
+
+  public ClusterActivitiesImpl(HostServices services, Engines engines) {
     this.services = services;
+    this.engines = engines;
   }
 
   @Override
@@ -30,6 +37,17 @@ public class ClusterActivitiesImpl implements ClusterActivities {
   @Override
   public StepResult wipeData(StepInput input) {
     return step(Steps.WIPE, input, (ctx, beats) -> {
+      String created = null;
+      if (ctx.scratch() != null) {
+        // a scratch directory is made here; one that exists is emptied like any data directory
+        created = new ScratchCluster(ctx.runner(), ctx.instance(), ctx.scratch())
+            .createIfMissing();
+      }
+      if (created != null) {
+        UnfinishedRestore.mark(ctx.runner(), ctx.instance(), new UnfinishedRestore.Mark(
+            ctx.jobId(), Steps.WIPE, ctx.instance().engine(), null));
+        return created;
+      }
       try {
         return new DataWiper(ctx.runner(), ctx.instance(), ctx.cluster()).wipe(
             ctx.instance().pgdata(), () -> UnfinishedRestore.mark(ctx.runner(), ctx.instance(),
@@ -46,7 +64,14 @@ public class ClusterActivitiesImpl implements ClusterActivities {
 
   @Override
   public StepResult startCluster(StepInput input) {
-    return step(Steps.START, input, (ctx, beats) -> ctx.cluster().start(beats::stopped));
+    return step(Steps.START, input, (ctx, beats) -> {
+      if (ctx.scratch() == null) {
+        return ctx.cluster().start(beats::stopped);
+      }
+      String settings = new ScratchCluster(ctx.runner(), ctx.instance(), ctx.scratch())
+          .applySettings(ctx.instanceName());
+      return ctx.cluster().start(beats::stopped) + "; " + settings;
+    });
   }
 
   @Override
@@ -77,14 +102,34 @@ public class ClusterActivitiesImpl implements ClusterActivities {
   }
   @Override
   public StepResult proveRestore(EngineRestoreInput input) {
-    throw new UnsupportedOperationException("issue 17: proveRestore (H3)");
+    try (HostStep ctx = HostStep.open(services, input.step())) {
+      requireScratch(ctx, Steps.PROVE);
+      try {
+        return engines.of(ctx.instance()).proveRestore(ctx, input);
+      } catch (CommandFailedException e) {
+        throw Failures.ofCommand(Steps.PROVE, e);
+      } catch (ClusterNotReadyException e) {
+        throw Failures.of(FailureType.CLUSTER_NOT_READY, Steps.PROVE + ": " + e.getMessage());
+      }
+    }
   }
 
   @Override
   public StepResult removeScratch(StepInput input) {
-    throw new UnsupportedOperationException("issue 17: removeScratch (H3)");
+    return step(Steps.REMOVE_SCRATCH, input, (ctx, beats) -> {
+      requireScratch(ctx, Steps.REMOVE_SCRATCH);
+      return engines.of(ctx.instance()).removeScratch(ctx);
+    });
   }
 
+  /** ProveRestore and RemoveScratch work on a scratch target only, never on the instance. */
+  private static void requireScratch(HostStep ctx, String step) {
+    if (ctx.scratch() == null) {
+      throw Failures.of(FailureType.INVALID_REQUEST, step + " works only on the scratch target"
+          + " of a clone or drill (the step's input has no 'into'); refusing to touch instance "
+          + ctx.instanceName() + " itself");
+    }
+  }
 
   private StepResult step(String name, StepInput input, Body body) {
     long started = System.currentTimeMillis();

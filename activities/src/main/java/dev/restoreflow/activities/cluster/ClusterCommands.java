@@ -51,9 +51,14 @@ public final class ClusterCommands {
 
   /** psql that prints bare values, stops at the first error and reads no psqlrc. */
   public static List<String> query(InstanceConfig i, String sql) {
+    return query(i, i.database(), sql);
+  }
+
+  /** {@link #query(InstanceConfig, String)} in another database of the cluster. */
+  public static List<String> query(InstanceConfig i, String database, String sql) {
     return List.of(i.pgTool("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1",
         "-h", i.connectHost(), "-p", String.valueOf(i.port()), "-U", i.dbUser(),
-        "-d", i.database(), "-c", sql);
+        "-d", database, "-c", sql);
   }
 
   /**

@@ -149,6 +149,12 @@ public final class ClusterControl {
         .stdout().strip();
   }
 
+  /** Runs one query in {@code database} of the cluster and returns its output, trimmed. */
+  public String queryIn(String database, String sql) {
+    return runner.runChecked(asOwner(ClusterCommands.query(instance, database, sql), QUERY_LIMIT))
+        .stdout().strip();
+  }
+
   private long waitUntil(BooleanSupplier condition, Duration limit, BooleanSupplier stopWaiting,
       String what) {
     long started = System.nanoTime();

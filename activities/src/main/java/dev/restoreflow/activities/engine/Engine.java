@@ -2,7 +2,13 @@ package dev.restoreflow.activities.engine;
 
 import dev.restoreflow.workflows.model.EngineRestoreInput;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.cluster.DataDirectoryTarget;
+import dev.restoreflow.activities.cluster.RestoreProof;
+import dev.restoreflow.activities.cluster.ScratchCluster;
+import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.activities.config.EngineSettings;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.host.HostServices;
@@ -53,6 +59,15 @@ public interface Engine {
    */
   default boolean hasDataDirectory() {
     return true;
+  }
+
+  /**
+   * Whether a clone or drill of this engine restores into a scratch database of the instance's
+   * own server (pgdump, mysqltables) rather than into a scratch data directory and port beside
+   * the instance's cluster (the engines with a data directory).
+   */
+  default boolean restoresIntoScratchDatabase() {
+    return false;
   }
 
   // ---- requests (checked before anything runs, by the one request resolver)
@@ -178,7 +193,17 @@ public interface Engine {
    * what is damaged.
    */
   default StepResult proveRestore(HostStep step, EngineRestoreInput input) {
-    throw new UnsupportedOperationException("issue 17: proveRestore of data directories (H3a)");
+    long started = System.currentTimeMillis();
+    RestoreProof proof = new RestoreProof(step.cluster());
+    String detail;
+    try (Heartbeats beats = Heartbeats.start(proof::progress)) {
+      detail = proof.prove(backupFigures(step, input.backupId()), step.instance().database(),
+          name());
+      beats.rethrowIfStopped();
+    } catch (RestoreProof.DamageFound e) {
+      throw Failures.notRetried(FailureType.VERIFY_FAILED, Steps.PROVE + ": " + e.getMessage());
+    }
+    return new StepResult(Steps.PROVE, started, System.currentTimeMillis(), detail);
   }
 
   /**
@@ -186,7 +211,8 @@ public interface Engine {
    * the scratch database (logical engines). Nothing when already gone. Returns the step's detail.
    */
   default String removeScratch(HostStep step) {
-    throw new UnsupportedOperationException("issue 17: removeScratch of data directories (H3a)");
+    return new ScratchCluster(step.runner(), step.instance(), step.scratch())
+        .remove(step.cluster());
   }
 
   /**

@@ -53,6 +53,12 @@ public final class MysqlTablesEngine implements Engine {
     return false;
   }
 
+  /** A clone or drill restores into a scratch database of the instance's own server. */
+  @Override
+  public boolean restoresIntoScratchDatabase() {
+    return true;
+  }
+
   @Override
   public String normalizeBackupId(String backupId) {
     return ArchiveNames.check(backupId);

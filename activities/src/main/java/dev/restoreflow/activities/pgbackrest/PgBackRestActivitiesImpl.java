@@ -4,6 +4,7 @@ import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.WorkInFlight;
 import dev.restoreflow.activities.cluster.ClusterNotReadyException;
 import dev.restoreflow.activities.cluster.ClusterState;
+import dev.restoreflow.activities.cluster.ScratchTargets;
 import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.exec.Command;
@@ -58,7 +59,8 @@ public class PgBackRestActivitiesImpl implements PgBackRestActivities {
       List<String> argv;
       try {
         argv = PgBackRestCommands.restore(instance, label, input.recoveryTarget(),
-            !Boolean.FALSE.equals(instance.promote()));
+            !Boolean.FALSE.equals(instance.promote()),
+            ctx.scratch() == null ? null : ScratchTargets.tablespaces(ctx.scratch()));
       } catch (IllegalArgumentException e) {
         throw Failures.of(FailureType.BAD_RECOVERY_TARGET, e.getMessage());
       }

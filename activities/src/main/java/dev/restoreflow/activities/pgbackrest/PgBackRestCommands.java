@@ -90,12 +90,25 @@ public final class PgBackRestCommands {
    */
   public static List<String> restore(InstanceConfig i, String label, RecoveryTarget target,
       boolean promote) {
+    return restore(i, label, target, promote, null);
+  }
+
+  /**
+   * @param tablespaces for a restore into a scratch target: where every tablespace goes
+   *     ({@code --tablespace-map-all}), so none is restored over the instance's own; null = where
+   *     the backup says
+   */
+  public static List<String> restore(InstanceConfig i, String label, RecoveryTarget target,
+      boolean promote, String tablespaces) {
     RecoveryTargets.check(target);
     PgBackRestConfig p = i.settings(PgBackRestConfig.class);
     List<String> argv = repository(p);
     argv.addAll(List.of("--pg1-path=" + i.pgdata(), "--delta",
         "--set=" + BackupLabels.normalize(label)));
     processMax(argv, p);
+    if (tablespaces != null) {
+      argv.addAll(List.of("--tablespace-map-all=" + tablespaces, "--archive-mode=off"));
+    }
     if (target == null || target.isEmpty()) {
       argv.add("--type=immediate");
     } else if (target.time() != null) {

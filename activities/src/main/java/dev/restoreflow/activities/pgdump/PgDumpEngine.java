@@ -59,6 +59,12 @@ public final class PgDumpEngine implements Engine {
         SettingsSection.read(key, section, PgDumpConfig.class));
   }
 
+  /** A clone or drill restores into a scratch database of the instance's own server. */
+  @Override
+  public boolean restoresIntoScratchDatabase() {
+    return true;
+  }
+
   @Override
   public String normalizeBackupId(String backupId) {
     return PgDumpLayout.checkId(backupId);

@@ -3,6 +3,7 @@ package dev.restoreflow.activities.steps;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.cluster.ClusterCommands;
+import dev.restoreflow.activities.cluster.ScratchPlan;
 import dev.restoreflow.activities.engine.Engine;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
@@ -52,6 +53,12 @@ public class PlanActivitiesImpl implements PlanActivities {
       } catch (RequestRejectedException e) {
         throw Failures.of(e.type(), e.getMessage());
       }
+      if (step.scratch() != null && step.scratch().directory() != null) {
+        String refused = ScratchPlan.refusal(step.runner(), step.instance(), step.scratch());
+        if (refused != null) {
+          throw Failures.of(FailureType.RESTORE_REFUSED, Steps.PLAN + ": " + refused);
+        }
+      }
       return engine.planRestore(step, input, (backupId, need) -> checkRoom(step, backupId, need));
     } catch (CommandFailedException e) {
       throw Failures.ofCommand(Steps.PLAN, e);
@@ -65,9 +72,10 @@ public class PlanActivitiesImpl implements PlanActivities {
    * that is not in the cache).
    */
   private static long checkRoom(HostStep step, String backupId, long need) {
-    String pgdata = step.instance().pgdata();
+    boolean scratch = step.scratch() != null;   // a scratch directory may not exist yet
+    String pgdata = scratch ? ScratchPlan.roomPath(step.instance()) : step.instance().pgdata();
     long free = bytes(step, ClusterCommands.freeBytes(pgdata), 1);
-    long available = need * DISK_MARGIN > free ? free + usedBytes(step) : free;
+    long available = need * DISK_MARGIN > free && !scratch ? free + usedBytes(step) : free;
     if (need * DISK_MARGIN > available) {
       throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format(
           "backup %s needs about %,d bytes (+5%%) in %s, but only %,d are available (%,d free"

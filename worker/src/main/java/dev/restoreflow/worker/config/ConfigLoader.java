@@ -120,6 +120,7 @@ public final class ConfigLoader {
     serverFiles.put("ledger", configDir.resolve(ledger).normalize());
     serverFiles.put("logDir", configDir.resolve(logDir).normalize());
     DataDirChecks.check(instances, raws, serverFiles);
+    ScratchPlace.checkAll(instances);
     return new RestoreflowConfig(temporal, ledger, logDir, hosts, instances,
         lineGateway(raw.lineGateway()), http(raw.http()), nats(raw.nats(), instances));
   }
