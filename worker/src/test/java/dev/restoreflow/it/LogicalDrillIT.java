@@ -26,17 +26,26 @@ import dev.restoreflow.activities.pgdump.PgDumpConfig;
 import dev.restoreflow.activities.pgdump.PgDumpEngine;
 import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.activities.steps.BackupActivitiesImpl;
+import dev.restoreflow.client.Submission;
+import dev.restoreflow.worker.config.RestoreflowConfig;
+import dev.restoreflow.worker.config.TemporalConfig;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.activities.BackupActivities;
 import dev.restoreflow.workflows.activities.ClusterActivities;
 import dev.restoreflow.workflows.model.BackupInput;
 import dev.restoreflow.workflows.model.EngineRestoreInput;
+import dev.restoreflow.workflows.model.JobState;
+import dev.restoreflow.workflows.model.RestoreRequest;
+import dev.restoreflow.workflows.model.RestoreResult;
+import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.RestoreInto;
 import dev.restoreflow.workflows.model.StepInput;
 import dev.restoreflow.workflows.model.StepResult;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
@@ -47,6 +56,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -93,6 +103,8 @@ class LogicalDrillIT {
   private String mysqlArchive;
   private Map<String, String> shopAtBackup;
   private String postmasterStarted;
+  private ItTemporal temporal;
+  private RestoreflowProcess worker;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -173,10 +185,28 @@ class LogicalDrillIT {
     mysqlArchive = backups.takeBackup(new BackupInput(step("m1", null), "full", null, null, null,
         null, List.of("acct", "items"))).backupId();
     maria("UPDATE acct SET balance = balance + 1 WHERE id <= 5");
+
+    // the drill jobs: the workflow on this JVM's server worker, the host's steps in a worker
+    // process, as in production (without pgall, whose pgdata the config refuses to share)
+    Path state = pg.stateDir();
+    ItServer server = ItTemporal.startServer();
+    RestoreflowConfig config = new RestoreflowConfig(new TemporalConfig(server.target(),
+        "default"), state.resolve("ledger.db").toString(), state.resolve("Logs").toString(),
+        Map.of(HOST, new HostConfig(HostConfig.LOCAL)), Map.of("pg1", pg1, "m1", m1), null);
+    Path configFile = RestoreflowProcess.writeConfig(config, state.resolve("config.json"));
+    temporal = ItTemporal.start(server, config, List.of());
+    worker = RestoreflowProcess.worker(configFile, HOST, state.resolve("worker.log"),
+        Map.of(PASSWORD_ENV, PASSWORD));
   }
 
   @AfterAll
   void tearDown() throws Exception {
+    if (worker != null) {
+      worker.close();
+    }
+    if (temporal != null) {
+      temporal.close();
+    }
     if (environment != null) {
       environment.close();
     }
@@ -287,14 +317,16 @@ class LogicalDrillIT {
     List<String> databases = databases();
     EngineRestoreInput input = restoreInput("pgall", "cl", backup);
     StepResult restored = pgdump.pgDumpRestore(input);
-    assertTrue(restored.detail().contains("cl_shop (database shop)")
+    // the instance's database (postgres, where VerifyCluster connects) is the scratch itself
+    assertTrue(restored.detail().contains("cl (database postgres)")
+        && restored.detail().contains("cl_shop (database shop)")
         && restored.detail().contains("the cluster's roles are left alone"), restored.detail());
     assertEquals(live, contents("cl_shop"));
     StepResult proof = cluster.proveRestore(input);
     assertTrue(proof.detail().contains("cl_shop: amcheck passed")
-        && proof.detail().contains("cl_postgres: amcheck passed"), proof.detail());
+        && proof.detail().contains(" in cl: amcheck passed"), proof.detail());
     StepResult removed = cluster.removeScratch(input.step());
-    assertTrue(removed.detail().contains("cl_shop") && removed.detail().contains("cl_postgres"),
+    assertTrue(removed.detail().contains("dropped scratch databases cl, cl_shop"),
         removed.detail());
     assertEquals(databases, databases());
     assertEquals(roles, pg.sandbox.sql("select string_agg(rolname, ',' order by rolname) from"
@@ -347,6 +379,69 @@ class LogicalDrillIT {
     assertEquals(FailureType.INVALID_REQUEST.name(), failure(() -> mysqltables
         .mysqlTablesRestore(restoreInput("m1", DB, mysqlArchive))).getType());
     assertEquals(live, liveChecksums());
+  }
+
+  @Test
+  @Order(7)
+  void aDrillJobOfEachEngineRunsEndToEndAndLeavesTheInstancesAlone() throws Exception {
+    Map<String, String> live = contents(DB);
+    List<String> databases = databases();
+    RestoreResult pgDrill = drill(RestoreRequest.of("pg1").withBackupId(pgBackup));
+    assertEquals(JobState.SUCCEEDED, pgDrill.state(), pgDrill.message());
+    assertEquals(List.of(Steps.PLAN, PgDumpActivities.RESTORE_STEP, Steps.VERIFY, Steps.PROVE,
+        Steps.REMOVE_SCRATCH), pgDrill.steps().stream().map(StepProgress::name).toList());
+    assertTrue(detail(pgDrill, Steps.PROVE).contains(SCRATCH + ": amcheck passed"),
+        detail(pgDrill, Steps.PROVE));
+    assertTrue(detail(pgDrill, Steps.REMOVE_SCRATCH).contains("dropped scratch database "
+        + SCRATCH), detail(pgDrill, Steps.REMOVE_SCRATCH));
+    assertEquals(databases, databases());
+    assertEquals(live, contents(DB));
+    assertEquals(postmasterStarted, postmasterStart());
+
+    String liveTables = liveChecksums();
+    RestoreResult mysqlDrill = drill(RestoreRequest.of("m1").withBackupId(mysqlArchive));
+    assertEquals(JobState.SUCCEEDED, mysqlDrill.state(), mysqlDrill.message());
+    assertEquals(List.of(Steps.PLAN, MysqlTablesActivities.RESTORE_STEP,
+        MysqlTablesActivities.VERIFY_STEP, Steps.PROVE, Steps.REMOVE_SCRATCH),
+        mysqlDrill.steps().stream().map(StepProgress::name).toList());
+    assertTrue(detail(mysqlDrill, Steps.PROVE).contains("pass CHECK TABLE EXTENDED"),
+        detail(mysqlDrill, Steps.PROVE));
+    assertEquals("", mariadb.sql("SHOW DATABASES LIKE '" + SCRATCH + "'").strip());
+    assertEquals(liveTables, liveChecksums());
+  }
+
+  @Test
+  @Order(8)
+  void aDrillJobOfADamagedBackupFailsAndLeavesNoScratchBehind() throws Exception {
+    Map<String, String> live = contents(DB);
+    List<String> databases = databases();
+    Path dump = repository.resolve("pg1/pgdump/" + pgBackup + "/dump.pgdump");
+    flipMiddleByte(dump);
+    try {
+      Submission job = temporal.restoreflow.submit(RestoreRequest.of("pg1")
+          .withBackupId(pgBackup).withHost(HOST)
+          .withInto(new RestoreInto(null, null, SCRATCH)).withDrill(true));
+      WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
+          () -> temporal.restoreflow.await(job.jobId(), Duration.ofMinutes(3)));
+      assertEquals(Optional.of(FailureType.OBJECT_CORRUPT.name()), Failures.typeOf(failed),
+          failed.toString());
+    } finally {
+      flipMiddleByte(dump);
+    }
+    assertEquals(databases, databases(), "no scratch database is left");
+    assertEquals(live, contents(DB));
+    assertEquals(postmasterStarted, postmasterStart());
+  }
+
+  private RestoreResult drill(RestoreRequest request) throws Exception {
+    return temporal.restoreflow.await(temporal.restoreflow.submit(request.withHost(HOST)
+        .withInto(new RestoreInto(null, null, SCRATCH)).withDrill(true)).jobId(),
+        Duration.ofMinutes(3));
+  }
+
+  private static String detail(RestoreResult result, String step) {
+    return result.steps().stream().filter(s -> s.name().equals(step)).findFirst().orElseThrow()
+        .detail();
   }
 
   private static StepInput step(String instance, String scratch) {

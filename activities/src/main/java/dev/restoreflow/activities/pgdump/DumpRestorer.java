@@ -115,6 +115,16 @@ final class DumpRestorer {
         progress.accept("globals of " + target.id() + " (read and checked, not applied)");
         globals = staged.fetchGlobals(target);
       }
+      if (into.needsEmptyScratch(target)) {
+        // where the drill's VerifyCluster connects: the backup lacks the instance's database
+        maintenance("DROP DATABASE IF EXISTS " + quote(into.scratch()) + ";");
+        built.add(into.scratch());
+        maintenance("CREATE DATABASE " + quote(into.scratch()) + " TEMPLATE template0;");
+        maintenance("COMMENT ON DATABASE " + quote(into.scratch()) + " IS "
+            + PgTools.literal(into.marker()) + ";");
+        proofs.add(into.scratch() + " (empty: the backup does not hold database "
+            + config.database() + ")");
+      }
       for (DumpMeta part : target.parts()) {
         String database = into.nameFor(target, part);
         build(part, partChain(chain, part.database()), database,

@@ -7,8 +7,10 @@ import java.util.List;
 /**
  * Where a clone or drill of a pgdump instance restores: scratch databases in the instance's own
  * cluster, never the instance's databases. A one-database backup becomes the scratch database
- * itself; an every-database backup becomes {@code <scratch>_<database>} for each of its databases
- * (its globals are read and checked but not applied: roles are the cluster's, and a scratch
+ * itself. An every-database backup becomes {@code <scratch>_<database>} for each of its databases,
+ * except the instance's own {@code database} (the one restoreflow connects to, where the drill's
+ * VerifyCluster and smoke queries run), which becomes the scratch database itself; when the backup
+ * does not hold that database, the scratch database is created empty for them (its globals are read and checked but not applied: roles are the cluster's, and a scratch
  * restore neither changes them nor restores owners and privileges). Each scratch database carries
  * the comment {@code restoreflow scratch <scratch>}: only a database with that comment is ever
  * dropped or rebuilt, so a name that happens to be taken is refused, not overwritten.
@@ -19,9 +21,12 @@ final class ScratchDatabases {
   static final int MAX_NAME = 63;
 
   private final String scratch;
+  /** The instance's database: an every-database backup's copy of it is the scratch itself. */
+  private final String own;
 
-  private ScratchDatabases(String scratch) {
+  private ScratchDatabases(String scratch, String own) {
     this.scratch = scratch;
+    this.own = own;
   }
 
   /**
@@ -40,7 +45,7 @@ final class ScratchDatabases {
           + " own database or one of its restores' copies; a clone or drill never restores over"
           + " those");
     }
-    return new ScratchDatabases(scratch);
+    return new ScratchDatabases(scratch, config.database());
   }
 
   String scratch() {
@@ -54,7 +59,16 @@ final class ScratchDatabases {
 
   /** The scratch database {@code part} of {@code backup} restores into. */
   String nameFor(DumpMeta backup, DumpMeta part) {
-    return backup.allDatabases() ? scratch + "_" + part.database() : scratch;
+    return backup.allDatabases() && !part.database().equals(own)
+        ? scratch + "_" + part.database() : scratch;
+  }
+
+  /**
+   * Whether the restore of {@code backup} creates the scratch database itself empty: an
+   * every-database backup without the instance's database.
+   */
+  boolean needsEmptyScratch(DumpMeta backup) {
+    return backup.allDatabases() && backup.part(own).isEmpty();
   }
 
   /**
@@ -77,6 +91,9 @@ final class ScratchDatabases {
             + backup.id() + " itself; choose another scratch database name");
       }
       names.add(name);
+    }
+    if (needsEmptyScratch(backup)) {
+      names.add(0, scratch);
     }
     return names;
   }

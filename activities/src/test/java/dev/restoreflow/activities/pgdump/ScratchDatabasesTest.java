@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.pgdump;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,8 +44,14 @@ class ScratchDatabasesTest {
   @Test
   void anEveryDatabaseBackupRestoresEachDatabaseIntoItsOwnScratchDatabase() {
     ScratchDatabases into = ScratchDatabases.of("drill", CONFIG);
+    // the instance's database (where VerifyCluster connects) is the scratch itself
     DumpMeta backup = every("b2", one("b2", "shop"), one("b2", "postgres"));
-    assertEquals(List.of("drill_shop", "drill_postgres"), into.names(backup));
+    assertEquals(List.of("drill", "drill_postgres"), into.names(backup));
+    assertFalse(into.needsEmptyScratch(backup));
+    // without it, the scratch is created empty for the drill's checks to connect to
+    DumpMeta without = every("b3", one("b3", "app"), one("b3", "postgres"));
+    assertEquals(List.of("drill", "drill_app", "drill_postgres"), into.names(without));
+    assertTrue(into.needsEmptyScratch(without));
   }
 
   @Test
@@ -63,10 +70,10 @@ class ScratchDatabasesTest {
 
   @Test
   void aScratchNameThatIsOneOfTheBackupsDatabasesOrTooLongIsRefused() {
-    DumpMeta backup = every("b3", one("b3", "a_shop"), one("b3", "shop"));
+    DumpMeta backup = every("b3", one("b3", "a_x"), one("b3", "x"));
     IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
         () -> ScratchDatabases.of("a", CONFIG).names(backup));
-    assertTrue(clash.getMessage().contains("a_shop is a database of backup b3"),
+    assertTrue(clash.getMessage().contains("a_x is a database of backup b3"),
         clash.getMessage());
     DumpMeta longNames = every("b4", one("b4", "d".repeat(36)));
     IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
