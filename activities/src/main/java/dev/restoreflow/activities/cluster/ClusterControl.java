@@ -155,6 +155,21 @@ public final class ClusterControl {
         .stdout().strip();
   }
 
+  /**
+   * {@link #queryIn(String, String)} that may take up to {@code limit} (a whole database's
+   * check), with its output lines (notices on stderr) to {@code listener} as they come, and
+   * killed once {@code stop} says so.
+   */
+  public String queryIn(String database, String sql, Duration limit,
+      dev.restoreflow.activities.exec.OutputListener listener, BooleanSupplier stop) {
+    Command query = asOwner(ClusterCommands.query(instance, database, sql), limit);
+    CommandResult result = runner.run(query, listener, stop);
+    if (!result.succeeded()) {
+      throw new CommandFailedException(query, result);
+    }
+    return result.stdout().strip();
+  }
+
   private long waitUntil(BooleanSupplier condition, Duration limit, BooleanSupplier stopWaiting,
       String what) {
     long started = System.nanoTime();

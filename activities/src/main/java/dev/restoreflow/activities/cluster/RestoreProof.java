@@ -1,12 +1,15 @@
 package dev.restoreflow.activities.cluster;
 
 import dev.restoreflow.activities.exec.CommandFailedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A drill's proof that a restored scratch cluster is sound: in every database that accepts
@@ -21,6 +24,11 @@ public final class RestoreProof {
 
   /** The most damaged objects one database reports: the rest is more of the same. */
   static final int MAX_PROBLEMS = 20;
+  /** A notice with the database's count of checked indexes comes after every so many. */
+  static final int PROGRESS_EVERY = 25;
+  private static final Pattern CHECKED = Pattern.compile("restoreflow-indexes-checked (\\d+)");
+  /** The longest one database's check may take (amcheck reads every index and table). */
+  static final Duration DATABASE_LIMIT = Duration.ofHours(12);
 
   /** What a drill found damaged. */
   public static final class DamageFound extends RuntimeException {
@@ -54,8 +62,19 @@ public final class RestoreProof {
    * @throws DamageFound naming what is damaged (or counted differently)
    */
   public String prove(Map<String, Long> figures, String figuresDatabase, String engineName) {
-    List<String> databases = lines(cluster.queryValue("select datname from pg_database where"
-        + " datallowconn order by datname"));
+    return prove(figures, figuresDatabase, engineName, () -> false, null);
+  }
+
+  /**
+   * @param stop kills the check running when it turns true (the activity was cancelled)
+   * @param only the one database to check (a scratch database in the instance's own server,
+   *     whose other databases a drill never touches); null = every database of the cluster
+   */
+  public String prove(Map<String, Long> figures, String figuresDatabase, String engineName,
+      java.util.function.BooleanSupplier stop, String only) {
+    List<String> databases = only != null ? List.of(only)
+        : lines(cluster.queryValue("select datname from pg_database where datallowconn"
+            + " order by datname"));
     int version = Integer.parseInt(cluster.queryValue("show server_version_num")) / 10000;
     boolean heap = version >= 14;
     AtomicInteger indexes = new AtomicInteger();
@@ -63,7 +82,16 @@ public final class RestoreProof {
     int done = 0;
     for (String database : databases) {
       progress.set(new Progress(done, databases.size(), indexes.get(), database));
-      List<String> found = lines(cluster.queryIn(database, checkSql(heap)));
+      int before = indexes.get();
+      int index = done;
+      List<String> found = lines(cluster.queryIn(database, checkSql(heap), DATABASE_LIMIT,
+          (stream, line) -> {
+            Matcher checked = CHECKED.matcher(line);
+            if (checked.find()) {   // the database's running count, every PROGRESS_EVERY indexes
+              progress.set(new Progress(index, databases.size(),
+                  before + Integer.parseInt(checked.group(1)), database));
+            }
+          }, stop));
       for (String line : found) {
         if (line.startsWith("#indexes\t")) {
           indexes.addAndGet(Integer.parseInt(line.substring("#indexes\t".length()).strip()));
@@ -149,6 +177,7 @@ public final class RestoreProof {
     return """
         set client_min_messages = warning;
         create extension if not exists amcheck;
+        set client_min_messages = notice;
         create function pg_temp.restoreflow_prove() returns table(obj text, problem text)
         language plpgsql as $prove$
         declare
@@ -161,6 +190,9 @@ public final class RestoreProof {
             begin
               perform bt_index_check(r.oid, true);
               n := n + 1;
+              if n %% %d = 0 then
+                raise notice 'restoreflow-indexes-checked %%', n;
+              end if;
             exception when others then
               problems := problems + 1;
               obj := 'index ' || r.name; problem := sqlerrm; return next;
@@ -171,7 +203,7 @@ public final class RestoreProof {
           obj := '#indexes'; problem := n::text; return next;
         end $prove$;
         select obj || chr(9) || problem from pg_temp.restoreflow_prove();
-        """.formatted(MAX_PROBLEMS, heapCheck);
+        """.formatted(PROGRESS_EVERY, MAX_PROBLEMS, heapCheck);
   }
 
   private static List<String> lines(String out) {

@@ -28,6 +28,13 @@ public final class ScratchPlan {
    * @return null when the target is usable, else why not (the plan fails RESTORE_REFUSED with it)
    */
   public static String refusal(CommandRunner runner, InstanceConfig scratch, RestoreInto into) {
+    String root = scratch.scratch().root();
+    CommandResult rootKind = runner.run(Command.of(ClusterCommands.describePath(root),
+        scratch.osUser(), QUICK));
+    if (!rootKind.succeeded() || !rootKind.stdout().strip().startsWith("d")) {
+      return "the scratch root " + root + " is not a directory on the host: create it, owned by "
+          + scratch.osUser() + " (mode 0700), or fix instances.<name>.scratch.root";
+    }
     String dir = into.directory();
     CommandResult kind = runner.run(Command.of(ClusterCommands.describePath(dir),
         scratch.osUser(), QUICK));

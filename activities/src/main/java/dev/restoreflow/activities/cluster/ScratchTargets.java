@@ -4,6 +4,7 @@ import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.config.ScratchConfig;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandRunner;
+import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.model.RestoreInto;
@@ -35,6 +36,17 @@ public final class ScratchTargets {
   private static final int SOCKET_PATH_MAX = 107;
 
   private ScratchTargets() {}
+
+  /**
+   * {@link #resolve(String, InstanceConfig, boolean, String, RestoreInto)} for the instance's
+   * engine (from the standard registry): a scratch database for an engine that
+   * {@code restoresIntoScratchDatabase()}, a scratch directory and port otherwise.
+   */
+  public static RestoreInto resolve(String instanceName, InstanceConfig instance, String jobId,
+      RestoreInto asked) {
+    return resolve(instanceName, instance,
+        Engines.standard().of(instance).restoresIntoScratchDatabase(), jobId, asked);
+  }
 
   /**
    * The request's scratch target with everything filled in: the directory
@@ -234,17 +246,17 @@ public final class ScratchTargets {
     }
     Path dir = Path.of(real[0]);
     Path root = Path.of(real[1]);
-    if (!dir.startsWith(root) || dir.equals(root)) {
-      throw rejected("scratch directory '" + into.directory() + "' resolves to " + dir
-          + " on the host, which is not under instances." + instanceName + ".scratch.root ("
-          + root + " resolved): a link in the way leads elsewhere; remove it");
-    }
     for (int i = 2; i < real.length; i++) {
       if (overlaps(dir, Path.of(real[i]))) {
         throw rejected("scratch directory '" + into.directory() + "' resolves to " + dir
             + " on the host, which overlaps the data directory " + paths.get(i) + " ("
             + real[i] + " resolved): a clone or drill never touches a configured cluster");
       }
+    }
+    if (!dir.startsWith(root) || dir.equals(root)) {
+      throw rejected("scratch directory '" + into.directory() + "' resolves to " + dir
+          + " on the host, which is not under instances." + instanceName + ".scratch.root ("
+          + root + " resolved): a link in the way leads elsewhere; remove it");
     }
   }
 

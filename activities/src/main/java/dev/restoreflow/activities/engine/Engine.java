@@ -189,16 +189,19 @@ public interface Engine {
   /**
    * ProveRestore: the restored scratch target is sound. By default (engines with a data
    * directory) amcheck on every B-tree index of every database of the scratch cluster, and
-   * per-table row counts against {@link #backupFigures}. Fails VERIFY_FAILED (not retried) with
-   * what is damaged.
+   * per-table row counts against {@link #backupFigures}; on a scratch database (logical
+   * engines) only that database. Fails VERIFY_FAILED (not retried) with what is damaged.
    */
   default StepResult proveRestore(HostStep step, EngineRestoreInput input) {
     long started = System.currentTimeMillis();
     RestoreProof proof = new RestoreProof(step.cluster());
     String detail;
     try (Heartbeats beats = Heartbeats.start(proof::progress)) {
+      // a scratch database lives in the instance's own server: only it is checked
+      String only = step.scratch() != null && step.scratch().directory() == null
+          ? step.instance().database() : null;
       detail = proof.prove(backupFigures(step, input.backupId()), step.instance().database(),
-          name());
+          name(), beats::stopped, only);
       beats.rethrowIfStopped();
     } catch (RestoreProof.DamageFound e) {
       throw Failures.notRetried(FailureType.VERIFY_FAILED, Steps.PROVE + ": " + e.getMessage());
@@ -211,6 +214,10 @@ public interface Engine {
    * the scratch database (logical engines). Nothing when already gone. Returns the step's detail.
    */
   default String removeScratch(HostStep step) {
+    if (step.scratch().directory() == null) {
+      throw new UnsupportedOperationException("engine " + name() + " restores clones and drills"
+          + " into a scratch database: it removes it by its own removeScratch");
+    }
     return new ScratchCluster(step.runner(), step.instance(), step.scratch())
         .remove(step.cluster());
   }

@@ -95,6 +95,15 @@ class PgBackRestCommandsTest {
   }
 
   @Test
+  void aRestoreIntoAScratchTargetMapsEveryTablespaceUnderItAndSwitchesArchivingOff() {
+    List<String> argv = PgBackRestCommands.restore(MAIN, "20261129-163035F", null, true,
+        "/srv/scratch/main-j1.tablespaces");
+    assertEquals(List.of("--process-max=2", "--tablespace-map-all=/srv/scratch/main-j1.tablespaces",
+        "--archive-mode=off", "--type=immediate"),
+        argv.subList(argv.indexOf("--process-max=2"), argv.indexOf("--type=immediate") + 1));
+  }
+
+  @Test
   void leftoverRestoresAndBackupsAreKnownByTheirDataDirectoryAndStanza() {
     List<String> restore = PgBackRestCommands.restore(MAIN, "20261129-163035F", null, true);
     assertTrue(PgBackRestCommands.isRestoreInto(restore, "/var/lib/postgresql/15/main"));
