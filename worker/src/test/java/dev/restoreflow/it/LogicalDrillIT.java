@@ -249,7 +249,8 @@ class LogicalDrillIT {
 
   @Test
   @Order(2)
-  void aScratchDamagedBehindTheFiguresBackFailsTheProofNamingTheTable() throws Exception {
+  void aScratchDamagedBehindTheFiguresBackOrWithABrokenIndexFailsTheProofNamingIt()
+      throws Exception {
     EngineRestoreInput input = restoreInput("pg1", SCRATCH, pgBackup);
     pgdump.pgDumpRestore(input);
     pg.psql(SCRATCH, "delete from notes where id = 42");
@@ -258,6 +259,21 @@ class LogicalDrillIT {
     assertTrue(failure.isNonRetryable(), "a retry would prove the same damage");
     assertTrue(failure.getOriginalMessage().contains("\"public\".\"notes\" has 299 rows, backup "
         + pgBackup + " recorded 300"), failure.getOriginalMessage());
+
+    // an index that no longer matches its table: its expression's "immutable" function changed
+    // behind it, so amcheck's heapallindexed finds heap tuples the index lacks
+    pgdump.pgDumpRestore(input);
+    pg.psql(SCRATCH, "create function rf_shift(int) returns int immutable language sql as"
+        + " 'select $1'; create index items_shifted on items (rf_shift(id));"
+        + " create or replace function rf_shift(int) returns int immutable language sql as"
+        + " 'select $1 + 1'");
+    ApplicationFailure index = failure(() -> cluster.proveRestore(input));
+    assertEquals(FailureType.VERIFY_FAILED.name(), index.getType());
+    assertTrue(index.isNonRetryable());
+    assertTrue(index.getOriginalMessage().contains("amcheck: index public.items_shifted of table"
+        + " public.items in scratch database " + SCRATCH + " is damaged: "),
+        index.getOriginalMessage());
+
     cluster.removeScratch(input.step());
     assertFalse(databases().contains(SCRATCH));
     assertEquals(postmasterStarted, postmasterStart());
