@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * MysqlTablesRestore (see {@link TableLoader}) and VerifyTables. Safe to run again: the scratch
- * tables are dropped and loaded anew; the live ones change only in the one RENAME statement.
+ * tables are dropped and loaded anew; the live ones change only in the one RENAME statement. A
+ * clone or drill ({@code into} set) loads into its scratch database and leaves the live tables
+ * alone (see {@link ScratchSchema}).
  */
 public class MysqlTablesActivitiesImpl implements MysqlTablesActivities {
 
@@ -45,12 +47,18 @@ public class MysqlTablesActivitiesImpl implements MysqlTablesActivities {
       loader = new TableLoader(connection.config, connection.options, connection.archives,
           Clock.systemUTC());
       try {
-        String detail = loader.restore(archive, manifest, tables, progress::set);
+        String detail = step.scratch() != null
+            ? loader.restoreInto(archive, manifest, tables,
+                MysqlTablesEngine.scratchOf(step, connection.config), progress::set)
+            : loader.restore(archive, manifest, tables, progress::set);
         return new StepResult(RESTORE_STEP, started, System.currentTimeMillis(), detail);
       } catch (IOException | RuntimeException e) {
         beats.rethrowIfStopped();
         throw e;
       }
+    } catch (ScratchSchema.NotOursException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, RESTORE_STEP + ": " + e.getMessage()
+          + "; nothing was changed");
     } catch (ArchiveDirectory.DamagedArchiveException e) {
       throw Failures.of(FailureType.OBJECT_CORRUPT, RESTORE_STEP + ": " + e.getMessage() + "; "
           + state(loader, tables));
@@ -74,7 +82,10 @@ public class MysqlTablesActivitiesImpl implements MysqlTablesActivities {
     return loader == null ? "the live tables were not changed" : loader.state(tables);
   }
 
-  /** The live tables' rows and checksums now, against the manifest. */
+  /**
+   * The live tables' rows and checksums now (a clone's or drill's: the scratch database's),
+   * against the manifest.
+   */
   @Override
   public StepResult verifyTables(EngineRestoreInput input) {
     long started = System.currentTimeMillis();
@@ -85,12 +96,13 @@ public class MysqlTablesActivitiesImpl implements MysqlTablesActivities {
       String archive = MysqlTablesEngine.checkedId(input.backupId());
       Manifest manifest = MysqlTablesEngine.manifest(connection.archives, archive);
       List<String> tables = MysqlTablesEngine.chosenTables(manifest, archive, input.tables());
+      String database = step.scratch() == null ? connection.config.database()
+          : MysqlTablesEngine.scratchOf(step, connection.config).name();
       long rows = 0;
       try (SqlSession session = connection.session()) {
         for (String table : tables) {
           progress.set("checking table " + table);
-          TableChecksum.Counted live = LiveTables.count(session, connection.config.database(),
-              table);
+          TableChecksum.Counted live = LiveTables.count(session, database, table);
           Manifest.TableFacts expected = manifest.table(table).orElseThrow();
           if (live.rows() != expected.rows() || !live.checksum().equals(expected.checksum())) {
             throw Failures.of(FailureType.VERIFY_FAILED, "table " + table + " has " + live.rows()
@@ -102,7 +114,8 @@ public class MysqlTablesActivitiesImpl implements MysqlTablesActivities {
         }
       }
       return new StepResult(VERIFY_STEP, started, System.currentTimeMillis(), "verified "
-          + tables.size() + " table(s) " + String.join(", ", tables) + ": " + rows
+          + tables.size() + " table(s) " + String.join(", ", tables) + (step.scratch() == null
+              ? "" : " in scratch database " + database) + ": " + rows
           + " rows, checksums as in the manifest of " + archive);
     } catch (IOException e) {
       throw Failures.of(FailureType.COMMAND_FAILED, VERIFY_STEP + ": " + e.getMessage());

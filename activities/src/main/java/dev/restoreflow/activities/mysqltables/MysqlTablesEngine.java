@@ -12,6 +12,7 @@ import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.BackupInput;
 import dev.restoreflow.workflows.model.BackupPlan;
+import dev.restoreflow.workflows.model.EngineRestoreInput;
 import dev.restoreflow.workflows.model.InstanceCatalog;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.PlannedStep;
@@ -50,6 +51,12 @@ public final class MysqlTablesEngine implements Engine {
   @Override
   public boolean hasDataDirectory() {
     return false;
+  }
+
+  /** A clone or drill restores into a scratch database of the instance's own server. */
+  @Override
+  public boolean restoresIntoScratchDatabase() {
+    return true;
   }
 
   @Override
@@ -108,7 +115,8 @@ public final class MysqlTablesEngine implements Engine {
 
   /**
    * The archive (the given one, or the newest) tests whole with 7zz, its manifest names the
-   * tables asked for, and the database answers. Reads only.
+   * tables asked for, and the database answers; for a clone or drill ({@code into}), the scratch
+   * database is free or a leftover scratch database of ours. Reads only.
    */
   @Override
   public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
@@ -134,11 +142,26 @@ public final class MysqlTablesEngine implements Engine {
             .findFirst().orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_VALID, "archive "
                 + archive + " lacks " + TableNames.file(table) + " its manifest names")).size();
       }
-      requireNoForeignKeys(connection, tables);
+      String mode;
+      if (step.scratch() != null) {
+        ScratchSchema into = scratchOf(step, connection.config);
+        try (SqlSession session = session(connection)) {
+          into.requireFreeOrOurs(session);
+        } catch (ScratchSchema.NotOursException e) {
+          throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was changed");
+        } catch (IOException e) {
+          throw notReady(connection.config, e);
+        }
+        mode = "tables " + String.join(", ", tables) + " into scratch database " + into.name()
+            + " (made anew and checked; the live tables are not touched)";
+      } else {
+        requireNoForeignKeys(connection, tables);
+        mode = "tables " + String.join(", ", tables) + " into database "
+            + connection.config.database()
+            + " (loaded beside the live ones, checked, then swapped in at once)";
+      }
       long free = Files.getFileStore(archives.dir()).getUsableSpace();
-      return new RestorePlan(step.instanceName(), step.host(), NAME, archive, "tables "
-          + String.join(", ", tables) + " into database " + connection.config.database()
-          + " (loaded beside the live ones, checked, then swapped in at once)",
+      return new RestorePlan(step.instanceName(), step.host(), NAME, archive, mode,
           manifest.endTime(), List.of(archive), bytes, free, null, restoreSteps(false, false));
     } catch (IOException e) {
       throw Failures.of(FailureType.STORAGE_FAILED, Steps.PLAN + ": " + e.getMessage());
@@ -251,6 +274,86 @@ public final class MysqlTablesEngine implements Engine {
   @Override
   public Object restoreStepActivities(HostServices services) {
     return new MysqlTablesActivitiesImpl(services);
+  }
+
+  /** The scratch database of a clone or drill ({@code step.scratch()} set), checked. */
+  static ScratchSchema scratchOf(HostStep step, MysqlTablesConfig config) {
+    String database = step.scratch().database();
+    if (database == null) {
+      throw Failures.of(FailureType.INVALID_REQUEST, "the clone's or drill's target names no"
+          + " scratch database: set instances." + step.instanceName() + ".scratch.database or"
+          + " the request's into.database");
+    }
+    try {
+      return ScratchSchema.of(database, config);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was changed");
+    }
+  }
+
+  private static ScratchSchema requireScratch(HostStep step, MysqlTablesConfig config,
+      String stepName) {
+    if (step.scratch() == null) {
+      throw Failures.of(FailureType.INVALID_REQUEST, stepName + " works only on a clone's or"
+          + " drill's scratch target (into); the instance's own database is never dropped");
+    }
+    return scratchOf(step, config);
+  }
+
+  /**
+   * ProveRestore: {@code CHECK TABLE ... EXTENDED} on each restored table of the scratch database,
+   * then its rows and checksum against the archive's manifest; VERIFY_FAILED, not retried, naming
+   * the table.
+   */
+  @Override
+  public StepResult proveRestore(HostStep step, EngineRestoreInput input) {
+    return ScratchProof.prove(step, input);
+  }
+
+  /**
+   * RemoveScratch: drops the scratch database when it is ours; nothing when it is gone; a
+   * database of that name that is not ours is left alone, and said so.
+   */
+  @Override
+  public String removeScratch(HostStep step) {
+    MysqlTablesConfig config = step.instance().settings(MysqlTablesConfig.class);
+    ScratchSchema into = requireScratch(step, config, Steps.REMOVE_SCRATCH);
+    try (Connection connection = Connection.open(step);
+        SqlSession session = session(connection)) {
+      return switch (into.state(session)) {
+        case ABSENT -> "scratch database " + into.name() + " is gone already: nothing to remove";
+        case OTHER -> "database " + into.name() + " is not restoreflow's scratch database: left"
+            + " alone";
+        case OURS -> {
+          session.execute("DROP DATABASE IF EXISTS " + into.quoted(), LiveTables.QUICK);
+          yield "dropped scratch database " + into.name();
+        }
+      };
+    } catch (IOException e) {
+      throw Failures.of(FailureType.COMMAND_FAILED, Steps.REMOVE_SCRATCH + ": " + e.getMessage());
+    }
+  }
+
+  /** Each table's row count as the archive's manifest recorded it. */
+  @Override
+  public java.util.Map<String, Long> backupFigures(HostStep step, String backupId) {
+    ArchiveDirectory archives = new ArchiveDirectory(
+        step.instance().settings(MysqlTablesConfig.class));
+    try {
+      java.util.Map<String, Long> figures = new java.util.LinkedHashMap<>();
+      for (Manifest.TableFacts table : manifest(archives, checkedId(backupId)).tables()) {
+        figures.put(table.name(), table.rows());
+      }
+      return figures;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.of(FailureType.COMMAND_FAILED, "reading archive " + backupId
+          + ": interrupted");
+    }
+  }
+
+  static ScratchSchema proofTarget(HostStep step, MysqlTablesConfig config) {
+    return requireScratch(step, config, Steps.PROVE);
   }
 
   static String checkedId(String backupId) {

@@ -80,32 +80,7 @@ final class TableLoader {
       archives.extract(archive, work, tables.stream().map(TableNames::file).toList());
       session.execute("CREATE DATABASE IF NOT EXISTS " + TableNames.quoted(scratch),
           LiveTables.QUICK);
-      long rows = 0;
-      for (String table : tables) {
-        session.execute("DROP TABLE IF EXISTS " + TableNames.quoted(scratch) + "."
-            + TableNames.quoted(table), LiveTables.QUICK);
-        progress.accept("loading table " + table + " into " + scratch);
-        Path file = work.resolve(TableNames.file(table));
-        if (!Files.isRegularFile(file)) {
-          throw new ArchiveDirectory.DamagedArchiveException("archive " + archive + " has no "
-              + TableNames.file(table));
-        }
-        Tools.Ran loaded = Tools.runWithInput(MariaDbCommands.load(config, options, scratch),
-            file, LiveTables.SCAN);
-        if (!loaded.succeeded()) {
-          throw new IOException("loading " + TableNames.file(table) + " into " + scratch
-              + " failed (exit " + loaded.exitCode() + "): " + loaded.said());
-        }
-        progress.accept("checking table " + table + " against the manifest");
-        Manifest.TableFacts expected = manifest.table(table).orElseThrow();
-        TableChecksum.Counted counted = LiveTables.count(session, scratch, table);
-        if (counted.rows() != expected.rows() || !counted.checksum().equals(expected.checksum())) {
-          throw new MismatchException("table " + table + " loaded from " + archive + " has "
-              + counted.rows() + " rows, " + counted.checksum() + "; the manifest says "
-              + expected.rows() + " rows, " + expected.checksum());
-        }
-        rows += counted.rows();
-      }
+      long rows = load(session, archive, manifest, tables, scratch, work, progress);
       List<String> keys = LiveTables.foreignKeys(session, scratch, tables);
       List<String> liveKeys = LiveTables.foreignKeys(session, config.database(), tables);
       if (!keys.isEmpty() || !liveKeys.isEmpty()) {
@@ -131,6 +106,86 @@ final class TableLoader {
     } finally {
       ArchiveDirectory.deleteTree(work);
     }
+  }
+
+  /**
+   * A clone or drill: the tables loaded into the scratch database {@code into} (made anew, marked
+   * as ours; a database of that name that is not ours is refused) and each checked against the
+   * manifest, and left there: the live tables are not touched. A failure drops the scratch
+   * database again.
+   *
+   * @return what was done, for the step's detail
+   */
+  String restoreInto(String archive, Manifest manifest, List<String> tables, ScratchSchema into,
+      Consumer<String> progress) throws IOException, InterruptedException {
+    archives.clearPartials();
+    Path work = archives.dir().resolve(ArchiveNames.PARTIAL_PREFIX + "restore-"
+        + Long.toHexString(System.nanoTime()));
+    Files.createDirectory(work,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    try (SqlSession session = SqlSession.open(config, options, config.database())) {
+      into.requireFreeOrOurs(session);
+      progress.accept("extracting " + tables.size() + " tables from " + archive);
+      archives.extract(archive, work, tables.stream().map(TableNames::file).toList());
+      into.recreate(session);
+      try {
+        long rows = load(session, archive, manifest, tables, into.name(), work, progress);
+        log.info("restored tables {} from {} into scratch database {} ({} rows)", tables,
+            archive, into.name(), rows);
+        return "restored " + tables.size() + " table(s) " + String.join(", ", tables) + " ("
+            + rows + " rows) from " + archive + " into scratch database " + into.name()
+            + ", each checked against the manifest; the live tables were not touched";
+      } catch (IOException | RuntimeException e) {
+        try {
+          session.execute("DROP DATABASE IF EXISTS " + into.quoted(), LiveTables.QUICK);
+        } catch (IOException dropFailed) {
+          log.warn("could not drop scratch database {} after the failed load: {}", into.name(),
+              dropFailed.getMessage());
+        }
+        throw e;
+      }
+    } finally {
+      ArchiveDirectory.deleteTree(work);
+    }
+  }
+
+  /**
+   * Loads each table's file from {@code work} into {@code scratch} (dropping a leftover first) and
+   * checks it against the manifest.
+   *
+   * @return the rows loaded
+   * @throws MismatchException naming the first table whose rows or checksum differ
+   */
+  private long load(SqlSession session, String archive, Manifest manifest, List<String> tables,
+      String scratch, Path work, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    long rows = 0;
+    for (String table : tables) {
+      session.execute("DROP TABLE IF EXISTS " + TableNames.quoted(scratch) + "."
+          + TableNames.quoted(table), LiveTables.QUICK);
+      progress.accept("loading table " + table + " into " + scratch);
+      Path file = work.resolve(TableNames.file(table));
+      if (!Files.isRegularFile(file)) {
+        throw new ArchiveDirectory.DamagedArchiveException("archive " + archive + " has no "
+            + TableNames.file(table));
+      }
+      Tools.Ran loaded = Tools.runWithInput(MariaDbCommands.load(config, options, scratch),
+          file, LiveTables.SCAN);
+      if (!loaded.succeeded()) {
+        throw new IOException("loading " + TableNames.file(table) + " into " + scratch
+            + " failed (exit " + loaded.exitCode() + "): " + loaded.said());
+      }
+      progress.accept("checking table " + table + " against the manifest");
+      Manifest.TableFacts expected = manifest.table(table).orElseThrow();
+      TableChecksum.Counted counted = LiveTables.count(session, scratch, table);
+      if (counted.rows() != expected.rows() || !counted.checksum().equals(expected.checksum())) {
+        throw new MismatchException("table " + table + " loaded from " + archive + " has "
+            + counted.rows() + " rows, " + counted.checksum() + "; the manifest says "
+            + expected.rows() + " rows, " + expected.checksum());
+      }
+      rows += counted.rows();
+    }
+    return rows;
   }
 
   /**

@@ -42,6 +42,8 @@ final class DumpRestorer {
   private String untouched = "nothing was changed";
   /** The databases this restore created to build in (renamed once swapped in). */
   private final List<String> built = new ArrayList<>();
+  /** A clone's or drill's scratch place; null = the instance's own databases. */
+  private ScratchDatabases scratch;
 
   DumpRestorer(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
       Clock clock) {
@@ -77,6 +79,69 @@ final class DumpRestorer {
       dropBuilt();
       throw e;
     }
+  }
+
+  /**
+   * A clone or drill: builds {@code target} into its scratch database(s) (see {@link
+   * ScratchDatabases}) and proves each as {@link #restore} does, then leaves it there: nothing is
+   * swapped, renamed or dropped among the instance's databases, and the cluster's roles are left
+   * alone (an every-database backup's globals are read and checked only). A scratch database a
+   * previous attempt left is dropped first; a database of that name that is not ours is refused.
+   * A failure drops what this attempt built.
+   */
+  String restoreInto(DumpMeta target, ScratchDatabases into, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    this.scratch = into;
+    untouched = "the instance's databases were not touched";
+    try {
+      return restoreIntoOrFail(target, into, progress);
+    } catch (IOException | RuntimeException e) {
+      dropBuilt();
+      throw e;
+    }
+  }
+
+  private String restoreIntoOrFail(DumpMeta target, ScratchDatabases into,
+      Consumer<String> progress) throws IOException, InterruptedException {
+    List<String> names = into.names(target);
+    try (PsqlSession template1 = PsqlSession.open(client, "template1")) {
+      into.requireFreeOrOurs(template1, names);
+    }
+    List<DumpMeta> chain = repository.chain(target);
+    List<String> proofs = new ArrayList<>();
+    try (StagedDumps staged = StagedDumps.open(repository, client, instance, config)) {
+      ClusterGlobals globals = null;
+      if (target.allDatabases()) {
+        progress.accept("globals of " + target.id() + " (read and checked, not applied)");
+        globals = staged.fetchGlobals(target);
+      }
+      if (into.needsEmptyScratch(target)) {
+        // where the drill's VerifyCluster connects: the backup lacks the instance's database
+        maintenance("DROP DATABASE IF EXISTS " + quote(into.scratch()) + ";");
+        built.add(into.scratch());
+        maintenance("CREATE DATABASE " + quote(into.scratch()) + " TEMPLATE template0;");
+        maintenance("COMMENT ON DATABASE " + quote(into.scratch()) + " IS "
+            + PgTools.literal(into.marker()) + ";");
+        proofs.add(into.scratch() + " (empty: the backup does not hold database "
+            + config.database() + ")");
+      }
+      for (DumpMeta part : target.parts()) {
+        String database = into.nameFor(target, part);
+        build(part, partChain(chain, part.database()), database,
+            globals == null ? null : globals.database(part.database()), staged, progress);
+        verify(part, database);
+        progress.accept("verified " + database);
+        proofs.add(database + (target.allDatabases() ? " (database " + part.database() + ")"
+            : "") + ": " + part.tables().size() + " table(s), " + part.rows() + " row(s)");
+        staged.clear();
+      }
+    }
+    return "restored backup " + target.id() + " (chain " + chain.stream().map(DumpMeta::id)
+        .toList() + ") into scratch database" + (proofs.size() == 1 ? " " : "s ")
+        + String.join(", ", proofs) + ", each verified (row counts and content fingerprints as"
+        + " at the backup); owners and privileges were not restored" + (target.allDatabases()
+            ? " and the globals were checked, not applied (the cluster's roles are left alone)"
+            : "") + "; the instance's databases were not touched";
   }
 
   private void dropBuilt() {
@@ -184,6 +249,10 @@ final class DumpRestorer {
     built.add(building);
     maintenance("CREATE DATABASE " + quote(building) + " TEMPLATE template0"
         + createOptions(info) + ";");
+    if (scratch != null) {
+      maintenance("COMMENT ON DATABASE " + quote(building) + " IS "
+          + PgTools.literal(scratch.marker()) + ";");
+    }
     String last = visible.get(visible.size() - 1);
     progress.accept("schema of " + target.id() + " into " + building);
     pgRestore(List.of("--section=pre-data"), last, building);
@@ -335,6 +404,10 @@ final class DumpRestorer {
   private void pgRestore(List<String> options, String dump, String database)
       throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("--exit-on-error"));
+    if (scratch != null) {
+      // the owners and grants name the cluster's roles, which a scratch restore leaves alone
+      args.addAll(List.of("--no-owner", "--no-privileges"));
+    }
     args.addAll(options);
     args.add(dump);
     PgTools.run(client, client.connected("pg_restore", database, args));

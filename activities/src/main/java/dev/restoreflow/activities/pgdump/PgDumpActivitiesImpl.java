@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * PgDumpRestore: see {@link DumpRestorer}, and {@link TableRestorer} for some tables. Safe to
  * run again: the database it builds has one name, dropped and built anew by a retry; the
  * instance's database is renamed only after the new one is proven; tables are replaced in one
- * transaction that commits only once they are proven.
+ * transaction that commits only once they are proven. A clone or drill ({@code into} set) builds
+ * the scratch database(s) instead and touches none of the instance's (see
+ * {@link ScratchDatabases}).
  */
 public class PgDumpActivitiesImpl implements PgDumpActivities {
 
@@ -43,7 +45,16 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
       try (Heartbeats beats = Heartbeats.start(progress::get)) {
         try {
           DatabaseClient client = DatabaseClient.of(step);
-          if (input.tables() == null) {
+          if (step.scratch() != null) {
+            ScratchDatabases into = PgDumpEngine.scratchOf(step, input.tables());
+            DumpRestorer restorer = new DumpRestorer(repository, client, step.instance(),
+                Clock.systemUTC());
+            try {
+              detail = restorer.restoreInto(meta, into, progress::set);
+            } finally {
+              untouched.set(restorer.untouched());
+            }
+          } else if (input.tables() == null) {
             DumpRestorer restorer = new DumpRestorer(repository, client, step.instance(),
                 Clock.systemUTC());
             try {
@@ -64,6 +75,9 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
         }
       }
       return new StepResult(RESTORE_STEP, started, System.currentTimeMillis(), detail);
+    } catch (ScratchDatabases.NotOursException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, RESTORE_STEP + ": " + e.getMessage()
+          + "; nothing was changed");
     } catch (LiveTables.InTheWayException e) {
       throw Failures.of(FailureType.INVALID_REQUEST, RESTORE_STEP + ": " + e.getMessage()
           + "; nothing was changed");

@@ -18,6 +18,7 @@ import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.BackupInput;
 import dev.restoreflow.workflows.model.BackupPlan;
 import dev.restoreflow.workflows.model.CatalogBackup;
+import dev.restoreflow.workflows.model.EngineRestoreInput;
 import dev.restoreflow.workflows.model.InstanceCatalog;
 import dev.restoreflow.workflows.model.PlanInput;
 import dev.restoreflow.workflows.model.PlannedStep;
@@ -56,6 +57,12 @@ public final class PgDumpEngine implements Engine {
       JsonNode section) {
     return PgDumpSettings.check(key, instance,
         SettingsSection.read(key, section, PgDumpConfig.class));
+  }
+
+  /** A clone or drill restores into a scratch database of the instance's own server. */
+  @Override
+  public boolean restoresIntoScratchDatabase() {
+    return true;
   }
 
   @Override
@@ -98,7 +105,8 @@ public final class PgDumpEngine implements Engine {
   /**
    * The backup, its chain, and each dump's size checked against its meta.json. With tables:
    * each is in the backup, the live database exists and nothing else there holds on to them;
-   * only the dumps that hold their data are read.
+   * only the dumps that hold their data are read. For a clone or drill ({@code into}): each
+   * scratch database it would build is free, or a leftover scratch database of ours.
    */
   @Override
   public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
@@ -122,7 +130,14 @@ public final class PgDumpEngine implements Engine {
       List<DumpMeta> chain = repository.chain(meta);
       List<DumpMeta> read = chain;
       String mode = meta.type();
-      if (input.tables() != null) {
+      boolean scratch = step.scratch() != null;
+      if (scratch) {
+        List<String> names = checkScratch(client, scratchOf(step, input.tables()), meta);
+        mode = meta.type() + "; into scratch database" + (names.size() == 1 ? " " : "s ")
+            + String.join(", ", names) + " (built anew; owners and privileges not restored"
+            + (meta.allDatabases() ? ", the globals checked, not applied" : "")
+            + "); the instance's databases are not touched";
+      } else if (input.tables() != null) {
         List<TableState> chosen = chosenTables(meta, input.tables());
         checkLiveTables(client, config.database(), chosen);
         read = TableRestorer.needed(chain, meta, chosen);
@@ -139,6 +154,8 @@ public final class PgDumpEngine implements Engine {
       if (meta.allDatabases()) {
         bytes += checkedSize(repository, meta.id(), meta.globalsKey(), meta.globals().bytes(),
             "globals file");
+      }
+      if (meta.allDatabases() && !scratch) {
         mode = meta.type() + "; every database (" + String.join(", ", meta.parts().stream()
             .map(DumpMeta::database).toList()) + ") and the globals (" + meta.globals().roles()
             + " roles); databases not in the backup are left as they are";
@@ -147,6 +164,132 @@ public final class PgDumpEngine implements Engine {
       return new RestorePlan(step.instanceName(), step.host(), NAME, meta.id(), mode,
           meta.endTime(), chain.stream().map(DumpMeta::id).toList(), bytes, available,
           step.instance().pgdata(), restoreSteps(false, false));
+    } catch (IOException e) {
+      throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "
+          + e.getMessage());
+    }
+  }
+
+  /**
+   * The scratch place of a clone or drill ({@code step.scratch()} set), checked: whole backups
+   * only, a scratch database name that is none of the instance's.
+   */
+  static ScratchDatabases scratchOf(HostStep step, List<String> tables) {
+    if (tables != null) {
+      throw Failures.of(FailureType.NOT_SUPPORTED, "a clone or drill restores the whole backup"
+          + " into its scratch database; tables are restored only into the live database");
+    }
+    String database = step.scratch().database();
+    if (database == null) {
+      throw Failures.of(FailureType.INVALID_REQUEST, "the clone's or drill's target names no"
+          + " scratch database: set instances." + step.instanceName() + ".scratch.database or"
+          + " the request's into.database");
+    }
+    try {
+      return ScratchDatabases.of(database, step.instance().settings(PgDumpConfig.class));
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was changed");
+    }
+  }
+
+  /** The scratch step's place; INVALID_REQUEST on the instance itself. */
+  private static ScratchDatabases requireScratch(HostStep step, String stepName) {
+    if (step.scratch() == null) {
+      throw Failures.of(FailureType.INVALID_REQUEST, stepName + " works only on a clone's or"
+          + " drill's scratch target (into); the instance's own databases are never dropped");
+    }
+    return scratchOf(step, null);
+  }
+
+  /** The scratch databases a restore of {@code meta} builds: each free, or ours. Reads only. */
+  private static List<String> checkScratch(DatabaseClient client, ScratchDatabases into,
+      DumpMeta meta) {
+    List<String> names;
+    try {
+      names = into.names(meta);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was changed");
+    }
+    try (PsqlSession template1 = PsqlSession.open(client, "template1")) {
+      into.requireFreeOrOurs(template1, names);
+    } catch (ScratchDatabases.NotOursException e) {
+      throw Failures.of(FailureType.INVALID_REQUEST, e.getMessage() + "; nothing was changed");
+    } catch (IOException e) {
+      throw Failures.of(FailureType.COMMAND_FAILED, "reading the databases on " + client.where()
+          + ": " + e.getMessage());
+    }
+    return names;
+  }
+
+  /**
+   * ProveRestore: amcheck on every B-tree index of each scratch database and every table's row
+   * count against the backup's figures (see {@link ScratchProof}); VERIFY_FAILED, not retried,
+   * naming the index or table that is wrong.
+   */
+  @Override
+  public StepResult proveRestore(HostStep step, EngineRestoreInput input) {
+    long started = System.currentTimeMillis();
+    ScratchDatabases into = requireScratch(step, Steps.PROVE);
+    AtomicReference<String> progress = new AtomicReference<>("starting");
+    try (DumpRepository repository = repository(step);
+        dev.restoreflow.activities.Heartbeats beats =
+            dev.restoreflow.activities.Heartbeats.start(progress::get)) {
+      String id = checkedId(input.backupId());
+      DumpMeta meta = repository.backup(id).orElseThrow(() -> Failures.of(
+          FailureType.BACKUP_NOT_FOUND, "backup " + id + " is no longer in "
+              + repository.store().describe()));
+      String detail;
+      try {
+        detail = new ScratchProof(DatabaseClient.of(step), progress::set).prove(meta, into);
+      } catch (IOException | RuntimeException e) {
+        beats.rethrowIfStopped();
+        throw e;
+      }
+      return new StepResult(Steps.PROVE, started, System.currentTimeMillis(), detail);
+    } catch (ScratchProof.DamagedException e) {
+      throw Failures.notRetried(FailureType.VERIFY_FAILED, Steps.PROVE + ": " + e.getMessage());
+    } catch (ScratchProof.AmcheckMissingException e) {
+      throw Failures.of(FailureType.TOOL_MISSING, Steps.PROVE + ": " + e.getMessage());
+    } catch (IOException e) {
+      throw Failures.of(FailureType.COMMAND_FAILED, Steps.PROVE + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * RemoveScratch: drops every scratch database of the place (those marked as ours); a database
+   * of the scratch name that is not ours is left alone and said so. Nothing when all are gone.
+   */
+  @Override
+  public String removeScratch(HostStep step) {
+    ScratchDatabases into = requireScratch(step, Steps.REMOVE_SCRATCH);
+    DatabaseClient client = DatabaseClient.of(step);
+    try (PsqlSession template1 = PsqlSession.open(client, "template1")) {
+      List<String> ours = into.existing(template1);
+      for (String database : ours) {
+        template1.query("DROP DATABASE IF EXISTS " + PgTools.quote(database) + " WITH (FORCE);");
+      }
+      String other = into.takenByOther(template1) ? "; database " + into.scratch() + " is not"
+          + " restoreflow's and was left alone" : "";
+      return (ours.isEmpty() ? "no scratch database of " + into.scratch() + " left: nothing"
+          + " to remove" : "dropped scratch database" + (ours.size() == 1 ? " " : "s ")
+          + String.join(", ", ours)) + other;
+    } catch (IOException e) {
+      throw Failures.of(FailureType.COMMAND_FAILED, Steps.REMOVE_SCRATCH + ": "
+          + e.getMessage());
+    }
+  }
+
+  /**
+   * The row count of every table as {@code backupId}'s meta.json recorded it: {@code
+   * "schema"."table"} for one database, {@code database/"schema"."table"} for every database.
+   */
+  @Override
+  public java.util.Map<String, Long> backupFigures(HostStep step, String backupId) {
+    try (DumpRepository repository = repository(step)) {
+      String id = checkedId(backupId);
+      return ScratchProof.figures(repository.backup(id).orElseThrow(() -> Failures.of(
+          FailureType.BACKUP_NOT_FOUND, "no backup " + id + " in "
+              + repository.store().describe())));
     } catch (IOException e) {
       throw Failures.of(FailureType.STORAGE_FAILED, "reading the pgdump repository: "
           + e.getMessage());

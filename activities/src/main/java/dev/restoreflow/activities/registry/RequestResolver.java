@@ -61,7 +61,8 @@ public final class RequestResolver {
     List<PlannedStep> steps = engine.restoreSteps(request.incremental(), full);
     if (scratch) {
       checkScratchRequest(request);
-      into = ScratchTargets.resolve(request.instance(), instance, jobId,
+      into = ScratchTargets.resolve(request.instance(), instance,
+          engine.restoresIntoScratchDatabase(), jobId,
           request.into() != null ? request.into() : RestoreInto.anywhere());
       steps = scratchSteps(engine, request.isDrill());
     }
