@@ -77,7 +77,8 @@ public final class ScratchTargets {
             + " not a directory or port");
       }
       String database = want.database() != null ? want.database()
-          : scratch.database() != null ? scratch.database() : instance.database() + "_drill";
+          : scratch.database() != null ? scratch.database()
+          : Engines.standard().of(instance).scratchDatabaseBase(instance) + "_drill";
       RestoreInto resolved = new RestoreInto(null, null, database);
       check(instanceName, instance, resolved, List.of(), true);
       return resolved;

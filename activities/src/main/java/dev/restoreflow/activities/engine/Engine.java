@@ -62,6 +62,14 @@ public interface Engine {
   }
 
   /**
+   * The database a default scratch database is named after ({@code <base>_drill}): the
+   * instance's {@code database}, or the engine's own (mysqltables).
+   */
+  default String scratchDatabaseBase(InstanceConfig instance) {
+    return instance.database();
+  }
+
+  /**
    * Whether a clone or drill of this engine restores into a scratch database of the instance's
    * own server (pgdump, mysqltables) rather than into a scratch data directory and port beside
    * the instance's cluster (the engines with a data directory).

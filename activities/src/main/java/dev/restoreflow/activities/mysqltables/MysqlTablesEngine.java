@@ -55,6 +55,11 @@ public final class MysqlTablesEngine implements Engine {
 
   /** A clone or drill restores into a scratch database of the instance's own server. */
   @Override
+  public String scratchDatabaseBase(InstanceConfig instance) {
+    return instance.settings(MysqlTablesConfig.class).database();
+  }
+
+  @Override
   public boolean restoresIntoScratchDatabase() {
     return true;
   }
