@@ -73,7 +73,9 @@ final class BackupsCommand implements Callable<Integer> {
       out.printf(row, b.id(), b.type(), b.status(),
           orDash(b.startTime()), orDash(b.endTime()), Bytes.human(b.dataBytes()),
           Bytes.human(b.storedBytes()), String.join(">", b.chain())
-              + (b.dir() == null ? "" : "  (kept apart in dir " + b.dir() + ")"));
+              + (b.dir() == null ? "" : "  (kept apart in dir " + b.dir() + ")")
+              + (b.provenAt() == null ? "" : "  proven by drill " + b.provenBy() + " at "
+                  + b.provenAt()));
     }
   }
 

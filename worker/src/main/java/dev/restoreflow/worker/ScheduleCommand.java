@@ -65,8 +65,10 @@ final class ScheduleCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--kind", defaultValue = "restore",
-        description = "restore (a restore drill), backup or retention (deletes what the"
-            + " instance's policy does not keep); default: ${DEFAULT-VALUE}")
+        description = "restore (over the instance), drill (a restore into the instance's"
+            + " scratch place, proven with amcheck and removed; the instance is not touched),"
+            + " backup or retention (deletes what the instance's policy does not keep);"
+            + " default: ${DEFAULT-VALUE}")
     String kind;
 
     @Option(names = "--instance", required = true,
@@ -109,12 +111,14 @@ final class ScheduleCommand implements Callable<Integer> {
 
     /** Refuses an unknown kind, and the options of one kind of schedule given to another. */
     private void checkOptionsOfKind() {
-      if (!List.of("restore", "backup", "retention").contains(kind)) {
-        throw new IllegalArgumentException("--kind must be restore, backup or retention, not '"
-            + kind + "'");
+      if (!List.of("restore", "drill", "backup", "retention").contains(kind)) {
+        throw new IllegalArgumentException("--kind must be restore, drill, backup or retention,"
+            + " not '" + kind + "'");
       }
-      if (!kind.equals("restore") && (backupId != null || target.target() != null)) {
-        throw new IllegalArgumentException("--backup-id and --target-* are for restore schedules");
+      boolean restores = kind.equals("restore") || kind.equals("drill");
+      if (!restores && (backupId != null || target.target() != null)) {
+        throw new IllegalArgumentException("--backup-id and --target-* are for restore and drill"
+            + " schedules");
       }
       if (!kind.equals("backup") && type != null) {
         throw new IllegalArgumentException("--type is for backup schedules (--kind backup)");
@@ -127,12 +131,12 @@ final class ScheduleCommand implements Callable<Integer> {
     private int restoreSchedule(RestoreflowConfig cfg, ScheduleTiming when,
         RequestResolver resolver) throws Exception {
       RestoreRequest request = RestoreRequest.of(instance).withBackupId(backupId)
-          .withRecoveryTarget(target.target());
+          .withRecoveryTarget(target.target()).withDrill(kind.equals("drill"));
       resolver.resolveRestore(null, request);
       RestoreRequest resolved = request.withBackupId(
           backupId == null ? null : resolver.backupId(instance, backupId));
       return withSchedules(cfg, schedules -> report(schedules.create(name, when, resolved),
-          "restore"));
+          kind));
     }
 
     private int backupSchedule(RestoreflowConfig cfg, ScheduleTiming when,

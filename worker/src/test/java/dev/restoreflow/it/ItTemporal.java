@@ -47,12 +47,19 @@ final class ItTemporal implements AutoCloseable {
   /** @param more registers more workers (e.g. fake hosts) before the factory starts */
   static ItTemporal start(ItServer server, RestoreflowConfig config,
       List<String> inProcessHosts, java.util.function.Consumer<WorkerFactory> more) {
+    return start(server, config, inProcessHosts, more, System::getenv);
+  }
+
+  /** @param environment what the server worker reads webhook URLs and tokens from */
+  static ItTemporal start(ItServer server, RestoreflowConfig config,
+      List<String> inProcessHosts, java.util.function.Consumer<WorkerFactory> more,
+      java.util.function.Function<String, String> environment) {
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(server.target()).build());
     WorkflowClient client = WorkflowClient.newInstance(service);
     JobLedger ledger = new JobLedger(Path.of(config.ledger()));
     WorkerFactory factory = WorkerFactory.newInstance(client);
-    Workers.addServer(factory, config, ledger);
+    Workers.addServer(factory, config, ledger, environment);
     for (String host : inProcessHosts) {
       Workers.addHost(factory, config, host);
     }

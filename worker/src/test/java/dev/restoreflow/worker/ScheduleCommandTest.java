@@ -56,7 +56,7 @@ class ScheduleCommandTest {
         config.toString(), "--name", "nightly", "--kind", "backup", "--instance", "main1",
         "--cron", "0 4 * * *", "--target-name", "nightly");
     assertEquals(2, result.exitCode(), result.err());
-    assertEquals("restoreflow: --backup-id and --target-* are for restore schedules",
+    assertEquals("restoreflow: --backup-id and --target-* are for restore and drill schedules",
         result.err().strip());
   }
 
@@ -86,7 +86,7 @@ class ScheduleCommandTest {
         config.toString(), "--name", "tidy", "--kind", "prune", "--instance", "main1",
         "--cron", "0 4 * * *");
     assertEquals(2, kind.exitCode(), kind.err());
-    assertEquals("restoreflow: --kind must be restore, backup or retention, not 'prune'",
+    assertEquals("restoreflow: --kind must be restore, drill, backup or retention, not 'prune'",
         kind.err().strip());
   }
 
