@@ -59,7 +59,7 @@ public final class Workers {
    */
   public static Worker addServer(WorkerFactory factory, RestoreflowConfig config,
       JobLedger ledger, java.util.function.Function<String, String> environment) {
-    NotifyActivitiesImpl notifier = notifier(config.notifications(), environment);
+    NotifyActivitiesImpl notifier = notifier(config.notifications(), config.ledger(), environment);
     WorkflowClient client = factory.getWorkflowClient();
     SearchAttributeSetup.ensure(client.getWorkflowServiceStubs(), client.getOptions()
         .getNamespace());
@@ -75,7 +75,7 @@ public final class Workers {
   }
 
   /** The Notify activity of the config's webhooks; none = notices are dropped. */
-  private static NotifyActivitiesImpl notifier(NotificationsConfig notifications,
+  private static NotifyActivitiesImpl notifier(NotificationsConfig notifications, String ledger,
       java.util.function.Function<String, String> environment) {
     if (notifications.webhooks().isEmpty()) {
       return NotifyActivitiesImpl.none();
@@ -83,7 +83,9 @@ public final class Workers {
     notifications.checkEnvironment(environment);
     DeliveryRecord record;
     try {
-      record = new DeliveryRecord(Path.of(notifications.deliveries()));
+      // the loader fills in the default; a config built in code may leave it out
+      record = new DeliveryRecord(Path.of(notifications.deliveries() != null
+          ? notifications.deliveries() : ledger + "-notices.db"));
     } catch (IllegalStateException e) {
       throw new ConfigException("notifications.deliveries", e.getMessage());
     }
