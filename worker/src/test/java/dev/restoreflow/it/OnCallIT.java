@@ -23,6 +23,7 @@ import dev.restoreflow.worker.gateway.SharedToken;
 import dev.restoreflow.worker.http.HttpApi;
 import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.workflows.model.Approval;
+import dev.restoreflow.workflows.model.CatalogBackup;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
@@ -193,6 +194,25 @@ class OnCallIT {
 
   @Test
   @Order(4)
+  void aDrillProvesTheNewestBackupAndTheCatalogSaysSo() throws Exception {
+    Untouched before = Untouched.of(main1);
+    Submission job = temporal.restoreflow.submit(main1().withDrill(true));
+    RestoreResult result = temporal.restoreflow.await(job.jobId(), JOB_LIMIT);
+
+    assertEquals(JobState.SUCCEEDED, result.state(), result.message());
+    assertTrue(result.message().startsWith("drill proved backup " + result.backupId()),
+        result.message());
+    before.assertUnchanged(main1);
+    CatalogBackup proven = temporal.restoreflow.catalog("main1", Duration.ofMinutes(1))
+        .instances().get(0).backups().stream().filter(b -> b.id().equals(result.backupId()))
+        .findFirst().orElseThrow();
+    assertEquals(job.jobId(), proven.provenBy());
+    assertTrue(proven.provenAt() != null && proven.provenAt().startsWith("20"), proven.toString());
+    assertTrue(temporal.ledger.job(job.jobId()).orElseThrow().restoreMillis() > 0);
+  }
+
+  @Test
+  @Order(5)
   void aDrillOfADamagedBackupFailsNotifiesAndLeavesTheInstanceRunning() throws Exception {
     main1.sandbox.sql("create function oncall_key(i int) returns int language sql immutable"
         + " as 'select $1'; create table oncall_damage (i int);"
@@ -219,7 +239,7 @@ class OnCallIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void theWebhooksSecretUrlIsInNoLedgerRowAndNoHistory() throws Exception {
     for (JobRow row : temporal.ledger.jobs(null, null, 100)) {
       assertFalse(new ObjectMapper().writeValueAsString(row).contains(SECRET), row.jobId());
