@@ -17,7 +17,9 @@ import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.ResolvedBackup;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.StepInput;
+import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepResult;
+import dev.restoreflow.workflows.model.StepStatus;
 import dev.restoreflow.workflows.model.TakenBackup;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -101,7 +103,9 @@ public class BackupWorkflowImpl implements BackupWorkflow {
         throw new CanceledFailure("backup cancelled during " + e.getActivityType());
       }
       Workflow.newDetachedCancellationScope(() -> {
-        String failedStep = steps.current();
+        String failedStep = steps.snapshot().stream()
+            .filter(s -> s.status() == StepStatus.FAILED).map(StepProgress::name)
+            .findFirst().orElse(null);
         steps.skipPending("an earlier step failed");
         book.failed(e);
         notify(JobNotice.FAILED, failedStep);
