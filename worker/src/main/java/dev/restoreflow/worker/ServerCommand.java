@@ -14,6 +14,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import dev.restoreflow.worker.temporal.TemporalConnections;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,9 +45,9 @@ final class ServerCommand implements Callable<Integer> {
           ObservabilityRoutes.mount(http, cfg, ledger, service, client, sdkMetrics);
       LedgerReconciler reconciler = LedgerReconciler.start(ledger, client, LedgerReconciler.EVERY);
       LoggerFactory.getLogger(ServerCommand.class).info(
-          "restoreflow server up: Temporal {} namespace {}, {} instances, ledger {}, HTTP API {},"
+          "restoreflow server up: Temporal {}, {} instances, ledger {}, HTTP API {},"
               + " NATS gateway {}",
-          cfg.temporal().target(), cfg.temporal().namespace(), cfg.instances().size(),
+          TemporalConnections.describe(cfg.temporal()), cfg.instances().size(),
           ledgerFile, http == null ? "off" : cfg.http().bind() + ":" + http.port(),
           nats == null ? "off" : nats.url() + " " + nats.subjectPrefix() + ".*");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

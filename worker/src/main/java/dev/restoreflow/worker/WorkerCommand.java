@@ -6,6 +6,7 @@ import dev.restoreflow.workflows.TaskQueues;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import java.util.concurrent.Callable;
+import dev.restoreflow.worker.temporal.TemporalConnections;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +36,8 @@ final class WorkerCommand implements Callable<Integer> {
     factory.start();
     RepositoryCheck.startFor(new HostServices(cfg.inventory(), new ConfiguredHosts(cfg)), host);
     LoggerFactory.getLogger(WorkerCommand.class).info("restoreflow worker for host {} polls {}"
-        + " and {}", host, TaskQueues.forHost(host), TaskQueues.forHostReads(host));
+        + " and {} on Temporal {}", host, TaskQueues.forHost(host), TaskQueues.forHostReads(host),
+        TemporalConnections.describe(cfg.temporal()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       factory.shutdown();
       service.shutdown();

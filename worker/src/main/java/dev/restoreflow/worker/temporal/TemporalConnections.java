@@ -79,9 +79,15 @@ public final class TemporalConnections {
       service.shutdownNow();
       throw new IllegalStateException(ConnectFailure.explain(config, e));
     }
-    log.info("connected to Temporal at {}, namespace {}: {}", config.target(), config.namespace(),
-        security(config));
+    // debug: every CLI command connects, and its output (--json) is for scripts; the server and
+    // the worker say how they connected at INFO themselves (TemporalConnections.describe)
+    log.debug("connected to Temporal: {}", describe(config));
     return service;
+  }
+
+  /** Where Temporal is and how the connection is secured, for the services' startup log. */
+  public static String describe(TemporalConfig config) {
+    return config.target() + ", namespace " + config.namespace() + ": " + security(config);
   }
 
   /** How the connection is secured, in words (paths and variable names, never the key). */
