@@ -82,56 +82,105 @@ public final class DataWiper {
    * @param restoreBytes what the restore will write (PlanRestore's dataBytes); null = delete
    */
   public String wipe(String requested, Runnable beforeDeleting, String jobId, Long restoreBytes) {
-    Path configured = checkedDataDirectory(requested);
-    ClusterState state = cluster.state();
-    if (state == ClusterState.RUNNING) {
-      throw new WipeRefusedException("refusing to wipe " + configured
-          + ": a postmaster is running on it; stop the cluster first");
+    Path asked = checkedPath(requested);
+    if (restoreBytes == null || OldData.whyNotAside(jobId, 0L, Long.MAX_VALUE).isPresent()) {
+      return deleting(asked, beforeDeleting, "");
     }
-    Path aside = restoreBytes == null || OldData.whyNotAside(jobId, 0L, Long.MAX_VALUE).isPresent()
-        ? null : OldData.asideOf(configured, jobId);
+    // one look (a single find) at the parent and the data directory: on the critical path,
+    // every command counts
+    Optional<OldData.Look> seen = look(asked);
+    if (seen.isEmpty()) {
+      return deleting(asked, beforeDeleting, " (not moved aside: cannot list "
+          + asked.getParent() + ")");
+    }
+    OldData.Look look = seen.get();
+    refuseUnlessADirectory(asked, look.pgdataKind(), look.pgdataTarget());
+    refuseIfRunning(asked);
+    Path aside = OldData.asideOf(asked, jobId);
+    String asideKind = look.asides().get(aside.getFileName().toString());
     // this job's aside directory exists: an earlier attempt of this step checked the directory
     // and began moving (a retried step); what is left in it is finished, not judged again
-    boolean begunAside = aside != null && kind(aside).filter("d"::equals).isPresent();
-    List<String> entries = list(configured);
-    if (entries.isEmpty()) {
-      beforeDeleting.run();
-      String earlier = removeEarlierAside(configured, aside);
-      return (begunAside ? "already moved aside to " + aside : "already empty") + earlier;
-    }
-    if (!begunAside && entries.stream().noneMatch(PG_MARKERS::contains)) {
-      throw new WipeRefusedException("refusing to wipe " + configured
-          + ": it does not look like a PostgreSQL data directory (none of PG_VERSION, base,"
-          + " global, pg_wal, ...); check the instance's pgdata in the config");
+    boolean begunAside = "d".equals(asideKind);
+    List<String> entries = look.entries();
+    if (!entries.isEmpty() && !begunAside && entries.stream().noneMatch(PG_MARKERS::contains)) {
+      throw notPostgres(asked);
     }
     beforeDeleting.run();
-    String earlier = removeEarlierAside(configured, aside);
-    if (aside == null) {
-      return "removed " + empty(configured) + " from " + configured + earlier;
+    String earlier = removeEarlierAside(asked, look.asides().keySet(), aside);
+    if (entries.isEmpty()) {
+      return (begunAside ? "already moved aside to " + aside : "already empty") + earlier;
     }
     Optional<String> whyNot = begunAside ? Optional.empty()
-        : OldData.whyNotAside(jobId, restoreBytes, freeBytes(configured));
-    if (whyNot.isEmpty()) {
-      whyNot = prepareAside(configured, aside);
+        : OldData.whyNotAside(jobId, restoreBytes, freeBytes(asked));
+    if (whyNot.isEmpty() && asideKind != null && !begunAside) {
+      whyNot = Optional.of(aside + " exists and is not a directory");
+    } else if (whyNot.isEmpty() && !look.pgdataDevice().equals(look.parentDevice())) {
+      whyNot = Optional.of(asked + " is not on its parent's file system");
+    } else if (whyNot.isEmpty() && !begunAside) {
+      CommandResult made = runner.run(Command.of(OldData.makeAside(aside.toString()),
+          instance.osUser(), QUICK));
+      if (!made.succeeded()) {
+        whyNot = Optional.of("cannot create " + aside + ": " + made.stderrTail().strip());
+      }
     }
     if (whyNot.isPresent()) {
-      log.info("WipeData deletes {}: not moved aside, {}", configured, whyNot.get());
-      return "removed " + empty(configured) + " from " + configured + " (not moved aside: "
+      log.info("WipeData deletes {}: not moved aside, {}", asked, whyNot.get());
+      return "removed " + empty(asked) + " from " + asked + " (not moved aside: "
           + whyNot.get() + ")" + earlier;
     }
-    CommandResult moved = runner.run(Command.of(OldData.moveInto(configured.toString(),
+    CommandResult moved = runner.run(Command.of(OldData.moveInto(asked.toString(),
         aside.toString(), entries), instance.osUser(), QUICK));
-    List<String> left = list(configured);
+    // mv -n skips a name already aside (only after an earlier attempt): then look again
+    List<String> left = moved.succeeded() && !begunAside ? List.of() : list(asked);
     String rest = "";
     if (!left.isEmpty()) {
-      // mv failed on some entry (or one of that name was there already): delete what is left
       log.warn("WipeData: {} entries of {} not moved aside (mv exited {}: {}); deleting them",
-          left.size(), configured, moved.exitCode(), moved.stderrTail().strip());
-      rest = "; removed " + empty(configured) + " that could not be moved";
+          left.size(), asked, moved.exitCode(), moved.stderrTail().strip());
+      rest = "; removed " + empty(asked) + " that could not be moved";
     }
     return "moved " + (entries.size() - left.size()) + " entries aside to " + aside
         + " (deleted once the restore has succeeded, else by the next full restore of this"
         + " instance)" + rest + earlier;
+  }
+
+  /** Today's wipe: every check, then the entries deleted. */
+  private String deleting(Path configured, Runnable beforeDeleting, String why) {
+    refuseUnlessARealDirectory(configured);
+    refuseIfRunning(configured);
+    List<String> entries = list(configured);
+    if (entries.isEmpty()) {
+      beforeDeleting.run();
+      return "already empty";
+    }
+    if (entries.stream().noneMatch(PG_MARKERS::contains)) {
+      throw notPostgres(configured);
+    }
+    beforeDeleting.run();
+    return "removed " + empty(configured) + " from " + configured + why;
+  }
+
+  private void refuseIfRunning(Path configured) {
+    if (cluster.state() == ClusterState.RUNNING) {
+      throw new WipeRefusedException("refusing to wipe " + configured
+          + ": a postmaster is running on it; stop the cluster first");
+    }
+  }
+
+  private static WipeRefusedException notPostgres(Path configured) {
+    return new WipeRefusedException("refusing to wipe " + configured
+        + ": it does not look like a PostgreSQL data directory (none of PG_VERSION, base,"
+        + " global, pg_wal, ...); check the instance's pgdata in the config");
+  }
+
+  private Optional<OldData.Look> look(Path pgdata) {
+    CommandResult result = runner.run(Command.of(OldData.look(pgdata.getParent().toString(),
+        pgdata.toString()), instance.osUser(), QUICK));
+    if (!result.succeeded()) {
+      log.info("WipeData: cannot look at {}: {}", pgdata.getParent(),
+          result.stderrTail().strip());
+      return Optional.empty();
+    }
+    return OldData.Look.parse(pgdata, result.stdout());
   }
 
   /**
@@ -153,8 +202,8 @@ public final class DataWiper {
     return "deleted the old data in " + aside;
   }
 
-  /** The configured data directory, when {@code requested} is it and is a real directory. */
-  private Path checkedDataDirectory(String requested) {
+  /** The configured data directory, when {@code requested} is it (by its text). */
+  private Path checkedPath(String requested) {
     Path configured = Path.of(instance.pgdata()).normalize();
     Path asked = Path.of(requested).normalize();
     if (!asked.isAbsolute() || !asked.equals(configured)) {
@@ -166,49 +215,15 @@ public final class DataWiper {
       throw new WipeRefusedException("refusing to wipe " + configured
           + ": a data directory must be at least two levels below /");
     }
-    refuseUnlessARealDirectory(configured);
     return configured;
   }
 
-  /**
-   * Creates the aside directory and checks that a rename into it stays on the data directory's
-   * file system; why not, when it cannot be used.
-   */
-  private Optional<String> prepareAside(Path pgdata, Path aside) {
-    CommandResult made = runner.run(Command.of(OldData.makeAside(aside.toString()),
-        instance.osUser(), QUICK));
-    if (!made.succeeded()) {
-      return Optional.of("cannot create " + aside + ": " + made.stderrTail().strip());
-    }
-    if (!kind(aside).filter("d"::equals).isPresent()) {
-      return Optional.of(aside + " is not a directory");
-    }
-    CommandResult devices = runner.run(Command.of(OldData.devices(pgdata.toString(),
-        aside.toString()), instance.osUser(), QUICK));
-    List<String> ids = Arrays.stream(devices.stdout().split("\n")).map(String::strip)
-        .filter(s -> !s.isEmpty()).toList();
-    if (!devices.succeeded() || ids.size() != 2) {
-      return Optional.of("cannot tell the file systems of " + pgdata + " and " + aside);
-    }
-    if (!ids.get(0).equals(ids.get(1))) {
-      deleteAside(aside);
-      return Optional.of(pgdata + " and its parent are on different file systems");
-    }
-    return Optional.empty();
-  }
-
   /** Deletes restoreflow's aside directories of this data directory from earlier jobs. */
-  private String removeEarlierAside(Path pgdata, Path keep) {
-    CommandResult listed = runner.run(Command.of(ClusterCommands.listDirectory(
-        pgdata.getParent().toString()), instance.osUser(), QUICK));
-    if (!listed.succeeded()) {
-      return "";
-    }
+  private String removeEarlierAside(Path pgdata, java.util.Collection<String> names, Path keep) {
     List<String> removed = new ArrayList<>();
-    for (String name : listed.stdout().split("\n")) {
-      String entry = name.strip();
+    for (String entry : names.stream().sorted().toList()) {
       Path earlier = pgdata.resolveSibling(entry);
-      if (!OldData.isAsideName(pgdata, entry) || earlier.equals(keep)) {
+      if (earlier.equals(keep)) {
         continue;
       }
       try {
@@ -268,13 +283,17 @@ public final class DataWiper {
     String out = runner.runChecked(Command.of(ClusterCommands.describePath(dir.toString()),
         instance.osUser(), Duration.ofSeconds(30))).stdout();
     String[] typeAndTarget = out.strip().split("\t", 2);
-    if (typeAndTarget[0].equals("l")) {
-      String target = typeAndTarget.length > 1 ? typeAndTarget[1] : "?";
+    refuseUnlessADirectory(dir, typeAndTarget[0],
+        typeAndTarget.length > 1 ? typeAndTarget[1] : "?");
+  }
+
+  private static void refuseUnlessADirectory(Path dir, String kind, String linkTarget) {
+    if (kind.equals("l")) {
       throw new WipeRefusedException("refusing to wipe " + dir + ": it is a symbolic link to "
-          + target + ", and WipeData empties only a real directory; set the instance's pgdata to"
-          + " the data directory itself (" + target + ", resolved) in the config");
+          + linkTarget + ", and WipeData empties only a real directory; set the instance's pgdata"
+          + " to the data directory itself (" + linkTarget + ", resolved) in the config");
     }
-    if (!typeAndTarget[0].equals("d")) {
+    if (!kind.equals("d")) {
       throw new WipeRefusedException("refusing to wipe " + dir + ": it is not a directory");
     }
   }

@@ -66,11 +66,59 @@ public final class OldData {
     return Optional.empty();
   }
 
-  /** The device number (st_dev) of each path, one per line, links not followed. */
-  public static List<String> devices(String... paths) {
-    List<String> argv = new java.util.ArrayList<>(List.of("stat", "-c", "%d", "--"));
-    argv.addAll(List.of(paths));
-    return List.copyOf(argv);
+  /**
+   * One look at the data directory's parent and the data directory itself, links not followed:
+   * for each entry its starting point, depth, kind (find's %y), device (st_dev), name and link
+   * target, tab-separated, one per line.
+   */
+  public static List<String> look(String parent, String pgdata) {
+    return List.of("find", parent, pgdata, "-maxdepth", "1", "-printf",
+        "%H\\t%d\\t%y\\t%D\\t%f\\t%l\\n");
+  }
+
+  /**
+   * What {@link #look} saw.
+   *
+   * @param entries the data directory's entries (when it is a directory)
+   * @param asides this data directory's aside directories beside it, name to kind
+   */
+  public record Look(String pgdataKind, String pgdataTarget, String pgdataDevice,
+      String parentDevice, List<String> entries, java.util.Map<String, String> asides) {
+
+    /** Empty when the output does not show both the parent and the data directory. */
+    public static Optional<Look> parse(Path pgdata, String out) {
+      String parent = pgdata.getParent().toString();
+      String name = pgdata.getFileName().toString();
+      String kind = null;
+      String target = null;
+      String device = null;
+      String parentDevice = null;
+      List<String> entries = new java.util.ArrayList<>();
+      java.util.Map<String, String> asides = new java.util.TreeMap<>();
+      for (String line : out.split("\n")) {
+        String[] f = line.split("\t", -1);
+        if (f.length != 6) {
+          continue;
+        }
+        boolean fromParent = f[0].equals(parent);
+        if (fromParent && f[1].equals("0")) {
+          parentDevice = f[3];
+        } else if (fromParent && f[1].equals("1") && f[4].equals(name)) {
+          kind = f[2];
+          target = f[5];
+          device = f[3];
+        } else if (fromParent && f[1].equals("1") && isAsideName(pgdata, f[4])) {
+          asides.put(f[4], f[2]);
+        } else if (!fromParent && f[1].equals("1")) {
+          entries.add(f[4]);
+        }
+      }
+      if (kind == null || parentDevice == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new Look(kind, target, device, parentDevice, List.copyOf(entries),
+          java.util.Map.copyOf(asides)));
+    }
   }
 
   /** Creates the aside directory (and no parents), owner-only; an existing one is fine. */

@@ -222,6 +222,28 @@ class DataWiperTest {
         OldData.moveInto("/d/main", "/d/.a", List.of("base", "-x")));
   }
 
+  @Test
+  void theLookSeesADataDirectoryOnItsOwnFileSystemAndOnlyThisOnesAsideDirectories() {
+    String out = String.join("\n",
+        "/d\t0\td\t2049\td\t",
+        "/d\t1\td\t2050\tmain\t",
+        "/d\t1\td\t2049\t.main.restoreflow-old-j1\t",
+        "/d\t1\tl\t2049\t.main.restoreflow-old-j2\t/elsewhere",
+        "/d\t1\td\t2049\t.main2.restoreflow-old-j1\t",
+        "/d\t1\td\t2049\tmain.conf\t",
+        "/d/main\t0\td\t2050\tmain\t",
+        "/d/main\t1\tf\t2050\tPG_VERSION\t",
+        "/d/main\t1\tl\t2050\tpg_wal\t/wal/main", "");
+    OldData.Look look = OldData.Look.parse(Path.of("/d/main"), out).orElseThrow();
+    assertEquals("d", look.pgdataKind());
+    assertEquals("2050", look.pgdataDevice());
+    assertEquals("2049", look.parentDevice(), "a mount point: WipeData deletes instead");
+    assertEquals(List.of("PG_VERSION", "pg_wal"), look.entries());
+    assertEquals(java.util.Map.of(".main.restoreflow-old-j1", "d", ".main.restoreflow-old-j2",
+        "l"), look.asides());
+    assertTrue(OldData.Look.parse(Path.of("/d/other"), out).isEmpty(), "pgdata not seen");
+  }
+
   private DataWiper wiper(Path pgdata, String osUser) {
     InstanceConfig instance = new InstanceConfig("probackup", "local", pgdata.toString(), null,
         null, 5432, osUser, dir.resolve("bin").toString(), null, "127.0.0.1", "postgres",
