@@ -82,8 +82,13 @@ final class InstantHost implements PlanActivities, ClusterActivities, ProbackupA
   }
 
   @Override
-  public StepResult wipeData(StepInput input) {
+  public StepResult wipeData(StepInput input, Long restoreBytes) {
     return step("WipeData", input);
+  }
+
+  @Override
+  public StepResult discardOldData(StepInput input) {
+    return step("DiscardOldData", input);
   }
 
   @Override

@@ -6,6 +6,9 @@ enum DataState {
   STOPPING("intact, cluster being stopped; restoreflow starts it again if the job ends here"),
   STOPPED_INTACT("intact, cluster stopped"),
   WIPING("being wiped, cluster stopped; run a full restore"),
+  /** WipeData moves the old entries aside (or deletes them when there is no room). */
+  WIPING_ASIDE("being wiped, cluster stopped, its entries moved into a .<pgdata name>"
+      + ".restoreflow-old-<job> directory beside it or deleted; run a full restore"),
   EMPTY("empty, cluster stopped; run a full restore"),
   PARTIAL("partly restored, cluster stopped; run a full restore"),
   PARTIAL_INCREMENTAL("partly restored incrementally, cluster stopped; run the restore again"),

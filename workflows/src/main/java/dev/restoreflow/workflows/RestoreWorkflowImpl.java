@@ -109,6 +109,11 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
    * gate, notices, the stall watch, clones and drills (scratch targets), the job's outcome.
    */
   static final String ON_CALL = "on-call-around-restores";
+  /**
+   * Workflow.getVersion change id (issue 18): WipeData gets the restore's size and may move the
+   * old data aside instead of deleting it; DiscardOldData deletes it after the job has succeeded.
+   */
+  static final String WIPE_ASIDE = "wipe-off-critical-path";
 
   private static final Logger log = Workflow.getLogger(RestoreWorkflowImpl.class);
 
@@ -124,6 +129,11 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   private String backupId;
   private String message;
   private DataState dataState = DataState.UNTOUCHED;
+  /**
+   * What WipeData said it did with the old data (moved aside to where, or removed), from the
+   * version of {@link #WIPE_ASIDE} on, until DiscardOldData has deleted what was moved aside.
+   */
+  private String oldData;
   private boolean granted;
   /** Set by version: cancelled steps are waited for, and a cancel stops the job between steps. */
   private boolean waitForCancelledSteps;
@@ -180,6 +190,9 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       } else {
         record(result.state(), null, null);
       }
+      // the job has succeeded (ledger, notices, RTO): now the old data goes, still in the host's
+      // turn, and a cancel can no longer change the job's outcome
+      Workflow.newDetachedCancellationScope(this::discardOldData).run();
       return result;
     } catch (CanceledFailure e) {
       Workflow.newDetachedCancellationScope(this::afterCancel).run();
@@ -190,7 +203,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         throw new CanceledFailure("restore cancelled during " + e.getActivityType());
       }
       Workflow.newDetachedCancellationScope(() -> afterFailure(e)).run();
-      throw JobFailures.of(e, dataState.description);
+      throw JobFailures.of(e, dataWords());
     } finally {
       ended = true;
       Workflow.newDetachedCancellationScope(() -> hostTurn.release(target.host())).run();
@@ -286,12 +299,18 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
           }
         }
         case WIPE -> {
+          boolean aside = overInstance
+              && Workflow.getVersion(WIPE_ASIDE, Workflow.DEFAULT_VERSION, 1) == 1;
           if (overInstance) {
-            dataState = DataState.WIPING;
+            dataState = aside ? DataState.WIPING_ASIDE : DataState.WIPING;
           }
-          step(WIPE, () -> cluster.wipeData(input));
+          Long restoreBytes = aside ? plan.dataBytes() : null;
+          StepResult wiped = step(WIPE, () -> cluster.wipeData(input, restoreBytes), r -> r);
           if (overInstance) {
             dataState = DataState.EMPTY;
+          }
+          if (aside) {
+            oldData = wiped.detail();
           }
         }
         case START -> {
@@ -436,14 +455,15 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     removeScratchIfTouched();
     message = "cancelled";
     state = JobState.CANCELLED;
-    record(JobState.CANCELLED, null, "cancelled; data directory: " + dataState.description);
+    record(JobState.CANCELLED, null, "cancelled; data directory: " + dataWords());
     notices.send(JobNotice.CANCELLED, instance(), target == null ? null : target.host(), backupId,
-        null, "cancelled; data directory: " + dataState.description);
+        null, "cancelled; data directory: " + dataWords());
   }
 
   private void afterFailure(ActivityFailure e) {
     steps.skipPending("an earlier step failed");
-    if (dataState == DataState.WIPING && JobFailures.hasType(e, FailureType.WIPE_REFUSED)) {
+    if ((dataState == DataState.WIPING || dataState == DataState.WIPING_ASIDE)
+        && JobFailures.hasType(e, FailureType.WIPE_REFUSED)) {
       dataState = DataState.STOPPED_INTACT;
     }
     String failedStep = steps.snapshot().stream()
@@ -453,7 +473,34 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     removeScratchIfTouched();
     fail(e);
     notices.send(JobNotice.FAILED, instance(), target.host(), backupId, failedStep,
-        message + "; data directory: " + dataState.description);
+        message + "; data directory: " + dataWords());
+  }
+
+  /** The data state in words; after WipeData (from {@link #WIPE_ASIDE} on) where the old data is. */
+  private String dataWords() {
+    return oldData == null ? dataState.description
+        : dataState.description + "; old data: WipeData " + oldData;
+  }
+
+  /**
+   * After success: deletes the old data WipeData moved aside (nothing when it deleted it). A
+   * failure here changes nothing of the job: the next full restore of the instance deletes it.
+   */
+  private void discardOldData() {
+    if (oldData == null) {
+      return;
+    }
+    ClusterActivities cluster = Workflow.newActivityStub(ClusterActivities.class,
+        SHORT.toBuilder().setTaskQueue(TaskQueues.forHost(target.host())).build());
+    try {
+      StepResult discarded = cluster.discardOldData(new StepInput(jobId, target.instance(),
+          target.host()));
+      log.info("job {}: {}", jobId, discarded.detail());
+      oldData = null;
+    } catch (ActivityFailure e) {
+      log.error("job {}: the old data was not deleted ({}); the next full restore of {} deletes"
+          + " it", jobId, JobFailures.rootMessage(e), target.instance());
+    }
   }
 
   /** A clone or drill that failed or was cancelled takes its half-built scratch target away. */
@@ -492,7 +539,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   private void fail(ActivityFailure e) {
     message = JobFailures.rootMessage(e);
     state = JobState.FAILED;
-    record(JobState.FAILED, null, message + "; data directory: " + dataState.description);
+    record(JobState.FAILED, null, message + "; data directory: " + dataWords());
   }
 
   private RestoreResult result(JobState finalState, RestorePlan plan, String text) {
@@ -587,6 +634,6 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   @Override
   public RestoreProgress progress() {
     return new RestoreProgress(jobId, instance(), target != null ? target.host() : null, state,
-        steps.current(), backupId, steps.snapshot(), message, dataState.description, plan);
+        steps.current(), backupId, steps.snapshot(), message, dataWords(), plan);
   }
 }

@@ -15,6 +15,8 @@ public final class Steps {
   public static final String START = "StartCluster";
   public static final String PROMOTE = "Promote";
   public static final String VERIFY = "VerifyCluster";
+  /** After a restore has succeeded: the old data WipeData moved aside is deleted. */
+  public static final String DISCARD = "DiscardOldData";
   /** A drill's checks of its scratch target: amcheck, row counts. */
   public static final String PROVE = "ProveRestore";
   /** A drill's end: the scratch cluster stopped and deleted. */

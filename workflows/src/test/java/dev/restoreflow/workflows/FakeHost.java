@@ -71,6 +71,9 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   private final Map<String, FailureType> failureTypes = new ConcurrentHashMap<>();
   private final AtomicInteger takenBackups = new AtomicInteger();
+  private final List<Long> wipeSizes = new ArrayList<>();
+  private final List<String> discarded = new ArrayList<>();
+  private volatile Runnable whenDiscarding;
 
   FakeHost(String host) {
     this.host = host;
@@ -132,6 +135,25 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
     }
   }
 
+  /** Runs inside DiscardOldData (a test looks at the ledger then). */
+  void whenDiscarding(Runnable check) {
+    whenDiscarding = check;
+  }
+
+  /** The restore size each WipeData attempt was given; -1 for none (delete). */
+  List<Long> wipeSizes() {
+    synchronized (wipeSizes) {
+      return List.copyOf(wipeSizes);
+    }
+  }
+
+  /** The jobs whose old data DiscardOldData was asked to delete, in order. */
+  List<String> discarded() {
+    synchronized (discarded) {
+      return List.copyOf(discarded);
+    }
+  }
+
   int attempts(String step) {
     AtomicInteger count = attempts.get(step);
     return count == null ? 0 : count.get();
@@ -167,8 +189,30 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
   }
 
   @Override
-  public StepResult wipeData(StepInput input) {
-    return run(Steps.WIPE, input, "wiped", () -> null);
+  public StepResult wipeData(StepInput input, Long restoreBytes) {
+    synchronized (wipeSizes) {
+      wipeSizes.add(restoreBytes == null ? -1L : restoreBytes);
+    }
+    return run(Steps.WIPE, input, restoreBytes == null ? "wiped"
+        : "moved 23 entries aside to /var/lib/postgresql/16/.main.restoreflow-old-"
+            + input.jobId() + " (deleted once the restore has succeeded, else by the next full"
+            + " restore of this instance)", () -> null);
+  }
+
+  /**
+   * Not one of {@link #steps()}: it runs after the job has succeeded. Recorded in
+   * {@link #discarded()}.
+   */
+  @Override
+  public StepResult discardOldData(StepInput input) {
+    synchronized (discarded) {
+      discarded.add(input.jobId());
+    }
+    if (whenDiscarding != null) {
+      whenDiscarding.run();
+    }
+    long now = System.currentTimeMillis();
+    return new StepResult(Steps.DISCARD, now, now, "deleted the old data");
   }
 
   @Override

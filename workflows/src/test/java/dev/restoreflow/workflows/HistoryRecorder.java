@@ -35,7 +35,8 @@ import java.util.Map;
  * "v4" after issue 14 (PlanRestore gets the request's {@code full}), "v5" after issue 15's
  * engine pgdump (logical restores, retention jobs), "v6" with retention schedules and the restore
  * target read before a confirmation (it adds ScheduledRetentionWorkflow and
- * RestoreTargetWorkflow).
+ * RestoreTargetWorkflow), "v7" after issue 17, "v8" after issue 18's wipe off the critical path
+ * (kept: restore-success, restore-cancelled-in-restore, restore-aside-failed).
  */
 public final class HistoryRecorder {
 
@@ -192,6 +193,19 @@ public final class HistoryRecorder {
           .list(null);
       histories.put("catalog-proven", env.client().fetchHistory("recorded-catalog-proven")
           .toJson(true));
+
+      // since v8 (issue 18): WipeData moves the old data aside, DiscardOldData after success;
+      // restore-success-v8 and restore-cancelled-in-restore-v8 above take the new path too
+      env.host("db1").onStep(ProbackupActivities.RESTORE_STEP, input -> {
+        throw ApplicationFailure.newNonRetryableFailure("backup damaged", "COMMAND_FAILED");
+      });
+      try {
+        env.run("recorded-aside-failed", RestoreRequest.of("main1"));
+      } catch (WorkflowFailedException expected) {
+        // the history is what is kept
+      }
+      env.host("db1").onStep(ProbackupActivities.RESTORE_STEP, input -> { });
+      histories.put("restore-aside-failed", restoreHistory(env, "recorded-aside-failed"));
     }
     for (Map.Entry<String, String> history : histories.entrySet()) {
       Path file = dir.resolve(history.getKey() + (set.equals("v1") ? "" : "-" + set) + ".json");

@@ -260,6 +260,68 @@ class RestoreWorkflowTest {
   }
 
   @Test
+  void aFullRestoreGivesWipeDataItsSizeAndDiscardsTheOldDataOnlyAfterTheLedgerSaysSucceeded() {
+    List<JobState> ledgerWhenDiscarding = new ArrayList<>();
+    env.host("db1").whenDiscarding(() -> ledgerWhenDiscarding.add(
+        env.server().events().get(env.server().events().size() - 1).state()));
+    RestoreResult result = env.run("j1", RestoreRequest.of("main1"));
+    assertEquals(JobState.SUCCEEDED, result.state());
+    assertEquals(List.of(1_600_000_000L), env.host("db1").wipeSizes(),
+        "WipeData is given the plan's dataBytes");
+    assertEquals(List.of("j1"), env.host("db1").discarded());
+    assertEquals(List.of(JobState.SUCCEEDED), ledgerWhenDiscarding,
+        "the job was SUCCEEDED in the ledger before its old data was deleted");
+    assertEquals(List.of(Steps.PLAN, Steps.STOP, Steps.WIPE, ProbackupActivities.RESTORE_STEP,
+        Steps.START, Steps.VERIFY), env.host("db1").steps(), "the discard is not a step");
+    assertEquals("restored, cluster running", env.progress("j1").dataState(),
+        "once discarded, the old data is no longer mentioned");
+  }
+
+  @Test
+  void anIncrementalRestoreMovesNothingAsideAndDiscardsNothing() {
+    env.run("j1", RestoreRequest.of("main1").withIncremental(true));
+    assertEquals(List.of(), env.host("db1").wipeSizes());
+    assertEquals(List.of(), env.host("db1").discarded());
+  }
+
+  @Test
+  void aRestoreThatFailsAfterTheMoveSaysWhereTheOldDataIsAndKeepsIt() {
+    env.host("db1").onStep(ProbackupActivities.RESTORE_STEP, input -> {
+      throw ApplicationFailure.newNonRetryableFailure("backup damaged",
+          FailureType.COMMAND_FAILED.name());
+    });
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> env.run("j1", RestoreRequest.of("main1")));
+    String data = env.progress("j1").dataState();
+    assertTrue(data.startsWith("partly restored, cluster stopped; run a full restore; old data:"
+        + " WipeData moved 23 entries aside to /var/lib/postgresql/16/.main.restoreflow-old-j1"),
+        data);
+    assertTrue(rootMessage(e).contains(".main.restoreflow-old-j1"), rootMessage(e));
+    assertEquals(List.of(), env.host("db1").discarded(), "kept: the restore did not succeed");
+    assertFalse(env.host("db1").steps().contains(Steps.START));
+  }
+
+  @Test
+  void aWipeThatFailsMidwaySaysItsEntriesMayBeAside() {
+    env.host("db1").onStep(Steps.WIPE, input -> {
+      throw ApplicationFailure.newNonRetryableFailure("mv: disk error",
+          FailureType.RESTORE_INCOMPLETE.name());
+    });
+    assertThrows(WorkflowFailedException.class, () -> env.run("j1", RestoreRequest.of("main1")));
+    assertTrue(env.progress("j1").dataState().contains(".<pgdata name>.restoreflow-old-<job>"),
+        env.progress("j1").dataState());
+    assertEquals(List.of(), env.host("db1").discarded());
+  }
+
+  private static String rootMessage(Throwable e) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      all.append(t.getMessage()).append(" | ");
+    }
+    return all.toString();
+  }
+
+  @Test
   void refusedWipeStartsTheUntouchedClusterAgain() {
     env.host("db1").onStep(Steps.WIPE, input -> {
       throw ApplicationFailure.newNonRetryableFailure("refused", FailureType.WIPE_REFUSED.name());

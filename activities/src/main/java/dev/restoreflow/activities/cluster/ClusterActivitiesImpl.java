@@ -35,7 +35,7 @@ public class ClusterActivitiesImpl implements ClusterActivities {
   }
 
   @Override
-  public StepResult wipeData(StepInput input) {
+  public StepResult wipeData(StepInput input, Long restoreBytes) {
     return step(Steps.WIPE, input, (ctx, beats) -> {
       String created = null;
       if (ctx.scratch() != null) {
@@ -49,15 +49,31 @@ public class ClusterActivitiesImpl implements ClusterActivities {
         return created;
       }
       try {
+        // a scratch target is deleted as before: it is no one's data
         return new DataWiper(ctx.runner(), ctx.instance(), ctx.cluster()).wipe(
             ctx.instance().pgdata(), () -> UnfinishedRestore.mark(ctx.runner(), ctx.instance(),
                 new UnfinishedRestore.Mark(ctx.jobId(), Steps.WIPE, ctx.instance().engine(),
-                    null)));
+                    null)), ctx.jobId(), ctx.scratch() == null ? restoreBytes : null);
       } catch (WipeRefusedException e) {
         throw Failures.of(FailureType.WIPE_REFUSED, e.getMessage());
       } catch (WipeIncompleteException e) {
         // not WIPE_REFUSED: that tells the workflow the data is intact; this one is partly gone
         throw Failures.of(FailureType.COMMAND_FAILED, e.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public StepResult discardOldData(StepInput input) {
+    return step(Steps.DISCARD, input, (ctx, beats) -> {
+      if (ctx.scratch() != null) {
+        return "nothing kept aside";
+      }
+      try {
+        return new DataWiper(ctx.runner(), ctx.instance(), ctx.cluster()).discard(
+            ctx.instance().pgdata(), ctx.jobId());
+      } catch (WipeRefusedException | WipeIncompleteException e) {
+        throw Failures.of(FailureType.COMMAND_FAILED, Steps.DISCARD + ": " + e.getMessage());
       }
     });
   }

@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,6 +112,136 @@ class DataWiperTest {
     } finally {
       Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
+  }
+
+  @Test
+  void withRoomTheOldEntriesAreRenamedIntoTheJobsSiblingAndDiscardedLater() throws IOException {
+    List<String> before = tree(realData);
+    Path aside = realData.resolveSibling(".main.restoreflow-old-j7");
+    List<List<String>> treeWhenMarked = new java.util.ArrayList<>();
+
+    String done = wiper(realData, currentUser()).wipe(realData.toString(),
+        () -> treeWhenMarked.add(treeUnchecked(realData)), "j7", 1000L);
+
+    assertEquals(List.of(before), treeWhenMarked, "marked once, before anything moved");
+    assertTrue(done.startsWith("moved 3 entries aside to " + aside), done);
+    assertEquals(List.of(), tree(realData), "the data directory is empty");
+    assertEquals(before, tree(aside), "everything is in the aside directory, links as links");
+    assertTrue(Files.isSymbolicLink(aside.resolve("pg_tblspc/16385")));
+    assertEquals("a relation in a tablespace", Files.readString(tablespace.resolve("16390")));
+
+    assertEquals("deleted the old data in " + aside,
+        wiper(realData, currentUser()).discard(realData.toString(), "j7"));
+    assertFalse(Files.exists(aside, LinkOption.NOFOLLOW_LINKS));
+    assertEquals("a relation in a tablespace", Files.readString(tablespace.resolve("16390")),
+        "a link's target is never touched");
+    assertEquals("nothing kept aside",
+        wiper(realData, currentUser()).discard(realData.toString(), "j7"), "idempotent");
+  }
+
+  @Test
+  void aRetriedWipeFinishesAMoveThatWasCutShort() throws IOException {
+    // the worker died after mv had moved base and PG_VERSION, before pg_tblspc
+    Path aside = Files.createDirectories(realData.resolveSibling(".main.restoreflow-old-j8"));
+    Files.move(realData.resolve("base"), aside.resolve("base"));
+    Files.move(realData.resolve("PG_VERSION"), aside.resolve("PG_VERSION"));
+
+    String done = wiper(realData, currentUser()).wipe(realData.toString(), () -> { }, "j8",
+        Long.MAX_VALUE / 4);
+
+    assertTrue(done.startsWith("moved 1 entries aside to " + aside), done
+        + " (a begun move is finished even though the room is no longer checked)");
+    assertEquals(List.of(), tree(realData));
+    assertEquals(List.of("PG_VERSION", "base", "base/1", "base/1/1259", "pg_tblspc",
+        "pg_tblspc/16385"), tree(aside));
+    assertTrue(wiper(realData, currentUser()).wipe(realData.toString(), () -> { }, "j8", 1L)
+        .startsWith("already moved aside to " + aside));
+  }
+
+  @Test
+  void withoutRoomTheOldDataIsDeletedAsBefore() throws IOException {
+    String done = wiper(realData, currentUser()).wipe(realData.toString(), () -> { }, "j9",
+        Long.MAX_VALUE / 4);
+    assertTrue(done.startsWith("removed 6 entries (3 directories, 2 files, 1 symbolic links) from "
+        + realData + " (not moved aside: no room for the restore beside the old data ("), done);
+    assertEquals(List.of(), tree(realData));
+    assertFalse(Files.exists(realData.resolveSibling(".main.restoreflow-old-j9")));
+  }
+
+  @Test
+  void theOldDataOfEarlierJobsIsDeletedAndNothingElseBesideIt() throws IOException {
+    Path earlier = Files.createDirectories(realData.resolveSibling(".main.restoreflow-old-j1/base"))
+        .getParent();
+    Files.writeString(earlier.resolve("base/x"), "old");
+    Path otherCluster = Files.createDirectories(
+        realData.resolveSibling(".other.restoreflow-old-j1"));
+    Path unrelated = Files.writeString(realData.resolveSibling("main.conf"), "keep");
+
+    String done = wiper(realData, currentUser()).wipe(realData.toString(), () -> { }, "j2",
+        1000L);
+
+    assertTrue(done.endsWith("; deleted old data left aside by earlier jobs:"
+        + " .main.restoreflow-old-j1"), done);
+    assertFalse(Files.exists(earlier));
+    assertTrue(Files.isDirectory(otherCluster), "another data directory's is not this one's");
+    assertEquals("keep", Files.readString(unrelated));
+    assertTrue(Files.isDirectory(realData.resolveSibling(".main.restoreflow-old-j2")));
+  }
+
+  @Test
+  void anAsideNameThatIsALinkIsNeverWrittenThrough() throws IOException {
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.createSymbolicLink(realData.resolveSibling(".main.restoreflow-old-j5"), elsewhere);
+    List<String> before = tree(realData);
+
+    String done = wiper(realData, currentUser()).wipe(realData.toString(), () -> { }, "j5",
+        1000L);
+
+    assertTrue(done.contains("(not moved aside: "), done);
+    assertEquals(List.of(), tree(elsewhere), "nothing went through the link");
+    assertEquals(List.of(), tree(realData));
+    assertEquals(6, before.size());
+  }
+
+  @Test
+  void theRoomRuleAndTheNames() {
+    assertEquals(java.util.Optional.empty(), OldData.whyNotAside("j1", 1000L, OldData.roomNeeded(1000L)));
+    assertTrue(OldData.whyNotAside("j1", 1000L, OldData.roomNeeded(1000L) - 1).isPresent());
+    assertEquals(1100L + OldData.ROOM_MARGIN_BYTES, OldData.roomNeeded(1000L));
+    assertEquals("the size of the restore is not known",
+        OldData.whyNotAside("j1", null, Long.MAX_VALUE).get());
+    assertTrue(OldData.whyNotAside("../x", 1L, Long.MAX_VALUE).isPresent());
+    assertTrue(OldData.whyNotAside("a/b", 1L, Long.MAX_VALUE).isPresent());
+    assertEquals(Path.of("/var/lib/pg/.main.restoreflow-old-j1"),
+        OldData.asideOf(Path.of("/var/lib/pg/main"), "j1"));
+    assertTrue(OldData.isAsideName(Path.of("/d/main"), ".main.restoreflow-old-j1"));
+    assertFalse(OldData.isAsideName(Path.of("/d/main"), ".main.restoreflow-old-"));
+    assertFalse(OldData.isAsideName(Path.of("/d/main"), ".main2.restoreflow-old-j1"));
+    assertFalse(OldData.isAsideName(Path.of("/d/main"), "main"));
+    assertEquals(List.of("mv", "-n", "-t", "/d/.a", "--", "/d/main/base", "/d/main/-x"),
+        OldData.moveInto("/d/main", "/d/.a", List.of("base", "-x")));
+  }
+
+  @Test
+  void theLookSeesADataDirectoryOnItsOwnFileSystemAndOnlyThisOnesAsideDirectories() {
+    String out = String.join("\n",
+        "/d\t0\td\t2049\td\t",
+        "/d\t1\td\t2050\tmain\t",
+        "/d\t1\td\t2049\t.main.restoreflow-old-j1\t",
+        "/d\t1\tl\t2049\t.main.restoreflow-old-j2\t/elsewhere",
+        "/d\t1\td\t2049\t.main2.restoreflow-old-j1\t",
+        "/d\t1\td\t2049\tmain.conf\t",
+        "/d/main\t0\td\t2050\tmain\t",
+        "/d/main\t1\tf\t2050\tPG_VERSION\t",
+        "/d/main\t1\tl\t2050\tpg_wal\t/wal/main", "");
+    OldData.Look look = OldData.Look.parse(Path.of("/d/main"), out).orElseThrow();
+    assertEquals("d", look.pgdataKind());
+    assertEquals("2050", look.pgdataDevice());
+    assertEquals("2049", look.parentDevice(), "a mount point: WipeData deletes instead");
+    assertEquals(List.of("PG_VERSION", "pg_wal"), look.entries());
+    assertEquals(java.util.Map.of(".main.restoreflow-old-j1", "d", ".main.restoreflow-old-j2",
+        "l"), look.asides());
+    assertTrue(OldData.Look.parse(Path.of("/d/other"), out).isEmpty(), "pgdata not seen");
   }
 
   private DataWiper wiper(Path pgdata, String osUser) {

@@ -7,8 +7,8 @@ import io.temporal.activity.ActivityInterface;
 
 /**
  * Cluster control on the instance's host. Each step is idempotent: running it twice is the same
- * as once. Activity types: StopCluster, WipeData, StartCluster, Promote, VerifyCluster, and for
- * clones and drills ProveRestore and RemoveScratch.
+ * as once. Activity types: StopCluster, WipeData, StartCluster, Promote, VerifyCluster,
+ * DiscardOldData, and for clones and drills ProveRestore and RemoveScratch.
  */
 @ActivityInterface
 public interface ClusterActivities {
@@ -16,8 +16,20 @@ public interface ClusterActivities {
   /** Stops the cluster; {@code immediate} when its data is about to be replaced. */
   StepResult stopCluster(StepInput input, boolean immediate);
 
-  /** Empties the configured data directory of a stopped cluster; keeps the directory itself. */
-  StepResult wipeData(StepInput input);
+  /**
+   * Empties the configured data directory of a stopped cluster; keeps the directory itself. When
+   * {@code restoreBytes} is given (what the restore will write; jobs from before it existed
+   * leave it null) and the data directory's file system has room for the restore beside the old
+   * data, the old entries are moved aside (renamed into a sibling directory of the job) instead
+   * of deleted, for {@link #discardOldData} to delete once the restore has succeeded.
+   */
+  StepResult wipeData(StepInput input, Long restoreBytes);
+
+  /**
+   * Deletes the old data WipeData moved aside for this job, after the restore has succeeded;
+   * nothing when there is none.
+   */
+  StepResult discardOldData(StepInput input);
 
   /** Starts the cluster and waits until it accepts connections. */
   StepResult startCluster(StepInput input);
