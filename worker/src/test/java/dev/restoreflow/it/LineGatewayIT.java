@@ -66,6 +66,11 @@ class LineGatewayIT {
   private static final Pattern OK = Pattern.compile(
       "OK job=(\\S+) workflow=(\\S+) host=(\\S+) queue=(-?\\d+)");
   private static final List<String> FAKE_HOSTS = List.of("h1", "h2", "h3", "h4");
+  /**
+   * Requests each of the 50 load connections sends: 4 here (200 requests, 50 a host queue);
+   * bench/gateway-volume asks for 20 (1000; LOAD=20) with -Dgateway.load.perConnection.
+   */
+  private static final int LOAD_PER_CONNECTION = Integer.getInteger("gateway.load.perConnection", 4);
 
   private ItSandbox main1;
   private ItTemporal temporal;
@@ -296,7 +301,8 @@ class LineGatewayIT {
 
   @Test
   @Order(5)
-  void aThousandRequestsFromFiftyConnectionsAreQueuedAndRunFifoPerHost() throws Exception {
+  void requestsFromFiftyConnectionsAtOnceAreQueuedAndRunFifoPerHost() throws Exception {
+    int total = 50 * LOAD_PER_CONNECTION;
     fakes.values().forEach(InstantHost::close);
     int rowsBefore = temporal.ledger.jobs(null, null, 100_000).size();
     ExecutorService pool = Executors.newFixedThreadPool(50);
@@ -307,7 +313,7 @@ class LineGatewayIT {
       results.add(pool.submit(() -> {
         List<String> replies = new ArrayList<>();
         try (LineClient client = new LineClient(gateway.port())) {
-          for (int i = 0; i < 20; i++) {
+          for (int i = 0; i < LOAD_PER_CONNECTION; i++) {
             String instance = "f" + (1 + (connection + i) % 4);
             replies.add(client.ask("db_instance=" + instance));
           }
@@ -321,18 +327,18 @@ class LineGatewayIT {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     pool.shutdown();
-    System.out.printf("line gateway load: 1000 requests from 50 connections in %.2f s = %.0f requests/s%n",
-        seconds, 1000 / seconds);
+    System.out.printf("line gateway load: %d requests from 50 connections in %.2f s = %.0f requests/s%n",
+        total, seconds, total / seconds);
     List<String> jobIds = new ArrayList<>();
     for (String reply : replies) {
       Matcher m = OK.matcher(reply);
       assertTrue(m.matches(), reply);
       jobIds.add(m.group(1));
     }
-    assertEquals(1000, jobIds.stream().distinct().count());
+    assertEquals(total, jobIds.stream().distinct().count());
 
-    awaitTrue(() -> temporal.ledger.jobs(null, null, 100_000).size() == rowsBefore + 1000,
-        Duration.ofMinutes(2), "1000 ledger rows");
+    awaitTrue(() -> temporal.ledger.jobs(null, null, 100_000).size() == rowsBefore + total,
+        Duration.ofMinutes(2), total + " ledger rows");
     Map<String, List<String>> queued = new LinkedHashMap<>();
     int inQueues = 0;
     for (String h : FAKE_HOSTS) {
@@ -345,7 +351,7 @@ class LineGatewayIT {
       queued.put(h, order);
       inQueues += order.size();
     }
-    assertEquals(1000, inQueues, "every job is in its host's queue");
+    assertEquals(total, inQueues, "every job is in its host's queue");
 
     fakes.values().forEach(InstantHost::open);
     for (String h : FAKE_HOSTS) {

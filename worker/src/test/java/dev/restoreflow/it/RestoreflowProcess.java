@@ -94,7 +94,9 @@ final class RestoreflowProcess implements AutoCloseable {
     Path out = Files.createTempFile("restoreflow-cmd", ".out");
     Path err = Files.createTempFile("restoreflow-cmd", ".err");
     try {
-      Process process = builder(env, args).redirectOutput(out.toFile())
+      // on the test classpath logback-test.xml would log to stdout, into the command's output
+      Process process = builder(env, List.of("-Dlogback.configurationFile=logback-apart.xml"),
+          args).redirectOutput(out.toFile())
           .redirectError(err.toFile()).start();
       if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();
@@ -109,9 +111,16 @@ final class RestoreflowProcess implements AutoCloseable {
   }
 
   private static ProcessBuilder builder(java.util.Map<String, String> env, String... args) {
+    return builder(env, List.of(), args);
+  }
+
+  private static ProcessBuilder builder(java.util.Map<String, String> env, List<String> jvmArgs,
+      String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> argv = new java.util.ArrayList<>(List.of(java, "-cp",
-        System.getProperty("java.class.path"), "dev.restoreflow.worker.Main"));
+    List<String> argv = new java.util.ArrayList<>(List.of(java));
+    argv.addAll(jvmArgs);
+    argv.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        "dev.restoreflow.worker.Main"));
     argv.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().putAll(env);

@@ -352,13 +352,21 @@ class RestoreWorkflowTest {
 
   @Test
   void hostQueueMovesOnWhenAJobEndsWithoutGivingTheHostBack() throws Exception {
-    FakeHost.Gate gate = env.host("db1").gate(ProbackupActivities.RESTORE_STEP);
-    WorkflowStub first = env.start("first", RestoreRequest.of("main1"));
-    gate.awaitEntered();
+    // The first job holds the host while it waits for an approval after PlanRestore: no activity
+    // of it is in flight when it is terminated. (Terminated during a step, its activity's
+    // timeout timer goes with it and the test server never skips time again: the lease check
+    // then comes after a real minute.)
+    WorkflowStub first = env.start("first", RestoreRequest.of("main1").withRequireApproval(true));
+    env.awaitProgress("first", p -> p.state() == JobState.AWAITING_APPROVAL,
+        "first holds the host, awaiting approval");
     env.start("second", RestoreRequest.of("main1"));
     RestoreflowTestEnv.awaitTrue(() -> env.queue("db1").waiting().size() == 1, "second queued");
+    assertEquals("restore-first", env.queue("db1").running().workflowId());
     first.terminate("operator pulled the plug");
-    env.host("db1").onStep(ProbackupActivities.RESTORE_STEP, input -> { });
+    env.testEnvironment().sleep(HostQueueWorkflowImpl.LEASE_CHECK.plusSeconds(1));
+    RestoreflowTestEnv.awaitTrue(() -> env.host("db1").calls().stream()
+        .anyMatch(call -> call.jobId().equals("second")),
+        "the lease check found first gone and gave the host to second");
     RestoreResult second = env.result("second");
     assertEquals(JobState.SUCCEEDED, second.state(), "the lease check freed the host");
   }
