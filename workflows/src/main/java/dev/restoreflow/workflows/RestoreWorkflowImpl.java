@@ -367,7 +367,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         : into.directory() + " (port " + into.port() + ")";
   }
 
-  /** Plans recorded before a drill's steps were planned on the host get them here. */
+  /** A drill ends with its proof and the scratch's removal, after the engine's planned steps. */
   private static List<PlannedStep> withDrillSteps(List<PlannedStep> planned) {
     if (planned.stream().anyMatch(s -> s.name().equals(PROVE))) {
       return planned;
