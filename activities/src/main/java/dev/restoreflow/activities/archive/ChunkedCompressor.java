@@ -27,13 +27,25 @@ public final class ChunkedCompressor implements AutoCloseable {
   private final int chunkSize;
   private final List<Chunk> chunks = new ArrayList<>();
   private final OrderedWorkStream compressed;
+  private final PieceListener listener;
   private long rawOffset;
   private long storedOffset;
   private int chunksReached;
   private boolean inputEnded;
 
+  /** Sees each piece of input in order, before it is compressed (e.g. a {@link TarIndexer}). */
+  public interface PieceListener {
+    void accept(byte[] piece) throws IOException;
+  }
+
   public ChunkedCompressor(InputStream raw, Compression compression, int chunkSize, int threads) {
+    this(raw, compression, chunkSize, threads, piece -> { });
+  }
+
+  public ChunkedCompressor(InputStream raw, Compression compression, int chunkSize, int threads,
+      PieceListener listener) {
     this.raw = raw;
+    this.listener = listener;
     this.compression = compression;
     this.chunkSize = chunkSize;
     this.compressed = new OrderedWorkStream("compress-" + compression.configName(), threads,
@@ -77,6 +89,7 @@ public final class ChunkedCompressor implements AutoCloseable {
     if (piece.length == 0) {
       return null;
     }
+    listener.accept(piece);
     chunks.add(new Chunk(-1, rawOffset));
     rawOffset += piece.length;
     return () -> {

@@ -254,6 +254,50 @@ public final class ConfinedDirectory {
     own(link);
   }
 
+  /**
+   * Removes the entry {@code path} below the root: a file, a link (never what it points to) or a
+   * directory with everything in it (links inside are removed as links, never followed).
+   *
+   * @return the bytes of the regular files removed
+   */
+  public long remove(Path path) throws IOException {
+    Path relative = below(path);
+    if (relative.toString().isEmpty()) {
+      throw new UnsafePathException("refusing to remove the data directory " + root + " itself");
+    }
+    directory(path.getParent());
+    BasicFileAttributes attributes = attributesOrNull(path);
+    if (attributes == null) {
+      return 0;
+    }
+    if (!attributes.isDirectory()) {
+      Files.delete(path);
+      return attributes.isRegularFile() ? attributes.size() : 0;
+    }
+    long[] bytes = {0};
+    Files.walkFileTree(path, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes found)
+          throws IOException {
+        bytes[0] += found.isRegularFile() ? found.size() : 0;
+        Files.delete(file);
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException failed)
+          throws IOException {
+        if (failed != null) {
+          throw failed;
+        }
+        Files.delete(dir);
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+    });
+    checked.removeIf(known -> known.startsWith(path));
+    return bytes[0];
+  }
+
   /** Sets the owner and group of {@code path} itself (a link, not what it points to). */
   public void own(Path path) throws IOException {
     if (owner != null) {

@@ -222,12 +222,13 @@ public final class TarExtractor {
   }
 
   /** The member's path relative to the root ("" for the root itself: "." and "./"). */
-  private static String clean(String name) {
+  static String clean(String name) {
     String clean = name.replaceFirst("^(\\./)+", "").replaceFirst("/+$", "");
     return clean.equals(".") ? "" : clean;
   }
 
-  private static Set<PosixFilePermission> permissions(int mode) {
+  /** A tar mode's permission bits. */
+  public static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
     PosixFilePermission[] order = {
         PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,

@@ -10,6 +10,8 @@ import java.util.List;
  * @param objects the tarballs, named relative to the backup's directory
  * @param startLsn, stopLsn the WAL range the backup needs (pg_basebackup's start and end points)
  * @param startedAt, finishedAt epoch milliseconds; a PITR target must lie after finishedAt
+ * @param fileIndex the object (in the backup's directory) with the tar stream's file index
+ *     ({@link BackupFileIndex}); null for backups without one (no delta restore of them)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BackupMeta(
@@ -22,7 +24,15 @@ public record BackupMeta(
     String stopLsn,
     int timeline,
     String tool,
-    List<BackupObject> objects) {
+    List<BackupObject> objects,
+    String fileIndex) {
+
+  public BackupMeta(String id, String instance, String compression, long startedAt,
+      long finishedAt, String startLsn, String stopLsn, int timeline, String tool,
+      List<BackupObject> objects) {
+    this(id, instance, compression, startedAt, finishedAt, startLsn, stopLsn, timeline, tool,
+        objects, null);
+  }
 
   public long storedBytes() {
     return objects.stream().mapToLong(BackupObject::size).sum();

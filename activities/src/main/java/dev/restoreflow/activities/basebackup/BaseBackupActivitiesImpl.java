@@ -6,6 +6,7 @@ import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.archive.ConfinedDirectory;
 import dev.restoreflow.activities.archive.CorruptObjectException;
+import dev.restoreflow.activities.archive.TarIndex;
 import dev.restoreflow.activities.archive.UnsafePathException;
 import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.exec.CommandFailedException;
@@ -52,6 +53,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     int attempt = activity.getInfo().getAttempt();
     try (HostStep ctx = HostStep.open(services, input.step())) {
       BaseBackupEngine.requireLocalHost(ctx);
+      if (input.incremental()) {
+        return fetchDelta(input, ctx, started);
+      }
       FetchCheckpoint from = activity.getHeartbeatDetails(FetchCheckpoint.class)
           .orElse(new FetchCheckpoint(0, 0, null, 0, 0, 0, 0));
       AtomicLong downloaded = new AtomicLong(from.downloaded());
@@ -100,6 +104,53 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       }
     } catch (CommandFailedException e) {
       throw Failures.ofCommand(BaseBackupActivities.FETCH_STEP, e);
+    }
+  }
+
+  /**
+   * The delta restore ({@link DeltaFetcher}): on a stopped cluster's data directory, compared
+   * with the backup's file index. A retry is a delta again, against what the killed attempt left;
+   * its heartbeat carries only the bytes downloaded so far.
+   */
+  private StepResult fetchDelta(EngineRestoreInput input, HostStep ctx, long started)
+      throws CommandFailedException {
+    int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+    long before = Activity.getExecutionContext().getHeartbeatDetails(FetchCheckpoint.class)
+        .map(FetchCheckpoint::downloaded).orElse(0L);
+    AtomicLong downloaded = new AtomicLong(before);
+    AtomicReference<FetchCheckpoint> latest = new AtomicReference<>(
+        new FetchCheckpoint(0, 0, null, 0, 0, 0, before));
+    Path pgdata = Path.of(ctx.instance().pgdata());
+    try (ObjectStore store = BaseBackupEngine.open(ctx);
+        Heartbeats beats = Heartbeats.start(latest::get)) {
+      BackupMeta meta = new BaseBackupCatalog(store, input.step().instance())
+          .backup(input.backupId()).orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_FOUND,
+              "backup " + input.backupId() + " has no backup.json in " + store.describe()));
+      TarIndex index = DeltaRestores.index(store, input.step().instance(), meta);
+      DeltaRestores.refuseUnlessStoppedPostgres(ctx, pgdata);
+      UnfinishedRestore.mark(ctx.runner(), ctx.instance(), new UnfinishedRestore.Mark(
+          ctx.jobId(), BaseBackupActivities.FETCH_STEP, ctx.instance().engine(), meta.id()));
+      String walUpTo = input.recoveryTarget() != null && input.recoveryTarget().lsn() != null
+          ? WalNames.segmentOf(meta.timeline(), input.recoveryTarget().lsn()) : null;
+      DeltaFetcher.Outcome delta = new DeltaFetcher(store,
+          ctx.instance().settings(BaseBackupConfig.class), pgdata).fetch(input.step().instance(),
+              meta, index, walUpTo, downloaded, () -> {
+                latest.set(new FetchCheckpoint(0, 0, null, 0, 0, 0, downloaded.get()));
+                beats.rethrowIfStopped();
+              });
+      beats.rethrowIfStopped();
+      long fetchedAt = System.currentTimeMillis();
+      String verified = verifyAgainstManifest(pgdata, delta.checksums());
+      long verifiedAt = System.currentTimeMillis();
+      writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
+          Boolean.TRUE.equals(ctx.instance().keepArchiving()), ctx);
+      PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+      UnfinishedRestore.finish(ctx.runner(), ctx.instance());
+      return new StepResult(BaseBackupActivities.FETCH_STEP, started, System.currentTimeMillis(),
+          DeltaRestores.describe(meta, delta, downloaded.get() - before, attempt, verified,
+              fetchedAt - started, verifiedAt - fetchedAt));
+    } catch (IOException e) {
+      throw failureOf(e, ctx, input.backupId());
     }
   }
 

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * pg_basebackup tarballs and archived WAL in object storage (S3 or file://): backups streamed by
- * restoreflow itself, restored by FetchS3, always in full.
+ * restoreflow itself, restored by FetchS3: in full, or as a delta against the data directory
+ * ({@code incremental}: only the chunks holding blocks that differ are downloaded).
  */
 public final class BaseBackupEngine implements Engine {
 
@@ -64,7 +65,7 @@ public final class BaseBackupEngine implements Engine {
 
   @Override
   public boolean restoresIncrementally() {
-    return false;
+    return true;
   }
 
   @Override
@@ -79,7 +80,7 @@ public final class BaseBackupEngine implements Engine {
 
   @Override
   public List<PlannedStep> restoreSteps(boolean incremental, boolean full) {
-    return Steps.restore(BaseBackupActivities.FETCH_STEP, false);
+    return Steps.restore(BaseBackupActivities.FETCH_STEP, incremental);
   }
 
   @Override

@@ -144,7 +144,7 @@ public final class BaseBackupFetcher {
    * there with the same size (an earlier attempt) are kept. The names come from the bucket's
    * listing, so only a segment's or a history file's name is ever made a path.
    */
-  private int prefetchWal(String instance, BackupMeta meta, String upTo, ConfinedDirectory data,
+  int prefetchWal(String instance, BackupMeta meta, String upTo, ConfinedDirectory data,
       AtomicLong downloaded) throws IOException {
     String first = WalNames.segmentOf(meta.timeline(), meta.startLsn());
     Path pgWal = data.directory(data.resolve("pg_wal"));

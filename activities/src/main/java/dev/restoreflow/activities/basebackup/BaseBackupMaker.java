@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreflow.activities.archive.Chunk;
 import dev.restoreflow.activities.archive.ChunkedCompressor;
 import dev.restoreflow.activities.archive.Compression;
+import dev.restoreflow.activities.archive.TarIndex;
+import dev.restoreflow.activities.archive.TarIndexer;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.LocalCommandRunner;
@@ -19,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -32,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * the data, the WAL of the backup window and backup_manifest) read from its stdout, compressed
  * here in independent 16 MiB chunks on several threads ({@link ChunkedCompressor}: restart points
  * for a retried restore) and streamed into the repository as a multipart upload — no temp file.
- * The backup's {@code backup.json} is written last, after pg_basebackup succeeded.
+ * While it passes, the stream is indexed ({@link TarIndexer}: every file's offset and block
+ * checksums, for delta restores), stored as {@code files.json} beside the tarball. The backup's
+ * {@code backup.json} is written last, after pg_basebackup succeeded.
  */
 public final class BaseBackupMaker {
 
@@ -103,11 +108,14 @@ public final class BaseBackupMaker {
     List<Chunk> chunks;
     long tarBytes;
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    try (ChunkedCompressor compressor = new ChunkedCompressor(process.getInputStream(), compression,
-        CHUNK_SIZE, threads)) {
+    Optional<TarIndex> index;
+    try (TarIndexer indexer = new TarIndexer(BackupFileIndex.BLOCK_SIZE);
+        ChunkedCompressor compressor = new ChunkedCompressor(process.getInputStream(), compression,
+        CHUNK_SIZE, threads, indexer::accept)) {
       bytes = store.write(key, compressor.compressed());
       chunks = compressor.chunks();
       tarBytes = compressor.rawBytes();
+      index = indexer.finish();
     } catch (IOException | RuntimeException e) {
       process.destroyForcibly();
       throw e;
@@ -139,9 +147,16 @@ public final class BaseBackupMaker {
     if (startLsn == null || stopLsn == null) {
       throw new IOException("pg_basebackup did not report its WAL start and end points: " + stderr);
     }
+    String indexObject = null;
+    if (index.isPresent()) {
+      // beside the tarball, before backup.json: a backup that has a backup.json has its index
+      store.write(BaseBackupLayout.backupDir(instanceName, id) + BackupFileIndex.OBJECT,
+          new ByteArrayInputStream(BackupFileIndex.write(index.get())));
+      indexObject = BackupFileIndex.OBJECT;
+    }
     BackupMeta meta = new BackupMeta(id, instanceName, compression.configName(), startedAt,
         clock.millis(), startLsn, stopLsn, timeline, version(instance),
-        List.of(new BackupObject(object, bytes, tarBytes, chunks)));
+        List.of(new BackupObject(object, bytes, tarBytes, chunks)), indexObject);
     store.write(BaseBackupLayout.meta(instanceName, id),
         new ByteArrayInputStream(new ObjectMapper().writeValueAsBytes(meta)));
     progress.accept("backup " + id + ": " + bytes + " bytes (" + compression.configName()

@@ -41,6 +41,9 @@ final class BaseBackupPlanner {
             : FailureType.NO_VALID_BACKUP, e.getMessage() + " (" + store.describe() + ")");
       }
       checkObjects(store, instance, backup);
+      if (input.incremental() && DeltaRestores.whyNot(backup) != null) {
+        throw Failures.of(FailureType.NOT_SUPPORTED, DeltaRestores.whyNot(backup));
+      }
       long need = backup.tarBytes() > 0 ? backup.tarBytes() : backup.storedBytes() * 4;
       long available = room.available(backup.id(), need);
       return new RestorePlan(instance, step.host(), BaseBackupEngine.NAME, backup.id(),

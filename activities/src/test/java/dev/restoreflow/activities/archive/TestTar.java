@@ -17,7 +17,10 @@ public final class TestTar {
   }
 
   public TestTar file(String name, String content) {
-    byte[] data = content.getBytes(StandardCharsets.UTF_8);
+    return file(name, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public TestTar file(String name, byte[] data) {
     header(name, '0', data.length, 0600, "");
     out.writeBytes(data);
     out.writeBytes(new byte[(512 - data.length % 512) % 512]);

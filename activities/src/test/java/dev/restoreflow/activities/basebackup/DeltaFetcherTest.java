@@ -1,0 +1,285 @@
+package dev.restoreflow.activities.basebackup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreflow.activities.archive.ChunkedCompressor;
+import dev.restoreflow.activities.archive.Compression;
+import dev.restoreflow.activities.archive.ConfinedDirectory;
+import dev.restoreflow.activities.archive.CorruptObjectException;
+import dev.restoreflow.activities.archive.TarIndex;
+import dev.restoreflow.activities.archive.TarIndexer;
+import dev.restoreflow.activities.archive.TestTar;
+import dev.restoreflow.activities.archive.UnsafePathException;
+import dev.restoreflow.activities.storage.FileObjectStore;
+import dev.restoreflow.activities.storage.ObjectStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The delta restore on a file:// repository with a backup written as restoreflow writes one
+ * (chunked zstd tarball, file index): whatever the data directory holds, the result is the
+ * backup, and only the chunks holding blocks that differ are read.
+ */
+class DeltaFetcherTest {
+
+  private static final int BLOCK = 4096;
+  private static final int CHUNK = 8192;
+
+  @TempDir
+  Path dir;
+  private TestRepository repository;
+  private Path pgdata;
+  private BackupMeta meta;
+  private TarIndex index;
+  private byte[] big;
+
+  @BeforeEach
+  void backup() throws Exception {
+    repository = new TestRepository(Files.createDirectories(dir.resolve("repo")));
+    pgdata = Files.createDirectories(dir.resolve("data/pgdata"));
+    Random random = new Random(18);
+    big = new byte[40 * BLOCK + 77];
+    random.nextBytes(big);
+    byte[] control = new byte[8192];
+    random.nextBytes(control);
+    byte[] gone = new byte[5 * BLOCK];
+    random.nextBytes(gone);
+    byte[] tar = new TestTar().directory("./").file("./PG_VERSION", "15\n")
+        .directory("./global/").file("./global/pg_control", control)
+        .directory("./base/").directory("./base/1/").file("./base/1/big", big)
+        .file("./base/1/small", "a small relation").file("./base/1/gone", gone)
+        .file("./base/1/empty", new byte[0]).directory("./pg_wal/")
+        .file("./postgresql.conf", "port = 5432\n").bytes();
+    meta = store(tar);
+  }
+
+  @Test
+  void intoAnEmptyDirectoryTheDeltaWritesTheWholeBackup() throws Exception {
+    DeltaFetcher.Outcome outcome = fetch(() -> { });
+    PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+    assertEquals(expectedTree(), tree(pgdata));
+    assertEquals(outcome.chunks(), outcome.chunksFetched());
+    assertEquals(7, outcome.filesCreated());
+    assertChecksumsAreTheFilesCrcs(outcome);
+  }
+
+  @Test
+  void afterChangesOnlyTheChangedBlocksChunksAreFetchedAndTheResultIsExact() throws Exception {
+    fetch(() -> { });
+    PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+    Map<String, String> restored = tree(pgdata);
+    assertEquals(expectedTree(), restored);
+
+    // one byte of one block of the large file, a removed file, a stray file and directory,
+    // a shortened file, a longer one, a mode changed
+    try (var file = new java.io.RandomAccessFile(pgdata.resolve("base/1/big").toFile(), "rw")) {
+      file.seek(20L * BLOCK + 5);
+      file.write(big[20 * BLOCK + 5] ^ 1);
+    }
+    Files.delete(pgdata.resolve("base/1/small"));
+    Files.writeString(pgdata.resolve("base/1/stray"), "not in the backup");
+    Files.createDirectories(pgdata.resolve("junk/deeper"));
+    Files.writeString(pgdata.resolve("junk/deeper/file"), "x");
+    Files.write(pgdata.resolve("base/1/gone"), new byte[BLOCK]);
+    Files.writeString(pgdata.resolve("PG_VERSION"), "15\nand more");
+    Files.setPosixFilePermissions(pgdata.resolve("postgresql.conf"),
+        PosixFilePermissions.fromString("rw-rw-rw-"));
+    Files.createSymbolicLink(pgdata.resolve("pg_wal/link-out"), dir);
+
+    DeltaFetcher.Outcome outcome = fetch(() -> { });
+    PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+    assertEquals(restored, tree(pgdata), "exactly the backup again");
+    assertTrue(Files.exists(dir), "a link is removed as a link");
+    assertEquals(3, outcome.filesKept(), "pg_control, empty, postgresql.conf (its mode only): "
+        + outcome);
+    assertEquals(3, outcome.filesChanged(), "big, gone, PG_VERSION: " + outcome);
+    assertEquals(1, outcome.filesCreated(), "small: " + outcome);
+    assertEquals(1 + 1 + 5, outcome.blocksWritten(), "big's block, small, gone: " + outcome);
+    assertEquals(3, outcome.entriesRemoved(), "stray, junk, the link: " + outcome);
+    assertTrue(outcome.chunksFetched() < outcome.chunks() / 3, "fetched " + outcome);
+    assertChecksumsAreTheFilesCrcs(outcome);
+  }
+
+  @Test
+  void aDeltaKilledHalfWayAndRunAgainIsExact() throws Exception {
+    fetch(() -> { });
+    PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+    Map<String, String> restored = tree(pgdata);
+    // another state entirely: every file damaged
+    try (Stream<Path> walk = Files.walk(pgdata)) {
+      for (Path file : walk.filter(Files::isRegularFile).toList()) {
+        byte[] bytes = Files.readAllBytes(file);
+        for (int i = 0; i < bytes.length; i += 1000) {
+          bytes[i] ^= 0x55;
+        }
+        Files.write(file, bytes);
+      }
+    }
+    AtomicInteger beats = new AtomicInteger();
+    assertThrows(IOException.class, () -> fetch(() -> {
+      if (beats.incrementAndGet() == 20) {
+        throw new IOException("killed");
+      }
+    }));
+    assertFalse(Files.exists(pgdata.resolve("global/pg_control")),
+        "a delta that did not finish has no pg_control in place");
+    fetch(() -> { });
+    PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+    assertEquals(restored, tree(pgdata));
+  }
+
+  @Test
+  void anIndexNamingAPathOutsideTheDataDirectoryIsRefusedBeforeAnythingIsWritten()
+      throws Exception {
+    TarIndex evil = new TarIndex(BLOCK, List.of(new TarIndex.Member("../outside",
+        TarIndex.Kind.FILE, 0600, 0, 512, null, null)));
+    Files.writeString(pgdata.resolve("PG_VERSION"), "15\n");
+    UnsafePathException refused = assertThrows(UnsafePathException.class, () ->
+        new DeltaFetcher(store(), config(), pgdata).fetch(TestRepository.INSTANCE, meta, evil,
+            null, new AtomicLong(), () -> { }));
+    assertTrue(refused.getMessage().contains("../outside"), refused.getMessage());
+    assertFalse(Files.exists(dir.resolve("data/outside")));
+    assertEquals("15\n", Files.readString(pgdata.resolve("PG_VERSION")));
+  }
+
+  @Test
+  void anIndexThatPointsOutsideTheTarballIsCorrupt() throws Exception {
+    byte[] stored = BackupFileIndex.write(index);
+    assertEquals(index.members().size(), BackupFileIndex.read(stored, tarBytes()).members()
+        .size());
+    assertThrows(CorruptObjectException.class, () -> BackupFileIndex.read(stored, 1024));
+    assertThrows(CorruptObjectException.class, () -> BackupFileIndex.read(
+        "{\"version\":1,\"blockSize\":4096,\"members\":[{\"path\":\"a\",\"kind\":\"f\",\"mode\":384,\"size\":5000,\"offset\":512,\"crc\":\"AAAA\"}]}"
+            .getBytes(), tarBytes()), "one checksum for a file of two blocks");
+    assertThrows(CorruptObjectException.class, () -> BackupFileIndex.read("[]".getBytes(), 10));
+  }
+
+  private long tarBytes() {
+    return meta.objects().get(0).tarBytes();
+  }
+
+  private DeltaFetcher.Outcome fetch(DeltaFetcher.Beat beat) throws IOException {
+    try (ObjectStore store = store()) {
+      TarIndex read = DeltaRestores.index(store, TestRepository.INSTANCE, meta);
+      return new DeltaFetcher(store, config(), pgdata).fetch(TestRepository.INSTANCE, meta, read,
+          null, new AtomicLong(), beat);
+    }
+  }
+
+  private ObjectStore store() {
+    return new FileObjectStore(repository.root());
+  }
+
+  private BaseBackupConfig config() {
+    return new BaseBackupConfig("file://" + repository.root(), null, null, null, null, null,
+        "zstd", 2, 16, Map.of());
+  }
+
+  /** The tarball as BaseBackupMaker stores it: zstd chunks, a file index, backup.json. */
+  private BackupMeta store(byte[] tar) throws Exception {
+    String dirKey = BaseBackupLayout.backupDir(TestRepository.INSTANCE, TestRepository.BACKUP_ID);
+    long size;
+    List<dev.restoreflow.activities.archive.Chunk> chunks;
+    try (ObjectStore store = store(); TarIndexer indexer = new TarIndexer(BLOCK);
+        ChunkedCompressor compressor = new ChunkedCompressor(new ByteArrayInputStream(tar),
+            Compression.ZSTD, CHUNK, 2, indexer::accept)) {
+      size = store.write(dirKey + "base.tar.zst", compressor.compressed());
+      chunks = compressor.chunks();
+      index = indexer.finish().orElseThrow();
+      store.write(dirKey + BackupFileIndex.OBJECT,
+          new ByteArrayInputStream(BackupFileIndex.write(index)));
+    }
+    BackupMeta written = new BackupMeta(TestRepository.BACKUP_ID, TestRepository.INSTANCE, "zstd",
+        1, 2, "0/2000028", "0/2000100", 1, "restoreflow",
+        List.of(new BackupObject("base.tar.zst", size, tar.length, chunks)),
+        BackupFileIndex.OBJECT);
+    new ObjectMapper().writeValue(repository.root().resolve(BaseBackupLayout.meta(
+        TestRepository.INSTANCE, TestRepository.BACKUP_ID)).toFile(), written);
+    return written;
+  }
+
+  /** What the backup holds, as {@link #tree} shows a directory. */
+  private Map<String, String> expectedTree() {
+    Map<String, String> tree = new TreeMap<>();
+    index.members().forEach(member -> tree.put(member.path(), switch (member.kind()) {
+      case DIRECTORY -> "dir " + Integer.toOctalString(member.mode());
+      case SYMLINK -> "link " + member.linkTarget();
+      case FILE -> "file " + Integer.toOctalString(member.mode()) + " " + member.size();
+    }));
+    return tree;
+  }
+
+  /** Every entry: kind, mode and size; file contents are compared by the checksums. */
+  private static Map<String, String> tree(Path root) throws IOException {
+    Map<String, String> tree = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path path : walk.filter(p -> !p.equals(root)).toList()) {
+        String relative = root.relativize(path).toString();
+        String mode = Integer.toOctalString(modeOf(path));
+        if (Files.isSymbolicLink(path)) {
+          tree.put(relative, "link " + Files.readSymbolicLink(path));
+        } else if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+          tree.put(relative, "dir " + mode);
+        } else {
+          tree.put(relative, "file " + mode + " " + Files.size(path));
+        }
+      }
+    }
+    return tree;
+  }
+
+  private void assertChecksumsAreTheFilesCrcs(DeltaFetcher.Outcome outcome) throws IOException {
+    for (TarIndex.Member member : index.members()) {
+      if (member.kind() != TarIndex.Kind.FILE) {
+        continue;
+      }
+      Path onDisk = pgdata.resolve(member.path());
+      byte[] bytes = Files.readAllBytes(onDisk);
+      CRC32C crc = new CRC32C();
+      crc.update(bytes);
+      assertEquals(ManifestCheck.crc32cHex((int) crc.getValue()),
+          ManifestCheck.crc32cHex(outcome.checksums().get(member.path())), member.path());
+      assertEquals(crcOfBackup(member), (int) crc.getValue(),
+          member.path() + " is the backup's content");
+    }
+  }
+
+  /** The file's CRC from the index's block CRCs: what the backup holds. */
+  private int crcOfBackup(TarIndex.Member member) {
+    int whole = 0;
+    for (int b = 0; b < member.blockCount(); b++) {
+      int length = TarIndex.blockLength(member.size(), index.blockSize(), b);
+      whole = b == 0 ? member.blocks()[0]
+          : dev.restoreflow.activities.archive.Crc32cConcat.concat(whole, member.blocks()[b],
+              length);
+    }
+    return whole;
+  }
+
+  private static int modeOf(Path path) throws IOException {
+    int mode = 0;
+    for (var permission : Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)) {
+      mode |= 1 << (8 - permission.ordinal());
+    }
+    return mode;
+  }
+}
