@@ -163,8 +163,9 @@ class BadRequestsIT {
         Row.restore("a pg_probackup id on a basebackup instance", FailureType.BAD_BACKUP_ID,
             "backup id 'SSCOAD' is not of the form 20261123T091500Z",
             RestoreRequest.of("bb1").withBackupId("SSCOAD")),
-        Row.restore("incremental on a basebackup instance", FailureType.NOT_SUPPORTED,
-            "is always restored in full", RestoreRequest.of("bb1").withIncremental(true)),
+        Row.restore("incremental and full at once", FailureType.INVALID_REQUEST,
+            "either incremental (keeps the data directory) or full",
+            RestoreRequest.of("bb1").withIncremental(true).withFull(true)),
         Row.restore("two recovery targets", FailureType.BAD_RECOVERY_TARGET,
             "give one recovery target", RestoreRequest.of("pb1").withRecoveryTarget(
                 new RecoveryTarget("2026-11-23 09:15:00+00", "0/3000060", null, null))),

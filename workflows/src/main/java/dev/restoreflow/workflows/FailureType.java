@@ -10,7 +10,7 @@ public enum FailureType {
   BAD_BACKUP_ID(true),
   /** A recovery target that is not one valid time (with a zone), LSN, xid or restore point name. */
   BAD_RECOVERY_TARGET(true),
-  /** The instance's engine cannot do what was asked (e.g. an incremental basebackup restore). */
+  /** The instance's engine cannot do what was asked (e.g. an incremental pgdump restore). */
   NOT_SUPPORTED(true),
   UNKNOWN_INSTANCE(true),
   UNKNOWN_HOST(true),

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * What a tar stream holds and where: every member with the tar offset of its data and, for a
- * regular file, the CRC-32C of each {@code blockSize} bytes of its content (the last block may be
- * shorter). Recorded while a backup is taken; a delta restore compares the data directory with
+ * regular file, the {@link BlockHash} of each {@code blockSize} bytes of its content (the last
+ * block may be shorter). Recorded while a backup is taken; a delta restore compares the data directory with
  * it and fetches only the chunks that hold blocks that differ.
  */
 public record TarIndex(int blockSize, List<Member> members) {
@@ -19,13 +19,13 @@ public record TarIndex(int blockSize, List<Member> members) {
   /**
    * @param path relative to the data directory, clean (no leading "./", no trailing "/")
    * @param dataOffset tar offset of a file's first byte (0 for other kinds)
-   * @param blocks CRC-32C of each block of a file's content; empty for other kinds
+   * @param blocks {@link BlockHash} of each block of a file's content; empty for other kinds
    */
   public record Member(String path, Kind kind, int mode, long size, long dataOffset,
-      String linkTarget, int[] blocks) {
+      String linkTarget, long[] blocks) {
 
     public Member {
-      blocks = blocks == null ? new int[0] : blocks;
+      blocks = blocks == null ? new long[0] : blocks;
     }
 
     public int blockCount() {

@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Builds the {@link TarIndex} of a tar stream while it passes by: the pieces the compressor reads
  * are handed over ({@link #accept}) and read by {@link TarReader} on a thread of its own, which
- * notes each member's offsets and the CRC-32C of each block of every file. A few pieces are
+ * notes each member's offsets and the {@link BlockHash} of each block of every file. A few pieces are
  * queued; a slow index holds the compressor back rather than buffering the backup.
  *
  * <p>An index that cannot be built (a stream TarReader does not understand) is no reason to fail
@@ -83,7 +82,6 @@ public final class TarIndexer implements AutoCloseable {
     try (InputStream stream = new PieceStream()) {
       TarReader tar = new TarReader(stream);
       byte[] buffer = new byte[blockSize];
-      CRC32C crc = new CRC32C();
       for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
         String path = TarExtractor.clean(entry.name());
         if (path.isEmpty()) {
@@ -97,16 +95,14 @@ public final class TarIndexer implements AutoCloseable {
               entry.linkTarget(), null));
         } else if (entry.isFile()) {
           long dataOffset = tar.position();
-          int[] blocks = new int[TarIndex.blocksOf(entry.size(), blockSize)];
+          long[] blocks = new long[TarIndex.blocksOf(entry.size(), blockSize)];
           InputStream content = tar.content();
           for (int b = 0; b < blocks.length; b++) {
             int length = TarIndex.blockLength(entry.size(), blockSize, b);
             if (content.readNBytes(buffer, 0, length) != length) {
               throw new IOException("the stream ends inside " + path);
             }
-            crc.reset();
-            crc.update(buffer, 0, length);
-            blocks[b] = (int) crc.getValue();
+            blocks[b] = BlockHash.of(buffer, 0, length);
           }
           members.add(new TarIndex.Member(path, TarIndex.Kind.FILE, entry.mode() & 07777, entry.size(),
               dataOffset, null, blocks));

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * The file index of a backup as stored beside its tarball ({@code files.json}): the tar stream's
- * members, where each file's data starts, and each file's block CRCs (little-endian CRC-32C, in
- * base64). Read back, it is untrusted like every other object of the repository: every field is
+ * members, where each file's data starts, and each file's block hashes (little-endian XXH64, in
+ * base64: {@link BlockHash}). Read back, it is untrusted like every other object of the repository: every field is
  * checked against the tarball's size before a delta restore uses it; paths are checked again
  * where they are written.
  */
@@ -24,7 +24,7 @@ final class BackupFileIndex {
 
   static final String OBJECT = "files.json";
   static final int VERSION = 1;
-  /** 128 KiB: a changed page costs 16 pages of writing, and a 1 TB cluster's index is 32 MB. */
+  /** 128 KiB: a changed page costs 16 pages of writing, and a 1 TB cluster's index is 64 MB. */
   static final int BLOCK_SIZE = 128 << 10;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,7 +37,7 @@ final class BackupFileIndex {
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record StoredMember(String path, String kind, int mode, Long size, Long offset, String link,
-      String crc) {}
+      String xxh64) {}
 
   private BackupFileIndex() {}
 
@@ -99,9 +99,9 @@ final class BackupFileIndex {
             throw corrupt("places " + path + " (" + size + " bytes at " + offset
                 + ") outside the " + tarBytes + " bytes of the tarball or out of order");
           }
-          int[] blocks = decode(member.crc(), path);
+          long[] blocks = decode(member.xxh64(), path);
           if (blocks.length != TarIndex.blocksOf(size, blockSize)) {
-            throw corrupt("has " + blocks.length + " block checksums for " + path + " of "
+            throw corrupt("has " + blocks.length + " block hashes for " + path + " of "
                 + size + " bytes");
           }
           members.add(new TarIndex.Member(path, TarIndex.Kind.FILE, member.mode(), size, offset,
@@ -114,28 +114,28 @@ final class BackupFileIndex {
     return new TarIndex(blockSize, members);
   }
 
-  private static String encode(int[] blocks) {
-    ByteBuffer bytes = ByteBuffer.allocate(blocks.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (int crc : blocks) {
-      bytes.putInt(crc);
+  private static String encode(long[] blocks) {
+    ByteBuffer bytes = ByteBuffer.allocate(blocks.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    for (long hash : blocks) {
+      bytes.putLong(hash);
     }
     return Base64.getEncoder().encodeToString(bytes.array());
   }
 
-  private static int[] decode(String text, String path) throws CorruptObjectException {
+  private static long[] decode(String text, String path) throws CorruptObjectException {
     byte[] raw;
     try {
       raw = Base64.getDecoder().decode(text == null ? "" : text);
     } catch (IllegalArgumentException e) {
-      throw corrupt("has block checksums for " + path + " that are not base64");
+      throw corrupt("has block hashes for " + path + " that are not base64");
     }
-    if (raw.length % 4 != 0) {
-      throw corrupt("has block checksums for " + path + " that are not whole");
+    if (raw.length % 8 != 0) {
+      throw corrupt("has block hashes for " + path + " that are not whole");
     }
     ByteBuffer bytes = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-    int[] blocks = new int[raw.length / 4];
+    long[] blocks = new long[raw.length / 8];
     for (int i = 0; i < blocks.length; i++) {
-      blocks[i] = bytes.getInt();
+      blocks[i] = bytes.getLong();
     }
     return blocks;
   }

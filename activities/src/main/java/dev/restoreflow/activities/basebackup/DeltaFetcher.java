@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.basebackup;
 
+import dev.restoreflow.activities.archive.BlockHash;
 import dev.restoreflow.activities.archive.ChunkDecoder;
 import dev.restoreflow.activities.archive.Compression;
 import dev.restoreflow.activities.archive.ConfinedDirectory;
@@ -36,7 +37,8 @@ import java.util.zip.CRC32C;
 /**
  * FetchS3 of a delta restore: the data directory is compared with the backup's file index
  * ({@link TarIndex}) instead of being wiped. What the backup does not have is removed; each
- * file's blocks are read and their CRC-32C compared with the index (on several threads); only the
+ * file's blocks are read and their hash ({@link BlockHash}) compared with the index (on several
+ * threads); only the
  * chunks of the tarball that hold blocks that differ are downloaded, and only those blocks are
  * written. Then every file's whole CRC-32C — from the bytes read, and the written blocks read
  * back — goes to the manifest check. It is a delta against whatever is on disk, so a delta that
@@ -67,6 +69,7 @@ final class DeltaFetcher {
     final Path path;
     final long diskSize;
     final boolean[] same;
+    /** CRC-32C of each block as it is on disk (for the manifest check). */
     final int[] crcs;
 
     FileState(TarIndex.Member member, Path path, long diskSize) {
@@ -284,7 +287,7 @@ final class DeltaFetcher {
         crc.reset();
         crc.update(buffer.array(), 0, length);
         file.crcs[block] = (int) crc.getValue();
-        file.same[block] = file.crcs[block] == file.member.blocks()[block];
+        file.same[block] = BlockHash.of(buffer.array(), 0, length) == file.member.blocks()[block];
       }
     }
   }

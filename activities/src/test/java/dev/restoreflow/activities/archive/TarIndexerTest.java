@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 class TarIndexerTest {
@@ -32,7 +31,7 @@ class TarIndexerTest {
     assertEquals(4, file.blockCount());
     for (int b = 0; b < 4; b++) {
       int length = TarIndex.blockLength(big.length, 4096, b);
-      assertEquals(crc(big, b * 4096, length), file.blocks()[b], "block " + b);
+      assertEquals(BlockHash.of(big, b * 4096, length), file.blocks()[b], "block " + b);
     }
     assertEquals(0600, file.mode());
     assertEquals(0, index.members().get(3).blockCount());
@@ -75,11 +74,5 @@ class TarIndexerTest {
       assertTrue(index.isPresent());
       return index.get();
     }
-  }
-
-  private static int crc(byte[] data, int offset, int length) {
-    CRC32C crc = new CRC32C();
-    crc.update(data, offset, length);
-    return (int) crc.getValue();
   }
 }
