@@ -96,6 +96,9 @@ class BadRequestsIT {
       if (restore.incremental()) {
         line.append(", incremental");
       }
+      if (Boolean.TRUE.equals(restore.full())) {
+        line.append(", full");
+      }
       return line.toString();
     }
 
@@ -109,6 +112,9 @@ class BadRequestsIT {
         option(argv, "--backup-id", restore.backupId());
         if (restore.incremental()) {
           argv.add("--incremental");
+        }
+        if (Boolean.TRUE.equals(restore.full())) {
+          argv.add("--full");
         }
         RecoveryTarget target = restore.recoveryTarget();
         if (target != null) {

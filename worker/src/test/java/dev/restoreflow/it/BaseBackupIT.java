@@ -112,8 +112,9 @@ class BaseBackupIT {
         String dir = BaseBackupLayout.backupDir("main1", meta.id());
         List<StoredObject> objects = store.list(dir);
         String tarball = "base.tar" + compression.suffix();
-        assertEquals(List.of(dir + "backup.json", dir + tarball),
+        assertEquals(List.of(dir + "backup.json", dir + tarball, dir + "files.json"),
             objects.stream().map(StoredObject::key).toList());
+        assertEquals("files.json", meta.fileIndex(), "the index delta restores use");
         assertEquals(meta.objects().get(0).size(), store.stat(dir + tarball).orElseThrow().size());
         Set<String> names = new HashSet<>();
         long walBytes = 0;
