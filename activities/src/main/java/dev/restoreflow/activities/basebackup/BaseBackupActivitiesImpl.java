@@ -132,12 +132,14 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
           ctx.jobId(), BaseBackupActivities.FETCH_STEP, ctx.instance().engine(), meta.id()));
       String walUpTo = input.recoveryTarget() != null && input.recoveryTarget().lsn() != null
           ? WalNames.segmentOf(meta.timeline(), input.recoveryTarget().lsn()) : null;
-      DeltaFetcher.Outcome delta = new DeltaFetcher(store,
-          ctx.instance().settings(BaseBackupConfig.class), pgdata).fetch(input.step().instance(),
-              meta, index, walUpTo, downloaded, () -> {
-                latest.set(new FetchCheckpoint(0, 0, null, 0, 0, 0, downloaded.get()));
-                beats.rethrowIfStopped();
-              });
+      DeltaFetcher fetcher = new DeltaFetcher(store,
+          ctx.instance().settings(BaseBackupConfig.class), pgdata);
+      DeltaFetcher.Outcome delta = fetcher.fetch(input.step().instance(), meta, index, walUpTo,
+          downloaded, () -> {
+            latest.set(new FetchCheckpoint(0, 0, null, 0, 0, 0, downloaded.get(),
+                fetcher.comparedBytes()));
+            beats.rethrowIfStopped();
+          });
       beats.rethrowIfStopped();
       long fetchedAt = System.currentTimeMillis();
       String verified = verifyAgainstManifest(pgdata, delta.checksums());

@@ -51,6 +51,11 @@ final class DeltaFetcher {
 
   /** Blocks compared by one task: large files are compared on every thread. */
   private static final int SEGMENT_BLOCKS = 256;
+  /**
+   * Reads in flight while comparing: the disk, not the CPU, is the limit (a cold 1.6 GB data
+   * directory here: 2.5 s with one reader, 1.0 s with 4, 0.8 s with 8).
+   */
+  private static final int COMPARE_THREADS = 8;
 
   /** Told now and then while the delta runs; throws when the step must stop. */
   interface Beat {
@@ -87,11 +92,17 @@ final class DeltaFetcher {
   private final ObjectStore store;
   private final BaseBackupConfig config;
   private final Path pgdata;
+  private final AtomicLong compared = new AtomicLong();
 
   DeltaFetcher(ObjectStore store, BaseBackupConfig config, Path pgdata) {
     this.store = store;
     this.config = config;
     this.pgdata = pgdata;
+  }
+
+  /** Bytes of the data directory compared so far. */
+  long comparedBytes() {
+    return compared.get();
   }
 
   Outcome fetch(String instance, BackupMeta meta, TarIndex index, String walUpTo,
@@ -271,7 +282,7 @@ final class DeltaFetcher {
     runAll(tasks, beat);
   }
 
-  private static void compareBlocks(ConfinedDirectory data, FileState file, int from, int to,
+  private void compareBlocks(ConfinedDirectory data, FileState file, int from, int to,
       int blockSize) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(blockSize);
     CRC32C crc = new CRC32C();
@@ -288,6 +299,7 @@ final class DeltaFetcher {
         crc.update(buffer.array(), 0, length);
         file.crcs[block] = (int) crc.getValue();
         file.same[block] = BlockHash.of(buffer.array(), 0, length) == file.member.blocks()[block];
+        compared.addAndGet(length);
       }
     }
   }
@@ -464,8 +476,7 @@ final class DeltaFetcher {
   }
 
   private void runAll(List<Callable<Void>> tasks, Beat beat) throws IOException {
-    int threads = Math.max(2, config.parallelDownloads());
-    ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("delta-compare"));
+    ExecutorService pool = Executors.newFixedThreadPool(COMPARE_THREADS, daemon("delta-compare"));
     try {
       List<Future<Void>> futures = new ArrayList<>();
       for (Callable<Void> task : tasks) {

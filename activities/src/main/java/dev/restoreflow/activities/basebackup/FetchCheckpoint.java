@@ -8,9 +8,16 @@ package dev.restoreflow.activities.basebackup;
  *
  * @param downloaded bytes downloaded by all attempts so far (a killed attempt's count is what its
  *     last heartbeat said)
+ * @param compared bytes of the data directory a delta restore has compared so far (its progress
+ *     while it downloads nothing; the stall watch sees it move)
  */
 public record FetchCheckpoint(int object, int chunk, String entryName, long entrySize,
-    int entryMode, long entryDataStart, long downloaded) {
+    int entryMode, long entryDataStart, long downloaded, long compared) {
+
+  public FetchCheckpoint(int object, int chunk, String entryName, long entrySize, int entryMode,
+      long entryDataStart, long downloaded) {
+    this(object, chunk, entryName, entrySize, entryMode, entryDataStart, downloaded, 0);
+  }
 
   static FetchCheckpoint start() {
     return new FetchCheckpoint(0, 0, null, 0, 0, 0, 0);

@@ -241,10 +241,14 @@ public final class JobLedger implements AutoCloseable {
   /**
    * Restore jobs (drills included) that succeeded with a measured restore time and data size,
    * newest first: of {@code instance} when given, else of every instance of {@code engine}.
+   * Incremental (delta) restores are left out: they write what differs, not the data size, and
+   * would make a full restore look seconds away.
    */
   public synchronized List<JobRow> measuredRestores(String instance, String engine, int limit) {
     return query("SELECT * FROM jobs WHERE kind = 'restore' AND status = 'SUCCEEDED'"
         + " AND restore_millis IS NOT NULL AND data_bytes IS NOT NULL"
+        + " AND (CASE WHEN json_valid(request_json)"
+        + " THEN coalesce(json_extract(request_json, '$.incremental'), 0) ELSE 0 END) = 0"
         + " AND (? IS NULL OR instance = ?) AND (? IS NULL OR engine = ?)"
         + " ORDER BY finished_at DESC LIMIT " + Math.max(1, limit),
         instance, instance, engine, engine);

@@ -69,6 +69,20 @@ class JobOutcomeLedgerTest {
   }
 
   @Test
+  void anIncrementalRestoreIsNoMeasureOfAFullOne() {
+    try (JobLedger ledger = new JobLedger(dir.resolve("ledger.db"))) {
+      ledger.record(event("full", JobState.SUCCEEDED,
+          new JobOutcome("basebackup", "20261130T113847Z", 1L << 30, 9000L, false, null), 10));
+      ledger.record(new JobEvent("delta", "restore-delta", "run-1", "restore", "main1", "local",
+          "cli", RestoreRequest.of("main1").withIncremental(true), JobState.SUCCEEDED, null, null,
+          20, null, new JobOutcome("basebackup", "20261130T113847Z", 1L << 30, 900L, false,
+              null)));
+      assertEquals(List.of("full"), ledger.measuredRestores("main1", null, 10).stream()
+          .map(JobRow::jobId).toList());
+    }
+  }
+
+  @Test
   void laterEventsKeepWhatEarlierOnesRecorded() {
     try (JobLedger ledger = new JobLedger(dir.resolve("ledger.db"))) {
       ledger.record(event("j1", JobState.RUNNING,
