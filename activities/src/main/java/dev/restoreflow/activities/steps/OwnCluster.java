@@ -23,10 +23,15 @@ import java.util.Map;
  */
 final class OwnCluster {
 
-  static final String TRACKING = "select current_setting('track_commit_timestamp')";
-  /** Seconds since the epoch with microseconds, or an empty line when none is recorded. */
-  static final String NEWEST_COMMIT = "select coalesce(extract(epoch from"
-      + " (pg_last_committed_xact()).timestamp)::text, '')";
+  /** What a cluster without track_commit_timestamp answers to {@link #NEWEST_COMMIT}. */
+  static final String UNTRACKED = "off";
+  /**
+   * One psql: {@value #UNTRACKED} when track_commit_timestamp is off, else seconds since the
+   * epoch with microseconds, or an empty line when no commit is recorded.
+   */
+  static final String NEWEST_COMMIT = "select case when current_setting('track_commit_timestamp')"
+      + " = 'on' then coalesce(extract(epoch from (pg_last_committed_xact()).timestamp)::text, '')"
+      + " else '" + UNTRACKED + "' end";
   private static final String CHECKPOINT_LINE = "Time of latest checkpoint:";
   /** pg_controldata's %c in the C locale: "Mon Nov 30 09:02:11 2026" (day padded with a space). */
   private static final DateTimeFormatter C_TIME =
@@ -73,10 +78,10 @@ final class OwnCluster {
 
   private static NewestData newestCommit(ClusterControl cluster) {
     try {
-      if (!"on".equals(cluster.queryValue(TRACKING))) {
+      String epoch = cluster.queryValue(NEWEST_COMMIT);
+      if (UNTRACKED.equals(epoch)) {
         return NewestData.of(NewestData.Kind.RUNNING_UNTRACKED);
       }
-      String epoch = cluster.queryValue(NEWEST_COMMIT);
       return epoch.isEmpty() ? NewestData.of(NewestData.Kind.RUNNING_NO_COMMIT_RECORDED)
           : NewestData.commit(epochInstant(epoch));
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.steps;
 
+import dev.restoreflow.activities.Aside;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.cluster.ClusterCommands;
@@ -27,7 +28,7 @@ import java.util.List;
  * PlanRestore, for every engine: reads only. Checks the request again against this worker's
  * config, then the instance's engine chooses the backup and lists the steps; the disk check is
  * the same for all. Last, the plan's RPO: what the restore brings back to against the instance's
- * own newest data.
+ * own newest data, read on the host while the engine plans.
  */
 public class PlanActivitiesImpl implements PlanActivities {
 
@@ -69,10 +70,18 @@ public class PlanActivitiesImpl implements PlanActivities {
           throw Failures.of(FailureType.RESTORE_REFUSED, Steps.PLAN + ": " + refused);
         }
       }
-      RestorePlan plan = engine.planRestore(step, input,
-          (backupId, need) -> checkRoom(step, backupId, need));
-      return rpo.apply(plan, input.recoveryTarget(), OwnCluster.read(step.runner(),
-          ownInstance(step), engine.hasDataDirectory()));
+      // how new the instance's own data is (processes on the host) is read while the engine plans
+      InstanceConfig own = ownInstance(step);
+      Aside<NewestData> newest = Aside.start("plan-rpo-read",
+          () -> OwnCluster.read(step.runner(), own, engine.hasDataDirectory()));
+      RestorePlan plan;
+      try {
+        plan = engine.planRestore(step, input,
+            (backupId, need) -> checkRoom(step, backupId, need));
+      } finally {
+        newest.join();   // never fails; nothing of the plan's goes on after it
+      }
+      return rpo.apply(plan, input.recoveryTarget(), newest.join());
     } catch (CommandFailedException e) {
       throw Failures.ofCommand(Steps.PLAN, e);
     }
