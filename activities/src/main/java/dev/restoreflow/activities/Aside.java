@@ -52,4 +52,13 @@ public final class Aside<T> {
       throw e;
     }
   }
+
+  /** Waits for the work to end, whatever its outcome (which the caller no longer needs). */
+  public void await() {
+    try {
+      result.join();
+    } catch (RuntimeException ignored) {
+      // its failure is of no use to the caller any more
+    }
+  }
 }
