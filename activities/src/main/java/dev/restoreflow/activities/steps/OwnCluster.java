@@ -62,11 +62,11 @@ final class OwnCluster {
     if (state == ClusterState.RUNNING) {
       return commit.join();   // newestCommit never throws
     }
-    commit.await();
-    if (state == ClusterState.NO_DATA) {
-      return NewestData.unknown("no data directory at " + own.pgdata());
-    }
-    return latestCheckpoint(runner, own);
+    NewestData newest = state == ClusterState.NO_DATA
+        ? NewestData.unknown("no data directory at " + own.pgdata())
+        : latestCheckpoint(runner, own);
+    commit.await();   // its refused connection: nothing of the read goes on after it
+    return newest;
   }
 
   private static NewestData latestCheckpoint(CommandRunner runner, InstanceConfig own) {
