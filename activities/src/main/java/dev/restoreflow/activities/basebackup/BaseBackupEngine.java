@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.basebackup;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.restoreflow.activities.Aside;
 import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
@@ -46,6 +47,9 @@ public final class BaseBackupEngine implements Engine {
   public static final String FULL = "full";
   private static final String FILE_SCHEME = "file://";
 
+  /** backup.json files this worker has read: PlanRestore reads only new ones. */
+  private final BackupMetaCache metaCache = new BackupMetaCache();
+
   @Override
   public String name() {
     return NAME;
@@ -83,10 +87,26 @@ public final class BaseBackupEngine implements Engine {
     return Steps.restore(BaseBackupActivities.FETCH_STEP, incremental);
   }
 
+  /**
+   * The check that pg_ctl runs (a process) goes on while the repository is read; its failure
+   * comes first, as when it ran first.
+   */
   @Override
   public RestorePlan planRestore(HostStep step, PlanInput input, RoomCheck room) {
-    HostTools.requirePgCtl(step);   // the restore stops and starts the cluster
-    return BaseBackupPlanner.plan(step, input, room);
+    // the restore stops and starts the cluster
+    Aside<Void> pgCtl = Aside.start("plan-pg_ctl-check", () -> {
+      HostTools.requirePgCtl(step);
+      return null;
+    });
+    RestorePlan plan;
+    try {
+      plan = BaseBackupPlanner.plan(step, input, room, metaCache);
+    } catch (RuntimeException e) {
+      pgCtl.join();
+      throw e;
+    }
+    pgCtl.join();
+    return plan;
   }
 
   @Override

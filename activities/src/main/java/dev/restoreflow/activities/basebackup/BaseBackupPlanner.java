@@ -18,13 +18,14 @@ import java.util.Optional;
 /**
  * PlanRestore of a basebackup instance: the backup (given, newest, or newest before the target),
  * every one of its objects present with the size backup.json records, and the data directory's
- * file system with room for it.
+ * file system with room for it. One listing of the instance's backups answers both the choice and
+ * the objects' sizes; backup.json files this worker has read before are not read again.
  */
 final class BaseBackupPlanner {
 
   private BaseBackupPlanner() {}
 
-  static RestorePlan plan(HostStep step, PlanInput input, RoomCheck room) {
+  static RestorePlan plan(HostStep step, PlanInput input, RoomCheck room, BackupMetaCache cache) {
     String instance = step.instanceName();
     BaseBackupEngine.requireLocalHost(step);
     RecoveryTarget target = input.recoveryTarget();
@@ -32,7 +33,8 @@ final class BaseBackupPlanner {
         ? RecoveryTargets.parseTime(target.time()) : null;
     Long beforeLsn = target != null && target.lsn() != null ? WalNames.parse(target.lsn()) : null;
     try (ObjectStore store = BaseBackupEngine.open(step)) {
-      List<BackupMeta> backups = new BaseBackupCatalog(store, instance).backups();
+      BaseBackupCatalog.Listing listing = new BaseBackupCatalog(store, instance, cache).listing();
+      List<BackupMeta> backups = listing.backups();
       BackupMeta backup;
       try {
         backup = BaseBackupCatalog.choose(backups, input.backupId(), beforeTime, beforeLsn);
@@ -40,9 +42,9 @@ final class BaseBackupPlanner {
         throw Failures.of(input.backupId() != null ? FailureType.BACKUP_NOT_FOUND
             : FailureType.NO_VALID_BACKUP, e.getMessage() + " (" + store.describe() + ")");
       }
-      checkObjects(store, instance, backup);
-      if (input.incremental() && DeltaRestores.whyNot(backup) != null) {
-        throw Failures.of(FailureType.NOT_SUPPORTED, DeltaRestores.whyNot(backup));
+      checkObjects(listing, store, instance, backup);
+      if (input.incremental()) {
+        DeltaRestores.requireIndex(listing, instance, backup);
       }
       long need = backup.tarBytes() > 0 ? backup.tarBytes() : backup.storedBytes() * 4;
       long available = room.available(backup.id(), need);
@@ -61,12 +63,25 @@ final class BaseBackupPlanner {
       throws IOException {
     for (BackupObject object : backup.objects()) {
       String key = BaseBackupLayout.backupDir(instance, backup.id()) + object.name();
-      Optional<StoredObject> stored = store.stat(key);
-      if (stored.isEmpty() || stored.get().size() != object.size()) {
-        throw Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backup.id() + ": object "
-            + key + " is " + stored.map(s -> s.size() + " bytes").orElse("missing")
-            + ", backup.json says " + object.size() + " bytes (" + store.describe() + ")");
-      }
+      checkSize(store, backup, object, key, store.stat(key).map(StoredObject::size));
+    }
+  }
+
+  /** The same, by the sizes of a listing of the instance's backups: no request per object. */
+  static void checkObjects(BaseBackupCatalog.Listing listing, ObjectStore store, String instance,
+      BackupMeta backup) {
+    for (BackupObject object : backup.objects()) {
+      String key = BaseBackupLayout.backupDir(instance, backup.id()) + object.name();
+      checkSize(store, backup, object, key, listing.size(key));
+    }
+  }
+
+  private static void checkSize(ObjectStore store, BackupMeta backup, BackupObject object,
+      String key, Optional<Long> stored) {
+    if (stored.isEmpty() || stored.get() != object.size()) {
+      throw Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + backup.id() + ": object "
+          + key + " is " + stored.map(s -> s + " bytes").orElse("missing")
+          + ", backup.json says " + object.size() + " bytes (" + store.describe() + ")");
     }
   }
 }

@@ -32,6 +32,22 @@ final class DeltaRestores {
     return null;
   }
 
+  /**
+   * PlanRestore of a delta: the backup has a file index, and the listing has it (nothing is
+   * touched yet when this refuses).
+   */
+  static void requireIndex(BaseBackupCatalog.Listing listing, String instance, BackupMeta meta) {
+    String why = whyNot(meta);
+    if (why != null) {
+      throw Failures.of(FailureType.NOT_SUPPORTED, why);
+    }
+    String key = BaseBackupLayout.backupDir(instance, meta.id()) + BackupFileIndex.OBJECT;
+    if (listing.size(key).isEmpty()) {
+      throw Failures.of(FailureType.BACKUP_NOT_VALID, "backup " + meta.id() + ": its file index "
+          + key + " is missing: restore it in full, or restore another backup");
+    }
+  }
+
   /** The backup's file index, read and checked; a failure of the step when there is none. */
   static TarIndex index(ObjectStore store, String instance, BackupMeta meta) throws IOException {
     String why = whyNot(meta);

@@ -62,6 +62,14 @@ public interface Engine {
   }
 
   /**
+   * Whether this engine's {@link #planRestore} checks the room with its {@link RoomCheck}: then
+   * PlanRestore reads the free space (df) while the engine plans.
+   */
+  default boolean checksRoom() {
+    return hasDataDirectory();
+  }
+
+  /**
    * The database a default scratch database is named after ({@code <base>_drill}): the
    * instance's {@code database}, or the engine's own (mysqltables).
    */

@@ -102,6 +102,12 @@ public final class PgDumpEngine implements Engine {
         PlannedStep.run(Steps.VERIFY));
   }
 
+  /** A dump is restored through the server: no data directory to make room for. */
+  @Override
+  public boolean checksRoom() {
+    return false;
+  }
+
   /**
    * The backup, its chain, and each dump's size checked against its meta.json. With tables:
    * each is in the backup, the live database exists and nothing else there holds on to them;

@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.steps;
 
+import dev.restoreflow.activities.Aside;
 import dev.restoreflow.activities.cluster.ClusterControl;
 import dev.restoreflow.activities.cluster.ClusterState;
 import dev.restoreflow.activities.config.InstanceConfig;
@@ -23,10 +24,15 @@ import java.util.Map;
  */
 final class OwnCluster {
 
-  static final String TRACKING = "select current_setting('track_commit_timestamp')";
-  /** Seconds since the epoch with microseconds, or an empty line when none is recorded. */
-  static final String NEWEST_COMMIT = "select coalesce(extract(epoch from"
-      + " (pg_last_committed_xact()).timestamp)::text, '')";
+  /** What a cluster without track_commit_timestamp answers to {@link #NEWEST_COMMIT}. */
+  static final String UNTRACKED = "off";
+  /**
+   * One psql: {@value #UNTRACKED} when track_commit_timestamp is off, else seconds since the
+   * epoch with microseconds, or an empty line when no commit is recorded.
+   */
+  static final String NEWEST_COMMIT = "select case when current_setting('track_commit_timestamp')"
+      + " = 'on' then coalesce(extract(epoch from (pg_last_committed_xact()).timestamp)::text, '')"
+      + " else '" + UNTRACKED + "' end";
   private static final String CHECKPOINT_LINE = "Time of latest checkpoint:";
   /** pg_controldata's %c in the C locale: "Mon Nov 30 09:02:11 2026" (day padded with a space). */
   private static final DateTimeFormatter C_TIME =
@@ -43,19 +49,24 @@ final class OwnCluster {
       return NewestData.of(NewestData.Kind.SERVER_RUNNING);
     }
     ClusterControl cluster = new ClusterControl(runner, own);
+    // psql asks at once, beside pg_ctl status: a running cluster's answer then takes one
+    // process's time, not two; a stopped cluster refuses the connection and its answer is dropped
+    Aside<NewestData> commit = Aside.start("rpo-newest-commit", () -> newestCommit(cluster));
     ClusterState state;
     try {
       state = cluster.state();
     } catch (RuntimeException e) {
+      commit.await();
       return NewestData.unknown("pg_ctl status: " + shortly(e.getMessage()));
     }
     if (state == ClusterState.RUNNING) {
-      return newestCommit(cluster);
+      return commit.join();   // newestCommit never throws
     }
-    if (state == ClusterState.NO_DATA) {
-      return NewestData.unknown("no data directory at " + own.pgdata());
-    }
-    return latestCheckpoint(runner, own);
+    NewestData newest = state == ClusterState.NO_DATA
+        ? NewestData.unknown("no data directory at " + own.pgdata())
+        : latestCheckpoint(runner, own);
+    commit.await();   // its refused connection: nothing of the read goes on after it
+    return newest;
   }
 
   private static NewestData latestCheckpoint(CommandRunner runner, InstanceConfig own) {
@@ -73,10 +84,10 @@ final class OwnCluster {
 
   private static NewestData newestCommit(ClusterControl cluster) {
     try {
-      if (!"on".equals(cluster.queryValue(TRACKING))) {
+      String epoch = cluster.queryValue(NEWEST_COMMIT);
+      if (UNTRACKED.equals(epoch)) {
         return NewestData.of(NewestData.Kind.RUNNING_UNTRACKED);
       }
-      String epoch = cluster.queryValue(NEWEST_COMMIT);
       return epoch.isEmpty() ? NewestData.of(NewestData.Kind.RUNNING_NO_COMMIT_RECORDED)
           : NewestData.commit(epochInstant(epoch));
     } catch (RuntimeException e) {

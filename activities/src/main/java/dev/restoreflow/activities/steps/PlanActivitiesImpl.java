@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.steps;
 
+import dev.restoreflow.activities.Aside;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.cluster.ClusterCommands;
@@ -27,7 +28,7 @@ import java.util.List;
  * PlanRestore, for every engine: reads only. Checks the request again against this worker's
  * config, then the instance's engine chooses the backup and lists the steps; the disk check is
  * the same for all. Last, the plan's RPO: what the restore brings back to against the instance's
- * own newest data.
+ * own newest data, read on the host while the engine plans.
  */
 public class PlanActivitiesImpl implements PlanActivities {
 
@@ -69,10 +70,25 @@ public class PlanActivitiesImpl implements PlanActivities {
           throw Failures.of(FailureType.RESTORE_REFUSED, Steps.PLAN + ": " + refused);
         }
       }
-      RestorePlan plan = engine.planRestore(step, input,
-          (backupId, need) -> checkRoom(step, backupId, need));
-      return rpo.apply(plan, input.recoveryTarget(), OwnCluster.read(step.runner(),
-          ownInstance(step), engine.hasDataDirectory()));
+      // processes on the host run while the engine plans: how new the instance's own data is,
+      // and, for an engine whose plan checks the room, the free space (df)
+      InstanceConfig own = ownInstance(step);
+      Aside<NewestData> newest = Aside.start("plan-rpo-read",
+          () -> OwnCluster.read(step.runner(), own, engine.hasDataDirectory()));
+      Aside<Long> free = engine.checksRoom() ? Aside.start("plan-free-space",
+          () -> freeBytes(step)) : null;
+      RestorePlan plan;
+      try {
+        plan = engine.planRestore(step, input,
+            (backupId, need) -> checkRoom(step, backupId, need,
+                free != null ? free.join() : freeBytes(step)));
+      } finally {
+        newest.join();   // never fails; nothing of the plan's goes on after it
+        if (free != null) {
+          free.await();
+        }
+      }
+      return rpo.apply(plan, input.recoveryTarget(), newest.join());
     } catch (CommandFailedException e) {
       throw Failures.ofCommand(Steps.PLAN, e);
     }
@@ -96,10 +112,9 @@ public class PlanActivitiesImpl implements PlanActivities {
    * holds (the restore replaces it; du walks all of it, which takes a while on a large directory
    * that is not in the cache).
    */
-  private static long checkRoom(HostStep step, String backupId, long need) {
-    boolean scratch = step.scratch() != null;   // a scratch directory may not exist yet
-    String pgdata = scratch ? ScratchPlan.roomPath(step.instance()) : step.instance().pgdata();
-    long free = bytes(step, ClusterCommands.freeBytes(pgdata), 1);
+  private static long checkRoom(HostStep step, String backupId, long need, long free) {
+    boolean scratch = step.scratch() != null;
+    String pgdata = roomPath(step);
     long available = need * DISK_MARGIN > free && !scratch ? free + usedBytes(step) : free;
     if (need * DISK_MARGIN > available) {
       throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format(
@@ -108,6 +123,17 @@ public class PlanActivitiesImpl implements PlanActivities {
           backupId, need, pgdata, available, free, available - free));
     }
     return available;
+  }
+
+  /** Where the restore writes: the data directory, or (not there yet) a scratch one's parent. */
+  private static String roomPath(HostStep step) {
+    return step.scratch() != null ? ScratchPlan.roomPath(step.instance())
+        : step.instance().pgdata();
+  }
+
+  /** The free bytes of the file system the restore writes to (df). */
+  private static long freeBytes(HostStep step) {
+    return bytes(step, ClusterCommands.freeBytes(roomPath(step)), 1);
   }
 
   /** The current data directory's size: the restore overwrites it. */

@@ -34,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -53,7 +54,9 @@ class BaseBackupPlanTest {
 
   @TempDir
   Path dir;
-  private final List<String> ran = new ArrayList<>();
+  /** Programs run, in any order: the RPO's reads and the pg_ctl check overlap the planning. */
+  private final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+  private Path repository;
   private long freeBytes;
   private long usedBytes;
   /** PlanRestore runs as a real activity (it heartbeats), on Temporal's test activity environment. */
@@ -62,7 +65,7 @@ class BaseBackupPlanTest {
 
   @BeforeEach
   void repositoryWithOneBackup() throws Exception {
-    Path repository = Files.createDirectories(dir.resolve("repo"));
+    repository = Files.createDirectories(dir.resolve("repo"));
     String id = "20261123T091500Z";
     BackupMeta meta = new BackupMeta(id, "main1", "gzip", 1, 2, "0/2000028", "0/2000100", 1,
         "restoreflow", List.of(new BackupObject("base.tar.gz", 5, TAR_BYTES, List.of())));
@@ -105,8 +108,8 @@ class BaseBackupPlanTest {
     freeBytes = 2 * TAR_BYTES;
     RestorePlan chosen = plan.planRestore(input());
     assertEquals("20261123T091500Z", chosen.backupId());
-    assertEquals(List.of("pg_ctl", "df", "pg_ctl", "psql"), ran,
-        "no du: the free space is enough (then the RPO's pg_ctl status and psql)");
+    assertEquals(sorted("pg_ctl", "df", "pg_ctl", "psql"), sorted(ran),
+        "no du: the free space is enough (and the RPO's pg_ctl status and psql)");
     assertTrue(chosen.rpoBasis().contains("track_commit_timestamp off"), chosen.rpoBasis());
   }
 
@@ -115,7 +118,7 @@ class BaseBackupPlanTest {
     freeBytes = TAR_BYTES / 2;
     usedBytes = TAR_BYTES;
     plan.planRestore(input());
-    assertEquals(List.of("pg_ctl", "df", "du", "pg_ctl", "psql"), ran);
+    assertEquals(sorted("pg_ctl", "df", "du", "pg_ctl", "psql"), sorted(ran));
   }
 
   @Test
@@ -129,6 +132,76 @@ class BaseBackupPlanTest {
         + dir.resolve("pgdata")
             + ", but only 750,000,000 are available (500,000,000 free + 250,000,000 of the current data)"),
         failure.getOriginalMessage());
+  }
+
+  @Test
+  void aDeltaOfABackupWithoutAFileIndexIsRefusedByThePlan() throws Exception {
+    freeBytes = 2 * TAR_BYTES;
+    PlanInput delta = new PlanInput(new StepInput("job-1", "main1", "db1"), null, true, null);
+    assertEquals(FailureType.NOT_SUPPORTED.name(), failureType(delta),
+        "a backup.json without a file index (and a foreign, unchunked tarball)");
+    String id = "20261124T091500Z";
+    Path backupDir = Files.createDirectories(repository.resolve(
+        BaseBackupLayout.backupDir("main1", id)));
+    Files.write(backupDir.resolve("base.tar.gz"), new byte[5]);
+    new ObjectMapper().writeValue(repository.resolve(BaseBackupLayout.meta("main1", id)).toFile(),
+        new BackupMeta(id, "main1", "gzip", 1, 2, "0/2000028", "0/2000100", 1, "restoreflow",
+            List.of(new BackupObject("base.tar.gz", 5, TAR_BYTES, List.of(
+                new dev.restoreflow.activities.archive.Chunk(0, 0)))), "files.json"));
+    assertEquals(FailureType.BACKUP_NOT_VALID.name(), failureType(delta),
+        "backup.json names an index the repository does not have");
+    Files.write(backupDir.resolve("files.json"), new byte[2]);
+    assertEquals(id, plan.planRestore(delta).backupId());
+  }
+
+  @Test
+  void aSecondPlanStillNoticesAMissingObjectAndADeletedBackup() throws Exception {
+    freeBytes = 2 * TAR_BYTES;
+    assertEquals("20261123T091500Z", plan.planRestore(input()).backupId());
+    Path tarball = repository.resolve(BaseBackupLayout.backupDir("main1", "20261123T091500Z"))
+        .resolve("base.tar.gz");
+    Files.write(tarball, new byte[3]);
+    assertEquals(FailureType.BACKUP_NOT_VALID.name(), failureType(input()),
+        "the listing's size of the object, not the first plan's");
+    Files.delete(tarball);
+    assertEquals(FailureType.BACKUP_NOT_VALID.name(), failureType(input()));
+    Files.delete(repository.resolve(BaseBackupLayout.meta("main1", "20261123T091500Z")));
+    assertEquals(FailureType.NO_VALID_BACKUP.name(), failureType(input()));
+    assertEquals(FailureType.BACKUP_NOT_FOUND.name(), failureType(new PlanInput(
+        new StepInput("job-1", "main1", "db1"), "20261123T091500Z", false, null)));
+  }
+
+  @Test
+  void aNewBackupIsChosenAndACorruptBackupJsonIsRefused() throws Exception {
+    freeBytes = 2 * TAR_BYTES;
+    assertEquals("20261123T091500Z", plan.planRestore(input()).backupId());
+    String id = "20261124T091500Z";
+    Path backupDir = Files.createDirectories(repository.resolve(
+        BaseBackupLayout.backupDir("main1", id)));
+    Files.write(backupDir.resolve("base.tar.gz"), new byte[5]);
+    new ObjectMapper().writeValue(repository.resolve(BaseBackupLayout.meta("main1", id)).toFile(),
+        new BackupMeta(id, "main1", "gzip", 3, 4, "0/3000028", "0/3000100", 1, "restoreflow",
+            List.of(new BackupObject("base.tar.gz", 5, TAR_BYTES, List.of()))));
+    assertEquals(id, plan.planRestore(input()).backupId(), "the new backup, seen at once");
+    Files.writeString(repository.resolve(BaseBackupLayout.meta("main1", id)), "{\"id\": \"2026");
+    assertEquals(FailureType.STORAGE_FAILED.name(), failureType(input()));
+    assertEquals(FailureType.STORAGE_FAILED.name(), failureType(input()),
+        "refused again: a backup.json that does not parse is never kept");
+  }
+
+  private String failureType(PlanInput input) {
+    ActivityFailure failed = assertThrows(ActivityFailure.class, () -> plan.planRestore(input));
+    return ((ApplicationFailure) failed.getCause()).getType();
+  }
+
+  private static List<String> sorted(String... programs) {
+    return sorted(List.of(programs));
+  }
+
+  private static List<String> sorted(List<String> programs) {
+    synchronized (programs) {
+      return programs.stream().sorted().toList();
+    }
   }
 
   private static PlanInput input() {

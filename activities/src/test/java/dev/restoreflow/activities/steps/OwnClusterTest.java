@@ -11,6 +11,7 @@ import dev.restoreflow.activities.exec.OutputListener;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -26,7 +27,8 @@ class OwnClusterTest {
 
   /** A host whose programs answer as the test says; it records what ran. */
   private static final class Host implements CommandRunner {
-    final List<Command> ran = new ArrayList<>();
+    /** In any order: psql asks beside pg_ctl status. */
+    final List<Command> ran = Collections.synchronizedList(new ArrayList<>());
     private final Function<Command, CommandResult> answers;
 
     Host(Function<Command, CommandResult> answers) {
@@ -45,7 +47,16 @@ class OwnClusterTest {
     }
 
     List<String> programs() {
-      return ran.stream().map(c -> Path.of(c.program()).getFileName().toString()).toList();
+      synchronized (ran) {
+        return ran.stream().map(c -> Path.of(c.program()).getFileName().toString()).sorted()
+            .toList();
+      }
+    }
+
+    Command ranProgram(String name) {
+      synchronized (ran) {
+        return ran.stream().filter(c -> program(c).equals(name)).findFirst().orElseThrow();
+      }
     }
   }
 
@@ -61,21 +72,21 @@ class OwnClusterTest {
   void aRunningClusterWithCommitTimestampsAnswersItsNewestCommit() {
     Host host = new Host(c -> switch (program(c)) {
       case "pg_ctl" -> ok("pg_ctl: server is running\n");
-      case "psql" -> ok(c.argv().get(c.argv().size() - 1).equals(OwnCluster.TRACKING) ? "on\n"
-          : "1796029934.5\n");
+      case "psql" -> ok("1796029934.5\n");
       default -> throw new AssertionError(c.argv());
     });
     NewestData newest = OwnCluster.read(host, INSTANCE, true);
     assertEquals(NewestData.commit(Instant.parse("2026-11-30T09:12:14.500Z")), newest);
-    assertEquals(List.of("pg_ctl", "psql", "psql"), host.programs());
+    assertEquals(List.of("pg_ctl", "psql"), host.programs(), "one psql asks both questions");
+    List<String> psql = host.ranProgram("psql").argv();
+    assertEquals(OwnCluster.NEWEST_COMMIT, psql.get(psql.size() - 1));
   }
 
   @Test
   void trackingOffOrNoCommitYetAreSaid() {
     Host off = new Host(c -> program(c).equals("pg_ctl") ? ok("") : ok("off\n"));
     assertEquals(NewestData.Kind.RUNNING_UNTRACKED, OwnCluster.read(off, INSTANCE, true).kind());
-    Host none = new Host(c -> program(c).equals("pg_ctl") ? ok("")
-        : ok(c.argv().get(c.argv().size() - 1).equals(OwnCluster.TRACKING) ? "on\n" : "\n"));
+    Host none = new Host(c -> program(c).equals("pg_ctl") ? ok("") : ok("\n"));
     assertEquals(NewestData.Kind.RUNNING_NO_COMMIT_RECORDED,
         OwnCluster.read(none, INSTANCE, true).kind());
     Host refused = new Host(c -> program(c).equals("pg_ctl") ? ok("")
@@ -91,11 +102,23 @@ class OwnClusterTest {
         : ok("Time of latest checkpoint:            Mon Nov 30 09:05:30 2026\n"));
     assertEquals(NewestData.checkpoint(Instant.parse("2026-11-30T09:05:30Z")),
         OwnCluster.read(host, INSTANCE, true));
-    Command controlData = host.ran.get(1);
+    Command controlData = host.ranProgram("pg_controldata");
     assertEquals(List.of("/usr/lib/postgresql/15/bin/pg_controldata", "-D", "/data/main1"),
         controlData.argv());
     assertEquals(Map.of("LC_ALL", "C", "TZ", "UTC"), controlData.environment());
     assertEquals("postgres", controlData.runAs());
+  }
+
+  @Test
+  void aStoppedClusterIsReadByItsCheckpointWhateverPsqlAnswered() {
+    Host host = new Host(c -> switch (program(c)) {
+      case "pg_ctl" -> new CommandResult(3, "", "", 1);
+      case "psql" -> ok("1796029934.5\n");   // the speculative question; not this cluster's answer
+      case "pg_controldata" -> ok("Time of latest checkpoint:            Mon Nov 30 09:05:30 2026\n");
+      default -> throw new AssertionError(c.argv());
+    });
+    assertEquals(NewestData.checkpoint(Instant.parse("2026-11-30T09:05:30Z")),
+        OwnCluster.read(host, INSTANCE, true));
   }
 
   @Test
