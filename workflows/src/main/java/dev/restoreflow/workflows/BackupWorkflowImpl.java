@@ -56,21 +56,28 @@ public class BackupWorkflowImpl implements BackupWorkflow {
   /** Set by version {@link #BACKUP_NOTICES}; null in older jobs. */
   private JobNotices notices;
   private boolean ended;
+  /** Set by version {@link RestoreWorkflowImpl#READABLE_HISTORY}. */
+  private boolean readable;
 
   @Override
   public BackupResult backup(BackupRequest backupRequest) {
     WorkflowInfo info = Workflow.getInfo();
     jobId = TaskQueues.jobIdOf(info.getWorkflowId());
     request = backupRequest;
-    book = new JobBook(server, QueueEntry.BACKUP, jobId, steps, this::subject);
+    readable = Workflow.getVersion(RestoreWorkflowImpl.READABLE_HISTORY,
+        Workflow.DEFAULT_VERSION, 1) == 1;
+    book = new JobBook(server, QueueEntry.BACKUP, jobId, steps, this::subject, readable);
     try {
-      target = server.resolveBackup(jobId, request);
+      target = (readable ? Summaries.local(ServerActivities.class,
+          RestoreWorkflowImpl.SERVER_SIDE, "resolve backup of "
+              + (request == null ? "?" : request.instance())) : server)
+          .resolveBackup(jobId, request);
     } catch (ActivityFailure e) {
       upsertSearchAttributes();
       book.failed(e);
       throw JobFailures.of(e, null);
     }
-    if (Workflow.getVersion(BACKUP_NOTICES, Workflow.DEFAULT_VERSION, 1) == 1) {
+    if (readable || Workflow.getVersion(BACKUP_NOTICES, Workflow.DEFAULT_VERSION, 1) == 1) {
       // the resolved job id, as recorded: a replay under another workflow id starts the same notices
       notices = new JobNotices(target.jobId(), QueueEntry.BACKUP, target.noticeEvents());
       watchForStalls();
@@ -79,7 +86,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     book.enter(JobState.QUEUED);
     QueueEntry turn = new QueueEntry(info.getWorkflowId(), jobId, target.instance(),
         info.getRunStartedTimestampMillis(), QueueEntry.BACKUP);
-    HostTurn hostTurn = new HostTurn(server, jobId);
+    HostTurn hostTurn = new HostTurn(server, jobId, readable);
     boolean reasks = hostTurn.enter(target.host(), turn);
     try {
       hostTurn.awaitGrant(target.host(), turn, reasks, () -> granted);
@@ -141,23 +148,27 @@ public class BackupWorkflowImpl implements BackupWorkflow {
   private BackupResult runSteps() {
     StepInput input = new StepInput(jobId, target.instance(), target.host());
     String hostQueue = TaskQueues.forHost(target.host());
-    BackupActivities quick = Workflow.newActivityStub(BackupActivities.class,
-        RestoreWorkflowImpl.PLANNING.toBuilder().setTaskQueue(hostQueue)
-            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED).build());
-    BackupActivities taker = Workflow.newActivityStub(BackupActivities.class,
-        longRunning(hostQueue));
+    ActivityOptions quick = RestoreWorkflowImpl.PLANNING.toBuilder().setTaskQueue(hostQueue)
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED).build();
+    String where = target.instance() + " on " + target.host();
 
     // name, dir, force and tables are null unless asked for: the inputs of older jobs stay as
     // they were
-    BackupPlan plan = step(PLAN_BACKUP, () -> quick.planBackup(new BackupInput(input,
+    BackupPlan plan = step(PLAN_BACKUP, () -> stub(quick, "plan a "
+        + (target.type() == null ? "" : target.type() + " ") + "backup of " + where)
+        .planBackup(new BackupInput(input,
         target.type(), target.compression(), request.name(), request.dir(), request.force(),
         request.tables())), p -> new StepResult(PLAN_BACKUP, 0, 0, p.detail()));
     BackupInput backupInput = new BackupInput(input, plan.type(), target.compression(),
         request.name(), request.dir(), request.force(), request.tables());
-    TakenBackup taken = step(TAKE_BACKUP, () -> taker.takeBackup(backupInput),
+    TakenBackup taken = step(TAKE_BACKUP, () -> stub(longRunning(hostQueue), "take a "
+        + plan.type() + " backup of " + where
+        + (target.compression() == null ? "" : " (" + target.compression() + ")"))
+        .takeBackup(backupInput),
         t -> new StepResult(TAKE_BACKUP, t.startedAtMillis(), t.endedAtMillis(), t.detail()));
     backupId = taken.backupId();
-    step(VERIFY_BACKUP, () -> quick.verifyBackup(backupInput, taken.backupId()), r -> r);
+    step(VERIFY_BACKUP, () -> stub(quick, "verify backup " + taken.backupId() + " of " + where)
+        .verifyBackup(backupInput, taken.backupId()), r -> r);
     book.end(JobState.SUCCEEDED, "backup " + backupId + " (" + plan.type()
         + ") taken and verified");
     return new BackupResult(jobId, target.instance(), target.host(), JobState.SUCCEEDED, backupId,
@@ -170,9 +181,14 @@ public class BackupWorkflowImpl implements BackupWorkflow {
         .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED).build();
   }
 
+  /** A step's stub, with its summary from {@link RestoreWorkflowImpl#READABLE_HISTORY} on. */
+  private BackupActivities stub(ActivityOptions options, String summary) {
+    return Summaries.activity(BackupActivities.class, options, readable ? summary : null);
+  }
+
   /** Runs one step, keeping the tracker and the ledger up to date. */
   private <T> T step(String name, Supplier<T> body, Function<T, StepResult> summary) {
-    return new StepRuns(jobId, steps, book::recordStep).run(name, body, summary);
+    return new StepRuns(jobId, steps, book.ledger()).run(name, body, summary);
   }
 
   private void upsertSearchAttributes() {

@@ -24,9 +24,17 @@ final class HostTurn {
   private final ServerActivities server;
   private final String jobId;
 
+  /** From READABLE_HISTORY on: the job reasks without a version marker of its own, summaries. */
+  private final boolean readable;
+
   HostTurn(ServerActivities server, String jobId) {
+    this(server, jobId, false);
+  }
+
+  HostTurn(ServerActivities server, String jobId, boolean readable) {
     this.server = server;
     this.jobId = jobId;
+    this.readable = readable;
   }
 
   /**
@@ -34,7 +42,8 @@ final class HostTurn {
    * whether the job asks again while it waits (by version; jobs started before issue 11 do not).
    */
   boolean enter(String host, QueueEntry turn) {
-    boolean reasks = Workflow.getVersion(REASKS_FOR_TURN, Workflow.DEFAULT_VERSION, 1) == 1;
+    boolean reasks = readable
+        || Workflow.getVersion(REASKS_FOR_TURN, Workflow.DEFAULT_VERSION, 1) == 1;
     if (reasks) {
       ask(host, turn);
     } else {
@@ -62,7 +71,8 @@ final class HostTurn {
   /** A failure here is not the job's end: the next ask comes anyway. */
   private void ask(String host, QueueEntry turn) {
     try {
-      server.requestTurn(host, turn);
+      (readable ? Summaries.local(ServerActivities.class, RestoreWorkflowImpl.SERVER_SIDE,
+          "ask host " + host + "'s queue for a turn") : server).requestTurn(host, turn);
     } catch (ActivityFailure e) {
       log.warn("job {}: could not ask host {}'s queue for a turn (asking again in {}): {}", jobId,
           host, REASK_EVERY, JobFailures.rootMessage(e));

@@ -16,15 +16,44 @@ final class JobBook {
   private final JobRecorder recorder;
   private final StepTracker steps;
   private final Supplier<JobRecorder.Subject> subject;
+  private final boolean readable;
   private JobState state = JobState.RESOLVING;
   private String message;
 
   /** @param subject what the ledger files the job under, as far as it is known at each write */
   JobBook(ServerActivities server, String kind, String jobId, StepTracker steps,
       Supplier<JobRecorder.Subject> subject) {
-    this.recorder = new JobRecorder(server, kind, jobId);
+    this(server, kind, jobId, steps, subject, false);
+  }
+
+  /**
+   * @param readable from {@link RestoreWorkflowImpl#READABLE_HISTORY} on: one ledger write per
+   *     step (at its end, with its start time), and ledger writes carry summaries
+   */
+  JobBook(ServerActivities server, String kind, String jobId, StepTracker steps,
+      Supplier<JobRecorder.Subject> subject, boolean readable) {
+    this.recorder = new JobRecorder(server, kind, jobId, readable);
     this.steps = steps;
     this.subject = subject;
+    this.readable = readable;
+  }
+
+  /** What the ledger hears of the job's steps. */
+  StepRuns.Ledger ledger() {
+    if (!readable) {
+      return StepRuns.Ledger.everyChange(this::recordStep);
+    }
+    return new StepRuns.Ledger() {
+      @Override
+      public void started(String name) {
+        recorder.flush(subject.get(), state);
+      }
+
+      @Override
+      public void ended(String name) {
+        recorder.hold(subject.get(), state, steps.get(name));
+      }
+    };
   }
 
   JobState state() {

@@ -27,23 +27,68 @@ final class JobRecorder {
   private final ServerActivities server;
   private final String kind;
   private final String jobId;
+  /** A step's end not written yet (see {@link #hold}). */
+  private StepProgress held;
+
+  /** Whether each write carries a summary for the Web UI (from READABLE_HISTORY on). */
+  private final boolean summaries;
 
   JobRecorder(ServerActivities server, String kind, String jobId) {
+    this(server, kind, jobId, false);
+  }
+
+  JobRecorder(ServerActivities server, String kind, String jobId, boolean summaries) {
     this.server = server;
     this.kind = kind;
     this.jobId = jobId;
+    this.summaries = summaries;
   }
 
   void record(Subject subject, JobState state, StepProgress step, String error) {
     record(subject, state, step, error, null);
   }
 
-  /** With what the ledger keeps beyond the state (null = nothing new). */
+  /**
+   * With what the ledger keeps beyond the state (null = nothing new). A step's end held by
+   * {@link #hold} goes with this write when it carries no step, else just before it.
+   */
   void record(Subject subject, JobState state, StepProgress step, String error,
       JobOutcome outcome) {
+    StepProgress ended = held;
+    held = null;
+    if (ended != null && step != null) {
+      write(subject, state, ended, null, null);
+    }
+    write(subject, state, step != null ? step : ended, error, outcome);
+  }
+
+  /**
+   * A step has ended (from {@link RestoreWorkflowImpl#READABLE_HISTORY} on): its end, with its
+   * start time, is written by the job's next ledger write — the next step's start ({@link #flush})
+   * or the job's next state — so a job makes one ledger write per step instead of two.
+   */
+  void hold(Subject subject, JobState state, StepProgress step) {
+    if (held != null && !held.name().equals(step.name())) {
+      flush(subject, state);
+    }
+    held = step;
+  }
+
+  /** Writes a held step's end, if any (a step is about to start). */
+  void flush(Subject subject, JobState state) {
+    if (held != null) {
+      record(subject, state, null, null, null);
+    }
+  }
+
+  private void write(Subject subject, JobState state, StepProgress step, String error,
+      JobOutcome outcome) {
     WorkflowInfo info = Workflow.getInfo();
+    ServerActivities ledger = !summaries ? server : Summaries.local(ServerActivities.class,
+        RestoreWorkflowImpl.SERVER_SIDE, "ledger: " + kind + " " + state
+            + (step == null ? "" : ", " + step.name() + " " + step.status()));
     try {
-      server.recordJobEvent(new JobEvent(jobId, info.getWorkflowId(), info.getRunId(), kind,
+      ledger.recordJobEvent(new JobEvent(jobId, info.getWorkflowId(), info.getRunId(), kind,
           subject.instance(), subject.host(), subject.via(), subject.restore(), state, step, error,
           Workflow.currentTimeMillis(), subject.backup(), outcome));
     } catch (ActivityFailure e) {

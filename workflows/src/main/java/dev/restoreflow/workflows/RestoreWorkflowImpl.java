@@ -114,6 +114,14 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
    * old data aside instead of deleting it; DiscardOldData deletes it after the job has succeeded.
    */
   static final String WIPE_ASIDE = "wipe-off-critical-path";
+  /**
+   * Workflow.getVersion change id (issue 19), checked first: one ledger write per step (at its
+   * end, with its start time; the last one with the job's end) instead of two, and every activity
+   * and local activity carries a summary the Web UI shows on its timeline. Jobs from this version
+   * on take the paths of {@link #ON_CALL}, {@link #WAITS_FOR_CANCELLED_STEPS}, {@link #WIPE_ASIDE}
+   * and {@link HostTurn#REASKS_FOR_TURN} without a marker of their own.
+   */
+  static final String READABLE_HISTORY = "readable-history";
 
   private static final Logger log = Workflow.getLogger(RestoreWorkflowImpl.class);
 
@@ -135,6 +143,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
    */
   private String oldData;
   private boolean granted;
+  /** Set by version: everything of {@link #READABLE_HISTORY}. */
+  private boolean readable;
   /** Set by version: cancelled steps are waited for, and a cancel stops the job between steps. */
   private boolean waitForCancelledSteps;
   /** Set by version: everything of {@link #ON_CALL}. */
@@ -157,16 +167,20 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     WorkflowInfo info = Workflow.getInfo();
     jobId = TaskQueues.jobIdOf(info.getWorkflowId());
     request = restoreRequest;
-    recorder = new JobRecorder(server, QueueEntry.RESTORE, jobId);
+    readable = Workflow.getVersion(READABLE_HISTORY, Workflow.DEFAULT_VERSION, 1) == 1;
+    recorder = new JobRecorder(server, QueueEntry.RESTORE, jobId, readable);
     backupId = request == null ? null : request.backupId();
     try {
-      target = server.resolveRestore(jobId, request);
+      target = local(request == null ? "resolve a restore request"
+          : "resolve restore of " + request.instance()
+              + (request.host() == null ? "" : " on " + request.host()))
+          .resolveRestore(jobId, request);
     } catch (ActivityFailure e) {
       upsertSearchAttributes();
       fail(e);
       throw JobFailures.of(e, dataState.description);
     }
-    onCall = Workflow.getVersion(ON_CALL, Workflow.DEFAULT_VERSION, 1) == 1;
+    onCall = readable || Workflow.getVersion(ON_CALL, Workflow.DEFAULT_VERSION, 1) == 1;
     if (onCall) {
       // the resolved job id, as recorded: a replay under another workflow id starts the same notices
       notices = new JobNotices(target.jobId(), QueueEntry.RESTORE, target.noticeEvents());
@@ -176,7 +190,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     setState(JobState.QUEUED, null);
     QueueEntry turn = new QueueEntry(info.getWorkflowId(), jobId, target.instance(),
         info.getRunStartedTimestampMillis(), QueueEntry.RESTORE);
-    HostTurn hostTurn = new HostTurn(server, jobId);
+    HostTurn hostTurn = new HostTurn(server, jobId, readable);
     boolean reasks = hostTurn.enter(target.host(), turn);
     try {
       hostTurn.awaitGrant(target.host(), turn, reasks, () -> granted);
@@ -184,6 +198,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       watchForStalls();
       RestoreResult result = runSteps();
       if (onCall) {
+        // from READABLE_HISTORY on, the last step's end goes with this write
         record(result.state(), null, null, outcome());
         notices.send(result.state().name(), target.instance(), target.host(), backupId, null,
             result.message());
@@ -236,15 +251,17 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     String hostQueue = TaskQueues.forHost(target.host());
     // A cancelled step is waited for until it has really ended before the job goes on (restarts
     // a cluster whose stop was cancelled) and gives the host back to the next job.
-    waitForCancelledSteps = Workflow.getVersion(WAITS_FOR_CANCELLED_STEPS,
+    waitForCancelledSteps = readable || Workflow.getVersion(WAITS_FOR_CANCELLED_STEPS,
         Workflow.DEFAULT_VERSION, 1) == 1;
     ActivityCancellationType onCancel = waitForCancelledSteps
         ? ActivityCancellationType.WAIT_CANCELLATION_COMPLETED
         : ActivityCancellationType.TRY_CANCEL;
-    PlanActivities planner = Workflow.newActivityStub(PlanActivities.class,
-        PLANNING.toBuilder().setTaskQueue(hostQueue).setCancellationType(onCancel).build());
-    ClusterActivities cluster = Workflow.newActivityStub(ClusterActivities.class,
-        SHORT.toBuilder().setTaskQueue(hostQueue).setCancellationType(onCancel).build());
+    PlanActivities planner = Summaries.activity(PlanActivities.class,
+        PLANNING.toBuilder().setTaskQueue(hostQueue).setCancellationType(onCancel).build(),
+        summary("plan restore of " + target.instance() + " on " + target.host() + ": "
+            + (request.backupId() == null ? "newest backup" : "backup " + request.backupId())));
+    ActivityOptions clusterOptions = SHORT.toBuilder().setTaskQueue(hostQueue)
+        .setCancellationType(onCancel).build();
     ActivityOptions restoreOptions = LONG_RUNNING.toBuilder().setTaskQueue(hostQueue)
         .setCancellationType(onCancel).build();
 
@@ -293,19 +310,23 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
           if (waitForCancelledSteps && overInstance) {
             dataState = DataState.STOPPING;
           }
-          step(STOP, () -> cluster.stopCluster(input, wipes));
+          step(STOP, () -> cluster(clusterOptions, "stop " + where(input)
+              + (wipes ? " (immediately: its data is replaced)" : "")).stopCluster(input, wipes));
           if (overInstance) {
             dataState = DataState.STOPPED_INTACT;
           }
         }
         case WIPE -> {
-          boolean aside = overInstance
-              && Workflow.getVersion(WIPE_ASIDE, Workflow.DEFAULT_VERSION, 1) == 1;
+          boolean aside = overInstance && (readable
+              || Workflow.getVersion(WIPE_ASIDE, Workflow.DEFAULT_VERSION, 1) == 1);
           if (overInstance) {
             dataState = aside ? DataState.WIPING_ASIDE : DataState.WIPING;
           }
           Long restoreBytes = aside ? plan.dataBytes() : null;
-          StepResult wiped = step(WIPE, () -> cluster.wipeData(input, restoreBytes), r -> r);
+          StepResult wiped = step(WIPE, () -> cluster(clusterOptions, (aside
+              ? "move the data directory of " : "wipe the data directory of ") + where(input)
+              + (aside ? " aside" : "") + sizeWords(", room for ", plan.dataBytes()))
+              .wipeData(input, restoreBytes), r -> r);
           if (overInstance) {
             dataState = DataState.EMPTY;
           }
@@ -314,30 +335,36 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
           }
         }
         case START -> {
-          step(START, () -> cluster.startCluster(input));
+          step(START, () -> cluster(clusterOptions, "start " + where(input))
+              .startCluster(input));
           if (overInstance) {
             dataState = DataState.RESTORED_RUNNING;
           }
         }
-        case PROVE -> step(PROVE, () -> cluster.proveRestore(restore));
+        case PROVE -> step(PROVE, () -> cluster(clusterOptions, "prove backup " + backupId
+            + " on " + where(input)).proveRestore(restore));
         case REMOVE_SCRATCH -> {
-          step(REMOVE_SCRATCH, () -> cluster.removeScratch(input));
+          step(REMOVE_SCRATCH, () -> cluster(clusterOptions, "remove the scratch target "
+              + where(input)).removeScratch(input));
           scratchTouched = false;
         }
         case PROMOTE -> {
           if (request.promote() != null ? request.promote() : target.promoteByDefault()) {
-            step(PROMOTE, () -> cluster.promote(input));
+            step(PROMOTE, () -> cluster(clusterOptions, "promote " + where(input))
+                .promote(input));
           } else {
             steps.skip(PROMOTE, "promotion not asked for");
           }
         }
-        case VERIFY -> step(VERIFY, () -> cluster.verifyCluster(input));
+        case VERIFY -> step(VERIFY, () -> cluster(clusterOptions, "verify " + where(input))
+            .verifyCluster(input));
         default -> {
           if (stopsCluster && overInstance) {
             // the engine's own restore step: it writes the data directory
             dataState = wipes ? DataState.PARTIAL : DataState.PARTIAL_INCREMENTAL;
           }
-          step(next.name(), () -> Workflow.newUntypedActivityStub(restoreOptions)
+          step(next.name(), () -> Summaries.untyped(restoreOptions,
+              summary(engineStepWords(next.name(), input)))
               .execute(next.name(), StepResult.class, restore));
           if (overInstance) {
             dataState = stopsCluster ? DataState.RESTORED_STOPPED : DataState.RESTORED_LOGICALLY;
@@ -384,8 +411,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       return planned;
     }
     try {
-      return planned.withEstimate(server.estimateRestore(target.instance(), target.engine(),
-          planned.dataBytes()));
+      return planned.withEstimate(local("RTO estimate of " + target.instance() + " from the"
+          + " ledger").estimateRestore(target.instance(), target.engine(), planned.dataBytes()));
     } catch (ActivityFailure e) {
       log.warn("job {}: no RTO estimate: {}", jobId, JobFailures.rootMessage(e));
       return planned;
@@ -432,13 +459,46 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         millis, request.isDrill() ? Boolean.TRUE : null, approvalText);
   }
 
+  /** The summary the Web UI shows for an activity, from {@link #READABLE_HISTORY} on. */
+  private String summary(String words) {
+    return readable ? words : null;
+  }
+
+  private ClusterActivities cluster(ActivityOptions options, String words) {
+    return Summaries.activity(ClusterActivities.class, options, summary(words));
+  }
+
+  private ServerActivities local(String words) {
+    return readable ? Summaries.local(ServerActivities.class, SERVER_SIDE, words) : server;
+  }
+
+  /** "main1 on db1", or the scratch target a clone or drill writes. */
+  private static String where(StepInput input) {
+    return input.into() == null ? input.instance() + " on " + input.host()
+        : scratchWords(input.into()) + " on " + input.host();
+  }
+
+  private static String sizeWords(String before, Long bytes) {
+    String size = Summaries.size(bytes);
+    return size == null ? "" : before + size;
+  }
+
+  /** "restore backup TP94E0, 25.7 MiB (probackup) into main1 on db1"; "fetch 1.6 GiB of ...". */
+  private String engineStepWords(String name, StepInput input) {
+    String size = Summaries.size(plan.dataBytes());
+    String backup = "backup " + backupId + (size == null ? "" : ", " + size) + " ("
+        + plan.engine() + ")";
+    return name.startsWith("Fetch") ? "fetch " + backup + " for " + where(input)
+        : "restore " + backup + " into " + where(input);
+  }
+
   private void step(String name, Supplier<StepResult> body) {
     step(name, body, result -> result);
   }
 
   /** Runs one step, keeping the tracker and the ledger up to date. */
   private <T> T step(String name, Supplier<T> body, Function<T, StepResult> summary) {
-    T value = new StepRuns(jobId, steps, this::recordStep).run(name, body, summary);
+    T value = new StepRuns(jobId, steps, ledger()).run(name, body, summary);
     if (waitForCancelledSteps && CancellationScope.current().isCancelRequested()) {
       // the step ran to its end although the job was cancelled meanwhile: stop before the next
       // one, with the data state from before this step's outcome was taken in
@@ -490,8 +550,9 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     if (oldData == null) {
       return;
     }
-    ClusterActivities cluster = Workflow.newActivityStub(ClusterActivities.class,
-        SHORT.toBuilder().setTaskQueue(TaskQueues.forHost(target.host())).build());
+    ClusterActivities cluster = cluster(SHORT.toBuilder()
+        .setTaskQueue(TaskQueues.forHost(target.host())).build(), "delete the old data of "
+        + target.instance() + " on " + target.host() + " (set aside by WipeData)");
     try {
       StepResult discarded = cluster.discardOldData(new StepInput(jobId, target.instance(),
           target.host()));
@@ -508,8 +569,9 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     if (!scratchTouched || target == null || target.into() == null) {
       return;
     }
-    ClusterActivities cluster = Workflow.newActivityStub(ClusterActivities.class,
-        SHORT.toBuilder().setTaskQueue(TaskQueues.forHost(target.host())).build());
+    ClusterActivities cluster = cluster(SHORT.toBuilder()
+        .setTaskQueue(TaskQueues.forHost(target.host())).build(), "remove the half-built scratch"
+        + " target " + scratchWords(target.into()) + " on " + target.host());
     try {
       cluster.removeScratch(new StepInput(jobId, target.instance(), target.host(),
           target.into()));
@@ -525,8 +587,9 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     if (!dataState.isIntact() || target == null || (onCall && target.into() != null)) {
       return;
     }
-    ClusterActivities cluster = Workflow.newActivityStub(ClusterActivities.class,
-        SHORT.toBuilder().setTaskQueue(TaskQueues.forHost(target.host())).build());
+    ClusterActivities cluster = cluster(SHORT.toBuilder()
+        .setTaskQueue(TaskQueues.forHost(target.host())).build(), "start " + target.instance()
+        + " on " + target.host() + " again (its data is intact)");
     try {
       cluster.startCluster(new StepInput(jobId, target.instance(), target.host()));
       dataState = DataState.UNTOUCHED;
@@ -573,21 +636,48 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     record(state, steps.get(name), null);
   }
 
+  /**
+   * What the ledger hears of a step: from {@link #READABLE_HISTORY} on, its end only (with its
+   * start time), written with the next step's start or the job's next state; the running step is
+   * in the progress query.
+   */
+  private StepRuns.Ledger ledger() {
+    if (!readable) {
+      return StepRuns.Ledger.everyChange(this::recordStep);
+    }
+    return new StepRuns.Ledger() {
+      @Override
+      public void started(String name) {
+        stepChanges++;
+        recorder.flush(subject(), state);
+      }
+
+      @Override
+      public void ended(String name) {
+        stepChanges++;
+        recorder.hold(subject(), state, steps.get(name));
+      }
+    };
+  }
+
   private void record(JobState jobState, StepProgress step, String error) {
     record(jobState, step, error, null);
   }
 
   private void record(JobState jobState, StepProgress step, String error, JobOutcome outcome) {
+    recorder.record(subject(), jobState, step, error, outcome);
+  }
+
+  private JobRecorder.Subject subject() {
     String host = target != null ? target.host() : request == null ? null : request.host();
-    recorder.record(new JobRecorder.Subject(instance(), host, via(), request, null), jobState,
-        step, error, outcome);
+    return new JobRecorder.Subject(instance(), host, via(), request, null);
   }
 
   /** The plan in words: the PlanRestore step's detail, and what a person approving reads. */
   private static String describe(RestorePlan p) {
     StringBuilder words = new StringBuilder("backup " + p.backupId() + " (" + p.backupMode()
-        + ", " + p.dataBytes() + " bytes, chain " + String.join(">", p.chain()) + "); free "
-        + p.freeBytes() + " bytes");
+        + ", " + Sizes.human(p.dataBytes()) + ", chain " + String.join(">", p.chain())
+        + "); free " + Sizes.human(p.freeBytes()));
     if (p.dataLossSeconds() != null) {
       words.append("; RPO ").append(Durations.words(p.dataLossSeconds()))
           .append(" of commits lost (restores to ").append(p.backupTime()).append(")");

@@ -45,15 +45,21 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
   private ResolvedBackup target;
   private JobBook book;
   private boolean granted;
+  /** Set by version {@link RestoreWorkflowImpl#READABLE_HISTORY}. */
+  private boolean readable;
 
   @Override
   public RetentionResult retention(RetentionRequest retentionRequest) {
     WorkflowInfo info = Workflow.getInfo();
     jobId = TaskQueues.jobIdOf(info.getWorkflowId());
     request = retentionRequest;
-    book = new JobBook(server, QueueEntry.RETENTION, jobId, steps, this::subject);
+    readable = Workflow.getVersion(RestoreWorkflowImpl.READABLE_HISTORY,
+        Workflow.DEFAULT_VERSION, 1) == 1;
+    book = new JobBook(server, QueueEntry.RETENTION, jobId, steps, this::subject, readable);
     try {
-      target = server.resolveBackup(jobId, new BackupRequest(request.instance(), null, null,
+      target = (readable ? Summaries.local(ServerActivities.class,
+          RestoreWorkflowImpl.SERVER_SIDE, "resolve retention of "
+              + (request == null ? "?" : request.instance())) : server).resolveBackup(jobId, new BackupRequest(request.instance(), null, null,
           request.requestedBy(), request.requestedVia()));
     } catch (ActivityFailure e) {
       upsertSearchAttributes();
@@ -64,7 +70,7 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
     book.enter(JobState.QUEUED);
     QueueEntry turn = new QueueEntry(info.getWorkflowId(), jobId, target.instance(),
         info.getRunStartedTimestampMillis(), QueueEntry.RETENTION);
-    HostTurn hostTurn = new HostTurn(server, jobId);
+    HostTurn hostTurn = new HostTurn(server, jobId, readable);
     boolean reasks = hostTurn.enter(target.host(), turn);
     try {
       hostTurn.awaitGrant(target.host(), turn, reasks, () -> granted);
@@ -92,12 +98,11 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
 
   private RetentionResult runSteps() {
     String hostQueue = TaskQueues.forHost(target.host());
-    RetentionActivities quick = Workflow.newActivityStub(RetentionActivities.class,
-        RestoreWorkflowImpl.PLANNING.toBuilder().setTaskQueue(hostQueue)
-            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED).build());
-    RetentionActivities deleter = Workflow.newActivityStub(RetentionActivities.class,
-        RestoreWorkflowImpl.LONG_RUNNING.toBuilder().setTaskQueue(hostQueue)
-            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED).build());
+    String where = target.instance() + " on " + target.host();
+    RetentionActivities quick = stub(RestoreWorkflowImpl.PLANNING.toBuilder()
+        .setTaskQueue(hostQueue)
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED).build(),
+        "plan retention of " + where + (request.apply() ? "" : " (dry run)"));
     RetentionInput input = new RetentionInput(new StepInput(jobId, target.instance(),
         target.host()), request.daily(), request.weekly(), request.monthly(), request.full());
     RetentionReport report = step(PLAN_RETENTION, () -> quick.planRetention(input),
@@ -112,7 +117,12 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
       book.end(JobState.SUCCEEDED, "nothing to delete: the policy keeps all "
           + report.verdicts().size() + " backup(s)");
     } else {
-      step(APPLY_RETENTION, () -> deleter.applyRetention(input, report.toDelete()), r -> r);
+      step(APPLY_RETENTION, () -> stub(RestoreWorkflowImpl.LONG_RUNNING.toBuilder()
+          .setTaskQueue(hostQueue)
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED).build(),
+          "delete " + report.toDelete().size() + " backup(s) of " + where + ": "
+              + String.join(", ", report.toDelete()))
+          .applyRetention(input, report.toDelete()), r -> r);
       deleted = report.toDelete();
       book.end(JobState.SUCCEEDED, "deleted " + deleted.size() + " of "
           + report.verdicts().size() + " backup(s)");
@@ -129,7 +139,12 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
 
   /** Runs one step, keeping the tracker and the ledger up to date. */
   private <T> T step(String name, Supplier<T> body, Function<T, StepResult> summary) {
-    return new StepRuns(jobId, steps, book::recordStep).run(name, body, summary);
+    return new StepRuns(jobId, steps, book.ledger()).run(name, body, summary);
+  }
+
+  /** A step's stub, with its summary from {@link RestoreWorkflowImpl#READABLE_HISTORY} on. */
+  private RetentionActivities stub(io.temporal.activity.ActivityOptions options, String summary) {
+    return Summaries.activity(RetentionActivities.class, options, readable ? summary : null);
   }
 
   private void upsertSearchAttributes() {

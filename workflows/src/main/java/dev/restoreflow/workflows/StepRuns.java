@@ -5,32 +5,55 @@ import dev.restoreflow.workflows.model.StepStatus;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
- * Runs one step of a job: marks it running, runs it, marks how it ended, and records each change
- * in the ledger (through {@code recordStep}). Workflow-side; shared by every kind of job.
+ * Runs one step of a job: marks it running, runs it, marks how it ended, and tells the ledger
+ * (through {@link Ledger}). Workflow-side; shared by every kind of job.
  */
 final class StepRuns {
+
+  /** What the job's ledger hears of a step. */
+  interface Ledger {
+    /** The step is about to run (it is marked running). */
+    void started(String name);
+
+    /** The step has ended (done, failed or cancelled). */
+    void ended(String name);
+
+    /** Before {@link RestoreWorkflowImpl#READABLE_HISTORY}: both changes are one write each. */
+    static Ledger everyChange(java.util.function.Consumer<String> recordStep) {
+      return new Ledger() {
+        @Override
+        public void started(String name) {
+          recordStep.accept(name);
+        }
+
+        @Override
+        public void ended(String name) {
+          recordStep.accept(name);
+        }
+      };
+    }
+  }
 
   private static final Logger log = Workflow.getLogger(StepRuns.class);
 
   private final String jobId;
   private final StepTracker steps;
-  private final Consumer<String> recordStep;
+  private final Ledger ledger;
 
-  StepRuns(String jobId, StepTracker steps, Consumer<String> recordStep) {
+  StepRuns(String jobId, StepTracker steps, Ledger ledger) {
     this.jobId = jobId;
     this.steps = steps;
-    this.recordStep = recordStep;
+    this.ledger = ledger;
   }
 
   <T> T run(String name, Supplier<T> body, Function<T, StepResult> summary) {
     steps.start(name);
-    recordStep.accept(name);
+    ledger.started(name);
     T value;
     try {
       value = body.get();
@@ -40,16 +63,16 @@ final class StepRuns {
           e.getCause() == null ? e : e.getCause().toString());
       steps.endRunning(cancelled ? StepStatus.CANCELLED : StepStatus.FAILED,
           cancelled ? "cancelled" : JobFailures.rootMessage(e));
-      recordStep.accept(name);
+      ledger.ended(name);
       throw e;
     } catch (CanceledFailure e) {
       steps.endRunning(StepStatus.CANCELLED, "cancelled");
-      recordStep.accept(name);
+      ledger.ended(name);
       throw e;
     }
     StepResult result = summary.apply(value);
     steps.done(name, result);
-    recordStep.accept(name);
+    ledger.ended(name);
     log.info("job {} step {} done: {}", jobId, name, result.detail());
     return value;
   }
