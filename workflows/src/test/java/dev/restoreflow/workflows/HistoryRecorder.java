@@ -36,7 +36,10 @@ import java.util.Map;
  * engine pgdump (logical restores, retention jobs), "v6" with retention schedules and the restore
  * target read before a confirmation (it adds ScheduledRetentionWorkflow and
  * RestoreTargetWorkflow), "v7" after issue 17, "v8" after issue 18's wipe off the critical path
- * (kept: restore-success, restore-cancelled-in-restore, restore-aside-failed).
+ * (kept: restore-success, restore-cancelled-in-restore, restore-aside-failed), "v9" after issue
+ * 19's readable history (one ledger write per step, activity summaries), recorded with a third
+ * argument {@code readable}: only the restore, backup and retention jobs of that change (the
+ * full run's sleeps while a gated step is in flight take real time).
  */
 public final class HistoryRecorder {
 
@@ -45,6 +48,13 @@ public final class HistoryRecorder {
     String set = args.length > 1 ? args[1] : "v1";
     Files.createDirectories(dir);
     Map<String, String> histories = new LinkedHashMap<>();
+    if (args.length > 2 && args[2].equals("readable")) {
+      try (RestoreflowTestEnv env = new RestoreflowTestEnv()) {
+        readable(env, histories);
+      }
+      write(dir, set, histories);
+      System.exit(0);
+    }
     try (RestoreflowTestEnv env = new RestoreflowTestEnv()) {
       env.run("recorded-1", RestoreRequest.of("main1").withHost("db1"));
       histories.put("restore-success", restoreHistory(env, "recorded-1"));
@@ -207,6 +217,57 @@ public final class HistoryRecorder {
       env.host("db1").onStep(ProbackupActivities.RESTORE_STEP, input -> { });
       histories.put("restore-aside-failed", restoreHistory(env, "recorded-aside-failed"));
     }
+    write(dir, set, histories);
+    System.exit(0);
+  }
+
+  /**
+   * Since v9 (issue 19): a restore that succeeds, one whose restore step fails, one cancelled in
+   * its restore step, one awaiting approval that is approved, a dry run; a backup; retention jobs.
+   */
+  private static void readable(RestoreflowTestEnv env, Map<String, String> histories)
+      throws Exception {
+    env.run("recorded-1", RestoreRequest.of("main1").withHost("db1"));
+    histories.put("restore-success", restoreHistory(env, "recorded-1"));
+    env.run("recorded-dry", RestoreRequest.of("main1").withHost("db1").withDryRun(true));
+    histories.put("restore-dry-run", restoreHistory(env, "recorded-dry"));
+    env.run("recorded-lake", RestoreRequest.of("lake"));
+    histories.put("restore-basebackup", restoreHistory(env, "recorded-lake"));
+    histories.put("restore-cancelled-in-restore", cancelledIn(env,
+        ProbackupActivities.RESTORE_STEP, "recorded-c2"));
+    env.host("db1").onStep(ProbackupActivities.RESTORE_STEP, input -> {
+      throw ApplicationFailure.newNonRetryableFailure("backup damaged", "COMMAND_FAILED");
+    });
+    try {
+      env.run("recorded-aside-failed", RestoreRequest.of("main1"));
+    } catch (WorkflowFailedException expected) {
+      // the history is what is kept
+    }
+    env.host("db1").onStep(ProbackupActivities.RESTORE_STEP, input -> { });
+    histories.put("restore-aside-failed", restoreHistory(env, "recorded-aside-failed"));
+    env.start("recorded-approved", RestoreRequest.of("main1").withRequireApproval(true));
+    env.awaitProgress("recorded-approved", p -> p.state() == JobState.AWAITING_APPROVAL,
+        "awaiting approval");
+    env.client().newWorkflowStub(RestoreWorkflow.class,
+        TaskQueues.restoreWorkflowId("recorded-approved"))
+        .approve(new Approval("alice", "OPS-12"));
+    env.result("recorded-approved");
+    histories.put("restore-approved", restoreHistory(env, "recorded-approved"));
+    env.startBackup("recorded-backup-full", BackupRequest.of("main1").withType("FULL"))
+        .getResult(Object.class);
+    histories.put("backup-full", env.client()
+        .fetchHistory(TaskQueues.backupWorkflowId("recorded-backup-full")).toJson(true));
+    for (RetentionRequest retention : List.of(RetentionRequest.dryRun("main1"),
+        RetentionRequest.dryRun("main1").withCounts(3, null, null, null).applying())) {
+      Submission job = env.restoreflow().submitRetention(retention);
+      env.restoreflow().awaitRetention(job.jobId(), java.time.Duration.ofMinutes(1));
+      histories.put(retention.apply() ? "retention-apply" : "retention-dry-run", env.client()
+          .fetchHistory(job.workflowId()).toJson(true));
+    }
+  }
+
+  private static void write(Path dir, String set, Map<String, String> histories)
+      throws java.io.IOException {
     for (Map.Entry<String, String> history : histories.entrySet()) {
       Path file = dir.resolve(history.getKey() + (set.equals("v1") ? "" : "-" + set) + ".json");
       if (Files.exists(file)) {
@@ -216,7 +277,6 @@ public final class HistoryRecorder {
       Files.writeString(file, history.getValue());
       System.err.println("wrote " + file);
     }
-    System.exit(0);
   }
 
   private static String restoreHistory(RestoreflowTestEnv env, String jobId) {
