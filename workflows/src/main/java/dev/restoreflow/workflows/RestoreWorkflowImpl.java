@@ -145,6 +145,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   private boolean granted;
   /** Set by version: everything of {@link #READABLE_HISTORY}. */
   private boolean readable;
+  /** The ledger has the start of the first step after PlanRestore (see {@link #ledger()}). */
+  private boolean touchWritten;
   /** Set by version: cancelled steps are waited for, and a cancel stops the job between steps. */
   private boolean waitForCancelledSteps;
   /** Set by version: everything of {@link #ON_CALL}. */
@@ -639,7 +641,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   /**
    * What the ledger hears of a step: from {@link #READABLE_HISTORY} on, its end only (with its
    * start time), written with the next step's start or the job's next state; the running step is
-   * in the progress query.
+   * in the progress query. The first step after PlanRestore is also written as it starts: from
+   * then on the ledger knows the job is changing the cluster (RestoresInFlight reads that).
    */
   private StepRuns.Ledger ledger() {
     if (!readable) {
@@ -649,7 +652,12 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       @Override
       public void started(String name) {
         stepChanges++;
-        recorder.flush(subject(), state);
+        if (!name.equals(PLAN) && !touchWritten) {
+          touchWritten = true;
+          recorder.record(subject(), state, steps.get(name), null, null);
+        } else {
+          recorder.flush(subject(), state);
+        }
       }
 
       @Override
