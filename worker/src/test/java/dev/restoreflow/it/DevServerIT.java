@@ -40,6 +40,7 @@ class DevServerIT {
   private Map<String, String> atBackup;
   private String workflowId;
   private String runId;
+  private RestoreResult restored;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -75,6 +76,7 @@ class DevServerIT {
     RestoreResult result = temporal.client.newUntypedWorkflowStub(workflowId)
         .getResult(3, TimeUnit.MINUTES, RestoreResult.class);
     assertEquals(JobState.SUCCEEDED, result.state());
+    restored = result;
     assertEquals(atBackup, main1.sandbox.fingerprint(), "data verified");
     assertEquals("temporal", temporal.ledger.job(result.jobId()).orElseThrow().requestedVia());
 
@@ -109,6 +111,34 @@ class DevServerIT {
       // the activity type as the UI renders it in an event row, not only inside payload JSON
       assertTrue(dom.contains(">" + step + "<"), step + " is not on " + page
           + " (DOM kept in " + ARTIFACTS.resolve("restore-history.html") + ")");
+    }
+    assertTrue(dom.contains(workflowId), "the page is the restore's own");
+    assertTrue(Files.size(screenshot) > 10_000, "screenshot kept: " + screenshot);
+  }
+
+  /**
+   * Issue 19: each activity carries a summary (the SDK's user metadata) and the Web UI shows it on
+   * the workflow's timeline: the restore step's backup and size, the stop's instance and host.
+   */
+  @Test
+  @Order(3)
+  void theWebUiTimelineShowsTheActivitySummaries() throws Exception {
+    assertTrue(restored != null, "needs the restore of the first test");
+    String page = temporal.server.webUi() + "/namespaces/default/workflows/" + workflowId + "/"
+        + runId + "/timeline";
+    Files.createDirectories(ARTIFACTS);
+    Path screenshot = ARTIFACTS.resolve("restore-timeline.png").toAbsolutePath();
+    Files.deleteIfExists(screenshot);
+    String dom = chromium("--dump-dom", page);
+    Files.writeString(ARTIFACTS.resolve("restore-timeline.html"), dom);
+    chromium("--screenshot=" + screenshot, page);
+    String restoreSummary = "restore backup " + restored.backupId() + ", "
+        + dev.restoreflow.workflows.Sizes.human(restored.plan().dataBytes()) + " (probackup)"
+        + " into main1 on local";
+    for (String summary : List.of(restoreSummary, "stop main1 on local", "verify main1 on local",
+        "plan restore of main1 on local: newest backup")) {
+      assertTrue(dom.contains(summary), "\"" + summary + "\" is not on " + page
+          + " (DOM kept in " + ARTIFACTS.resolve("restore-timeline.html") + ")");
     }
     assertTrue(dom.contains(workflowId), "the page is the restore's own");
     assertTrue(Files.size(screenshot) > 10_000, "screenshot kept: " + screenshot);
