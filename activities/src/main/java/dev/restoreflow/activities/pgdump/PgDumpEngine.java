@@ -492,7 +492,7 @@ public final class PgDumpEngine implements Engine {
         bytes += json.length;
       }
       return new StepResult(Steps.VERIFY_BACKUP, started, System.currentTimeMillis(),
-          "backup " + backupId + " verified: " + bytes + " bytes with the recorded SHA-256,"
+          "backup " + backupId + " verified: " + Sizes.human(bytes) + " with the recorded SHA-256,"
               + (meta.allDatabases() ? " " + meta.parts().size() + " dumps'" : "")
               + " table of contents readable by pg_restore"
               + (meta.allDatabases() ? ", globals readable" : ""));
