@@ -93,7 +93,7 @@ final class DeltaFetcher {
   private final BaseBackupConfig config;
   private final Path pgdata;
   private final AtomicLong compared = new AtomicLong();
-  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong writtenBytes = new AtomicLong();
   private volatile boolean writing;
   private volatile long phaseTotal;
 
@@ -114,7 +114,7 @@ final class DeltaFetcher {
    * that differ. 0 of 0 before the comparison starts.
    */
   long bytesDone() {
-    return writing ? written.get() : compared.get();
+    return writing ? writtenBytes.get() : compared.get();
   }
 
   /** What {@link #bytesDone()} goes up to in the running phase. */
@@ -158,8 +158,8 @@ final class DeltaFetcher {
     long compared = System.currentTimeMillis();
 
     List<Piece> pieces = pieces(files, blockSize);
-    phaseTotal = pieces.stream().mapToLong(p -> p.tarEnd() - p.tarStart()).sum();
     writing = true;
+    phaseTotal = pieces.stream().mapToLong(p -> p.tarEnd() - p.tarStart()).sum();
     ChunkDecoder decoder = new ChunkDecoder(store,
         BaseBackupLayout.backupDir(instance, meta.id()) + object.name(),
         Compression.ofFileName(object.name()), object.chunks(), object.size(), object.tarBytes(),
@@ -434,7 +434,7 @@ final class DeltaFetcher {
               position += open.write(slice, position);
             }
             written += to - from;
-            this.written.addAndGet(to - from);
+            writtenBytes.addAndGet(to - from);
           }
           if (p.tarEnd() > chunkEnd) {
             break;   // goes on in the next chunk
