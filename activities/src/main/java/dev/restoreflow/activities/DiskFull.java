@@ -5,6 +5,7 @@ import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.CommandRunner;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Sizes;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;
@@ -91,8 +92,8 @@ public final class DiskFull {
    */
   public static ApplicationFailure failure(String step, String writing, String dir,
       Optional<Room> room, String leftBehind, String cause) {
-    String space = room.map(r -> String.format("its file system (mounted on %s) has %,d bytes"
-        + " free of %,d", r.mountPoint(), r.freeBytes(), r.sizeBytes()))
+    String space = room.map(r -> String.format("its file system (mounted on %s) has %s"
+        + " free of %s", r.mountPoint(), Sizes.human(r.freeBytes()), Sizes.human(r.sizeBytes())))
         .orElse("how much is free there is unknown (df did not say)");
     return Failures.of(FailureType.DISK_FULL, String.format("%s: no space left on device while %s"
         + " into %s; %s. %s (%s)", step, writing, dir, space, leftBehind, cause.strip()));

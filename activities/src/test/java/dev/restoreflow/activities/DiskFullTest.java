@@ -79,8 +79,8 @@ class DiskFullTest {
     assertTrue(failure.isNonRetryable());
     assertEquals(FailureType.DISK_FULL.name(), failure.getType());
     assertEquals("FetchS3: no space left on device while restoring basebackup B1 into"
-        + " /var/lib/pg/main; its file system (mounted on /var/lib/pg) has 8,192 bytes free of"
-        + " 1,073,741,824. The data directory holds a partial restore: run a full restore (No"
+        + " /var/lib/pg/main; its file system (mounted on /var/lib/pg) has 8.0 KiB free of"
+        + " 1.0 GiB. The data directory holds a partial restore: run a full restore (No"
         + " space left on device)", failure.getOriginalMessage());
   }
 }

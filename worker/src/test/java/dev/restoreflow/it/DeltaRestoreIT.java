@@ -136,7 +136,7 @@ class DeltaRestoreIT {
     StepProgress wipe = step(result, Steps.WIPE);
     assertEquals(Steps.KEEPS_DATA, wipe.detail(), "no WipeData");
     StepProgress fetch = step(result, BaseBackupActivities.FETCH_STEP);
-    Matcher fetched = Pattern.compile("downloaded (\\d+) bytes, (\\d+) of (\\d+) chunks")
+    Matcher fetched = Pattern.compile("downloaded ([\\d.]+ \\w+), (\\d+) of (\\d+) chunks")
         .matcher(fetch.detail());
     assertTrue(fetched.find(), fetch.detail());
     int fetchedChunks = Integer.parseInt(fetched.group(2));

@@ -170,7 +170,7 @@ class DiskFullIT {
         assertTrue(message.contains(restoreStep + ": no space left on device while restoring"),
             message);
         assertTrue(message.contains("into " + pgdata + "; its file system (mounted on " + mount
-            + ") has 0 bytes free of "), message);
+            + ") has 0 B free of "), message);
         assertTrue(message.contains("make room on its file system (or give it a larger one),"
             + " then run a full restore"), message);
         assertEquals(JobState.FAILED, progress.state());

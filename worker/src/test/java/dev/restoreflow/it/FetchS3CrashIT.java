@@ -83,8 +83,13 @@ class FetchS3CrashIT {
           JobWaits.awaitStep(temporal.restoreflow, job.jobId(), BaseBackupActivities.FETCH_STEP);
           // kill only once the server holds a heartbeat past the first chunk: what is tested is
           // that the retry resumes from it, not how fast the worker heartbeats
-          awaitHeartbeatedChunk(temporal, TaskQueues.restoreWorkflowId(job.jobId()), 1);
+          FetchCheckpoint beat = awaitHeartbeatedChunk(temporal,
+              TaskQueues.restoreWorkflowId(job.jobId()), 1);
           first.kill9();
+          // the contract's progress figures (issue 19): the object's bytes downloaded of all
+          assertEquals(object.size(), beat.bytesTotal(), beat.toString());
+          assertTrue(beat.bytesDone() >= object.chunks().get(1).storedOffset()
+              && beat.bytesDone() < object.size(), beat.toString());
           atKill = proxy.bytesFromServer();
         }
         assertHalfRestoredDirectoryCannotBeStarted(main1, job);
@@ -146,16 +151,20 @@ class FetchS3CrashIT {
         "PostgreSQL says what is missing: " + said);
   }
 
-  private static void awaitHeartbeatedChunk(ItTemporal temporal, String workflowId, int chunk)
-      throws InterruptedException {
+  private static FetchCheckpoint awaitHeartbeatedChunk(ItTemporal temporal, String workflowId,
+      int chunk) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (heartbeatedChunk(temporal, workflowId) < chunk) {
+    while (true) {
+      Optional<FetchCheckpoint> beat = heartbeat(temporal, workflowId);
+      if (beat.isPresent() && beat.get().chunk() >= chunk) {
+        return beat.get();
+      }
       assertTrue(System.nanoTime() < deadline, "no FetchS3 heartbeat past chunk " + chunk);
       Thread.sleep(100);
     }
   }
 
-  private static int heartbeatedChunk(ItTemporal temporal, String workflowId) {
+  private static Optional<FetchCheckpoint> heartbeat(ItTemporal temporal, String workflowId) {
     DescribeWorkflowExecutionResponse description = temporal.service.blockingStub()
         .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
             .setNamespace(temporal.client.getOptions().getNamespace())
@@ -164,9 +173,9 @@ class FetchS3CrashIT {
     return description.getPendingActivitiesList().stream()
         .filter(activity -> activity.getActivityType().getName().equals("FetchS3"))
         .filter(activity -> activity.hasHeartbeatDetails())
-        .mapToInt(activity -> DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
+        .map(activity -> DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
             Optional.of(activity.getHeartbeatDetails()), FetchCheckpoint.class,
-            FetchCheckpoint.class).chunk())
-        .max().orElse(-1);
+            FetchCheckpoint.class))
+        .findFirst();
   }
 }

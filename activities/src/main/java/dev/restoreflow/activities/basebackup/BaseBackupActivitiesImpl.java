@@ -14,6 +14,7 @@ import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Sizes;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import dev.restoreflow.workflows.model.EngineRestoreInput;
@@ -63,11 +64,14 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       Path pgdata = Path.of(ctx.instance().pgdata());
       UnfinishedRestore.mark(ctx.runner(), ctx.instance(), new UnfinishedRestore.Mark(
           ctx.jobId(), BaseBackupActivities.FETCH_STEP, ctx.instance().engine(), input.backupId()));
+      AtomicLong storedBytes = new AtomicLong();
       try (ObjectStore store = BaseBackupEngine.open(ctx);
-          Heartbeats beats = Heartbeats.start(latest::get)) {
+          Heartbeats beats = Heartbeats.start(() -> latest.get().withBytes(downloaded.get(),
+              storedBytes.get()))) {
         BackupMeta meta = new BaseBackupCatalog(store, input.step().instance())
             .backup(input.backupId()).orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_FOUND,
                 "backup " + input.backupId() + " has no backup.json in " + store.describe()));
+        storedBytes.set(storedBytes(meta));
         String walUpTo = input.recoveryTarget() != null && input.recoveryTarget().lsn() != null
             ? WalNames.segmentOf(meta.timeline(), input.recoveryTarget().lsn()) : null;
         if (attempt > 1) {
@@ -89,22 +93,38 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
             Boolean.TRUE.equals(ctx.instance().keepArchiving()), ctx);
         PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
         UnfinishedRestore.finish(ctx.runner(), ctx.instance());
-        long thisAttempt = fetched.downloaded() - from.downloaded();
         return new StepResult(BaseBackupActivities.FETCH_STEP, started, System.currentTimeMillis(),
-            String.format(
-            "restored basebackup %s: %d files, %d bytes written; %d WAL files; downloaded %d bytes"
-                + " (%d by this attempt%s); %s; fetched in %.1f s, verified in %.1f s", meta.id(),
-            fetched.filesWritten(), fetched.bytesWritten(), fetched.walFiles(),
-            fetched.downloaded(), thisAttempt,
-            attempt > 1 ? ", attempt " + attempt + ", resumed at object " + from.object()
-                + " chunk " + from.chunk() : "", verified, (fetchedAt - started) / 1000.0,
-            (verifiedAt - fetchedAt) / 1000.0));
+            describe(meta, fetched, from, attempt, verified, fetchedAt - started,
+                verifiedAt - fetchedAt));
       } catch (IOException e) {
         throw failureOf(e, ctx, input.backupId());
       }
     } catch (CommandFailedException e) {
       throw Failures.ofCommand(BaseBackupActivities.FETCH_STEP, e);
     }
+  }
+
+  /**
+   * The full restore's detail, sizes for people: "restored basebackup X: 975 files, 1.6 GiB
+   * written; ...". "X written" is what the job's figures on /metrics read.
+   */
+  static String describe(BackupMeta meta, BaseBackupFetcher.Fetched fetched, FetchCheckpoint from,
+      int attempt, String verified, long fetchMillis, long verifyMillis) {
+    return String.format("restored basebackup %s: %d files, %s written; %d WAL files; downloaded"
+        + " %s (%s by this attempt%s); %s; fetched in %.1f s, verified in %.1f s", meta.id(),
+        fetched.filesWritten(), Sizes.human(fetched.bytesWritten()), fetched.walFiles(),
+        Sizes.human(fetched.downloaded()), Sizes.human(fetched.downloaded() - from.downloaded()),
+        attempt > 1 ? ", attempt " + attempt + ", resumed at object " + from.object()
+            + " chunk " + from.chunk() : "", verified, fetchMillis / 1000.0,
+        verifyMillis / 1000.0);
+  }
+
+  /**
+   * What a full restore downloads: the backup's objects as stored (compressed). The WAL fetched
+   * after them is not known before its listing, so the bar is full while it comes.
+   */
+  static long storedBytes(BackupMeta meta) {
+    return meta.objects().stream().mapToLong(BackupObject::size).sum();
   }
 
   /**
@@ -121,8 +141,11 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     AtomicReference<FetchCheckpoint> latest = new AtomicReference<>(
         new FetchCheckpoint(0, 0, null, 0, 0, 0, before));
     Path pgdata = Path.of(ctx.instance().pgdata());
+    AtomicReference<DeltaFetcher> fetcher = new AtomicReference<>();
     try (ObjectStore store = BaseBackupEngine.open(ctx);
-        Heartbeats beats = Heartbeats.start(latest::get)) {
+        Heartbeats beats = Heartbeats.start(() -> latest.get().withBytes(
+            fetcher.get() == null ? 0 : fetcher.get().bytesDone(),
+            fetcher.get() == null ? 0 : fetcher.get().bytesTotal()))) {
       BackupMeta meta = new BaseBackupCatalog(store, input.step().instance())
           .backup(input.backupId()).orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_FOUND,
               "backup " + input.backupId() + " has no backup.json in " + store.describe()));
@@ -132,12 +155,12 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
           ctx.jobId(), BaseBackupActivities.FETCH_STEP, ctx.instance().engine(), meta.id()));
       String walUpTo = input.recoveryTarget() != null && input.recoveryTarget().lsn() != null
           ? WalNames.segmentOf(meta.timeline(), input.recoveryTarget().lsn()) : null;
-      DeltaFetcher fetcher = new DeltaFetcher(store,
-          ctx.instance().settings(BaseBackupConfig.class), pgdata);
-      DeltaFetcher.Outcome delta = fetcher.fetch(input.step().instance(), meta, index, walUpTo,
-          downloaded, () -> {
+      fetcher.set(new DeltaFetcher(store, ctx.instance().settings(BaseBackupConfig.class),
+          pgdata));
+      DeltaFetcher.Outcome delta = fetcher.get().fetch(input.step().instance(), meta, index,
+          walUpTo, downloaded, () -> {
             latest.set(new FetchCheckpoint(0, 0, null, 0, 0, 0, downloaded.get(),
-                fetcher.comparedBytes()));
+                fetcher.get().comparedBytes()));
             beats.rethrowIfStopped();
           });
       beats.rethrowIfStopped();

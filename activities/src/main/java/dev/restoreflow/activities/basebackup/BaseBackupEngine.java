@@ -5,6 +5,7 @@ import dev.restoreflow.activities.Aside;
 import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.cluster.DirectorySize;
 import dev.restoreflow.activities.config.EngineSettings;
 import dev.restoreflow.activities.config.HostConfig;
 import dev.restoreflow.activities.config.InstanceConfig;
@@ -30,8 +31,10 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,7 +146,13 @@ public final class BaseBackupEngine implements Engine {
           return adopted.get();
         }
       }
-      try (Heartbeats beats = Heartbeats.start(progress::get)) {
+      AtomicLong streamed = new AtomicLong();
+      // the tar stream is about the data directory's size (pg_wal's old segments aside): measured
+      // once in the background, not in the way of the backup
+      try (DirectorySize cluster = new DirectorySize(step.runner(), step.instance().osUser(),
+              step.instance().pgdata(), Duration.ofHours(1)).start();
+          Heartbeats beats = Heartbeats.start(() -> progress.get().withBytes(streamed.get(),
+              cluster.bytes()))) {
         InstanceConfig instance = input.compression() == null ? step.instance()
             : step.instance().withSettings(step.instance().settings(BaseBackupConfig.class)
                 .withCompression(input.compression()));
@@ -151,7 +160,7 @@ public final class BaseBackupEngine implements Engine {
             instance, store,
             id -> progress.set(new TakeProgress(id, "started")),
             line -> progress.set(new TakeProgress(progress.get().backupId(), line)),
-            beats::stopped);
+            beats::stopped, streamed);
         beats.rethrowIfStopped();
         return taken(meta, started, attempt > 1 ? " (attempt " + attempt + ")" : "");
       }
@@ -284,8 +293,23 @@ public final class BaseBackupEngine implements Engine {
     }
   }
 
-  /** TakeBackup's heartbeat details: the id of the backup being taken, once it has one. */
-  public record TakeProgress(String backupId, String lastLine) {}
+  /**
+   * TakeBackup's heartbeat details: the id of the backup being taken, once it has one; the bytes
+   * of tar pg_basebackup streamed so far, of about the data directory's size (0 until measured).
+   * A payload of an older worker (id and line only) still reads.
+   */
+  public record TakeProgress(String backupId, String lastLine, long bytesDone, long bytesTotal) {
+
+    public TakeProgress(String backupId, String lastLine) {
+      this(backupId, lastLine, 0, 0);
+    }
+
+    /** The same progress, with {@code done} bytes streamed of about {@code total}. */
+    TakeProgress withBytes(long done, long total) {
+      return new TakeProgress(backupId, lastLine, total > 0 ? Math.min(done, total) : done,
+          total);
+    }
+  }
 
   /**
    * Not a static field: the registry makes the engines while the config loads, before the CLI

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -58,7 +59,8 @@ public final class BaseBackupMaker {
   /** @param progress one line per stage, for the CLI */
   public BackupMeta backup(String instanceName, InstanceConfig instance, ObjectStore store,
       Consumer<String> progress) throws IOException, InterruptedException {
-    return backup(instanceName, instance, store, id -> { }, progress, () -> false);
+    return backup(instanceName, instance, store, id -> { }, progress, () -> false,
+        new AtomicLong());
   }
 
   /**
@@ -67,10 +69,11 @@ public final class BaseBackupMaker {
    * @param progress one line per stage
    * @param stopRequested polled while pg_basebackup runs; true kills it (the step was cancelled or
    *     timed out: its backup must not be completed behind the retry's back)
+   * @param streamed counts the bytes of tar pg_basebackup has streamed so far (the heartbeat's)
    */
   public BackupMeta backup(String instanceName, InstanceConfig instance, ObjectStore store,
-      Consumer<String> started, Consumer<String> progress, BooleanSupplier stopRequested)
-      throws IOException, InterruptedException {
+      Consumer<String> started, Consumer<String> progress, BooleanSupplier stopRequested,
+      AtomicLong streamed) throws IOException, InterruptedException {
     Compression compression = Compression.of(instance.settings(BaseBackupConfig.class)
         .compression());
     long startedAt = clock.millis();
@@ -111,7 +114,10 @@ public final class BaseBackupMaker {
     Optional<TarIndex> index;
     try (TarIndexer indexer = new TarIndexer(BackupFileIndex.BLOCK_SIZE);
         ChunkedCompressor compressor = new ChunkedCompressor(process.getInputStream(), compression,
-        CHUNK_SIZE, threads, indexer::accept)) {
+        CHUNK_SIZE, threads, piece -> {
+          streamed.addAndGet(piece.length);
+          indexer.accept(piece);
+        })) {
       bytes = store.write(key, compressor.compressed());
       chunks = compressor.chunks();
       tarBytes = compressor.rawBytes();

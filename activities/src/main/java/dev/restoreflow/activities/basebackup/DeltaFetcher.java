@@ -93,6 +93,9 @@ final class DeltaFetcher {
   private final BaseBackupConfig config;
   private final Path pgdata;
   private final AtomicLong compared = new AtomicLong();
+  private final AtomicLong writtenBytes = new AtomicLong();
+  private volatile boolean writing;
+  private volatile long phaseTotal;
 
   DeltaFetcher(ObjectStore store, BaseBackupConfig config, Path pgdata) {
     this.store = store;
@@ -103,6 +106,20 @@ final class DeltaFetcher {
   /** Bytes of the data directory compared so far. */
   long comparedBytes() {
     return compared.get();
+  }
+
+  /**
+   * How far the running phase is, in bytes: while comparing, the bytes of the data directory
+   * read against the bytes there are to compare; while fetching, the bytes written of the bytes
+   * that differ. 0 of 0 before the comparison starts.
+   */
+  long bytesDone() {
+    return writing ? writtenBytes.get() : compared.get();
+  }
+
+  /** What {@link #bytesDone()} goes up to in the running phase. */
+  long bytesTotal() {
+    return phaseTotal;
   }
 
   Outcome fetch(String instance, BackupMeta meta, TarIndex index, String walUpTo,
@@ -136,10 +153,13 @@ final class DeltaFetcher {
       }
     }
     int blockSize = index.blockSize();
+    phaseTotal = toCompare(files);
     compare(data, files, blockSize, beat);
     long compared = System.currentTimeMillis();
 
     List<Piece> pieces = pieces(files, blockSize);
+    writing = true;
+    phaseTotal = pieces.stream().mapToLong(p -> p.tarEnd() - p.tarStart()).sum();
     ChunkDecoder decoder = new ChunkDecoder(store,
         BaseBackupLayout.backupDir(instance, meta.id()) + object.name(),
         Compression.ofFileName(object.name()), object.chunks(), object.size(), object.tarBytes(),
@@ -259,6 +279,15 @@ final class DeltaFetcher {
     if (!Files.isSymbolicLink(path)) {
       data.symlink(path, member.linkTarget());
     }
+  }
+
+  /** The bytes {@link #compare} reads: of each file on disk, what the backup's file has too. */
+  private static long toCompare(List<FileState> files) {
+    long bytes = 0;
+    for (FileState file : files) {
+      bytes += Math.max(0, Math.min(file.diskSize, file.member.size()));
+    }
+    return bytes;
   }
 
   /** Reads every file the disk has, block by block, on several threads; notes the same blocks. */
@@ -405,6 +434,7 @@ final class DeltaFetcher {
               position += open.write(slice, position);
             }
             written += to - from;
+            writtenBytes.addAndGet(to - from);
           }
           if (p.tarEnd() > chunkEnd) {
             break;   // goes on in the next chunk

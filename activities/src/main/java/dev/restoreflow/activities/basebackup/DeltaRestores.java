@@ -6,6 +6,7 @@ import dev.restoreflow.activities.cluster.ClusterState;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.activities.storage.ObjectStore;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -97,12 +98,13 @@ final class DeltaRestores {
 
   static String describe(BackupMeta meta, DeltaFetcher.Outcome delta, long thisAttempt,
       int attempt, String verified, long fetchMillis, long verifyMillis) {
-    return String.format("delta restore of basebackup %s: %d files kept (%d bytes), %d changed"
-        + " and %d created (%d blocks, %d bytes written), %d entries removed (%d bytes);"
-        + " downloaded %d bytes, %d of %d chunks%s; %d WAL files; %s; compared in %.1f s,"
+    return String.format("delta restore of basebackup %s: %d files kept (%s), %d changed"
+        + " and %d created (%d blocks, %s written), %d entries removed (%s);"
+        + " downloaded %s, %d of %d chunks%s; %d WAL files; %s; compared in %.1f s,"
         + " fetched in %.1f s, verified in %.1f s", meta.id(), delta.filesKept(),
-        delta.bytesKept(), delta.filesChanged(), delta.filesCreated(), delta.blocksWritten(),
-        delta.bytesWritten(), delta.entriesRemoved(), delta.bytesRemoved(), thisAttempt,
+        Sizes.human(delta.bytesKept()), delta.filesChanged(), delta.filesCreated(),
+        delta.blocksWritten(), Sizes.human(delta.bytesWritten()), delta.entriesRemoved(),
+        Sizes.human(delta.bytesRemoved()), Sizes.human(thisAttempt),
         delta.chunksFetched(), delta.chunks(), attempt > 1 ? " (attempt " + attempt
             + ", a delta again against what the earlier attempt left)" : "",
         delta.walFiles(), verified, delta.compareMillis() / 1000.0,

@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.mysqltables;
 
+import dev.restoreflow.workflows.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,8 +108,8 @@ final class SnapshotDump {
       Map<String, Long> sizes;
       try {
         sizes = new DumpSplitter(work, tables, unlock,
-            (table, bytes) -> progress.accept("dumping table " + table + ": " + bytes
-                + " bytes read")).split(dump.getInputStream());
+            (table, bytes) -> progress.accept("dumping table " + table + ": "
+                + Sizes.human(bytes) + " read")).split(dump.getInputStream());
       } catch (IOException | RuntimeException e) {
         dump.destroyForcibly();
         dump.waitFor(10, TimeUnit.SECONDS);

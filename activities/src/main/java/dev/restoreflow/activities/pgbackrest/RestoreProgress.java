@@ -1,16 +1,11 @@
 package dev.restoreflow.activities.pgbackrest;
 
-import dev.restoreflow.activities.cluster.ClusterCommands;
+import dev.restoreflow.activities.cluster.DirectorySize;
 import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.activities.exec.Command;
-import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.CommandRunner;
 import dev.restoreflow.activities.exec.OutputListener;
 import dev.restoreflow.activities.exec.OutputTail;
-import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import dev.restoreflow.workflows.Sizes;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,14 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RestoreProgress implements OutputListener, AutoCloseable {
 
-  private static final Duration EVERY = Duration.ofSeconds(5);
-
   private final int attempt;
   private final long backupBytes;
-  private final CommandRunner runner;
-  private final InstanceConfig instance;
-  private final ScheduledExecutorService sampler;
-  private volatile long bytesInDataDir;
+  private final DirectorySize dataDir;
   private final OutputTail tail = new OutputTail();
   private final FileCounts written = new FileCounts();
   private final FileCounts kept = new FileCounts();
@@ -39,40 +29,22 @@ final class RestoreProgress implements OutputListener, AutoCloseable {
   RestoreProgress(int attempt, long backupBytes, CommandRunner runner, InstanceConfig instance) {
     this.attempt = attempt;
     this.backupBytes = backupBytes;
-    this.runner = runner;
-    this.instance = instance;
-    this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "pgbackrest-restore-progress");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.dataDir = new DirectorySize(runner, instance.osUser(), instance.pgdata(),
+        DirectorySize.EVERY);
   }
 
   /** Starts measuring the data directory. */
   void start() {
-    sampler.scheduleWithFixedDelay(this::sample, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    dataDir.start();
   }
 
   /** Measures the data directory now (also once more at the end, for the step's summary). */
   void sample() {
-    try {
-      // files pgBackRest removes meanwhile make du complain and exit 1; its total still counts
-      CommandResult du = runner.run(Command.of(ClusterCommands.usedBytes(instance.pgdata()),
-          instance.osUser(), Duration.ofMinutes(2)));
-      bytesInDataDir = firstNumber(du.stdout(), bytesInDataDir);
-    } catch (RuntimeException e) {
-      // the next sample may do better; progress is for people, not for the restore
-    }
+    dataDir.sample();
   }
 
   static long firstNumber(String duOutput, long fallback) {
-    String[] lines = duOutput.strip().split("\n");
-    String last = lines[lines.length - 1].strip();
-    int end = 0;
-    while (end < last.length() && Character.isDigit(last.charAt(end))) {
-      end++;
-    }
-    return end == 0 ? fallback : Long.parseLong(last.substring(0, end));
+    return DirectorySize.firstNumber(duOutput, fallback);
   }
 
   @Override
@@ -91,37 +63,52 @@ final class RestoreProgress implements OutputListener, AutoCloseable {
     if (backupBytes <= 0) {
       return 0;
     }
-    return (int) Math.min(99, bytesInDataDir * 100 / backupBytes);
+    return (int) Math.min(99, dataDir.bytes() * 100 / backupBytes);
   }
 
   Object snapshot() {
-    return new RestoreHeartbeat(attempt, bytesInDataDir, backupBytes, percent(), written.files(),
-        written.bytes(), kept.files(), kept.bytes(), tail.lines(), tail.lastLine());
+    return new RestoreHeartbeat(attempt, dataDir.bytes(), backupBytes, percent(),
+        written.files(), written.bytes(), kept.files(), kept.bytes(), tail.lines(),
+        tail.lastLine(), bytesDone(), backupBytes);
   }
 
   /**
-   * The step's summary; "N bytes written" is what the job's figures on /metrics read (pgBackRest's
+   * How far the restore is, in bytes of the backup: pgBackRest's own percent once it printed one
+   * (a delta restore's data directory is full from the start), else the data directory's size.
+   */
+  long bytesDone() {
+    long done = percentDone >= 0 ? (long) (backupBytes * (percentDone / 100.0))
+        : dataDir.bytes();
+    return backupBytes > 0 ? Math.min(done, backupBytes) : done;
+  }
+
+  /**
+   * The step's summary; "X written" is what the job's figures on /metrics read (pgBackRest's
    * rounded sizes, so close rather than exact).
    */
   String summary() {
     if (written.files() + kept.files() == 0) {
-      return String.format("%,d bytes in the data directory, backup %,d bytes; %d output lines",
-          bytesInDataDir, backupBytes, tail.lines());
+      return String.format("%s in the data directory, backup %s; %d output lines",
+          Sizes.human(dataDir.bytes()), Sizes.human(backupBytes), tail.lines());
     }
-    return String.format("%,d files rewritten (%,d bytes written), %,d files kept as they were"
-        + " (%,d bytes); backup %,d bytes, %,d bytes in the data directory", written.files(),
-        written.bytes(), kept.files(), kept.bytes(), backupBytes, bytesInDataDir);
+    return String.format("%,d files rewritten (%s written), %,d files kept as they were"
+        + " (%s); backup %s, %s in the data directory", written.files(),
+        Sizes.human(written.bytes()), kept.files(), Sizes.human(kept.bytes()),
+        Sizes.human(backupBytes), Sizes.human(dataDir.bytes()));
   }
 
   @Override
   public void close() {
-    sampler.shutdownNow();
+    dataDir.close();
   }
 
-  /** Heartbeat details of PgBackRestRestore, as the Temporal UI shows them. */
+  /**
+   * Heartbeat details of PgBackRestRestore, as the Temporal UI shows them; {@code bytesDone} of
+   * {@code bytesTotal} is the restore's progress for the CLI's bar.
+   */
   public record RestoreHeartbeat(int attempt, long bytesInDataDir, long backupBytes, int percent,
       long filesWritten, long bytesWritten, long filesKept, long bytesKept, long outputLines,
-      String lastLine) {}
+      String lastLine, long bytesDone, long bytesTotal) {}
 
   /** Files and their bytes, added to by the output's thread and read by the heartbeat's. */
   private static final class FileCounts {

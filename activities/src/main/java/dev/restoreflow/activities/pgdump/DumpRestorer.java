@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.pgdump;
 
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.workflows.Sizes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -242,7 +243,7 @@ final class DumpRestorer {
     List<String> visible = new ArrayList<>();   // the paths pg_restore reads the dumps at
     for (DumpMeta backup : chain) {
       progress.accept("fetching " + backup.id() + " of " + backup.database() + " ("
-          + backup.bytes() + " bytes)");
+          + Sizes.human(backup.bytes()) + ")");
       visible.add(staged.visible(staged.fetch(backup)));
     }
     maintenance("DROP DATABASE IF EXISTS " + quote(building) + ";");

@@ -14,6 +14,7 @@ import dev.restoreflow.activities.retention.Requested;
 import dev.restoreflow.activities.retention.Thresholds;
 import dev.restoreflow.activities.storage.ObjectStores;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Sizes;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.BackupInput;
 import dev.restoreflow.workflows.model.BackupPlan;
@@ -314,9 +315,9 @@ public final class PgDumpEngine implements Engine {
     long free = java.nio.file.Files.getFileStore(staging).getUsableSpace();
     if (need * 1.05 > free) {
       throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format("backup %s's dumps need"
-          + " about %,d bytes (+5%%) in the staging directory %s, which has %,d free; free some"
+          + " about %s (+5%%) in the staging directory %s, which has %s free; free some"
           + " space or set the pgdump block's stagingDir to a larger file system", backupId,
-          need, staging, free));
+          Sizes.human(need), staging, Sizes.human(free)));
     }
     return free;
   }
@@ -491,7 +492,7 @@ public final class PgDumpEngine implements Engine {
         bytes += json.length;
       }
       return new StepResult(Steps.VERIFY_BACKUP, started, System.currentTimeMillis(),
-          "backup " + backupId + " verified: " + bytes + " bytes with the recorded SHA-256,"
+          "backup " + backupId + " verified: " + Sizes.human(bytes) + " with the recorded SHA-256,"
               + (meta.allDatabases() ? " " + meta.parts().size() + " dumps'" : "")
               + " table of contents readable by pg_restore"
               + (meta.allDatabases() ? ", globals readable" : ""));

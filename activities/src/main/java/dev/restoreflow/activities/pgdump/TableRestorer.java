@@ -1,6 +1,7 @@
 package dev.restoreflow.activities.pgdump;
 
 import dev.restoreflow.activities.config.InstanceConfig;
+import dev.restoreflow.workflows.Sizes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ final class TableRestorer {
     try (StagedDumps staged = StagedDumps.open(repository, client, instance, config)) {
       Map<String, String> visible = new LinkedHashMap<>();
       for (DumpMeta backup : needed) {
-        progress.accept("fetching " + backup.id() + " (" + backup.bytes() + " bytes)");
+        progress.accept("fetching " + backup.id() + " (" + Sizes.human(backup.bytes()) + ")");
         visible.put(backup.id(), staged.visible(staged.fetch(backup)));
       }
       List<Path> scripts = scripts(staged, target, chosen, needed, visible);

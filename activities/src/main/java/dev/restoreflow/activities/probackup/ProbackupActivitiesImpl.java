@@ -2,6 +2,7 @@ package dev.restoreflow.activities.probackup;
 
 import dev.restoreflow.activities.cluster.ClusterCommands;
 import dev.restoreflow.activities.cluster.DataWiper;
+import dev.restoreflow.activities.cluster.DirectorySize;
 import dev.restoreflow.activities.cluster.UnfinishedRestore;
 import dev.restoreflow.activities.cluster.WipeIncompleteException;
 import dev.restoreflow.activities.cluster.WipeRefusedException;
@@ -17,6 +18,7 @@ import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.OutputListener;
 import dev.restoreflow.activities.exec.OutputTail;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Sizes;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
 import dev.restoreflow.workflows.model.EngineRestoreInput;
@@ -59,7 +61,12 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
       } catch (IllegalArgumentException e) {
         throw Failures.of(FailureType.BAD_RECOVERY_TARGET, e.getMessage());
       }
-      RestoreProgress fresh = new RestoreProgress(attempt);
+      // a full restore fills the emptied data directory: its size against the backup's is how
+      // far it is; an incremental one rewrites an unknown part of a full directory (files only)
+      long backupBytes = input.incremental() ? 0 : backupDataBytes(ctx, engine, input.backupId());
+      DirectorySize dataDir = new DirectorySize(ctx.runner(), instance.osUser(),
+          instance.pgdata(), DirectorySize.EVERY);
+      RestoreProgress fresh = new RestoreProgress(attempt, dataDir, backupBytes);
       Command command = Command.of(argv, instance.osUser(), Duration.ofHours(24));
       Restored restored;
       try {
@@ -71,7 +78,15 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
           if (attempt > 1) {
             prepareRetry(ctx, engine, input.incremental());
           }
-        }, stop -> new Restored(engine.runner().run(command, fresh, stop), fresh),
+        }, stop -> {
+          // measured while the work runs, also when a later attempt takes it over
+          try (dataDir) {
+            if (backupBytes > 0) {
+              dataDir.start();
+            }
+            return new Restored(engine.runner().run(command, fresh, stop), fresh);
+          }
+        },
             !(engine.runner() instanceof AutoCloseable)));
       } catch (CommandFailedException e) {
         throw Failures.ofCommand(ProbackupActivities.RESTORE_STEP, e);
@@ -96,11 +111,26 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
     }
   }
 
+  /**
+   * The backup's data size as pg_probackup's {@code show} gives it (of the data directory when it
+   * says, else of the backup's data), or 0 when it cannot be had: the bar is then left out.
+   */
+  private static long backupDataBytes(HostStep ctx, ProbackupSide engine, String backupId) {
+    try {
+      return ProbackupBackups.find(ctx, engine, backupId)
+          .map(b -> b.pgdataBytes() > 0 ? b.pgdataBytes() : b.dataBytes()).orElse(0L);
+    } catch (RuntimeException e) {
+      log.warn("the size of backup {} could not be read ({}); the restore's progress shows files"
+          + " only", backupId, e.getMessage());
+      return 0;
+    }
+  }
+
   /** What the restore's command did, with the progress it reported. */
   private record Restored(CommandResult result, RestoreProgress progress) {}
 
   /**
-   * What a full restore wrote: everything the emptied data directory now holds ("; N bytes
+   * What a full restore wrote: everything the emptied data directory now holds ("; 1.6 GiB
    * written", which the job's figures on /metrics read), or nothing when du fails. pg_probackup
    * does not say; an incremental restore writes an unknown part of the directory.
    */
@@ -110,7 +140,8 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
           ClusterCommands.usedBytes(ctx.instance().pgdata()), ctx.instance().osUser(),
           Duration.ofMinutes(5)));
       if (du.succeeded()) {
-        return "; " + Long.parseLong(du.stdout().strip().split("\\s+")[0]) + " bytes written";
+        return "; " + Sizes.human(Long.parseLong(du.stdout().strip().split("\\s+")[0]))
+            + " written";
       }
       log.warn("du of the restored data directory exited with {}; the restore's bytes are not"
           + " recorded", du.exitCode());
@@ -193,12 +224,20 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
         java.util.regex.Pattern.compile("Progress: \\((\\d+)/(\\d+)\\)");
 
     private final int attempt;
+    private final DirectorySize dataDir;
+    private final long backupBytes;
     private volatile long filesDone;
     private volatile long filesTotal;
     private final OutputTail tail = new OutputTail();
 
-    RestoreProgress(int attempt) {
+    /**
+     * @param dataDir the data directory's size, measured while the restore runs
+     * @param backupBytes what the data directory grows to; 0 = not known (no bytes shown)
+     */
+    RestoreProgress(int attempt, DirectorySize dataDir, long backupBytes) {
       this.attempt = attempt;
+      this.dataDir = dataDir;
+      this.backupBytes = backupBytes;
     }
 
     @Override
@@ -213,7 +252,12 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
 
     Object snapshot() {
       return new RestoreHeartbeat(attempt, filesDone, filesTotal, percent(), tail.lines(),
-          tail.lastLine());
+          tail.lastLine(), bytesDone(), backupBytes);
+    }
+
+    /** The data directory's size, up to the backup's; 0 when the backup's size is not known. */
+    long bytesDone() {
+      return backupBytes > 0 ? Math.min(dataDir.bytes(), backupBytes) : 0;
     }
 
     int percent() {
@@ -226,7 +270,10 @@ public class ProbackupActivitiesImpl implements ProbackupActivities {
     }
   }
 
-  /** Heartbeat details of ProbackupRestore, as the Temporal UI shows them. */
+  /**
+   * Heartbeat details of ProbackupRestore, as the Temporal UI shows them; {@code bytesDone} of
+   * {@code bytesTotal}: the data directory's size against the backup's (a full restore).
+   */
   public record RestoreHeartbeat(int attempt, long filesDone, long filesTotal, int percent,
-      long outputLines, String lastLine) {}
+      long outputLines, String lastLine, long bytesDone, long bytesTotal) {}
 }

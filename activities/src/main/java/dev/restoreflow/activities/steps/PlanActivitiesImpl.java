@@ -16,6 +16,7 @@ import dev.restoreflow.activities.registry.Engines;
 import dev.restoreflow.activities.registry.RequestResolver;
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Sizes;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.activities.PlanActivities;
 import dev.restoreflow.workflows.model.PlanInput;
@@ -118,9 +119,10 @@ public class PlanActivitiesImpl implements PlanActivities {
     long available = need * DISK_MARGIN > free && !scratch ? free + usedBytes(step) : free;
     if (need * DISK_MARGIN > available) {
       throw Failures.of(FailureType.INSUFFICIENT_DISK, String.format(
-          "backup %s needs about %,d bytes (+5%%) in %s, but only %,d are available (%,d free"
-              + " + %,d of the current data); free some space or restore elsewhere",
-          backupId, need, pgdata, available, free, available - free));
+          "backup %s needs about %s (+5%%) in %s, but only %s are available (%s free"
+              + " + %s of the current data); free some space or restore elsewhere",
+          backupId, Sizes.human(need), pgdata, Sizes.human(available), Sizes.human(free),
+          Sizes.human(available - free)));
     }
     return available;
   }

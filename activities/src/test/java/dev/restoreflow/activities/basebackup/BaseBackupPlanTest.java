@@ -128,9 +128,9 @@ class BaseBackupPlanTest {
     ActivityFailure failed = assertThrows(ActivityFailure.class, () -> plan.planRestore(input()));
     ApplicationFailure failure = (ApplicationFailure) failed.getCause();
     assertEquals(FailureType.INSUFFICIENT_DISK.name(), failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("needs about 1,000,000,000 bytes (+5%) in "
-        + dir.resolve("pgdata")
-            + ", but only 750,000,000 are available (500,000,000 free + 250,000,000 of the current data)"),
+    assertTrue(failure.getOriginalMessage().contains("needs about 953.7 MiB (+5%) in "
+        + dir.resolve("pgdata") + ", but only 715.3 MiB are available (476.8 MiB free"
+            + " + 238.4 MiB of the current data)"),
         failure.getOriginalMessage());
   }
 

@@ -102,6 +102,32 @@ class DeltaFetcherTest {
     assertEquals(outcome.chunks(), outcome.chunksFetched());
     assertEquals(7, outcome.filesCreated());
     assertChecksumsAreTheFilesCrcs(outcome);
+    assertEquals(0, lastFetcher.comparedBytes(), "nothing on disk to compare");
+    assertTrue(outcome.bytesWritten() > 0);
+    assertEquals(outcome.bytesWritten(), lastFetcher.bytesTotal(), "the fetch phase's total");
+    assertEquals(outcome.bytesWritten(), lastFetcher.bytesDone(), "all of it written");
+  }
+
+  @Test
+  void whileComparingTheProgressIsTheDataDirectorysBytesReadOfThoseToRead() throws Exception {
+    fetch(() -> { });
+    PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+    long onDisk;
+    try (Stream<Path> files = Files.walk(pgdata)) {
+      onDisk = files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+          .mapToLong(f -> f.toFile().length()).sum();
+    }
+    long[] seen = {-1, -1};
+    fetch(() -> {
+      if (seen[0] < 0) {   // the first beat: comparing
+        seen[0] = lastFetcher.bytesDone();
+        seen[1] = lastFetcher.bytesTotal();
+      }
+    });
+    assertEquals(onDisk, seen[1], "every byte of the files the disk has, to compare");
+    assertTrue(seen[0] >= 0 && seen[0] <= seen[1], "compared " + seen[0] + " of " + seen[1]);
+    assertEquals(onDisk, lastFetcher.comparedBytes(), "all compared in the end");
+    assertEquals(0, lastFetcher.bytesTotal(), "the same data again: nothing to write");
   }
 
   @Test
@@ -204,11 +230,14 @@ class DeltaFetcherTest {
     return meta.objects().get(0).tarBytes();
   }
 
+  /** The last {@link #fetch}'s fetcher, for its progress figures. */
+  private DeltaFetcher lastFetcher;
+
   private DeltaFetcher.Outcome fetch(DeltaFetcher.Beat beat) throws IOException {
     try (ObjectStore store = store()) {
       TarIndex read = DeltaRestores.index(store, TestRepository.INSTANCE, meta);
-      return new DeltaFetcher(store, config(), pgdata).fetch(TestRepository.INSTANCE, meta, read,
-          null, new AtomicLong(), beat);
+      lastFetcher = new DeltaFetcher(store, config(), pgdata);
+      return lastFetcher.fetch(TestRepository.INSTANCE, meta, read, null, new AtomicLong(), beat);
     }
   }
 

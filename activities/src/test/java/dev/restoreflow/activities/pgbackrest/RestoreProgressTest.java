@@ -25,6 +25,8 @@ class RestoreProgressTest {
         payload.get(), Map.class, Map.class);
     assertEquals(2, details.get("attempt"));
     assertEquals(1000, details.get("backupBytes"));
+    assertEquals(1000, details.get("bytesTotal"), "the contract's names for the CLI's bar");
+    assertEquals(0, details.get("bytesDone"), "nothing measured yet");
     assertEquals("INFO: restore command begin 2.45", details.get("lastLine"));
   }
 
@@ -52,8 +54,10 @@ class RestoreProgressTest {
     assertEquals(448 * 1024 + 1_572_864, beat.bytesWritten());
     assertEquals(1, beat.filesKept());
     assertEquals(768 * 1024, beat.bytesKept());
-    assertTrue(progress.summary().startsWith("2 files rewritten (2,031,616 bytes written), 1 files"
-        + " kept as they were (786,432 bytes)"), progress.summary());
+    assertEquals(764_000.0, beat.bytesDone(), 1.0, "19.10 % of the backup's 4,000,000 bytes");
+    assertEquals(4_000_000, beat.bytesTotal());
+    assertTrue(progress.summary().startsWith("2 files rewritten (1.9 MiB written), 1 files"
+        + " kept as they were (768.0 KiB); backup 3.8 MiB"), progress.summary());
   }
 
   @Test

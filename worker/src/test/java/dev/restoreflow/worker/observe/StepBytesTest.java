@@ -34,4 +34,18 @@ class StepBytesTest {
     assertEquals(OptionalLong.empty(), StepBytes.written("restored full backup L with --delta"
         + " (to the backup's end); 1,000 bytes in the data directory, backup 2,000 bytes"));
   }
+
+  @Test
+  void restoreDetailsForPeopleCountTheirHumanSize() {
+    assertEquals(OptionalLong.of(Math.round(1.6 * (1L << 30))), StepBytes.written(
+        "restored basebackup 20261129T111029Z: 975 files, 1.6 GiB written; 3 WAL files;"
+            + " downloaded 70.1 MiB (70.1 MiB by this attempt); manifest checked"));
+    assertEquals(OptionalLong.of(512), StepBytes.written("restored backup TP9FW5; 10/10 files;"
+        + " 512 B written (attempt 2)"));
+    assertEquals(OptionalLong.of(Math.round(25.7 * (1 << 20))), StepBytes.written(
+        "restored full backup L with --delta; 2 files rewritten (25.7 MiB written), 1 files kept"
+            + " as they were (1.0 MiB); backup 30.0 MiB, 30.2 MiB in the data directory"));
+    assertEquals(OptionalLong.empty(), StepBytes.written("restored full backup L with --delta"
+        + "; 1.0 MiB in the data directory, backup 2.0 MiB; 4 output lines"));
+  }
 }
