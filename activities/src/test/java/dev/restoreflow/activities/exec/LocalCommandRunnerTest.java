@@ -64,7 +64,8 @@ class LocalCommandRunnerTest {
 
   @Test
   void linesAreStreamedAndStdinAndEnvironmentArePassed() {
-    List<String> seen = new ArrayList<>();
+    // stdout and stderr are read on threads of their own: both add to the list
+    List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
     Command command = new Command(List.of("sh", "-c", "cat; echo \"$RF_TEST\" >&2"), null,
         Duration.ofSeconds(10), "one\ntwo\n", Map.of("RF_TEST", "from-env"));
     CommandResult result = runner.run(command, (stream, line) -> seen.add(stream + ":" + line),
