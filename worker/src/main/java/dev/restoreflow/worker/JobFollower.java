@@ -1,21 +1,16 @@
 package dev.restoreflow.worker;
 
 import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.worker.Heartbeats.Heartbeat;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepStatus;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.client.WorkflowClient;
-import io.temporal.common.converter.DefaultDataConverter;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -46,9 +41,6 @@ final class JobFollower {
     this.printer = printer;
   }
 
-  /** The heartbeat of the running activity: its details and when the server got them. */
-  private record Beat(Map<String, Object> details, long nanos) {}
-
   /** Follows until the job ends; returns its last progress. */
   RestoreProgress follow(String jobId, Duration limit) throws InterruptedException {
     try {
@@ -63,7 +55,7 @@ final class JobFollower {
     Set<String> printed = new HashSet<>();
     String lastRunning = null;
     ByteRate rate = new ByteRate();
-    Beat lastBeat = null;
+    Heartbeat lastBeat = null;
     String workflowId = restoreflow.workflowIdOf(jobId);
     CompletableFuture<Void> closed = restoreflow.whenClosed(workflowId);
     RestoreProgress progress = restoreflow.progress(jobId);
@@ -83,7 +75,7 @@ final class JobFollower {
         lastBeat = null;
       }
       if (running != null && running.equals(lastRunning)) {
-        Beat beat = heartbeat(workflowId);
+        Heartbeat beat = Heartbeats.latest(restoreflow, workflowId);
         if (beat != null) {
           StepBeat said = StepBeat.of(beat.details());
           if (said != null && said.counted() > 0 && !beat.equals(lastBeat)) {
@@ -127,37 +119,5 @@ final class JobFollower {
     } catch (ExecutionException cannotHappen) {
       // whenClosed completes normally however the job ends
     }
-  }
-
-  /** The running activity's heartbeat details; null when there are none (yet). */
-  private Beat heartbeat(String workflowId) {
-    try {
-      WorkflowClient client = restoreflow.workflowClient();
-      var response = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-          DescribeWorkflowExecutionRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder()
-                  .setWorkflowId(workflowId))
-              .build());
-      for (PendingActivityInfo activity : response.getPendingActivitiesList()) {
-        if (!activity.hasHeartbeatDetails()) {
-          continue;
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
-            Optional.of(activity.getHeartbeatDetails()), Map.class, Map.class);
-        if (details == null) {
-          continue;
-        }
-        long nanos = activity.hasLastHeartbeatTime()
-            ? activity.getLastHeartbeatTime().getSeconds() * 1_000_000_000L
-                + activity.getLastHeartbeatTime().getNanos()
-            : System.currentTimeMillis() * 1_000_000L;
-        return new Beat(details, nanos);
-      }
-    } catch (RuntimeException e) {
-      return null;
-    }
-    return null;
   }
 }

@@ -17,13 +17,20 @@ final class ProgressText {
   private ProgressText() {}
 
   static String line(String step, StepBeat beat, double bytesPerSecond, Duration eta) {
+    String line = line(step, beat, bytesPerSecond, eta, true);
+    // huge sizes and rates with a long ETA: the bar gives way to the numbers
+    return line.length() <= WIDTH ? line : fit(line(step, beat, bytesPerSecond, eta, false));
+  }
+
+  private static String line(String step, StepBeat beat, double bytesPerSecond, Duration eta,
+      boolean withBar) {
     StringBuilder line = new StringBuilder(String.format("  %-17s ", step));
     if (beat == null) {
       line.append("running ...");
     } else if (beat.hasBytes()) {
       int percent = percent(beat.bytesDone(), beat.bytesTotal());
-      line.append(bar(beat.bytesDone(), beat.bytesTotal())).append(String.format(" %3d%% ",
-          percent)).append(Sizes.human(beat.bytesDone())).append('/')
+      line.append(withBar ? bar(beat.bytesDone(), beat.bytesTotal()) + " " : "")
+          .append(String.format("%3d%% ", percent)).append(Sizes.human(beat.bytesDone())).append('/')
           .append(Sizes.human(beat.bytesTotal()));
       if (bytesPerSecond > 0) {
         line.append(' ').append(rate(bytesPerSecond));
@@ -37,7 +44,7 @@ final class ProgressText {
         line.append(", ").append(rate(bytesPerSecond));
       }
     }
-    return fit(line.toString());
+    return line.toString();
   }
 
   /** 0-100, rounded down: 100 only when all is done. */
