@@ -22,7 +22,8 @@ final class JobsTable {
   private static final DateTimeFormatter SHORT_TIME =
       DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneId.systemDefault());
   private static final Set<String> GOOD = Set.of("SUCCEEDED", "PLANNED");
-  private static final Set<String> BAD = Set.of("FAILED", "REJECTED", "CANCELLED");
+  private static final Set<String> BAD = Set.of("FAILED", "REJECTED", "CANCELLED", "TERMINATED",
+      "TIMED_OUT", "LOST");
   private static final Set<String> UNDER_WAY =
       Set.of("RUNNING", "QUEUED", "RESOLVING", "AWAITING_APPROVAL");
 
@@ -42,15 +43,15 @@ final class JobsTable {
       }
       return lines;
     }
-    String format = "%-18s %-9s %-10s %s %-11s %s";
-    lines.add(String.format(format, "JOB", "KIND", "INSTANCE", pad("STATE", 9), "CREATED",
+    String format = "%-18s %-9s %-10s %s %-11s %s";   // 79 columns at most
+    lines.add(String.format(format, "JOB", "KIND", "INSTANCE", pad("STATE", 10), "CREATED",
         "STEP"));
     for (JobRow r : rows) {
       String status = "AWAITING_APPROVAL".equals(r.status()) ? "AWAITING" : r.status();
       lines.add(String.format(format, abbreviate(r.jobId()), cut(r.kind(), 9),
-          cut(r.instance(), 10), paint(pad(cut(status, 9), 9), r.status(), style),
+          cut(r.instance(), 10), paint(pad(cut(status, 10), 10), r.status(), style),
           SHORT_TIME.format(Instant.ofEpochMilli(r.createdAt())),
-          cut(orDash(r.currentStep()), 17)).stripTrailing());
+          cut(orDash(r.currentStep()), 16)).stripTrailing());
     }
     return lines;
   }

@@ -18,19 +18,20 @@ class JobsTableTest {
           "AWAITING_APPROVAL", "PgBackRestRestore"),
       row("main1-20261130-121700-0f0f0f", "backup", "main1", "SUCCEEDED", null),
       row("main1-20261130-121600-abcdef", "retention", "main1", "FAILED", "DeleteBackups"),
-      row("nightly-main1-20261130-0200", "backup", "main1", "RUNNING", "TakeBackup"));
+      row("nightly-main1-20261130-0200", "backup", "main1", "RUNNING", "TakeBackup"),
+      row("main1-20261130-121500-fedcba", "restore", "main1", "TERMINATED", "FetchS3"));
 
   @Test
   void everyLineFitsEightyColumnsAndLongIdsAreAbbreviated() {
     List<String> lines = JobsTable.lines(ROWS, false, Style.PLAIN);
-    assertEquals(5, lines.size());
+    assertEquals(6, lines.size());
     for (String line : lines) {
       assertTrue(line.length() < 80, line.length() + ": " + line);
     }
     assertTrue(lines.get(1).startsWith("production-~a1b2c3 restore   productio~ AWAITING  "),
         lines.get(1));
-    assertTrue(lines.get(1).endsWith(" PgBackRestRestore"), lines.get(1));
-    assertTrue(lines.get(2).startsWith("main1-20261~0f0f0f backup    main1      SUCCEEDED "),
+    assertTrue(lines.get(1).endsWith(" PgBackRestResto~"), lines.get(1));
+    assertTrue(lines.get(2).startsWith("main1-20261~0f0f0f backup    main1      SUCCEEDED  "),
         lines.get(2));
   }
 
@@ -58,9 +59,10 @@ class JobsTableTest {
   void stateWordsAreColouredOnATerminalOnlyAndNeverWithNoColor() {
     Style terminal = Style.choose(true, false, Map.of());
     List<String> coloured = JobsTable.lines(ROWS, false, terminal);
-    assertTrue(coloured.get(2).contains("\u001b[32mSUCCEEDED\u001b[0m"), coloured.get(2));
-    assertTrue(coloured.get(3).contains("\u001b[31mFAILED   \u001b[0m"), coloured.get(3));
-    assertTrue(coloured.get(4).contains("\u001b[33mRUNNING  \u001b[0m"), coloured.get(4));
+    assertTrue(coloured.get(2).contains("\u001b[32mSUCCEEDED \u001b[0m"), coloured.get(2));
+    assertTrue(coloured.get(3).contains("\u001b[31mFAILED    \u001b[0m"), coloured.get(3));
+    assertTrue(coloured.get(4).contains("\u001b[33mRUNNING   \u001b[0m"), coloured.get(4));
+    assertTrue(coloured.get(5).contains("\u001b[31mTERMINATED\u001b[0m"), coloured.get(5));
     // the escape codes take no column: without them the line is the plain one
     assertEquals(JobsTable.lines(ROWS, false, Style.PLAIN),
         coloured.stream().map(l -> l.replaceAll("\u001b\\[\\d+m", "")).toList());
