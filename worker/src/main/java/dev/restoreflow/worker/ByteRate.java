@@ -14,25 +14,24 @@ final class ByteRate {
 
   private record Sample(long nanos, long bytes) {}
 
+  /** When each count was first seen (a count that moves in steps is dated by its step). */
   private final Deque<Sample> samples = new ArrayDeque<>();
+  private long latest;
 
   /** Records {@code bytes} done at {@code nanos}; a count that went back starts afresh. */
   void add(long nanos, long bytes) {
     if (!samples.isEmpty() && bytes < samples.peekLast().bytes()) {
       samples.clear();
     }
-    if (!samples.isEmpty() && samples.peekLast().bytes() == bytes
-        && samples.size() > 1) {
-      // the same count again: the newest sample moves forward in time (the rate falls)
-      samples.pollLast();
+    latest = nanos;
+    if (samples.isEmpty() || bytes > samples.peekLast().bytes()) {
+      samples.addLast(new Sample(nanos, bytes));
     }
-    samples.addLast(new Sample(nanos, bytes));
-    // keep one sample at or before the window's start, so the window spans all of it
-    while (samples.size() > 2) {
+    // the oldest sample kept is the last one at or before the window's start
+    while (samples.size() > 1) {
       var it = samples.iterator();
       it.next();
-      Sample second = it.next();
-      if (nanos - second.nanos() >= WINDOW.toNanos()) {
+      if (it.next().nanos() <= nanos - WINDOW.toNanos()) {
         samples.pollFirst();
       } else {
         break;
@@ -40,15 +39,17 @@ final class ByteRate {
     }
   }
 
-  /** Bytes per second over the window; 0 before two samples or when nothing moved. */
+  /**
+   * Bytes per second from the window's first count to the newest look; 0 before a second count,
+   * or when nothing moved for the whole window.
+   */
   double perSecond() {
     if (samples.size() < 2) {
       return 0;
     }
     Sample first = samples.peekFirst();
-    Sample last = samples.peekLast();
-    long nanos = last.nanos() - first.nanos();
-    return nanos <= 0 ? 0 : (last.bytes() - first.bytes()) * 1e9 / nanos;
+    long nanos = latest - first.nanos();
+    return nanos <= 0 ? 0 : (samples.peekLast().bytes() - first.bytes()) * 1e9 / nanos;
   }
 
   /** The time left for {@code total - done} bytes at the current rate; null when unknown. */

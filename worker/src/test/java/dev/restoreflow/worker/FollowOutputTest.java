@@ -79,13 +79,27 @@ class FollowOutputTest {
     }
     assertEquals(4 * MIB, rate.perSecond(), 1);
     assertEquals(Duration.ofSeconds(10), rate.eta(bytes, bytes + 40 * MIB));
-    // nothing new for 10 s: the rate falls, the ETA grows
-    rate.add(40 * SECOND, bytes);
+    // nothing new for 5 s: the rate falls, the ETA grows
+    rate.add(35 * SECOND, bytes);
     assertTrue(rate.perSecond() < 4 * MIB, String.valueOf(rate.perSecond()));
     assertTrue(rate.eta(bytes, bytes + 40 * MIB).toSeconds() > 10);
-    // a count that went back (a retried attempt) starts afresh
-    rate.add(41 * SECOND, MIB);
+    // nothing new for the whole window: no rate, no ETA
+    rate.add(41 * SECOND, bytes);
     assertEquals(0, rate.perSecond());
+    assertNull(rate.eta(bytes, bytes + 40 * MIB));
+    // a count that went back (a retried attempt) starts afresh
+    rate.add(42 * SECOND, MIB);
+    assertEquals(0, rate.perSecond());
+  }
+
+  @Test
+  void aCountThatMovesInStepsIsDatedByItsSteps() {
+    ByteRate rate = new ByteRate();
+    // 16 MiB parts at about 1.6 MiB/s, looked at every 2 s
+    for (int s = 0; s <= 22; s += 2) {
+      rate.add(s * SECOND, s < 10 ? 0 : s < 20 ? 16 * MIB : 32 * MIB);
+    }
+    assertEquals(16 * MIB / 12.0, rate.perSecond(), 1);   // from 16 MiB at 10 s to 22 s
   }
 
   @Test
