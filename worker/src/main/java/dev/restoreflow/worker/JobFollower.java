@@ -78,7 +78,7 @@ final class JobFollower {
         Heartbeat beat = Heartbeats.latest(restoreflow, workflowId);
         if (beat != null) {
           StepBeat said = StepBeat.of(beat.details());
-          if (said != null && said.counted() > 0 && !beat.equals(lastBeat)) {
+          if (said != null && !beat.equals(lastBeat)) {
             rate.add(beat.nanos(), said.counted());
           }
           lastBeat = beat;

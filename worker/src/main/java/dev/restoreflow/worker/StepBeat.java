@@ -16,9 +16,9 @@ import java.util.Map;
  */
 record StepBeat(long bytesDone, long bytesTotal, long counted, String text) {
 
-  /** Both bytes known: a bar, percent and an ETA can be shown. */
+  /** The total known (and so what is done of it, 0 at first): a bar, percent and an ETA. */
   boolean hasBytes() {
-    return bytesDone > 0 && bytesTotal > 0;
+    return bytesTotal > 0 && bytesDone >= 0;
   }
 
   /** The heartbeat details of a pending activity (a JSON map), or null when they say nothing. */
@@ -28,7 +28,7 @@ record StepBeat(long bytesDone, long bytesTotal, long counted, String text) {
     }
     long done = number(details, "bytesDone");
     long total = number(details, "bytesTotal");
-    if (done > 0 && total > 0) {
+    if (total > 0 && details.get("bytesDone") instanceof Number) {
       return new StepBeat(done, total, done, null);
     }
     if (details.get("filesTotal") instanceof Number files && files.longValue() > 0) {

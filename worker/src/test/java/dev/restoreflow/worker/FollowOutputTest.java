@@ -35,6 +35,14 @@ class FollowOutputTest {
   }
 
   @Test
+  void aKnownTotalShowsZeroPercentBeforeTheFirstByte() {
+    StepBeat beat = StepBeat.of(Map.of("bytesDone", 0, "bytesTotal", 26 * MIB));
+    assertEquals("  FetchS3           [----------]   0% 0 B/26.0 MiB",
+        ProgressText.line("FetchS3", beat, 0, null));
+    assertNull(StepBeat.of(Map.of("bytesDone", 0, "bytesTotal", 0)));
+  }
+
+  @Test
   void evenLongNamesAndHugeSizesFitOneTerminalLine() {
     StepBeat beat = new StepBeat(13_200_000_000_000L, 28_000_000_000_000L, 1, null);
     String line = ProgressText.line("ProbackupRestore", beat, 103.1 * MIB,
