@@ -98,7 +98,7 @@ final class BackupCommand implements Callable<Integer> {
         return 0;
       }
       RestoreProgress last = new JobFollower(restoreflow, FollowPrinter.of(out, json,
-          System.console() != null)).follow(job.jobId(), Duration.ofDays(2));
+          FollowPrinter.onTerminal())).follow(job.jobId(), Duration.ofDays(2));
       if (json) {
         out.println(FollowPrinter.JsonLines.ended(job, last));
       } else {

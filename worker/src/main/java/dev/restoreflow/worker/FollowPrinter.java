@@ -37,6 +37,11 @@ interface FollowPrinter {
   /** The job ended: nothing of the follower's is left half-drawn. */
   default void finish() {}
 
+  /** Whether this process writes to a terminal that can rewrite a line (not {@code TERM=dumb}). */
+  static boolean onTerminal() {
+    return System.console() != null && !"dumb".equals(System.getenv("TERM"));
+  }
+
   /** The printer for this process: JSON lines, in place on a terminal, else plain lines. */
   static FollowPrinter of(PrintStream out, boolean json, boolean terminal) {
     if (json) {

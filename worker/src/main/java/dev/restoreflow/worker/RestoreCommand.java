@@ -184,7 +184,7 @@ final class RestoreCommand implements Callable<Integer> {
       return 0;
     }
     FollowPrinter printer = quiet && !json ? new FollowPrinter.Plain(chatter)
-        : FollowPrinter.of(out, json, System.console() != null);
+        : FollowPrinter.of(out, json, FollowPrinter.onTerminal());
     RestoreProgress last = new JobFollower(restoreflow, printer).follow(job.jobId(),
         Duration.ofDays(2));
     boolean succeeded = last.state() == JobState.SUCCEEDED || last.state() == JobState.PLANNED;

@@ -77,7 +77,7 @@ final class RetentionCommand implements Callable<Integer> {
             mode.apply ? "deleting" : "dry run", Submissions.position(job));
       }
       if (follow) {
-        new JobFollower(restoreflow, FollowPrinter.of(out, json, System.console() != null))
+        new JobFollower(restoreflow, FollowPrinter.of(out, json, FollowPrinter.onTerminal()))
             .follow(job.jobId(), Duration.ofDays(2));
       }
       RetentionResult result = restoreflow.awaitRetention(job.jobId(), Duration.ofDays(2));
