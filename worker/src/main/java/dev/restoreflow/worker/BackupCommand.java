@@ -14,8 +14,6 @@ import dev.restoreflow.workflows.model.RestoreProgress;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,13 +97,10 @@ final class BackupCommand implements Callable<Integer> {
       if (!follow) {
         return 0;
       }
-      RestoreProgress last = new JobFollower(restoreflow, json ? Submissions.nowhere() : out)
-          .follow(job.jobId(), Duration.ofDays(2));
+      RestoreProgress last = new JobFollower(restoreflow, FollowPrinter.of(out, json,
+          FollowPrinter.onTerminal())).follow(job.jobId(), Duration.ofDays(2));
       if (json) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("submission", job);
-        result.put("progress", last);
-        out.println(new ObjectMapper().writeValueAsString(result));
+        out.println(FollowPrinter.JsonLines.ended(job, last));
       } else {
         out.printf("job %s %s: %s%n", job.jobId(), last.state(),
             last.message() == null ? "" : last.message());

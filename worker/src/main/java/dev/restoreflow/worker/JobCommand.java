@@ -31,7 +31,7 @@ final class JobCommand implements Callable<Integer> {
     RestoreflowConfig cfg = config.load();
     Logging.init(config.resolve(cfg.logDir()), "WARN");
     try (JobLedger ledger = new JobLedger(config.resolve(cfg.ledger()))) {
-      JobRow job = ledger.job(jobId).orElse(null);
+      JobRow job = ledger.job(jobId).orElseGet(() -> abbreviated(ledger));
       if (job == null) {
         System.err.println("restoreflow: no job '" + jobId + "' in the ledger; `restoreflow jobs`"
             + " lists them");
@@ -57,5 +57,15 @@ final class JobCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /** The one job whose id `restoreflow jobs` abbreviated as {@link #jobId}; else null. */
+  private JobRow abbreviated(JobLedger ledger) {
+    if (!jobId.contains(JobsTable.CUT)) {
+      return null;
+    }
+    List<JobRow> matching = ledger.jobs(null, null, Integer.MAX_VALUE).stream()
+        .filter(row -> JobsTable.matches(jobId, row.jobId())).toList();
+    return matching.size() == 1 ? matching.get(0) : null;
   }
 }

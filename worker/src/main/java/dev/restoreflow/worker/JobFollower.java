@@ -1,27 +1,27 @@
 package dev.restoreflow.worker;
 
 import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.worker.Heartbeats.Heartbeat;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.StepProgress;
 import dev.restoreflow.workflows.model.StepStatus;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.client.WorkflowClient;
-import io.temporal.common.converter.DefaultDataConverter;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Prints a job's steps as they happen, with the running step's heartbeat (files, %). */
+/**
+ * Follows a job's steps as they happen, with the running step's heartbeat: bytes, percent, rate
+ * and ETA when the step knows its bytes, else its own words (files, %). How it is said is the
+ * {@link FollowPrinter}'s (in place on a terminal, plain lines, JSON lines).
+ */
 final class JobFollower {
 
   private static final Duration LOOK_AGAIN = Duration.ofMillis(500);
@@ -29,19 +29,33 @@ final class JobFollower {
   private static final String AWAITING = " awaiting approval";
 
   private final RestoreflowClient restoreflow;
-  private final PrintStream out;
+  private final FollowPrinter printer;
 
+  /** Plain lines on {@code out} (no control characters). */
   JobFollower(RestoreflowClient restoreflow, PrintStream out) {
+    this(restoreflow, new FollowPrinter.Plain(out));
+  }
+
+  JobFollower(RestoreflowClient restoreflow, FollowPrinter printer) {
     this.restoreflow = restoreflow;
-    this.out = out;
+    this.printer = printer;
   }
 
   /** Follows until the job ends; returns its last progress. */
   RestoreProgress follow(String jobId, Duration limit) throws InterruptedException {
+    try {
+      return followSteps(jobId, limit);
+    } finally {
+      printer.finish();
+    }
+  }
+
+  private RestoreProgress followSteps(String jobId, Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     Set<String> printed = new HashSet<>();
     String lastRunning = null;
-    String lastHeartbeat = null;
+    ByteRate rate = new ByteRate();
+    Heartbeat lastBeat = null;
     String workflowId = restoreflow.workflowIdOf(jobId);
     CompletableFuture<Void> closed = restoreflow.whenClosed(workflowId);
     RestoreProgress progress = restoreflow.progress(jobId);
@@ -50,23 +64,35 @@ final class JobFollower {
       for (StepProgress step : progress.steps()) {
         boolean ended = step.status() != StepStatus.PENDING && step.status() != StepStatus.RUNNING;
         if (ended && printed.add(step.name())) {
-          out.println(Timeline.line(step));
+          printer.ended(jobId, step);
         }
       }
       String running = progress.currentStep();
-      if (running != null && !running.equals(lastRunning)) {
-        out.printf("  %-17s running ...%n", running);
+      if (running != null && !running.equals(lastRunning) && !printed.contains(running)) {
+        printer.started(jobId, running, System.nanoTime());
         lastRunning = running;
+        rate = new ByteRate();
+        lastBeat = null;
       }
-      if (running != null) {
-        String beat = heartbeat(workflowId);
-        if (beat != null && !beat.equals(lastHeartbeat)) {
-          out.printf("  %-17s %s%n", running, beat);
-          lastHeartbeat = beat;
+      if (running != null && running.equals(lastRunning)) {
+        Heartbeat beat = Heartbeats.latest(restoreflow, workflowId);
+        if (beat != null) {
+          StepBeat said = StepBeat.of(beat.details());
+          if (said != null && !beat.equals(lastBeat)) {
+            rate.add(beat.nanos(), said.counted());
+          }
+          lastBeat = beat;
+          printer.progress(jobId, running, said, beat.details(), rate.perSecond(),
+              said != null && said.hasBytes() ? rate.eta(said.bytesDone(), said.bytesTotal())
+                  : null, System.nanoTime());
         }
       }
       if (progress.state() == JobState.AWAITING_APPROVAL && printed.add(AWAITING)) {
-        PlanSummary.awaitingApproval(jobId, progress.plan()).forEach(out::println);
+        Map<String, Object> plan = new LinkedHashMap<>();
+        plan.put("jobId", jobId);
+        plan.put("plan", progress.plan());
+        printer.note("awaiting-approval", PlanSummary.awaitingApproval(jobId, progress.plan()),
+            plan);
       }
       if (progress.state().isFinal()) {
         return progress;
@@ -93,49 +119,5 @@ final class JobFollower {
     } catch (ExecutionException cannotHappen) {
       // whenClosed completes normally however the job ends
     }
-  }
-
-  private static long number(Map<String, Object> details, String key) {
-    return details.get(key) instanceof Number n ? n.longValue() : 0;
-  }
-
-  /** The running activity's heartbeat details, e.g. "42% (420/1000 files)". */
-  private String heartbeat(String workflowId) {
-    try {
-      WorkflowClient client = restoreflow.workflowClient();
-      var response = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-          DescribeWorkflowExecutionRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder()
-                  .setWorkflowId(workflowId))
-              .build());
-      for (PendingActivityInfo activity : response.getPendingActivitiesList()) {
-        if (!activity.hasHeartbeatDetails()) {
-          continue;
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
-            Optional.of(activity.getHeartbeatDetails()), Map.class, Map.class);
-        if (details != null && details.get("filesTotal") instanceof Number total
-            && total.longValue() > 0) {
-          return details.get("percent") + "% (" + details.get("filesDone") + "/" + total
-              + " files, attempt " + details.get("attempt") + ")";
-        }
-        if (details != null && details.get("backupBytes") instanceof Number backup
-            && backup.longValue() > 0) {   // pgBackRest's restore
-          return details.get("percent") + "% (" + details.get("filesWritten") + " files written, "
-              + details.get("filesKept") + " kept; " + Bytes.human(number(details,
-                  "bytesInDataDir")) + " in the data directory, backup " + Bytes.human(
-                  backup.longValue()) + ", attempt " + details.get("attempt") + ")";
-        }
-        if (details != null && details.get("backupId") instanceof String id) {
-          return "backup " + id + (details.get("lastLine") instanceof String line
-              && !line.isBlank() ? ": " + line : "");
-        }
-      }
-    } catch (RuntimeException e) {
-      return null;
-    }
-    return null;
   }
 }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "jobs", description = "List jobs from the ledger, newest first.")
+@Command(name = "jobs", description = {"List jobs from the ledger, newest first.",
+    "Fits 80 columns (job ids abbreviated; `restoreflow job` takes them) unless --wide; state"
+        + " words in colour on a terminal unless NO_COLOR is set."})
 final class JobsCommand implements Callable<Integer> {
 
   static final DateTimeFormatter TIME =
@@ -31,6 +33,10 @@ final class JobsCommand implements Callable<Integer> {
   @Option(names = "--limit", description = "at most this many (default: ${DEFAULT-VALUE})")
   int limit = 50;
 
+  @Option(names = "--wide", description = "whole job ids, the host and who asked (wider than"
+      + " 80 columns)")
+  boolean wide;
+
   @Option(names = "--json", description = "print JSON for scripts")
   boolean json;
 
@@ -44,13 +50,8 @@ final class JobsCommand implements Callable<Integer> {
         System.out.println(new ObjectMapper().writeValueAsString(rows));
         return 0;
       }
-      System.out.printf("%-36s %-7s %-10s %-8s %-10s %-19s %-17s %s%n", "JOB", "KIND",
-          "INSTANCE", "HOST", "STATUS", "CREATED", "STEP", "VIA");
-      for (JobRow r : rows) {
-        System.out.printf("%-36s %-7s %-10s %-8s %-10s %-19s %-17s %s%n", r.jobId(), r.kind(),
-            r.instance(), r.host(), r.status(), TIME.format(Instant.ofEpochMilli(r.createdAt())),
-            r.currentStep() == null ? "-" : r.currentStep(), r.requestedVia());
-      }
+      Style style = Style.choose(System.console() != null, false, System.getenv());
+      JobsTable.lines(rows, wide, style).forEach(System.out::println);
       return 0;
     }
   }

@@ -13,9 +13,7 @@ import dev.restoreflow.workflows.model.RestoreRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
@@ -185,14 +183,13 @@ final class RestoreCommand implements Callable<Integer> {
     if (!follow) {
       return 0;
     }
-    RestoreProgress last = new JobFollower(restoreflow, chatter).follow(job.jobId(),
+    FollowPrinter printer = quiet && !json ? new FollowPrinter.Plain(chatter)
+        : FollowPrinter.of(out, json, FollowPrinter.onTerminal());
+    RestoreProgress last = new JobFollower(restoreflow, printer).follow(job.jobId(),
         Duration.ofDays(2));
     boolean succeeded = last.state() == JobState.SUCCEEDED || last.state() == JobState.PLANNED;
     if (json) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("submission", job);
-      result.put("progress", last);
-      out.println(new ObjectMapper().writeValueAsString(result));
+      out.println(FollowPrinter.JsonLines.ended(job, last));
     } else if (!succeeded || !quiet) {
       PlanSummary.lines(last.plan()).forEach(out::println);
       String state = succeeded ? style.good(last.state().name()) : style.bad(last.state().name());

@@ -47,8 +47,13 @@ final class RetentionCommand implements Callable<Integer> {
   @Mixin
   RetentionCounts counts;
 
-  @Option(names = "--json", description = "print the job's result as JSON for scripts")
+  @Option(names = "--json", description = "print the job's result as JSON for scripts (with"
+      + " --follow: each step's event as a JSON line first)")
   boolean json;
+
+  @Option(names = "--follow", description = "print the steps as they run (the result is printed"
+      + " at the end either way)")
+  boolean follow;
 
   @Override
   public Integer call() throws Exception {
@@ -70,6 +75,10 @@ final class RetentionCommand implements Callable<Integer> {
       if (!json) {
         out.printf("job %s: retention of %s (%s): %s%n", job.jobId(), instance,
             mode.apply ? "deleting" : "dry run", Submissions.position(job));
+      }
+      if (follow) {
+        new JobFollower(restoreflow, FollowPrinter.of(out, json, FollowPrinter.onTerminal()))
+            .follow(job.jobId(), Duration.ofDays(2));
       }
       RetentionResult result = restoreflow.awaitRetention(job.jobId(), Duration.ofDays(2));
       if (json) {

@@ -88,6 +88,11 @@ final class PseudoTerminal implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Everything printed so far as the terminal got it, carriage returns and escapes included. */
+  String raw() {
+    return screen.toString();
+  }
+
   /** Everything printed so far, with the terminal's carriage returns removed. */
   String screen() {
     return screen.toString().replace("\r", "");

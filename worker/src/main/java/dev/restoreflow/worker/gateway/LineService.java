@@ -6,6 +6,7 @@ import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.registry.RequestResolver;
 import dev.restoreflow.client.RequestRejectedException;
 import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.worker.Heartbeats;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.QueueState;
@@ -142,6 +143,14 @@ public final class LineService {
       }
       if (p.backupId() != null) {
         out.append(" backup=").append(p.backupId());
+      }
+      if (p.currentStep() != null && !p.state().isFinal()) {
+        Heartbeats.Heartbeat beat = Heartbeats.latest(restoreflow,
+            restoreflow.workflowIdOf(jobId));
+        String said = beat == null ? null : Heartbeats.said(beat.details());
+        if (said != null) {
+          out.append(" progress=\"").append(oneLine(said)).append('"');
+        }
       }
       if (p.state().isFinal()) {
         out.append(" result=\"").append(oneLine(p.message())).append('"');

@@ -3,6 +3,7 @@ package dev.restoreflow.worker.http;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.pgbackrest.PgBackRestEngine;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Sizes;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.CatalogBackup;
 import dev.restoreflow.workflows.model.InstanceCatalog;
@@ -167,7 +168,8 @@ final class SeedRoutes {
       lines.add("        timestamp start/stop: " + orDash(b.startTime()) + " / "
           + orDash(b.endTime()));
       lines.add("        wal start/stop: " + orDash(b.walStart()) + " / " + orDash(b.walStop()));
-      lines.add("        database size: " + b.dataBytes() + ", backup size: " + b.storedBytes());
+      lines.add("        database size: " + Sizes.human(b.dataBytes()) + ", backup size: "
+          + Sizes.human(b.storedBytes()));
       if (b.parentId() != null) {
         lines.add("        backup reference list: " + String.join(", ", b.chain()));
       }
