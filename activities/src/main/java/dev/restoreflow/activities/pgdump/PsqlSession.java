@@ -28,13 +28,14 @@ final class PsqlSession implements AutoCloseable {
   private final BufferedReader out;
   private final StringBuilder errors = new StringBuilder();
   private final String marker = "--restoreflow-" + UUID.randomUUID() + "--";
+  private final Thread drain;
 
   private PsqlSession(Process process) {
     this.process = process;
     this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     this.out = new BufferedReader(new InputStreamReader(process.getInputStream(),
         StandardCharsets.UTF_8));
-    Thread drain = new Thread(this::drainErrors, "psql-stderr");
+    drain = new Thread(this::drainErrors, "psql-stderr");
     drain.setDaemon(true);
     drain.start();
   }
@@ -86,6 +87,9 @@ final class PsqlSession implements AutoCloseable {
   private String lastError() {
     try {
       process.waitFor(5, TimeUnit.SECONDS);
+      // psql has exited, but its last words may still be on their way through the drain: an
+      // error read as "no message" turned an amcheck failure into a command failure
+      drain.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
