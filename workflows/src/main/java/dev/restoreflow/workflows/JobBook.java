@@ -46,7 +46,7 @@ final class JobBook {
     return new StepRuns.Ledger() {
       @Override
       public void started(String name) {
-        recorder.flush(subject.get(), state);
+        recorder.flush(subject.get(), state, name);
       }
 
       @Override

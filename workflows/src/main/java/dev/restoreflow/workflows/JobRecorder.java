@@ -57,9 +57,9 @@ final class JobRecorder {
     StepProgress ended = held;
     held = null;
     if (ended != null && step != null) {
-      write(subject, state, ended, null, null);
+      write(subject, state, ended, null, null, null);
     }
-    write(subject, state, step != null ? step : ended, error, outcome);
+    write(subject, state, step != null ? step : ended, error, outcome, null);
   }
 
   /**
@@ -69,28 +69,34 @@ final class JobRecorder {
    */
   void hold(Subject subject, JobState state, StepProgress step) {
     if (held != null && !held.name().equals(step.name())) {
-      flush(subject, state);
+      flush(subject, state, null);
     }
     held = step;
   }
 
-  /** Writes a held step's end, if any (a step is about to start). */
-  void flush(Subject subject, JobState state) {
+  /**
+   * Writes a held step's end, if any, as the step named {@code starting} starts: the same write
+   * makes it the ledger's current step, so `restoreflow jobs` names the running step.
+   */
+  void flush(Subject subject, JobState state, String starting) {
     if (held != null) {
-      record(subject, state, null, null, null);
+      StepProgress ended = held;
+      held = null;
+      write(subject, state, ended, null, null, starting);
     }
   }
 
   private void write(Subject subject, JobState state, StepProgress step, String error,
-      JobOutcome outcome) {
+      JobOutcome outcome, String starting) {
     WorkflowInfo info = Workflow.getInfo();
     ServerActivities ledger = !summaries ? server : Summaries.local(ServerActivities.class,
         RestoreWorkflowImpl.SERVER_SIDE, "ledger: " + kind + " " + state
-            + (step == null ? "" : ", " + step.name() + " " + step.status()));
+            + (step == null ? "" : ", " + step.name() + " " + step.status())
+            + (starting == null ? "" : ", " + starting + " starts"));
     try {
       ledger.recordJobEvent(new JobEvent(jobId, info.getWorkflowId(), info.getRunId(), kind,
           subject.instance(), subject.host(), subject.via(), subject.restore(), state, step, error,
-          Workflow.currentTimeMillis(), subject.backup(), outcome));
+          Workflow.currentTimeMillis(), subject.backup(), outcome, starting));
     } catch (ActivityFailure e) {
       log.warn("job {}: ledger write failed: {}", jobId, JobFailures.rootMessage(e));
     }

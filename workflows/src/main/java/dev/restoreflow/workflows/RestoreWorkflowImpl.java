@@ -656,7 +656,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
           touchWritten = true;
           recorder.record(subject(), state, steps.get(name), null, null);
         } else {
-          recorder.flush(subject(), state);
+          recorder.flush(subject(), state, name);
         }
       }
 

@@ -89,6 +89,14 @@ class ReadableHistoryTest {
     List<String> ran = result.steps().stream().filter(s -> s.status() == StepStatus.DONE)
         .map(StepProgress::name).toList();
     assertEquals(ran, written.stream().map(StepProgress::name).toList(), "each step once");
+    // a step's end written as the next starts names the next: the ledger's current step
+    List<String> handovers = events.stream().filter(e -> e.runningStep() != null)
+        .map(e -> e.step().name() + ">" + e.runningStep()).toList();
+    List<String> consecutive = new java.util.ArrayList<>();
+    for (int i = 1; i + 1 < ran.size(); i++) {
+      consecutive.add(ran.get(i) + ">" + ran.get(i + 1));
+    }
+    assertEquals(consecutive, handovers);
     assertTrue(written.stream().allMatch(s -> s.status() == StepStatus.DONE
         && s.startedAtMillis() > 0 && s.endedAtMillis() >= s.startedAtMillis()), written
         .toString());

@@ -117,8 +117,8 @@ public final class JobLedger implements AutoCloseable {
   }
 
   private void upsertJob(JobEvent e) throws SQLException {
-    String current = e.step() != null && e.step().status().name().equals("RUNNING")
-        ? e.step().name() : null;
+    String current = e.runningStep() != null ? e.runningStep()
+        : e.step() != null && e.step().status().name().equals("RUNNING") ? e.step().name() : null;
     boolean finished = e.state() != null && e.state().isFinal();
     try (PreparedStatement ps = connection.prepareStatement("""
         INSERT INTO jobs (job_id, workflow_id, run_id, kind, instance, host, requested_via,

@@ -50,4 +50,24 @@ class JobLedgerTest {
       assertEquals(List.of("j2"), reopened.jobs(null, "QUEUED", 10).stream().map(JobRow::jobId).toList());
     }
   }
+
+  /** A step's end written as the next step starts makes that step the job's current one. */
+  @Test
+  void theStepThatStartsWithAnotherStepsEndIsTheCurrentStep() {
+    try (JobLedger ledger = new JobLedger(dir.resolve("ledger.db"))) {
+      ledger.record(event("j1", JobState.RUNNING,
+          new StepProgress("StopCluster", StepStatus.RUNNING, 1100, 0, null), 1100));
+      StepProgress stopped =
+          new StepProgress("StopCluster", StepStatus.DONE, 1100, 1300, "stopped (immediate)");
+      ledger.record(new JobEvent("j1", "restore-j1", "run-1", "restore", "main1", "local", "cli",
+          RestoreRequest.of("main1"), JobState.RUNNING, stopped, null, 1300, null, null,
+          "WipeData"));
+      assertEquals("WipeData", ledger.job("j1").orElseThrow().currentStep());
+      assertEquals(StepStatus.DONE.name(), ledger.steps("j1").get(0).status());
+
+      ledger.record(event("j1", JobState.RUNNING,
+          new StepProgress("WipeData", StepStatus.DONE, 1300, 1400, "wiped"), 1400));
+      assertEquals(null, ledger.job("j1").orElseThrow().currentStep(), "no step runs now");
+    }
+  }
 }
