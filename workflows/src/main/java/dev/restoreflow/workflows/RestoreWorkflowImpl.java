@@ -485,12 +485,16 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     return size == null ? "" : before + size;
   }
 
-  /** "restore backup TP94E0, 25.7 MiB (probackup) into main1 on db1"; "fetch 1.6 GiB of ...". */
+  /**
+   * "restore backup TP94E0, 25.7 MiB (probackup) into main1 on db1"; "fetch backup B1, 1.6 GiB
+   * (basebackup) from s3://bucket/main1/backups/B1/base.tar.zst for main1 on db1".
+   */
   private String engineStepWords(String name, StepInput input) {
     String size = Summaries.size(plan.dataBytes());
     String backup = "backup " + backupId + (size == null ? "" : ", " + size) + " ("
         + plan.engine() + ")";
-    return name.startsWith("Fetch") ? "fetch " + backup + " for " + where(input)
+    String from = plan.source() == null ? "" : " from " + plan.source();
+    return name.startsWith("Fetch") ? "fetch " + backup + from + " for " + where(input)
         : "restore " + backup + " into " + where(input);
   }
 

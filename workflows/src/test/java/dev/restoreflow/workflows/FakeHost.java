@@ -175,10 +175,13 @@ final class FakeHost implements PlanActivities, ClusterActivities, ProbackupActi
       }
       List<String> chain = BACKUPS.subList(0, BACKUPS.indexOf(backupId) + 1);
       String instance = input.step().instance();
-      return new RestorePlan(instance, host, FakeServerActivities.engineOf(instance), backupId,
+      String engine = FakeServerActivities.engineOf(instance);
+      RestorePlan plan = new RestorePlan(instance, host, engine, backupId,
           backupId.startsWith("SFULL") ? "FULL" : "DELTA", "2024-05-01 10:00:00+00",
           List.copyOf(chain), 1_600_000_000L, 50_000_000_000L, "/var/lib/postgresql/16/main",
           FakeServerActivities.restoreStepsOf(instance, input.incremental()));
+      return !"basebackup".equals(engine) ? plan
+          : plan.withSource("s3://backups/" + instance + "/" + backupId + "/base.tar.zst");
     });
   }
 

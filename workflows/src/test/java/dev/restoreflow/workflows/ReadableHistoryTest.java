@@ -3,6 +3,7 @@ package dev.restoreflow.workflows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restoreflow.workflows.activities.BaseBackupActivities;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.JobEvent;
@@ -155,6 +156,22 @@ class ReadableHistoryTest {
         .map(ReadableHistoryTest::summary).toList();
     assertEquals("ledger: restore SUCCEEDED, VerifyCluster DONE", ledger.get(ledger.size() - 1));
     assertEquals("ledger: restore QUEUED", ledger.get(0));
+    assertTrue(ledger.contains("ledger: restore RUNNING, StopCluster DONE, WipeData starts"),
+        ledger.toString());
+  }
+
+  /** A fetch says what it fetches, from where. */
+  @Test
+  void theFetchNamesItsSource() {
+    RestoreResult result = env.run("r5", RestoreRequest.of("lake").withHost("db1"));
+    String fetch = events(env.client().fetchHistory(TaskQueues.restoreWorkflowId("r5"))).stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName()
+                .equals(BaseBackupActivities.FETCH_STEP))
+        .map(ReadableHistoryTest::summary).findFirst().orElseThrow();
+    assertEquals("fetch backup " + result.plan().backupId() + ", "
+        + Sizes.human(result.plan().dataBytes()) + " (basebackup) from s3://backups/lake/"
+        + result.plan().backupId() + "/base.tar.zst for lake on db1", fetch);
   }
 
   /** Backups take the same path: one ledger write per step, summaries. */

@@ -52,10 +52,21 @@ final class BaseBackupPlanner {
           "basebackup " + backup.compression(), Instant.ofEpochMilli(backup.finishedAt()).toString(),
           List.of(backup.id()), need, available, step.instance().pgdata(),
           new BaseBackupEngine().restoreSteps(input.incremental(),
-              Boolean.TRUE.equals(input.full())));
+              Boolean.TRUE.equals(input.full())))
+          .withSource(source(step, instance, backup));
     } catch (IOException e) {
       throw Failures.of(FailureType.STORAGE_FAILED, "PlanRestore: " + e.getMessage());
     }
+  }
+
+  /** "s3://bucket/prefix/main1/backups/ID/base.tar.zst" (and "+ n more" for tablespaces). */
+  static String source(HostStep step, String instance, BackupMeta backup) {
+    String repository = step.instance().settings(BaseBackupConfig.class).repository()
+        .replaceAll("/+$", "");
+    String first = backup.objects().isEmpty() ? "" : backup.objects().get(0).name();
+    int more = backup.objects().size() - 1;
+    return repository + "/" + BaseBackupLayout.backupDir(instance, backup.id()) + first
+        + (more > 0 ? " and " + more + " more" : "");
   }
 
   /** Every object of the backup is in the repository with the size backup.json records. */

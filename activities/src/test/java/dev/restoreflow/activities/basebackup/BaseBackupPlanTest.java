@@ -108,6 +108,8 @@ class BaseBackupPlanTest {
     freeBytes = 2 * TAR_BYTES;
     RestorePlan chosen = plan.planRestore(input());
     assertEquals("20261123T091500Z", chosen.backupId());
+    assertEquals("file://" + repository + "/" + BaseBackupLayout.backupDir("main1",
+        "20261123T091500Z") + "base.tar.gz", chosen.source(), "where the fetch reads, for people");
     assertEquals(sorted("pg_ctl", "df", "pg_ctl", "psql"), sorted(ran),
         "no du: the free space is enough (and the RPO's pg_ctl status and psql)");
     assertTrue(chosen.rpoBasis().contains("track_commit_timestamp off"), chosen.rpoBasis());

@@ -22,6 +22,8 @@ import java.util.List;
  * @param estimatedSeconds the RTO estimate (null = no history; filled in by the workflow from
  *     the ledger after PlanRestore)
  * @param estimateBasis in words, how {@code estimatedSeconds} was reckoned
+ * @param source where the backup is read from, for people ({@code s3://bucket/prefix/.../base.tar.zst});
+ *     null when the engine does not say
  */
 public record RestorePlan(
     String instance,
@@ -40,7 +42,18 @@ public record RestorePlan(
     @JsonInclude(JsonInclude.Include.NON_NULL) Long dataLossSeconds,
     @JsonInclude(JsonInclude.Include.NON_NULL) String rpoBasis,
     @JsonInclude(JsonInclude.Include.NON_NULL) Long estimatedSeconds,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String estimateBasis) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String estimateBasis,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String source) {
+
+  /** A plan that does not say where its backup is read from. */
+  public RestorePlan(String instance, String host, String engine, String backupId,
+      String backupMode, String recoveryTime, List<String> chain, long dataBytes, long freeBytes,
+      String pgdata, List<PlannedStep> steps, String backupTime, String newestTransactionTime,
+      Long dataLossSeconds, String rpoBasis, Long estimatedSeconds, String estimateBasis) {
+    this(instance, host, engine, backupId, backupMode, recoveryTime, chain, dataBytes, freeBytes,
+        pgdata, steps, backupTime, newestTransactionTime, dataLossSeconds, rpoBasis,
+        estimatedSeconds, estimateBasis, null);
+  }
 
   /** A plan without RPO and RTO (engines fill in their part; PlanRestore adds these). */
   public RestorePlan(String instance, String host, String engine, String backupId,
@@ -53,7 +66,14 @@ public record RestorePlan(
   public RestorePlan withSteps(List<PlannedStep> planned) {
     return new RestorePlan(instance, host, engine, backupId, backupMode, recoveryTime, chain,
         dataBytes, freeBytes, pgdata, planned, backupTime, newestTransactionTime, dataLossSeconds,
-        rpoBasis, estimatedSeconds, estimateBasis);
+        rpoBasis, estimatedSeconds, estimateBasis, source);
+  }
+
+  /** With where the backup is read from. */
+  public RestorePlan withSource(String where) {
+    return new RestorePlan(instance, host, engine, backupId, backupMode, recoveryTime, chain,
+        dataBytes, freeBytes, pgdata, steps, backupTime, newestTransactionTime, dataLossSeconds,
+        rpoBasis, estimatedSeconds, estimateBasis, where);
   }
 
   /** With the RPO, reckoned on the host by PlanRestore. */
@@ -61,13 +81,13 @@ public record RestorePlan(
       String basis) {
     return new RestorePlan(instance, host, engine, backupId, backupMode, recoveryTime, chain,
         dataBytes, freeBytes, pgdata, steps, backupAt, newestTransactionAt, lossSeconds, basis,
-        estimatedSeconds, estimateBasis);
+        estimatedSeconds, estimateBasis, source);
   }
 
   /** With the RTO estimate from the ledger. */
   public RestorePlan withEstimate(RestoreEstimate estimate) {
     return new RestorePlan(instance, host, engine, backupId, backupMode, recoveryTime, chain,
         dataBytes, freeBytes, pgdata, steps, backupTime, newestTransactionTime, dataLossSeconds,
-        rpoBasis, estimate.seconds(), estimate.basis());
+        rpoBasis, estimate.seconds(), estimate.basis(), source);
   }
 }
