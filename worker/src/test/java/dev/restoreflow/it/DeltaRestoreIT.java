@@ -65,6 +65,7 @@ class DeltaRestoreIT {
   private BackupMeta backup;
   private Map<String, String> atBackup;
   private String bulkAtBackup;
+  private double bulkBytes;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -90,6 +91,8 @@ class DeltaRestoreIT {
     backup = BaseBackups.backup(configFile, s3, "main1", "none");
     atBackup = main1.sandbox.fingerprint();
     bulkAtBackup = main1.sandbox.sql(BULK_SUM);
+    // its main fork, less a tenth: the size a person reads is rounded
+    bulkBytes = Long.parseLong(main1.sandbox.sql("select pg_relation_size('bulk.big')")) * 0.9;
   }
 
   @AfterAll
@@ -151,6 +154,22 @@ class DeltaRestoreIT {
     assertTrue(served <= fetchedChunks * 16 * MIB + 40 * MIB, figures);
     assertTrue(served < objectSize / 2, figures);
     assertTrue(fetch.detail().contains("files verified against backup_manifest"), fetch.detail());
+    // the large table nothing wrote since the backup read it is kept without being read: the
+    // backup kept its files' stamps (FileStamps)
+    Matcher unread = Pattern.compile("; (\\d+) of them, ([\\d.]+) (\\w+), not read: unchanged")
+        .matcher(fetch.detail());
+    assertTrue(unread.find(), fetch.detail());
+    assertTrue(bytes(unread.group(2), unread.group(3)) >= bulkBytes, "the bulk table's "
+        + bulkBytes + " bytes are among those not read: " + fetch.detail());
+    assertTrue(Files.isDirectory(pgdata.resolveSibling("." + pgdata.getFileName()
+        + ".restoreflow-stamps")), "the restore keeps the stamps for the next delta");
+  }
+
+  /** "12.5 MiB" in bytes, to the precision a person reads. */
+  private static double bytes(String number, String unit) {
+    int power = List.of("bytes", "KiB", "MiB", "GiB", "TiB").indexOf(unit);
+    assertTrue(power >= 0, unit);
+    return Double.parseDouble(number) * Math.pow(1024, power);
   }
 
   @Test

@@ -26,6 +26,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.ZipException;
@@ -87,11 +88,12 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
             });
         beats.rethrowIfStopped();
         long fetchedAt = System.currentTimeMillis();
-        String verified = verifyAgainstManifest(pgdata, fetched.checksums());
+        String verified = verifyAgainstManifest(pgdata, fetched.checksums(), Set.of());
         long verifiedAt = System.currentTimeMillis();
         writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
             Boolean.TRUE.equals(ctx.instance().keepArchiving()), ctx);
         PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+        keepStamps(pgdata, meta.id());
         UnfinishedRestore.finish(ctx.runner(), ctx.instance());
         return new StepResult(BaseBackupActivities.FETCH_STEP, started, System.currentTimeMillis(),
             describe(meta, fetched, from, attempt, verified, fetchedAt - started,
@@ -158,18 +160,19 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       fetcher.set(new DeltaFetcher(store, ctx.instance().settings(BaseBackupConfig.class),
           pgdata));
       DeltaFetcher.Outcome delta = fetcher.get().fetch(input.step().instance(), meta, index,
-          walUpTo, downloaded, () -> {
+          walUpTo, downloaded, new FileStamps(pgdata).load(meta.id()), () -> {
             latest.set(new FetchCheckpoint(0, 0, null, 0, 0, 0, downloaded.get(),
                 fetcher.get().comparedBytes()));
             beats.rethrowIfStopped();
           });
       beats.rethrowIfStopped();
       long fetchedAt = System.currentTimeMillis();
-      String verified = verifyAgainstManifest(pgdata, delta.checksums());
+      String verified = verifyAgainstManifest(pgdata, delta.checksums(), delta.unread());
       long verifiedAt = System.currentTimeMillis();
       writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
           Boolean.TRUE.equals(ctx.instance().keepArchiving()), ctx);
       PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+      keepStamps(pgdata, meta.id());
       UnfinishedRestore.finish(ctx.runner(), ctx.instance());
       return new StepResult(BaseBackupActivities.FETCH_STEP, started, System.currentTimeMillis(),
           DeltaRestores.describe(meta, delta, downloaded.get() - before, attempt, verified,
@@ -183,16 +186,33 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
    * Every restored file against the backup's own manifest (sizes and checksums), as
    * pg_verifybackup checks it: corruption that slipped past the decompressor stops here.
    */
-  private static String verifyAgainstManifest(Path pgdata, Map<String, Integer> checksums)
-      throws IOException {
+  private static String verifyAgainstManifest(Path pgdata, Map<String, Integer> checksums,
+      Set<String> unchanged) throws IOException {
     if (!ManifestCheck.present(pgdata)) {
       log.warn("no backup_manifest in the restored data: files not verified");
       return "no manifest, not verified";
     }
     ManifestCheck.Checked checked = ManifestCheck.verify(pgdata, checksums,
-        PgControlLast.writtenAs());
-    return String.format("%d files verified against backup_manifest%s", checked.files(),
-        checked.readBack() > 0 ? " (" + checked.readBack() + " read back from disk)" : "");
+        PgControlLast.writtenAs(), unchanged);
+    return String.format("%d files verified against backup_manifest%s%s", checked.files(),
+        checked.readBack() > 0 ? " (" + checked.readBack() + " read back from disk)" : "",
+        checked.unread() > 0 ? " (" + checked.unread() + " by their size only: unchanged since"
+            + " they held this backup)" : "");
+  }
+
+  /**
+   * Every file the manifest check covers now holds the backup's content: their stamps let the
+   * next delta restore of this backup keep them without reading them ({@link FileStamps}).
+   * Nothing writes the stopped cluster's directory until this step has ended, and the clock's
+   * tick is waited out: any later change is a new stamp.
+   */
+  private static void keepStamps(Path pgdata, String backupId) {
+    try {
+      new FileStamps(pgdata).save(backupId, FileStamps.take(pgdata));
+    } catch (IOException e) {
+      log.warn("no file stamps kept for backup {}: {}", backupId, e.getMessage());
+    }
+    FileStamps.letTheClockTurn();
   }
 
   private static void writeRecoverySettings(Path pgdata, String backupId, RecoveryTarget target,

@@ -17,10 +17,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,6 +87,7 @@ public final class BaseBackupMaker {
     started.accept(id);
     String object = "base.tar" + compression.suffix();
     String key = BaseBackupLayout.backupDir(instanceName, id) + object;
+    Map<String, FileStamps.Stamp> stamps = FileStamps.beforeBackup(Path.of(instance.pgdata()));
     Command command = Command.of(argv(instance, id), instance.osUser(),
         Duration.ofHours(24));
     List<String> argv = runner.effectiveArgv(command);
@@ -165,6 +168,7 @@ public final class BaseBackupMaker {
         List.of(new BackupObject(object, bytes, tarBytes, chunks)), indexObject);
     store.write(BaseBackupLayout.meta(instanceName, id),
         new ByteArrayInputStream(new ObjectMapper().writeValueAsBytes(meta)));
+    new FileStamps(Path.of(instance.pgdata())).afterBackup(id, stamps);
     progress.accept("backup " + id + ": " + bytes + " bytes (" + compression.configName()
         + "), WAL " + startLsn + " .. " + stopLsn + " on timeline " + timeline);
     return meta;

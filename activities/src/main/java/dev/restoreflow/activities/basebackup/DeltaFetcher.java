@@ -21,11 +21,14 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -62,11 +65,20 @@ final class DeltaFetcher {
     void check() throws IOException;
   }
 
-  /** What the delta did. {@code checksums}: CRC-32C of every file, by its manifest path. */
+  /**
+   * What the delta did. {@code checksums}: CRC-32C of every file read or written, by its manifest
+   * path; {@code unread}: the files kept without reading them ({@link FileStamps}), by manifest
+   * path (of the files kept: {@code bytesUnread} of {@code bytesKept}).
+   */
   record Outcome(long filesKept, long bytesKept, long filesChanged, long blocksWritten,
       long bytesWritten, long filesCreated, long entriesRemoved, long bytesRemoved,
       int chunksFetched, int chunks, int walFiles, Map<String, Integer> checksums,
-      long compareMillis, long fetchMillis) {}
+      long compareMillis, long fetchMillis, Set<String> unread, long bytesUnread) {
+
+    Outcome {
+      unread = Set.copyOf(unread);
+    }
+  }
 
   /** A file of the backup and what its copy on disk has in common with it. */
   private static final class FileState {
@@ -76,13 +88,19 @@ final class DeltaFetcher {
     final boolean[] same;
     /** CRC-32C of each block as it is on disk (for the manifest check). */
     final int[] crcs;
+    /** Known to hold the backup's content without reading it: its stamp did not change. */
+    final boolean unchanged;
 
-    FileState(TarIndex.Member member, Path path, long diskSize) {
+    FileState(TarIndex.Member member, Path path, long diskSize, boolean unchanged) {
       this.member = member;
       this.path = path;
       this.diskSize = diskSize;
       this.same = new boolean[member.blockCount()];
       this.crcs = new int[member.blockCount()];
+      this.unchanged = unchanged;
+      if (unchanged) {
+        Arrays.fill(same, true);
+      }
     }
   }
 
@@ -124,6 +142,15 @@ final class DeltaFetcher {
 
   Outcome fetch(String instance, BackupMeta meta, TarIndex index, String walUpTo,
       AtomicLong downloaded, Beat beat) throws IOException {
+    return fetch(instance, meta, index, walUpTo, downloaded, Map.of(), beat);
+  }
+
+  /**
+   * @param known the stamps of files known to hold this backup's content when they were taken
+   *     ({@link FileStamps}): a file whose stamp has not changed is kept without reading it
+   */
+  Outcome fetch(String instance, BackupMeta meta, TarIndex index, String walUpTo,
+      AtomicLong downloaded, Map<String, FileStamps.Stamp> known, Beat beat) throws IOException {
     BackupObject object = meta.objects().get(0);
     ConfinedDirectory data = ConfinedDirectory.ownedLikeRoot(pgdata);
     long started = System.currentTimeMillis();
@@ -143,7 +170,9 @@ final class DeltaFetcher {
           }
           case SYMLINK -> link(data, path, member);
           case FILE -> {
-            FileState file = new FileState(member, path, data.regularFileSize(path));
+            long size = data.regularFileSize(path);
+            FileState file = new FileState(member, path, size,
+                size == member.size() && unchanged(known.get(entry.getKey()), path, member));
             created += file.diskSize < 0 ? 1 : 0;
             files.add(file);
           }
@@ -178,7 +207,13 @@ final class DeltaFetcher {
     long keptBytes = 0;
     long changed = 0;
     long blocks = 0;
+    Set<String> unread = new HashSet<>();
+    long unreadBytes = 0;
     for (FileState file : files) {
+      if (file.unchanged) {
+        unread.add(file.member.path());
+        unreadBytes += file.member.size();
+      }
       int rewritten = 0;
       for (boolean same : file.same) {
         rewritten += same ? 0 : 1;
@@ -193,7 +228,14 @@ final class DeltaFetcher {
     }
     return new Outcome(kept, keptBytes, changed, blocks, bytesWritten, created, removed[0],
         removed[1], chunks.size(), decoder.chunkCount(), wal, checksums, compared - started,
-        System.currentTimeMillis() - compared);
+        System.currentTimeMillis() - compared, unread, unreadBytes);
+  }
+
+  /** Whether a file's stamp is the one it had when it held the backup's member. */
+  private static boolean unchanged(FileStamps.Stamp known, Path path, TarIndex.Member member)
+      throws IOException {
+    return known != null && known.size() == member.size()
+        && FileStamps.of(path).map(known::equals).orElse(false);
   }
 
   /**
@@ -285,6 +327,9 @@ final class DeltaFetcher {
   private static long toCompare(List<FileState> files) {
     long bytes = 0;
     for (FileState file : files) {
+      if (file.unchanged) {
+        continue;
+      }
       bytes += Math.max(0, Math.min(file.diskSize, file.member.size()));
     }
     return bytes;
@@ -295,8 +340,8 @@ final class DeltaFetcher {
       throws IOException {
     List<Callable<Void>> tasks = new ArrayList<>();
     for (FileState file : files) {
-      if (file.diskSize <= 0) {
-        continue;   // nothing on disk to keep
+      if (file.diskSize <= 0 || file.unchanged) {
+        continue;   // nothing on disk to keep, or known to be the backup's
       }
       int onDisk = (int) Math.min(file.same.length, file.diskSize / blockSize + 1);
       for (int first = 0; first < onDisk; first += SEGMENT_BLOCKS) {
@@ -464,6 +509,9 @@ final class DeltaFetcher {
     ByteBuffer buffer = ByteBuffer.allocate(blockSize);
     CRC32C crc = new CRC32C();
     for (FileState file : files) {
+      if (file.unchanged) {
+        continue;   // content, size, mode and owner as they were when it held the backup's
+      }
       long size = file.member.size();
       try (FileChannel channel = data.openFile(file.path, StandardOpenOption.CREATE,
           StandardOpenOption.WRITE, StandardOpenOption.READ)) {

@@ -98,11 +98,14 @@ final class DeltaRestores {
 
   static String describe(BackupMeta meta, DeltaFetcher.Outcome delta, long thisAttempt,
       int attempt, String verified, long fetchMillis, long verifyMillis) {
-    return String.format("delta restore of basebackup %s: %d files kept (%s), %d changed"
+    return String.format("delta restore of basebackup %s: %d files kept (%s%s), %d changed"
         + " and %d created (%d blocks, %s written), %d entries removed (%s);"
         + " downloaded %s, %d of %d chunks%s; %d WAL files; %s; compared in %.1f s,"
         + " fetched in %.1f s, verified in %.1f s", meta.id(), delta.filesKept(),
-        Sizes.human(delta.bytesKept()), delta.filesChanged(), delta.filesCreated(),
+        Sizes.human(delta.bytesKept()), delta.unread().isEmpty() ? ""
+            : "; " + delta.unread().size() + " of them, " + Sizes.human(delta.bytesUnread())
+                + ", not read: unchanged since they held this backup",
+        delta.filesChanged(), delta.filesCreated(),
         delta.blocksWritten(), Sizes.human(delta.bytesWritten()), delta.entriesRemoved(),
         Sizes.human(delta.bytesRemoved()), Sizes.human(thisAttempt),
         delta.chunksFetched(), delta.chunks(), attempt > 1 ? " (attempt " + attempt

@@ -50,7 +50,8 @@ public final class ManifestCheck {
   }
 
   /** What was checked: files, their bytes, and how many had to be read back from disk. */
-  public record Checked(int files, long bytes, int readBack) {}
+  /** {@code unread}: files known to be unchanged since they were checked ({@link FileStamps}). */
+  public record Checked(int files, long bytes, int readBack, int unread) {}
 
   private record Listed(String path, long size, String algorithm, String checksum) {}
 
@@ -76,6 +77,15 @@ public final class ManifestCheck {
    */
   public static Checked verify(Path pgdata, Map<String, Integer> streamedCrc32c,
       Map<String, String> writtenAs) throws IOException {
+    return verify(pgdata, streamedCrc32c, writtenAs, Set.of());
+  }
+
+  /**
+   * @param unchanged files whose content is known to be the backup's without reading them (their
+   *     {@link FileStamps} did not change since it was): their presence and size are checked
+   */
+  static Checked verify(Path pgdata, Map<String, Integer> streamedCrc32c,
+      Map<String, String> writtenAs, Set<String> unchanged) throws IOException {
     byte[] manifest = Files.readAllBytes(pgdata.resolve(MANIFEST));
     int checksumAt = lastIndexOf(manifest, CHECKSUM_KEY);
     if (checksumAt < 0) {
@@ -89,6 +99,7 @@ public final class ManifestCheck {
     List<String> problems = new ArrayList<>();
     long bytes = 0;
     int readBack = 0;
+    int unread = 0;
     for (String path : present) {
       if (!listed.containsKey(path)) {
         problems.add(path + ": present but not in the manifest");
@@ -107,6 +118,10 @@ public final class ManifestCheck {
       }
       bytes += size;
       if (file.algorithm() == null || file.algorithm().equals("NONE")) {
+        continue;
+      }
+      if (unchanged.contains(file.path())) {
+        unread++;
         continue;
       }
       Integer streamed = "CRC32C".equals(file.algorithm()) ? streamedCrc32c.get(file.path()) : null;
@@ -128,7 +143,7 @@ public final class ManifestCheck {
           + String.join("; ", problems.subList(0, Math.min(PROBLEMS_SHOWN, problems.size())))
           + (problems.size() > PROBLEMS_SHOWN ? "; ..." : ""));
     }
-    return new Checked(listed.size(), bytes, readBack);
+    return new Checked(listed.size(), bytes, readBack, unread);
   }
 
   /** PostgreSQL writes a CRC-32C as its four bytes in memory order: little-endian on x86. */
@@ -202,6 +217,11 @@ public final class ManifestCheck {
       });
     }
     return files;
+  }
+
+  /** Whether the check covers a file (or directory) of the data directory, by relative path. */
+  static boolean covers(String relative) {
+    return !ignored(relative);
   }
 
   private static boolean ignored(String relative) {

@@ -171,6 +171,42 @@ class DeltaFetcherTest {
     assertChecksumsAreTheFilesCrcs(outcome);
   }
 
+  /**
+   * Files whose stamps did not change since they held the backup are kept without reading them;
+   * every file that was written, replaced or chmod-ed since is compared as before.
+   */
+  @Test
+  void filesUnchangedSinceTheyHeldTheBackupAreKeptUnread() throws Exception {
+    fetch(() -> { });
+    PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+    Map<String, String> restored = tree(pgdata);
+    Map<String, FileStamps.Stamp> stamps = FileStamps.take(pgdata);
+    FileStamps.letTheClockTurn();
+
+    try (var file = new java.io.RandomAccessFile(pgdata.resolve("base/1/big").toFile(), "rw")) {
+      file.seek(7L * BLOCK);
+      file.write(big[7 * BLOCK] ^ 1);
+    }
+    Files.setPosixFilePermissions(pgdata.resolve("postgresql.conf"),
+        PosixFilePermissions.fromString("rw-rw-rw-"));
+    // the same size, another file (and perhaps the same inode number): a new change time
+    byte[] gone = Files.readAllBytes(pgdata.resolve("base/1/gone"));
+    Files.delete(pgdata.resolve("base/1/gone"));
+    gone[3] ^= 1;
+    Files.write(pgdata.resolve("base/1/gone"), gone);
+
+    DeltaFetcher.Outcome outcome = fetch(stamps, () -> { });
+    PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+    assertEquals(restored, tree(pgdata), "exactly the backup again");
+    assertEquals(java.util.Set.of("PG_VERSION", "base/1/small", "base/1/empty"), outcome.unread(),
+        "pg_control is held aside under another name: compared");
+    assertEquals(big.length + gone.length + "port = 5432\n".length() + 8192,
+        lastFetcher.comparedBytes(), "big, gone, postgresql.conf and pg_control read");
+    assertEquals(2, outcome.blocksWritten(), "big's block and gone's: " + outcome);
+    assertEquals("15\n".length() + "a small relation".length(), outcome.bytesUnread());
+    assertEquals(outcome.filesKept(), 5, "the unread three, postgresql.conf, pg_control");
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 5, 12, 20, 30})
   void aDeltaKilledHalfWayAndRunAgainIsExact(int killedAtBeat) throws Exception {
@@ -234,10 +270,16 @@ class DeltaFetcherTest {
   private DeltaFetcher lastFetcher;
 
   private DeltaFetcher.Outcome fetch(DeltaFetcher.Beat beat) throws IOException {
+    return fetch(Map.of(), beat);
+  }
+
+  private DeltaFetcher.Outcome fetch(Map<String, FileStamps.Stamp> known, DeltaFetcher.Beat beat)
+      throws IOException {
     try (ObjectStore store = store()) {
       TarIndex read = DeltaRestores.index(store, TestRepository.INSTANCE, meta);
       lastFetcher = new DeltaFetcher(store, config(), pgdata);
-      return lastFetcher.fetch(TestRepository.INSTANCE, meta, read, null, new AtomicLong(), beat);
+      return lastFetcher.fetch(TestRepository.INSTANCE, meta, read, null, new AtomicLong(), known,
+          beat);
     }
   }
 

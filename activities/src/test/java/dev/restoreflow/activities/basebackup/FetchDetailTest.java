@@ -1,9 +1,11 @@
 package dev.restoreflow.activities.basebackup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** FetchS3's detail lines, as a person reads them in the CLI, the ledger and the Web UI. */
@@ -44,11 +46,22 @@ class FetchDetailTest {
   @Test
   void aDeltaSaysItsSizesForPeople() {
     DeltaFetcher.Outcome delta = new DeltaFetcher.Outcome(940, 1_600_000_000L, 30, 1200,
-        9_830_400, 5, 2, 8192, 3, 103, 2, Map.of(), 5000, 9000);
+        9_830_400, 5, 2, 8192, 3, 103, 2, Map.of(), 5000, 9000, Set.of(), 0);
     assertEquals("delta restore of basebackup 20261129T111029Z: 940 files kept (1.5 GiB), 30"
         + " changed and 5 created (1200 blocks, 9.4 MiB written), 2 entries removed (8.0 KiB);"
         + " downloaded 48.0 MiB, 3 of 103 chunks; 2 WAL files; 975 files verified; compared in"
         + " 5.0 s, fetched in 4.0 s, verified in 1.0 s",
         DeltaRestores.describe(META, delta, 48L << 20, 1, "975 files verified", 9000, 1000));
+  }
+
+  @Test
+  void aDeltaSaysWhatItKeptWithoutReading() {
+    DeltaFetcher.Outcome delta = new DeltaFetcher.Outcome(940, 1_600_000_000L, 30, 1200,
+        9_830_400, 5, 2, 8192, 3, 103, 2, Map.of(), 5000, 9000, Set.of("base/1/1", "base/1/2"),
+        1_073_741_824L);
+    String detail = DeltaRestores.describe(META, delta, 48L << 20, 1, "975 files verified", 9000,
+        1000);
+    assertTrue(detail.contains("940 files kept (1.5 GiB; 2 of them, 1.0 GiB, not read: unchanged"
+        + " since they held this backup)"), detail);
   }
 }

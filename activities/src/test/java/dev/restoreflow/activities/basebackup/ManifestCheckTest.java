@@ -73,6 +73,18 @@ class ManifestCheckTest {
   }
 
   @Test
+  void filesKnownUnchangedAreCheckedBySizeOnly() throws Exception {
+    extract();
+    ManifestCheck.Checked checked = ManifestCheck.verify(pgdata, Map.of(), Map.of(),
+        java.util.Set.of("base/5/16384"));
+    assertEquals(1, checked.unread());
+    assertEquals(2, checked.readBack(), "the others are read back");
+    Files.write(pgdata.resolve("base/5/16384"), new byte[10]);
+    assertThrows(ManifestCheck.MismatchException.class, () -> ManifestCheck.verify(pgdata,
+        Map.of(), Map.of(), java.util.Set.of("base/5/16384")), "a size that differs fails");
+  }
+
+  @Test
   void aChangedByteIsNamedByFile() throws Exception {
     relation[1_234_567] ^= 0x01;
     Files.write(src.resolve("base/5/16384"), relation);
