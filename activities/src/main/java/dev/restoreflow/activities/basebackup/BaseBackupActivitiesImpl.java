@@ -69,12 +69,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       try (ObjectStore store = BaseBackupEngine.open(ctx);
           Heartbeats beats = Heartbeats.start(() -> latest.get().withBytes(downloaded.get(),
               storedBytes.get()))) {
-        BackupMeta meta = new BaseBackupCatalog(store, input.step().instance())
-            .backup(input.backupId()).orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_FOUND,
-                "backup " + input.backupId() + " has no backup.json in " + store.describe()));
+        BackupMeta meta = meta(store, input);
         storedBytes.set(storedBytes(meta));
-        String walUpTo = input.recoveryTarget() != null && input.recoveryTarget().lsn() != null
-            ? WalNames.segmentOf(meta.timeline(), input.recoveryTarget().lsn()) : null;
+        String walUpTo = walUpTo(input, meta);
         if (attempt > 1) {
           log.info("FetchS3 attempt {} goes on from object {} chunk {}{}", attempt, from.object(),
               from.chunk(), from.insideEntry() ? " inside " + from.entryName() : "");
@@ -87,17 +84,10 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
               beats.rethrowIfStopped();
             });
         beats.rethrowIfStopped();
-        long fetchedAt = System.currentTimeMillis();
-        String verified = verifyAgainstManifest(pgdata, fetched.checksums(), Set.of());
-        long verifiedAt = System.currentTimeMillis();
-        writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
-            Boolean.TRUE.equals(ctx.instance().keepArchiving()), ctx);
-        PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
-        keepStamps(pgdata, meta.id());
-        UnfinishedRestore.finish(ctx.runner(), ctx.instance());
+        Finished end = finish(pgdata, meta, input, ctx, fetched.checksums(), Set.of());
         return new StepResult(BaseBackupActivities.FETCH_STEP, started, System.currentTimeMillis(),
-            describe(meta, fetched, from, attempt, verified, fetchedAt - started,
-                verifiedAt - fetchedAt));
+            describe(meta, fetched, from, attempt, end.verified(), end.fetchedAt() - started,
+                end.verifyMillis()));
       } catch (IOException e) {
         throw failureOf(e, ctx, input.backupId());
       }
@@ -148,15 +138,12 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         Heartbeats beats = Heartbeats.start(() -> latest.get().withBytes(
             fetcher.get() == null ? 0 : fetcher.get().bytesDone(),
             fetcher.get() == null ? 0 : fetcher.get().bytesTotal()))) {
-      BackupMeta meta = new BaseBackupCatalog(store, input.step().instance())
-          .backup(input.backupId()).orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_FOUND,
-              "backup " + input.backupId() + " has no backup.json in " + store.describe()));
+      BackupMeta meta = meta(store, input);
       TarIndex index = DeltaRestores.index(store, input.step().instance(), meta);
       DeltaRestores.refuseUnlessStoppedPostgres(ctx, pgdata);
       UnfinishedRestore.mark(ctx.runner(), ctx.instance(), new UnfinishedRestore.Mark(
           ctx.jobId(), BaseBackupActivities.FETCH_STEP, ctx.instance().engine(), meta.id()));
-      String walUpTo = input.recoveryTarget() != null && input.recoveryTarget().lsn() != null
-          ? WalNames.segmentOf(meta.timeline(), input.recoveryTarget().lsn()) : null;
+      String walUpTo = walUpTo(input, meta);
       fetcher.set(new DeltaFetcher(store, ctx.instance().settings(BaseBackupConfig.class),
           pgdata));
       DeltaFetcher.Outcome delta = fetcher.get().fetch(input.step().instance(), meta, index,
@@ -166,20 +153,49 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
             beats.rethrowIfStopped();
           });
       beats.rethrowIfStopped();
-      long fetchedAt = System.currentTimeMillis();
-      String verified = verifyAgainstManifest(pgdata, delta.checksums(), delta.unread());
-      long verifiedAt = System.currentTimeMillis();
-      writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
-          Boolean.TRUE.equals(ctx.instance().keepArchiving()), ctx);
-      PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
-      keepStamps(pgdata, meta.id());
-      UnfinishedRestore.finish(ctx.runner(), ctx.instance());
+      Finished end = finish(pgdata, meta, input, ctx, delta.checksums(), delta.unread());
       return new StepResult(BaseBackupActivities.FETCH_STEP, started, System.currentTimeMillis(),
-          DeltaRestores.describe(meta, delta, downloaded.get() - before, attempt, verified,
-              fetchedAt - started, verifiedAt - fetchedAt));
+          DeltaRestores.describe(meta, delta, downloaded.get() - before, attempt, end.verified(),
+              end.fetchedAt() - started, end.verifyMillis()));
     } catch (IOException e) {
       throw failureOf(e, ctx, input.backupId());
     }
+  }
+
+  private static BackupMeta meta(ObjectStore store, EngineRestoreInput input) throws IOException {
+    return new BaseBackupCatalog(store, input.step().instance()).backup(input.backupId())
+        .orElseThrow(() -> Failures.of(FailureType.BACKUP_NOT_FOUND, "backup " + input.backupId()
+            + " has no backup.json in " + store.describe()));
+  }
+
+  /** The last WAL segment to prefetch: the recovery target LSN's; null = all there is. */
+  private static String walUpTo(EngineRestoreInput input, BackupMeta meta) {
+    return input.recoveryTarget() != null && input.recoveryTarget().lsn() != null
+        ? WalNames.segmentOf(meta.timeline(), input.recoveryTarget().lsn()) : null;
+  }
+
+  /** How a fetch ended: the manifest check's words, when the data was in place, the check's time. */
+  private record Finished(String verified, long fetchedAt, long verifyMillis) {}
+
+  /**
+   * What a full and a delta fetch do once the data is in place: the manifest check, the recovery
+   * settings, pg_control put in place, the files' stamps kept, the unfinished mark removed.
+   */
+  private static Finished finish(Path pgdata, BackupMeta meta, EngineRestoreInput input,
+      HostStep ctx, Map<String, Integer> checksums, Set<String> unchanged) throws IOException {
+    long fetchedAt = System.currentTimeMillis();
+    String verified = verifyAgainstManifest(pgdata, checksums, unchanged);
+    long verifyMillis = System.currentTimeMillis() - fetchedAt;
+    writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
+        Boolean.TRUE.equals(ctx.instance().keepArchiving()), ctx);
+    PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
+    keepStamps(pgdata, meta.id());
+    try {
+      UnfinishedRestore.finish(ctx.runner(), ctx.instance());
+    } catch (CommandFailedException e) {
+      throw Failures.ofCommand(BaseBackupActivities.FETCH_STEP, e);
+    }
+    return new Finished(verified, fetchedAt, verifyMillis);
   }
 
   /**
