@@ -9,7 +9,10 @@ import io.temporal.common.converter.DefaultDataConverter;
 import java.util.Map;
 import java.util.Optional;
 
-/** The running step's heartbeat, read from the job's pending activity on the server. */
+/**
+ * The running step's heartbeat, read from the job's pending activity on the server: what --follow,
+ * the line gateway and the HTTP API's job view show.
+ */
 public final class Heartbeats {
 
   private Heartbeats() {}

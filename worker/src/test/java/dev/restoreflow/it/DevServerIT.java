@@ -99,21 +99,11 @@ class DevServerIT {
   @Order(2)
   void theWebUiShowsEachStepOfAFinishedRestoreByItsActivityName() throws Exception {
     assertTrue(runId != null, "needs the restore of the first test");
-    String page = temporal.server.webUi() + "/namespaces/default/workflows/" + workflowId + "/"
-        + runId + "/history";
-    Files.createDirectories(ARTIFACTS);
-    Path screenshot = ARTIFACTS.resolve("restore-history.png").toAbsolutePath();
-    Files.deleteIfExists(screenshot);
-    String dom = chromium("--dump-dom", page);
-    Files.writeString(ARTIFACTS.resolve("restore-history.html"), dom);
-    chromium("--screenshot=" + screenshot, page);
+    WebUiPage page = webUiPage("history");
     for (String step : List.of("StopCluster", "WipeData", "ProbackupRestore", "StartCluster")) {
       // the activity type as the UI renders it in an event row, not only inside payload JSON
-      assertTrue(dom.contains(">" + step + "<"), step + " is not on " + page
-          + " (DOM kept in " + ARTIFACTS.resolve("restore-history.html") + ")");
+      assertTrue(page.dom().contains(">" + step + "<"), step + " is not on " + page);
     }
-    assertTrue(dom.contains(workflowId), "the page is the restore's own");
-    assertTrue(Files.size(screenshot) > 10_000, "screenshot kept: " + screenshot);
   }
 
   /**
@@ -124,24 +114,41 @@ class DevServerIT {
   @Order(3)
   void theWebUiTimelineShowsTheActivitySummaries() throws Exception {
     assertTrue(restored != null, "needs the restore of the first test");
-    String page = temporal.server.webUi() + "/namespaces/default/workflows/" + workflowId + "/"
-        + runId + "/timeline";
-    Files.createDirectories(ARTIFACTS);
-    Path screenshot = ARTIFACTS.resolve("restore-timeline.png").toAbsolutePath();
-    Files.deleteIfExists(screenshot);
-    String dom = chromium("--dump-dom", page);
-    Files.writeString(ARTIFACTS.resolve("restore-timeline.html"), dom);
-    chromium("--screenshot=" + screenshot, page);
+    WebUiPage page = webUiPage("timeline");
     String restoreSummary = "restore backup " + restored.backupId() + ", "
         + dev.restoreflow.workflows.Sizes.human(restored.plan().dataBytes()) + " (probackup)"
         + " into main1 on local";
     for (String summary : List.of(restoreSummary, "stop main1 on local", "verify main1 on local",
         "plan restore of main1 on local: newest backup")) {
-      assertTrue(dom.contains(summary), "\"" + summary + "\" is not on " + page
-          + " (DOM kept in " + ARTIFACTS.resolve("restore-timeline.html") + ")");
+      assertTrue(page.dom().contains(summary), "\"" + summary + "\" is not on " + page);
     }
-    assertTrue(dom.contains(workflowId), "the page is the restore's own");
+  }
+
+  /** A page of the Web UI as Chromium rendered it; its DOM is kept in {@code html}. */
+  private record WebUiPage(String url, String dom, Path html) {
+    @Override
+    public String toString() {
+      return url + " (DOM kept in " + html + ")";
+    }
+  }
+
+  /**
+   * The restore's {@code view} page (history, timeline) of the Web UI: its DOM and a screenshot
+   * kept under target/webui as restore-{@code view}.html and .png; the page is the restore's own.
+   */
+  private WebUiPage webUiPage(String view) throws IOException, InterruptedException {
+    String page = temporal.server.webUi() + "/namespaces/default/workflows/" + workflowId + "/"
+        + runId + "/" + view;
+    Files.createDirectories(ARTIFACTS);
+    Path screenshot = ARTIFACTS.resolve("restore-" + view + ".png").toAbsolutePath();
+    Files.deleteIfExists(screenshot);
+    String dom = chromium("--dump-dom", page);
+    Path html = ARTIFACTS.resolve("restore-" + view + ".html");
+    Files.writeString(html, dom);
+    chromium("--screenshot=" + screenshot, page);
+    assertTrue(dom.contains(workflowId), "the page is the restore's own: " + page);
     assertTrue(Files.size(screenshot) > 10_000, "screenshot kept: " + screenshot);
+    return new WebUiPage(page, dom, html);
   }
 
   private String temporalCli(String... args) throws IOException, InterruptedException {

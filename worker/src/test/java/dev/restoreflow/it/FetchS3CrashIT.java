@@ -9,10 +9,8 @@ import dev.restoreflow.activities.archive.Chunk;
 import dev.restoreflow.activities.basebackup.BackupMeta;
 import dev.restoreflow.activities.basebackup.BackupObject;
 import dev.restoreflow.activities.basebackup.BaseBackupConfig;
-import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.basebackup.FetchCheckpoint;
 import dev.restoreflow.activities.cluster.ClusterState;
-import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.client.Submission;
 import dev.restoreflow.worker.config.RestoreflowConfig;
@@ -23,11 +21,6 @@ import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
 import dev.restoreflow.workflows.model.StepProgress;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
-import io.temporal.common.converter.DefaultDataConverter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,21 +43,16 @@ class FetchS3CrashIT {
   @Test
   @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
   void aKilledWorkersFetchResumesFromItsHeartbeatAndRedownloadsLittle() throws Exception {
-    try (ItSandbox main1 = ItSandbox.create("main1", "local");
-        S3Server s3 = S3Server.start(main1.stateDir());
-        CountingProxy proxy = new CountingProxy(URI.create(s3.endpoint).getPort(), 0)) {
-      main1.sandbox.loadDemoData(20_000);
-      s3.createBucket("pg-backups");
-      BaseBackupConfig repository = new BaseBackupConfig("s3://pg-backups/crash-it",
-          proxy.endpoint(), null, true, S3Server.ACCESS_KEY_ENV, S3Server.SECRET_KEY_ENV, "none",
-          2, 5, null);
-      InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME)
-          .withSettings(repository);
-
-      ItServer server = ItTemporal.startServer();
-      RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());
-      Path configFile = BaseBackups.writeConfig(main1, config);
-      BackupMeta meta = BaseBackups.backup(configFile, s3, "main1", "none");
+    ItServer server = ItTemporal.startServer();
+    try (ProxiedS3Backup backedUp = ProxiedS3Backup.create("crash-it", 20_000,
+        server.target())) {
+      ItSandbox main1 = backedUp.main1;
+      S3Server s3 = backedUp.s3;
+      CountingProxy proxy = backedUp.proxy;
+      BaseBackupConfig repository = backedUp.repository;
+      RestoreflowConfig config = backedUp.config;
+      Path configFile = backedUp.configFile;
+      BackupMeta meta = backedUp.backup;
       BackupObject object = meta.objects().get(0);
       assertTrue(object.chunks().size() >= 3, "a tarball of several chunks: " + object.chunks());
       Map<String, String> atBackup = main1.sandbox.fingerprint();
@@ -165,17 +153,10 @@ class FetchS3CrashIT {
   }
 
   private static Optional<FetchCheckpoint> heartbeat(ItTemporal temporal, String workflowId) {
-    DescribeWorkflowExecutionResponse description = temporal.service.blockingStub()
-        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace(temporal.client.getOptions().getNamespace())
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-            .build());
-    return description.getPendingActivitiesList().stream()
+    return Histories.pendingActivities(temporal.client, workflowId).stream()
         .filter(activity -> activity.getActivityType().getName().equals("FetchS3"))
         .filter(activity -> activity.hasHeartbeatDetails())
-        .map(activity -> DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
-            Optional.of(activity.getHeartbeatDetails()), FetchCheckpoint.class,
-            FetchCheckpoint.class))
+        .map(activity -> Histories.heartbeatDetails(activity, FetchCheckpoint.class))
         .findFirst();
   }
 }

@@ -6,14 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreflow.activities.basebackup.BaseBackupConfig;
-import dev.restoreflow.activities.basebackup.BaseBackupEngine;
 import dev.restoreflow.activities.basebackup.FetchCheckpoint;
-import dev.restoreflow.activities.config.InstanceConfig;
-import dev.restoreflow.worker.config.RestoreflowConfig;
 import dev.restoreflow.workflows.activities.BaseBackupActivities;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,61 +49,44 @@ class FollowProgressIT {
   private static final boolean FETCH_KNOWS_ITS_TOTAL = Arrays.stream(
       FetchCheckpoint.class.getRecordComponents()).anyMatch(c -> c.getName().equals("bytesTotal"));
 
-  private ItSandbox main1;
-  private S3Server s3;
-  private CountingProxy proxy;
+  private ProxiedS3Backup backedUp;
   private ItTemporal temporal;
   private RestoreflowProcess worker;
-  private Path configFile;
 
   @BeforeAll
   void setUp() throws Exception {
-    main1 = ItSandbox.create("main1", "local");
-    s3 = S3Server.start(main1.stateDir());
-    proxy = new CountingProxy(URI.create(s3.endpoint).getPort(), 0);
-    main1.sandbox.loadDemoData(20_000);
-    s3.createBucket("pg-backups");
-    BaseBackupConfig repository = new BaseBackupConfig("s3://pg-backups/follow-it",
-        proxy.endpoint(), null, true, S3Server.ACCESS_KEY_ENV, S3Server.SECRET_KEY_ENV, "none",
-        2, 5, null);
-    InstanceConfig instance = main1.instance.withEngine(BaseBackupEngine.NAME)
-        .withSettings(repository);
     ItServer server = ItTemporal.startServer();
-    RestoreflowConfig config = BaseBackups.config(main1, instance, server.target());
-    configFile = BaseBackups.writeConfig(main1, config);
-    BaseBackups.backup(configFile, s3, "main1", "none");
-    temporal = ItTemporal.start(server, config, List.of());
-    worker = RestoreflowProcess.worker(configFile, "local",
-        main1.stateDir().resolve("worker.log"), s3.environment());
-    proxy.setRate(1_000_000);   // x 2 parallel ranges: ~2 MB/s, a fetch of 20 s or more
+    try {
+      backedUp = ProxiedS3Backup.create("follow-it", 20_000, server.target());
+    } catch (Exception e) {
+      server.close();
+      throw e;
+    }
+    temporal = ItTemporal.start(server, backedUp.config, List.of());
+    worker = RestoreflowProcess.worker(backedUp.configFile, "local",
+        backedUp.main1.stateDir().resolve("worker.log"), backedUp.s3.environment());
+    backedUp.proxy.setRate(1_000_000);   // x 2 parallel ranges: ~2 MB/s, a fetch of 20 s or more
   }
 
   @AfterAll
   void tearDown() throws Exception {
-    if (worker != null) {
-      worker.close();
-    }
-    if (temporal != null) {
-      temporal.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (s3 != null) {
-      s3.close();
-    }
-    if (main1 != null) {
-      main1.close();
-    }
+    Closing.inOrder(worker, temporal, backedUp);
+  }
+
+  /** The arguments of {@code restoreflow restore --follow} of main1, then {@code more}. */
+  private String[] followedRestore(String... more) {
+    List<String> args = new ArrayList<>(List.of("restore", "--config",
+        backedUp.configFile.toString(), "--instance", "main1", "--yes", "--follow"));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   @Test
   @Order(1)
   void onATerminalTheFetchsProgressIsRewrittenInPlace() throws Exception {
     String raw;
-    try (PseudoTerminal terminal = PseudoTerminal.restoreflow(s3.environment(), List.of(),
-        "restore", "--config", configFile.toString(), "--instance", "main1", "--yes",
-        "--follow")) {
+    try (PseudoTerminal terminal = PseudoTerminal.restoreflow(backedUp.s3.environment(), List.of(),
+        followedRestore())) {
       terminal.expect("SUCCEEDED", LIMIT);
       assertEquals(0, terminal.waitFor(LIMIT), terminal.screen());
       raw = terminal.raw();
@@ -153,8 +130,8 @@ class FollowProgressIT {
   @Order(2)
   void pipedToAFileThereAreNoControlCharactersAndAProgressLineEveryTenSecondsAtMost()
       throws Exception {
-    RestoreflowProcess.Output piped = RestoreflowProcess.runApart(LIMIT, s3.environment(),
-        "restore", "--config", configFile.toString(), "--instance", "main1", "--yes", "--follow");
+    RestoreflowProcess.Output piped = RestoreflowProcess.runApart(LIMIT,
+        backedUp.s3.environment(), followedRestore());
     assertEquals(0, piped.exitCode(), piped.stdout() + piped.stderr());
     log.info("piped:\n{}", piped.stdout());
     assertTrue(piped.stdout().chars().noneMatch(c -> c < 0x20 && c != '\n'),
@@ -179,9 +156,8 @@ class FollowProgressIT {
   @Test
   @Order(3)
   void withJsonEveryLineIsAJsonObjectOfItsOwn() throws Exception {
-    RestoreflowProcess.Output json = RestoreflowProcess.runApart(LIMIT, s3.environment(),
-        "restore", "--config", configFile.toString(), "--instance", "main1", "--yes", "--follow",
-        "--json");
+    RestoreflowProcess.Output json = RestoreflowProcess.runApart(LIMIT,
+        backedUp.s3.environment(), followedRestore("--json"));
     assertEquals(0, json.exitCode(), json.stdout() + json.stderr());
     ObjectMapper mapper = new ObjectMapper();
     List<JsonNode> events = new ArrayList<>();

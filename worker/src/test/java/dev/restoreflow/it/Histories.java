@@ -1,11 +1,16 @@
 package dev.restoreflow.it;
 
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DefaultDataConverter;
 import java.util.List;
+import java.util.Optional;
 
-/** Reads facts out of a workflow's history. */
+/** Reads facts out of a workflow's history, and its running activities out of its description. */
 final class Histories {
 
   private Histories() {}
@@ -36,5 +41,20 @@ final class Histories {
 
   static List<HistoryEvent> events(WorkflowClient client, String workflowId) {
     return client.fetchHistory(workflowId).getHistory().getEventsList();
+  }
+
+  /** The workflow's activities that run or wait for their next attempt, as the server has them. */
+  static List<PendingActivityInfo> pendingActivities(WorkflowClient client, String workflowId) {
+    return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+            .build()).getPendingActivitiesList();
+  }
+
+  /** A pending activity's last heartbeat details read as {@code type} (it must have some). */
+  static <T> T heartbeatDetails(PendingActivityInfo activity, Class<T> type) {
+    return DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
+        Optional.of(activity.getHeartbeatDetails()), type, type);
   }
 }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,6 +142,15 @@ final class ItSandbox implements AutoCloseable {
   /** Each restore sleeps this long after every file it writes. */
   void throttleRestores(int millisPerFile) throws IOException {
     Files.writeString(throttle, String.valueOf(millisPerFile));
+  }
+
+  /** Throttles restores (ms a file) so that one of this data directory takes about {@code total}. */
+  void throttleRestoresToTake(Duration total) throws IOException {
+    long files;
+    try (Stream<Path> walk = Files.walk(Path.of(instance.pgdata()))) {
+      files = walk.filter(Files::isRegularFile).count();
+    }
+    throttleRestores((int) (total.toMillis() / Math.max(1, files)));
   }
 
   /** The simulator's pg_basebackup copies at most this fast; 0 = no limit. */

@@ -5,19 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.client.Submission;
-import dev.restoreflow.worker.config.RestoreflowConfig;
-import dev.restoreflow.worker.temporal.TemporalCliServer;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
-import io.temporal.common.converter.DefaultDataConverter;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -50,25 +42,18 @@ class ProbackupRestoreBytesIT {
       main1.sandbox.sql("truncate transfers");
 
       Path output = main1.stateDir().resolve("processes.log");
-      TemporalCliServer temporal = TemporalCliServer.start(ItServer.temporalCli(),
-          main1.stateDir().resolve("temporal"));
-      RestoreflowConfig config = ItSandbox.config(temporal.target(),
-          main1.stateDir().resolve("ledger.db"), main1);
-      Path configFile = RestoreflowProcess.writeConfig(config,
-          main1.stateDir().resolve("config.json"));
-      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
-      RestoreflowClient restoreflow = new RestoreflowClient(WorkflowClient.newInstance(service));
-      try (RestoreflowProcess server = RestoreflowProcess.server(configFile, output);
-          RestoreflowProcess worker = RestoreflowProcess.worker(configFile, "local", output)) {
-        main1.throttleRestores(millisPerFile(Path.of(main1.instance.pgdata()), RESTORE_TIME));
+      try (DevServerRig rig = DevServerRig.start(main1);
+          RestoreflowProcess server = RestoreflowProcess.server(rig.configFile, output);
+          RestoreflowProcess worker = RestoreflowProcess.worker(rig.configFile, "local", output)) {
+        RestoreflowClient restoreflow = rig.restoreflow;
+        main1.throttleRestoresToTake(RESTORE_TIME);
         Submission job = restoreflow.submit(RestoreRequest.of("main1").withHost("local")
             .withRequestedVia("api", "ProbackupRestoreBytesIT"));
         List<long[]> seen = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline
             && !restoreflow.progress(job.jobId()).state().isFinal()) {
-          restoreBytes(service, job.workflowId()).ifPresent(bytes -> {
+          restoreBytes(rig.client, job.workflowId()).ifPresent(bytes -> {
             if (seen.isEmpty() || seen.get(seen.size() - 1)[0] != bytes[0]) {
               seen.add(bytes);
             }
@@ -93,39 +78,21 @@ class ProbackupRestoreBytesIT {
             .filter(s -> s.name().equals(ProbackupActivities.RESTORE_STEP)).findFirst()
             .orElseThrow().detail();
         assertTrue(detail.matches(".*; \\d+\\.\\d (KiB|MiB|GiB) written.*"), detail);
-      } finally {
-        service.shutdownNow();
-        temporal.close();
       }
     }
   }
 
   /** ProbackupRestore's {bytesDone, bytesTotal} as its last heartbeat says, if it runs. */
-  private static Optional<long[]> restoreBytes(WorkflowServiceStubs service, String workflowId) {
-    List<PendingActivityInfo> pending = service.blockingStub().describeWorkflowExecution(
-        DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
-            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                .setWorkflowId(workflowId))
-            .build()).getPendingActivitiesList();
-    for (PendingActivityInfo activity : pending) {
+  private static Optional<long[]> restoreBytes(WorkflowClient client, String workflowId) {
+    for (PendingActivityInfo activity : Histories.pendingActivities(client, workflowId)) {
       if (activity.getActivityType().getName().equals(ProbackupActivities.RESTORE_STEP)
           && activity.hasHeartbeatDetails()) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
-            Optional.of(activity.getHeartbeatDetails()), Map.class, Map.class);
+        Map<String, Object> details = Histories.heartbeatDetails(activity, Map.class);
         return Optional.of(new long[] {((Number) details.get("bytesDone")).longValue(),
             ((Number) details.get("bytesTotal")).longValue()});
       }
     }
     return Optional.empty();
-  }
-
-  /** The throttle (ms per file) that makes a restore of this data directory take about {@code total}. */
-  private static int millisPerFile(Path pgdata, Duration total) throws Exception {
-    long files;
-    try (Stream<Path> walk = Files.walk(pgdata)) {
-      files = walk.filter(Files::isRegularFile).count();
-    }
-    return (int) (total.toMillis() / Math.max(1, files));
   }
 }

@@ -88,18 +88,7 @@ class S3FaultsIT {
 
   @AfterAll
   void tearDown() throws Exception {
-    if (temporal != null) {
-      temporal.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (s3 != null) {
-      s3.close();
-    }
-    if (main1 != null) {
-      main1.close();
-    }
+    Closing.inOrder(temporal, proxy, s3, main1);
   }
 
   @Test

@@ -5,26 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restoreflow.client.RestoreflowClient;
 import dev.restoreflow.client.Submission;
-import dev.restoreflow.worker.config.RestoreflowConfig;
-import dev.restoreflow.worker.temporal.TemporalCliServer;
 import dev.restoreflow.workflows.activities.ProbackupActivities;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
@@ -53,26 +46,20 @@ class TemporalDownIT {
       Map<String, String> atBackup = main1.sandbox.fingerprint();
       main1.sandbox.sql("truncate transfers; delete from accounts where id > 100");
 
-      Path temporalState = main1.stateDir().resolve("temporal");
       Path output = main1.stateDir().resolve("processes.log");
-      TemporalCliServer temporal = TemporalCliServer.start(ItServer.temporalCli(), temporalState);
-      RestoreflowConfig config = ItSandbox.config(temporal.target(),
-          main1.stateDir().resolve("ledger.db"), main1);
-      Path configFile = RestoreflowProcess.writeConfig(config, main1.stateDir().resolve("config.json"));
-      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
-      WorkflowClient client = WorkflowClient.newInstance(service);
-      RestoreflowClient restoreflow = new RestoreflowClient(client);
-      try (RestoreflowProcess server = RestoreflowProcess.server(configFile, output);
-          RestoreflowProcess worker = RestoreflowProcess.worker(configFile, "local", output)) {
-        main1.throttleRestores(millisPerFile(Path.of(main1.instance.pgdata()), RESTORE_TIME));
+      try (DevServerRig temporal = DevServerRig.start(main1);
+          RestoreflowProcess server = RestoreflowProcess.server(temporal.configFile, output);
+          RestoreflowProcess worker = RestoreflowProcess.worker(temporal.configFile, "local",
+              output)) {
+        RestoreflowClient restoreflow = temporal.restoreflow;
+        main1.throttleRestoresToTake(RESTORE_TIME);
         Submission job = restoreflow.submit(RestoreRequest.of("main1").withHost("local")
             .withRequestedVia("api", "TemporalDownIT"));
         JobWaits.awaitStepUnderWay(restoreflow, job.jobId(), ProbackupActivities.RESTORE_STEP, 3);
         ProcessHandle restore = probackupRestore(main1).orElseThrow(
             () -> new AssertionError("no pg_probackup restore is running"));
 
-        temporal.close();
+        temporal.stopServer();
         Instant down = Instant.now();
         while (Duration.between(down, Instant.now()).compareTo(OUTAGE) < 0) {
           assertTrue(restore.isAlive(), "pg_probackup (pid " + restore.pid() + ") ended "
@@ -80,11 +67,11 @@ class TemporalDownIT {
           Thread.sleep(1000);
         }
         String targetBefore = temporal.target();
-        temporal = TemporalCliServer.start(ItServer.temporalCli(), temporalState);
+        temporal.startServerAgain();
         Instant up = Instant.now();
         assertEquals(targetBefore, temporal.target(), "same state, same address");
 
-        PendingActivityInfo beat = awaitHeartbeatAfter(service, job.workflowId(), up);
+        PendingActivityInfo beat = awaitHeartbeatAfter(temporal.client, job.workflowId(), up);
         log.info("heartbeat {} s after Temporal came back, attempt {}",
             beat.getLastHeartbeatTime().getSeconds() - up.getEpochSecond(), beat.getAttempt());
         assertTrue(restore.isAlive(), "the same pg_probackup (pid " + restore.pid() + ") runs on");
@@ -96,25 +83,16 @@ class TemporalDownIT {
             .filter(argv -> argv.startsWith("restore ")).count(),
             "one pg_probackup restore, never killed nor started again: "
                 + main1.recordedInvocations());
-        log.info("ProbackupRestore ended on attempt {}: {}", Histories.attempts(client,
+        log.info("ProbackupRestore ended on attempt {}: {}", Histories.attempts(temporal.client,
             job.workflowId(), ProbackupActivities.RESTORE_STEP), result.steps());
       } finally {
-        service.shutdownNow();
-        temporal.close();
-        Files.createDirectories(Path.of("target", "it-logs"));
-        Files.copy(output, Path.of("target", "it-logs", "TemporalDownIT-processes.log"),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (Files.exists(output)) {   // not when the dev server did not start
+          Files.createDirectories(Path.of("target", "it-logs"));
+          Files.copy(output, Path.of("target", "it-logs", "TemporalDownIT-processes.log"),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
       }
     }
-  }
-
-  /** The throttle (ms per file) that makes a restore of this data directory take about {@code total}. */
-  private static int millisPerFile(Path pgdata, Duration total) throws Exception {
-    long files;
-    try (Stream<Path> walk = Files.walk(pgdata)) {
-      files = walk.filter(Files::isRegularFile).count();
-    }
-    return (int) (total.toMillis() / Math.max(1, files));
   }
 
   /** The pg_probackup restore into this sandbox's data directory (not its runuser parent). */
@@ -128,18 +106,13 @@ class TemporalDownIT {
   }
 
   /** Waits until the running step records a heartbeat later than {@code since}. */
-  private static PendingActivityInfo awaitHeartbeatAfter(WorkflowServiceStubs service,
+  private static PendingActivityInfo awaitHeartbeatAfter(WorkflowClient client,
       String workflowId, Instant since) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
     PendingActivityInfo last = null;
     while (System.nanoTime() < deadline) {
       try {
-        List<PendingActivityInfo> pending = service.blockingStub().describeWorkflowExecution(
-            DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
-                .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                    .setWorkflowId(workflowId))
-                .build()).getPendingActivitiesList();
-        for (PendingActivityInfo activity : pending) {
+        for (PendingActivityInfo activity : Histories.pendingActivities(client, workflowId)) {
           if (activity.getActivityType().getName().equals(ProbackupActivities.RESTORE_STEP)) {
             last = activity;
             if (activity.hasLastHeartbeatTime()

@@ -4,18 +4,14 @@ import dev.restoreflow.activities.ledger.JobLedger;
 import dev.restoreflow.activities.ledger.JobRow;
 import dev.restoreflow.activities.ledger.StepRow;
 import dev.restoreflow.client.RestoreflowClient;
+import dev.restoreflow.worker.Heartbeats;
 import dev.restoreflow.worker.PlanSummary;
 import dev.restoreflow.workflows.TaskQueues;
 import dev.restoreflow.workflows.model.QueueEntry;
 import dev.restoreflow.workflows.model.RestoreProgress;
 import dev.restoreflow.workflows.model.StepProgress;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowQueryException;
-import io.temporal.common.converter.DefaultDataConverter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,24 +96,7 @@ final class JobViews {
 
   /** The running activity's last heartbeat details (files done, percent, ...), or null. */
   private Map<String, Object> heartbeat(String workflowId) {
-    try {
-      WorkflowClient client = restoreflow.workflowClient();
-      var response = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-          DescribeWorkflowExecutionRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-              .build());
-      for (PendingActivityInfo activity : response.getPendingActivitiesList()) {
-        if (activity.hasHeartbeatDetails()) {
-          @SuppressWarnings("unchecked")
-          Map<String, Object> details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
-              Optional.of(activity.getHeartbeatDetails()), Map.class, Map.class);
-          return details;
-        }
-      }
-    } catch (RuntimeException notReadable) {
-      // a heartbeat that cannot be read is left out; the progress is still there
-    }
-    return null;
+    Heartbeats.Heartbeat beat = Heartbeats.latest(restoreflow, workflowId);
+    return beat == null ? null : beat.details();
   }
 }
