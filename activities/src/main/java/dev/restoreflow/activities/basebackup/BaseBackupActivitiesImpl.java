@@ -147,7 +147,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       fetcher.set(new DeltaFetcher(store, ctx.instance().settings(BaseBackupConfig.class),
           pgdata));
       DeltaFetcher.Outcome delta = fetcher.get().fetch(input.step().instance(), meta, index,
-          walUpTo, downloaded, new FileStamps(pgdata).load(meta.id()), () -> {
+          walUpTo, downloaded, ctx.scratch() != null ? Map.of()
+              : new FileStamps(pgdata).load(meta.id()), () -> {
             latest.set(new FetchCheckpoint(0, 0, null, 0, 0, 0, downloaded.get(),
                 fetcher.get().comparedBytes()));
             beats.rethrowIfStopped();
@@ -179,7 +180,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
 
   /**
    * What a full and a delta fetch do once the data is in place: the manifest check, the recovery
-   * settings, pg_control put in place, the files' stamps kept, the unfinished mark removed.
+   * settings, pg_control put in place, the files' stamps kept (not a scratch target's), the
+   * unfinished mark removed.
    */
   private static Finished finish(Path pgdata, BackupMeta meta, EngineRestoreInput input,
       HostStep ctx, Map<String, Integer> checksums, Set<String> unchanged) throws IOException {
@@ -189,7 +191,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     writeRecoverySettings(pgdata, meta.id(), input.recoveryTarget(),
         Boolean.TRUE.equals(ctx.instance().keepArchiving()), ctx);
     PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
-    keepStamps(pgdata, meta.id());
+    if (ctx.scratch() == null) {   // a scratch target is removed after its drill or clone
+      keepStamps(pgdata, meta.id());
+    }
     try {
       UnfinishedRestore.finish(ctx.runner(), ctx.instance());
     } catch (CommandFailedException e) {
