@@ -3,6 +3,7 @@ package dev.restoreflow.activities.mysqltables;
 import static dev.restoreflow.activities.mysqltables.MysqlTablesEngine.FULL;
 import static dev.restoreflow.activities.mysqltables.MysqlTablesEngine.NAME;
 
+import dev.restoreflow.activities.BackupSizeWords;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.host.HostStep;
@@ -161,7 +162,8 @@ final class TableBackups {
       String note) throws IOException {
     long bytes = Files.size(archives.archive(manifest.archive()));
     return new TakenBackup(manifest.archive(), FULL, bytes, started, System.currentTimeMillis(),
-        "archive " + archives.dir().resolve(manifest.archive()) + ": " + bytes + " bytes, tables "
+        "archive " + archives.dir().resolve(manifest.archive()) + ": "
+            + BackupSizeWords.of(bytes) + ", tables "
             + String.join(", ", manifest.tables().stream().map(t -> t.name() + " (" + t.rows()
                 + " rows)").toList()) + " from one snapshot at " + manifest.binlog()
             + " (writers waited " + manifest.writersHeldMillis() + " ms)"
