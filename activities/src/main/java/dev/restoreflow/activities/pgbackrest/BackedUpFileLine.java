@@ -22,7 +22,8 @@ record BackedUpFileLine(String path, long bytes, double percent) {
 
   private static final Pattern LINE = Pattern.compile(
       "DETAIL: (?:backup file|match file from prior backup|checksum resumed file) (.+?)"
-          + " \\((?:bundle \\d+/\\d+, )?(\\d+(?:\\.\\d+)?)(B|KB|MB|GB|TB|PB), (\\d+(?:\\.\\d+)?)%\\)");
+          + " \\((?:bundle \\d+/\\d+, )?(\\d+(?:\\.\\d+)?)(B|KB|MB|GB|TB|PB),"
+          + " (\\d+(?:\\.\\d+)?)%\\)");
 
   /** The file a line reports, or empty for every other line. */
   static Optional<BackedUpFileLine> parse(String line) {
