@@ -88,4 +88,12 @@ public final class ClusterCommands {
   public static List<String> usedBytes(String dir) {
     return List.of("du", "-sb", dir);
   }
+
+  /**
+   * The bytes of a data directory's files without its WAL ({@code pg_wal}, which can be as large
+   * as max_wal_size and is not what a backup copies as data).
+   */
+  public static List<String> dataBytes(String pgdata) {
+    return List.of("du", "-sb", "--exclude=pg_wal", pgdata);
+  }
 }

@@ -4,9 +4,11 @@ import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandResult;
 import dev.restoreflow.activities.exec.CommandRunner;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The size of a directory as it grows, measured with {@code du -sb} as the directory's OS user
@@ -21,15 +23,24 @@ public final class DirectorySize implements AutoCloseable {
 
   private final CommandRunner runner;
   private final String osUser;
-  private final String directory;
+  private final Supplier<List<String>> du;
   private final Duration every;
   private final ScheduledExecutorService sampler;
   private volatile long bytes;
 
   public DirectorySize(CommandRunner runner, String osUser, String directory, Duration every) {
+    this(runner, osUser, () -> ClusterCommands.usedBytes(directory), every);
+  }
+
+  /**
+   * @param du the {@code du -sb} argv to run at each measurement, or null while there is nothing
+   *     to measure yet (e.g. a backup directory whose name the tool has not printed)
+   */
+  public DirectorySize(CommandRunner runner, String osUser, Supplier<List<String>> du,
+      Duration every) {
     this.runner = runner;
     this.osUser = osUser;
-    this.directory = directory;
+    this.du = du;
     this.every = every;
     this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "directory-size");
@@ -47,10 +58,13 @@ public final class DirectorySize implements AutoCloseable {
   /** Measures now (also once more at the end, for a step's summary). */
   public void sample() {
     try {
+      List<String> argv = du.get();
+      if (argv == null) {
+        return;
+      }
       // files removed meanwhile make du complain and exit 1; its total still counts
-      CommandResult du = runner.run(Command.of(ClusterCommands.usedBytes(directory), osUser,
-          Duration.ofMinutes(2)));
-      bytes = firstNumber(du.stdout(), bytes);
+      CommandResult measured = runner.run(Command.of(argv, osUser, Duration.ofMinutes(2)));
+      bytes = firstNumber(measured.stdout(), bytes);
     } catch (RuntimeException e) {
       // the next sample may do better; progress is for people, not for the restore
     }

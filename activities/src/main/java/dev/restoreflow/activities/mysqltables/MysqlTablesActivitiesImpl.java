@@ -2,6 +2,7 @@ package dev.restoreflow.activities.mysqltables;
 
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.WordsAndBytes;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.workflows.FailureType;
@@ -33,9 +34,13 @@ public class MysqlTablesActivitiesImpl implements MysqlTablesActivities {
     AtomicReference<String> progress = new AtomicReference<>("starting");
     List<String> tables = new ArrayList<>();
     TableLoader loader = null;
+    AtomicReference<TableLoader> loading = new AtomicReference<>();
     try (HostStep step = HostStep.open(services, input.step());
         Connection connection = Connection.open(step);
-        Heartbeats beats = Heartbeats.start(progress::get)) {
+        Heartbeats beats = Heartbeats.start(() -> loading.get() == null
+            ? WordsAndBytes.words(progress.get())
+            : WordsAndBytes.of(progress.get(), loading.get().bytesDone(),
+                loading.get().bytesTotal()))) {
       String archive = MysqlTablesEngine.checkedId(input.backupId());
       if (!connection.archives.exists(archive)) {
         throw Failures.of(FailureType.BACKUP_NOT_FOUND, "archive " + archive + " is no longer"
@@ -46,6 +51,7 @@ public class MysqlTablesActivitiesImpl implements MysqlTablesActivities {
       tables.addAll(MysqlTablesEngine.chosenTables(manifest, archive, input.tables()));
       loader = new TableLoader(connection.config, connection.options, connection.archives,
           Clock.systemUTC());
+      loading.set(loader);
       try {
         String detail = step.scratch() != null
             ? loader.restoreInto(archive, manifest, tables,

@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.mysqltables;
 
+import dev.restoreflow.activities.CountedInputStream;
 import dev.restoreflow.workflows.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,8 @@ final class SnapshotDump {
   private final OptionFile options;
   private final ArchiveDirectory archives;
   private final Clock clock;
+  /** Bytes of mariadb-dump's output read so far, for the step's heartbeat. */
+  private final AtomicLong dumped = new AtomicLong();
 
   SnapshotDump(MysqlTablesConfig config, OptionFile options, ArchiveDirectory archives,
       Clock clock) {
@@ -76,6 +80,14 @@ final class SnapshotDump {
   }
 
   /** The server and the binlog position the snapshot was taken at. */
+  /**
+   * The bytes of the dump read so far. The SQL text has no known ratio to the tables' size on
+   * disk, so this is a count for the rate, not a part of a total.
+   */
+  long bytesDumped() {
+    return dumped.get();
+  }
+
   record SnapshotPoint(String serverVersion, String binlog, long writersHeldMillis) {}
 
   private SnapshotPoint dump(Path work, List<String> tables, Consumer<String> progress,
@@ -109,7 +121,7 @@ final class SnapshotDump {
       try {
         sizes = new DumpSplitter(work, tables, unlock,
             (table, bytes) -> progress.accept("dumping table " + table + ": "
-                + Sizes.human(bytes) + " read")).split(dump.getInputStream());
+                + Sizes.human(bytes) + " read")).split(new CountedInputStream(dump.getInputStream(), dumped));
       } catch (IOException | RuntimeException e) {
         dump.destroyForcibly();
         dump.waitFor(10, TimeUnit.SECONDS);

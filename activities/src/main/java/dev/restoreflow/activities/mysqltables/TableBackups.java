@@ -3,8 +3,10 @@ package dev.restoreflow.activities.mysqltables;
 import static dev.restoreflow.activities.mysqltables.MysqlTablesEngine.FULL;
 import static dev.restoreflow.activities.mysqltables.MysqlTablesEngine.NAME;
 
+import dev.restoreflow.activities.BackupSizeWords;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.WordsAndBytes;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.workflows.FailureType;
 import dev.restoreflow.workflows.Steps;
@@ -112,8 +114,10 @@ final class TableBackups {
     long started = System.currentTimeMillis();
     List<String> tables = backupTables(input);
     AtomicReference<String> progress = new AtomicReference<>("starting");
+    AtomicReference<SnapshotDump> dump = new AtomicReference<>();
     try (Connection connection = Connection.open(step);
-        Heartbeats beats = Heartbeats.start(progress::get)) {
+        Heartbeats beats = Heartbeats.start(() -> WordsAndBytes.of(progress.get(),
+            dump.get() == null ? 0 : dump.get().bytesDumped(), 0))) {
       ArchiveDirectory archives = connection.archives;
       List<String> cleared = archives.clearPartials();
       Optional<Manifest> done = doneByThisJob(archives, input.name(), step.jobId());
@@ -128,8 +132,9 @@ final class TableBackups {
       progress.set("archive " + name);
       Manifest manifest;
       try {
-        manifest = new SnapshotDump(connection.config, connection.options, archives,
-            Clock.systemUTC()).take(name, tables, step.jobId(), progress::set);
+        dump.set(new SnapshotDump(connection.config, connection.options, archives,
+            Clock.systemUTC()));
+        manifest = dump.get().take(name, tables, step.jobId(), progress::set);
       } catch (IOException | RuntimeException e) {
         beats.rethrowIfStopped();
         throw e;
@@ -161,7 +166,8 @@ final class TableBackups {
       String note) throws IOException {
     long bytes = Files.size(archives.archive(manifest.archive()));
     return new TakenBackup(manifest.archive(), FULL, bytes, started, System.currentTimeMillis(),
-        "archive " + archives.dir().resolve(manifest.archive()) + ": " + bytes + " bytes, tables "
+        "archive " + archives.dir().resolve(manifest.archive()) + ": "
+            + BackupSizeWords.of(bytes) + ", tables "
             + String.join(", ", manifest.tables().stream().map(t -> t.name() + " (" + t.rows()
                 + " rows)").toList()) + " from one snapshot at " + manifest.binlog()
             + " (writers waited " + manifest.writersHeldMillis() + " ms)"

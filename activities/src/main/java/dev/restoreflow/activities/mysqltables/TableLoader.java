@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -32,6 +33,10 @@ final class TableLoader {
   private final ArchiveDirectory archives;
   private final Clock clock;
   private boolean replaced;
+  /** Bytes of the tables' dump files fed to mysql so far, and of all of them (0: not known). */
+  private final AtomicLong fed = new AtomicLong();
+  private final AtomicLong done = new AtomicLong();
+  private volatile long total;
 
   TableLoader(MysqlTablesConfig config, OptionFile options, ArchiveDirectory archives,
       Clock clock) {
@@ -59,6 +64,21 @@ final class TableLoader {
   String state(List<String> tables) {
     return replaced ? "tables " + String.join(", ", tables) + " WERE replaced (the former ones"
         + " are kept as <table>_before_<time>)" : "the live tables were not changed";
+  }
+
+  /**
+   * Bytes of the extracted dump files mysql has read so far (the files done, and of the one it
+   * is loading, what went into its stdin), of {@link #bytesTotal()}: a load's progress measured
+   * on what it consumes, so it ends at its total.
+   */
+  long bytesDone() {
+    long t = total;
+    return t == 0 ? 0 : Math.min(t, done.get() + fed.get());
+  }
+
+  /** The bytes of the dump files of the tables to load; 0 before they are extracted. */
+  long bytesTotal() {
+    return total;
   }
 
   static String scratch(String database) {
@@ -160,6 +180,12 @@ final class TableLoader {
       String scratch, Path work, Consumer<String> progress)
       throws IOException, InterruptedException {
     long rows = 0;
+    long all = 0;
+    for (String table : tables) {
+      Path file = work.resolve(TableNames.file(table));
+      all += Files.isRegularFile(file) ? Files.size(file) : 0;
+    }
+    total = all;
     for (String table : tables) {
       session.execute("DROP TABLE IF EXISTS " + TableNames.quoted(scratch) + "."
           + TableNames.quoted(table), LiveTables.QUICK);
@@ -169,8 +195,11 @@ final class TableLoader {
         throw new ArchiveDirectory.DamagedArchiveException("archive " + archive + " has no "
             + TableNames.file(table));
       }
+      fed.set(0);
       Tools.Ran loaded = Tools.runWithInput(MariaDbCommands.load(config, options, scratch),
-          file, LiveTables.SCAN);
+          file, LiveTables.SCAN, fed);
+      done.addAndGet(Files.size(file));
+      fed.set(0);
       if (!loaded.succeeded()) {
         throw new IOException("loading " + TableNames.file(table) + " into " + scratch
             + " failed (exit " + loaded.exitCode() + "): " + loaded.said());

@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.mysqltables;
 
+import dev.restoreflow.activities.CountedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -75,13 +76,21 @@ final class Tools {
    */
   static Ran runWithInput(List<String> argv, java.nio.file.Path input, Duration limit)
       throws IOException, InterruptedException {
+    return runWithInput(argv, input, limit, new java.util.concurrent.atomic.AtomicLong());
+  }
+
+  /** @param fed adds the bytes of {@code input} as they go into the tool's stdin */
+  static Ran runWithInput(List<String> argv, java.nio.file.Path input, Duration limit,
+      java.util.concurrent.atomic.AtomicLong fed) throws IOException, InterruptedException {
     Process process = start(argv, null);
     StreamTail err = StreamTail.drain(process.getErrorStream(), "stderr of " + argv.get(0));
     StreamTail out = StreamTail.drain(process.getInputStream(), "stdout of " + argv.get(0));
     IOException[] feedFailure = {null};
     Thread feeder = new Thread(() -> {
-      try (java.io.OutputStream stdin = process.getOutputStream()) {
-        java.nio.file.Files.copy(input, stdin);
+      try (java.io.OutputStream stdin = process.getOutputStream();
+          InputStream file = new CountedInputStream(java.nio.file.Files.newInputStream(input),
+              fed)) {
+        file.transferTo(stdin);
       } catch (IOException e) {
         feedFailure[0] = e;   // the tool ended early: its exit code and stderr say why
       }

@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.pgbackrest;
 
+import dev.restoreflow.activities.BackupSizeWords;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
 import dev.restoreflow.activities.exec.Command;
@@ -10,6 +11,7 @@ import dev.restoreflow.activities.exec.OutputListener;
 import dev.restoreflow.activities.exec.OutputTail;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.workflows.FailureType;
+import dev.restoreflow.workflows.Sizes;
 import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.TakenBackup;
 import io.temporal.activity.Activity;
@@ -95,20 +97,32 @@ final class PgBackRestBackups {
     return Optional.empty();
   }
 
+  /**
+   * The detail says sizes for people; the bytes copied (what the backup-bytes metric has always
+   * counted for pgBackRest) also exactly, see {@link BackupSizeWords}.
+   */
   static TakenBackup taken(BackupSet b, long started, String note) {
     return new TakenBackup(b.label(), b.type(), b.repoDelta(), started,
-        System.currentTimeMillis(), b.type() + " backup " + b.label() + ": " + b.deltaSize()
-            + " bytes copied of " + b.size() + ", " + b.repoDelta() + " bytes in the repository,"
-            + " WAL " + b.walStart() + " .. " + b.walStop() + note);
+        System.currentTimeMillis(), b.type() + " backup " + b.label() + ": "
+            + BackupSizeWords.of(b.deltaSize()) + " copied of " + Sizes.human(b.size()) + ", "
+            + Sizes.human(b.repoDelta()) + " in the repository, WAL " + b.walStart() + " .. "
+            + b.walStop() + note);
   }
 
-  /** TakeBackup's heartbeat details: the label once pgBackRest printed it (at the backup's end). */
-  public record TakeProgress(int attempt, String label, long outputLines, String lastLine) {}
+  /**
+   * TakeBackup's heartbeat details: the label once pgBackRest printed it (at the backup's end);
+   * {@code bytesDone} of {@code bytesTotal}, the backup's progress for the CLI's bar (see
+   * {@link BackupBytes}; 0 of 0 until pgBackRest reports its first file). A payload of an older
+   * worker (without the bytes) still reads.
+   */
+  public record TakeProgress(int attempt, String label, long outputLines, String lastLine,
+      long bytesDone, long bytesTotal) {}
 
   private static final class TakeListener implements OutputListener {
     private final int attempt;
     private volatile String label;
     private final OutputTail tail = new OutputTail();
+    private final BackupBytes bytes = new BackupBytes();
 
     TakeListener(int attempt) {
       this.attempt = attempt;
@@ -117,6 +131,7 @@ final class PgBackRestBackups {
     @Override
     public void onLine(Stream stream, String line) {
       tail.see(line);
+      bytes.see(line);
       Matcher m = LABEL.matcher(line);
       if (m.find()) {
         label = m.group(1);
@@ -124,7 +139,8 @@ final class PgBackRestBackups {
     }
 
     Object progress() {
-      return new TakeProgress(attempt, label, tail.lines(), tail.lastLine());
+      return new TakeProgress(attempt, label, tail.lines(), tail.lastLine(), bytes.done(),
+          bytes.total());
     }
   }
 }

@@ -58,7 +58,8 @@ public final class PgBackRestCommands {
     if (compress != null) {
       argv.add("--compress-type=" + compress);
     }
-    argv.addAll(List.of("--log-level-console=info", "backup"));
+    // detail: a line per file with pgBackRest's percent done, TakeBackup's progress (BackupBytes)
+    argv.addAll(List.of("--log-level-console=detail", "backup"));
     return argv;
   }
 

@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.pgdump;
 
+import dev.restoreflow.activities.CountedInputStream;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.container.SafeTransfer;
 import dev.restoreflow.activities.retention.BackupType;
@@ -22,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -39,11 +41,15 @@ final class DatabaseDumper {
   private final DumpRepository repository;
   private final DatabaseClient client;
   private final PgDumpConfig config;
+  private final AtomicLong stored;
 
-  DatabaseDumper(DumpRepository repository, DatabaseClient client, PgDumpConfig config) {
+  /** @param stored adds the bytes of each dump as it is stored (for the step's heartbeat) */
+  DatabaseDumper(DumpRepository repository, DatabaseClient client, PgDumpConfig config,
+      AtomicLong stored) {
     this.repository = repository;
     this.client = client;
     this.config = config;
+    this.stored = stored;
   }
 
   /**
@@ -121,7 +127,8 @@ final class DatabaseDumper {
     drain.start();
     MessageDigest sha256 = sha256();
     long bytes;
-    try (InputStream out = new DigestInputStream(process.getInputStream(), sha256)) {
+    try (InputStream out = new DigestInputStream(new CountedInputStream(
+        process.getInputStream(), stored), sha256)) {
       bytes = repository.store().write(key, out);
     } catch (IOException | RuntimeException e) {
       process.destroyForcibly();
@@ -156,7 +163,8 @@ final class DatabaseDumper {
     try {
       MessageDigest sha256 = sha256();
       long bytes;
-      try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256)) {
+      try (InputStream in = new DigestInputStream(new CountedInputStream(
+          Files.newInputStream(file), stored), sha256)) {
         bytes = repository.store().write(key, in);
       }
       String stored = HexFormat.of().formatHex(sha256.digest());

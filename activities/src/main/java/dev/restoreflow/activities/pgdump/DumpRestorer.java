@@ -40,6 +40,7 @@ final class DumpRestorer {
   private final InstanceConfig instance;
   private final PgDumpConfig config;
   private final Clock clock;
+  private final DumpFetches fetches;
   private String untouched = "nothing was changed";
   /** The databases this restore created to build in (renamed once swapped in). */
   private final List<String> built = new ArrayList<>();
@@ -48,6 +49,13 @@ final class DumpRestorer {
 
   DumpRestorer(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
       Clock clock) {
+    this(repository, client, instance, clock, new DumpFetches());
+  }
+
+  /** @param fetches told of each dump's download, for the step's heartbeat */
+  DumpRestorer(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
+      Clock clock, DumpFetches fetches) {
+    this.fetches = fetches;
     this.repository = repository;
     this.client = client;
     this.instance = instance;
@@ -110,7 +118,7 @@ final class DumpRestorer {
     }
     List<DumpMeta> chain = repository.chain(target);
     List<String> proofs = new ArrayList<>();
-    try (StagedDumps staged = StagedDumps.open(repository, client, instance, config)) {
+    try (StagedDumps staged = StagedDumps.open(repository, client, instance, config, fetches)) {
       ClusterGlobals globals = null;
       if (target.allDatabases()) {
         progress.accept("globals of " + target.id() + " (read and checked, not applied)");
@@ -162,7 +170,7 @@ final class DumpRestorer {
   private String restoreOrFail(DumpMeta target, Consumer<String> progress)
       throws IOException, InterruptedException {
     List<DumpMeta> chain = repository.chain(target);
-    try (StagedDumps staged = StagedDumps.open(repository, client, instance, config)) {
+    try (StagedDumps staged = StagedDumps.open(repository, client, instance, config, fetches)) {
       if (target.allDatabases()) {
         return restoreCluster(target, chain, staged, progress);
       }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -42,6 +43,8 @@ final class DumpTaker {
   private final InstanceConfig instance;
   private final PgDumpConfig config;
   private final Clock clock;
+  /** Bytes of dumps stored so far, for the step's heartbeat. */
+  private final AtomicLong stored = new AtomicLong();
 
   DumpTaker(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
       Clock clock) {
@@ -184,6 +187,15 @@ final class DumpTaker {
   }
 
   private DatabaseDumper dumper() {
-    return new DatabaseDumper(repository, client, config);
+    return new DatabaseDumper(repository, client, config, stored);
+  }
+
+  /**
+   * The bytes of dumps stored so far (growing while pg_dump writes; a dump made in a container
+   * counts once it is copied out). pg_dump's compressed output has no known ratio to the
+   * database's size, so this is a count for the rate, not a part of a total.
+   */
+  long bytesStored() {
+    return stored.get();
   }
 }

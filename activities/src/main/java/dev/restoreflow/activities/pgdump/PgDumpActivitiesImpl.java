@@ -2,6 +2,7 @@ package dev.restoreflow.activities.pgdump;
 
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.WordsAndBytes;
 import dev.restoreflow.activities.host.HostServices;
 import dev.restoreflow.activities.host.HostStep;
 import dev.restoreflow.workflows.FailureType;
@@ -41,14 +42,16 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
           FailureType.BACKUP_NOT_FOUND, "backup " + id + " is no longer in "
               + repository.store().describe() + " (deleted since the plan?)"));
       AtomicReference<String> progress = new AtomicReference<>("starting");
+      DumpFetches fetches = new DumpFetches();
       String detail;
-      try (Heartbeats beats = Heartbeats.start(progress::get)) {
+      try (Heartbeats beats = Heartbeats.start(() -> WordsAndBytes.of(progress.get(),
+          fetches.done(), fetches.total()))) {
         try {
           DatabaseClient client = DatabaseClient.of(step);
           if (step.scratch() != null) {
             ScratchDatabases into = PgDumpEngine.scratchOf(step, input.tables());
             DumpRestorer restorer = new DumpRestorer(repository, client, step.instance(),
-                Clock.systemUTC());
+                Clock.systemUTC(), fetches);
             try {
               detail = restorer.restoreInto(meta, into, progress::set);
             } finally {
@@ -56,7 +59,7 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
             }
           } else if (input.tables() == null) {
             DumpRestorer restorer = new DumpRestorer(repository, client, step.instance(),
-                Clock.systemUTC());
+                Clock.systemUTC(), fetches);
             try {
               detail = restorer.restore(meta, progress::set);
             } finally {
@@ -65,7 +68,8 @@ public class PgDumpActivitiesImpl implements PgDumpActivities {
           } else {
             // checked again: the step's input is anyone's JSON
             List<TableState> chosen = PgDumpEngine.chosenTables(meta, input.tables());
-            detail = new TableRestorer(repository, client, step.instance(), Clock.systemUTC())
+            detail = new TableRestorer(repository, client, step.instance(), Clock.systemUTC(),
+                fetches)
                 .restore(meta, chosen, progress::set);
           }
         } catch (Exception e) {

@@ -1,7 +1,9 @@
 package dev.restoreflow.activities.pgdump;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.restoreflow.activities.BackupSizeWords;
 import dev.restoreflow.activities.Failures;
+import dev.restoreflow.activities.WordsAndBytes;
 import dev.restoreflow.activities.config.EngineSettings;
 import dev.restoreflow.activities.config.InstanceConfig;
 import dev.restoreflow.activities.engine.Engine;
@@ -425,13 +427,18 @@ public final class PgDumpEngine implements Engine {
   public TakenBackup takeBackup(HostStep step, BackupInput input) {
     long started = System.currentTimeMillis();
     AtomicReference<String> progress = new AtomicReference<>("starting");
+    AtomicReference<DumpTaker> taker = new AtomicReference<>();
+    // bytes stored so far, with no total: pg_dump's compressed output has no known ratio to the
+    // database's size, so the CLI shows the count and its rate, not an invented percent
     try (DumpRepository repository = repository(step);
         dev.restoreflow.activities.Heartbeats beats =
-            dev.restoreflow.activities.Heartbeats.start(progress::get)) {
+            dev.restoreflow.activities.Heartbeats.start(() -> WordsAndBytes.of(progress.get(),
+                taker.get() == null ? 0 : taker.get().bytesStored(), 0))) {
       DumpMeta meta;
       try {
-        meta = new DumpTaker(repository, DatabaseClient.of(step), step.instance(),
-            Clock.systemUTC()).take(new DumpTaker.Options(input.type(), input.name(),
+        taker.set(new DumpTaker(repository, DatabaseClient.of(step), step.instance(),
+            Clock.systemUTC()));
+        meta = taker.get().take(new DumpTaker.Options(input.type(), input.name(),
                 input.dir(), input.forced(), step.jobId()), id -> progress.set("backup " + id),
             progress::set);
       } catch (Exception e) {
@@ -445,7 +452,7 @@ public final class PgDumpEngine implements Engine {
       return new TakenBackup(meta.id(), meta.type(), meta.bytes(), started,
           System.currentTimeMillis(), meta.type() + " dump " + meta.id() + " of "
               + meta.describeDatabases() + (meta.dir() == null ? "" : " in dir " + meta.dir())
-              + ": " + meta.bytes() + " bytes, " + meta.dumpedTableCount()
+              + ": " + BackupSizeWords.of(meta.bytes()) + ", " + meta.dumpedTableCount()
               + " of " + meta.tableCount() + " tables' data, " + meta.rows() + " rows in all"
               + (dropped.isEmpty() ? "" : ", dropped since its parent: " + dropped) + "; "
               + meta.reason());

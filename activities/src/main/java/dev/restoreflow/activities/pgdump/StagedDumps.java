@@ -1,5 +1,6 @@
 package dev.restoreflow.activities.pgdump;
 
+import dev.restoreflow.activities.CountedInputStream;
 import dev.restoreflow.activities.config.InstanceConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,9 +26,11 @@ final class StagedDumps implements AutoCloseable {
   private final DatabaseClient client;
   private final InstanceConfig instance;
   private final Path dir;
+  private final DumpFetches fetches;
 
   private StagedDumps(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
-      Path dir) {
+      Path dir, DumpFetches fetches) {
+    this.fetches = fetches;
     this.repository = repository;
     this.client = client;
     this.instance = instance;
@@ -35,12 +38,12 @@ final class StagedDumps implements AutoCloseable {
   }
 
   static StagedDumps open(DumpRepository repository, DatabaseClient client,
-      InstanceConfig instance, PgDumpConfig config) throws IOException {
+      InstanceConfig instance, PgDumpConfig config, DumpFetches fetches) throws IOException {
     Path root = Path.of(config.stagingDir());
     Files.createDirectories(root);
     Path dir = Files.createTempDirectory(root, repository.instance() + "-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    StagedDumps staged = new StagedDumps(repository, client, instance, dir);
+    StagedDumps staged = new StagedDumps(repository, client, instance, dir, fetches);
     staged.giveToOwner(dir);
     return staged;
   }
@@ -67,9 +70,12 @@ final class StagedDumps implements AutoCloseable {
     String key = backup.dumpKey();
     long size = repository.store().stat(key).orElseThrow(() -> new IOException("backup "
         + backup.id() + " has no dump in " + repository.store().describe())).size();
-    try (InputStream in = repository.store().read(key, 0, size);
+    try (InputStream in = new CountedInputStream(repository.store().read(key, 0, size),
+            fetches.begin(size));
         OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
       in.transferTo(out);
+    } finally {
+      fetches.end();
     }
     String actual = HexFormat.of().formatHex(sha256.digest());
     if (size != backup.bytes() || !actual.equals(backup.sha256())) {

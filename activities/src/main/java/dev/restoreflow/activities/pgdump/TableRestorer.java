@@ -40,9 +40,17 @@ final class TableRestorer {
   private final InstanceConfig instance;
   private final PgDumpConfig config;
   private final Clock clock;
+  private final DumpFetches fetches;
 
   TableRestorer(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
       Clock clock) {
+    this(repository, client, instance, clock, new DumpFetches());
+  }
+
+  /** @param fetches told of each dump's download, for the step's heartbeat */
+  TableRestorer(DumpRepository repository, DatabaseClient client, InstanceConfig instance,
+      Clock clock, DumpFetches fetches) {
+    this.fetches = fetches;
     this.repository = repository;
     this.client = client;
     this.instance = instance;
@@ -59,7 +67,7 @@ final class TableRestorer {
   String restore(DumpMeta target, List<TableState> chosen, Consumer<String> progress)
       throws IOException, InterruptedException {
     List<DumpMeta> needed = needed(repository.chain(target), target, chosen);
-    try (StagedDumps staged = StagedDumps.open(repository, client, instance, config)) {
+    try (StagedDumps staged = StagedDumps.open(repository, client, instance, config, fetches)) {
       Map<String, String> visible = new LinkedHashMap<>();
       for (DumpMeta backup : needed) {
         progress.accept("fetching " + backup.id() + " (" + Sizes.human(backup.bytes()) + ")");

@@ -1,8 +1,11 @@
 package dev.restoreflow.activities.probackup;
 
+import dev.restoreflow.activities.BackupSizeWords;
 import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
+import dev.restoreflow.activities.cluster.ClusterCommands;
+import dev.restoreflow.activities.cluster.DirectorySize;
 import dev.restoreflow.activities.exec.Command;
 import dev.restoreflow.activities.exec.CommandFailedException;
 import dev.restoreflow.activities.exec.CommandResult;
@@ -28,6 +31,9 @@ final class ProbackupBackups {
   private static final Logger log = LoggerFactory.getLogger(ProbackupBackups.class);
   /** "INFO: Backup start, ..., backup ID: SXXXXX, backup mode: FULL, ..." */
   private static final Pattern BACKUP_ID = Pattern.compile("backup ID: ([0-9A-Z]{6})");
+  /** "..., backup mode: FULL, wal mode: STREAM, remote: false, compress-algorithm: none, ..." */
+  private static final Pattern WHOLE_FILES = Pattern.compile(
+      "backup mode: FULL,.*compress-algorithm: none\\b");
   private static final Duration BACKUP_LIMIT = Duration.ofHours(24);
 
   private final HostStep step;
@@ -96,9 +102,19 @@ final class ProbackupBackups {
         return adopted.get();
       }
     }
+    ProbackupConfig config = step.instance().settings(ProbackupConfig.class);
     TakeListener listener = new TakeListener(attempt);
     CommandResult result;
-    try (Heartbeats beats = Heartbeats.start(listener::progress)) {
+    // the backup's directory in the catalog, once pg_probackup has named it; the data directory
+    // (on the database host) measured once, not in the way of the backup
+    try (DirectorySize written = new DirectorySize(side.runner(), step.instance().osUser(),
+            () -> listener.backupId == null ? null : ClusterCommands.usedBytes(
+                backupDirectory(config, listener.backupId)), DirectorySize.EVERY).start();
+        DirectorySize data = new DirectorySize(step.runner(), step.instance().osUser(),
+            () -> ClusterCommands.dataBytes(step.instance().pgdata()), Duration.ofHours(1))
+            .start();
+        Heartbeats beats = Heartbeats.start(() -> listener.progress(written.bytes(),
+            data.bytes()))) {
       result = side.runner().run(Command.of(ProbackupCommands.backup(step.instance(), mode),
           step.instance().osUser(), BACKUP_LIMIT), listener, beats::stopped);
       beats.rethrowIfStopped();
@@ -125,8 +141,13 @@ final class ProbackupBackups {
     BackupInfo backup = find(step, side, id).orElseThrow(() -> Failures.of(
         FailureType.BACKUP_NOT_FOUND, "backup " + id + " is not in the catalog after it ended"));
     return new TakenBackup(id, mode, backup.dataBytes(), started, System.currentTimeMillis(),
-        mode + " backup " + id + ": " + backup.dataBytes() + " bytes of data, status "
+        mode + " backup " + id + ": " + BackupSizeWords.of(backup.dataBytes()) + " of data, status "
             + backup.status() + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
+  }
+
+  /** A backup's directory in the catalog: {@code B/backups/<instance>/<ID>}. */
+  static String backupDirectory(ProbackupConfig config, String id) {
+    return config.catalog() + "/backups/" + config.instance() + "/" + id;
   }
 
   private Optional<TakenBackup> clearEarlierAttempt(TakeProgress earlier, long started) {
@@ -164,12 +185,33 @@ final class ProbackupBackups {
     }
   }
 
-  /** TakeBackup's heartbeat details: the id of the backup it is taking, once the tool said it. */
-  public record TakeProgress(int attempt, String backupId, long outputLines, String lastLine) {}
+  /**
+   * TakeBackup's heartbeat details: the id of the backup it is taking, once the tool said it; the
+   * bytes of its directory in the catalog ({@code bytesWritten}, {@code du} every 5 s) and the
+   * data directory's data ({@code dataBytes}, without pg_wal). {@code bytesDone} of
+   * {@code bytesTotal} — the CLI's bar — only when the one grows to the other: a FULL backup
+   * without compression stores every data file whole (its pages, with small headers). A DELTA or
+   * PAGE backup stores the changed pages only and a compressed one less than the data, by ratios
+   * nobody knows beforehand: for those {@code bytesTotal} is 0 (no percent that would stop at
+   * 30%); the CLI shows the backup's line and the rate at which its directory grows. A payload of
+   * an older worker (id and line only) still reads.
+   */
+  public record TakeProgress(int attempt, String backupId, long outputLines, String lastLine,
+      long bytesWritten, long dataBytes, long bytesDone, long bytesTotal) {
 
-  private static final class TakeListener implements OutputListener {
+    static TakeProgress of(int attempt, String backupId, long outputLines, String lastLine,
+        boolean wholeFiles, long written, long data) {
+      boolean bar = wholeFiles && data > 0;
+      return new TakeProgress(attempt, backupId, outputLines, lastLine, written, data,
+          bar ? Math.min(written, data) : written, bar ? data : 0);
+    }
+  }
+
+  static final class TakeListener implements OutputListener {
     private final int attempt;
     private volatile String backupId;
+    /** A FULL backup without compression, as pg_probackup's "Backup start" line says. */
+    private volatile boolean wholeFiles;
     private final OutputTail tail = new OutputTail();
 
     TakeListener(int attempt) {
@@ -182,11 +224,13 @@ final class ProbackupBackups {
       Matcher m = BACKUP_ID.matcher(line);
       if (backupId == null && m.find()) {
         backupId = m.group(1);
+        wholeFiles = WHOLE_FILES.matcher(line).find();
       }
     }
 
-    Object progress() {
-      return new TakeProgress(attempt, backupId, tail.lines(), tail.lastLine());
+    Object progress(long written, long data) {
+      return TakeProgress.of(attempt, backupId, tail.lines(), tail.lastLine(), wholeFiles,
+          written, data);
     }
   }
 }

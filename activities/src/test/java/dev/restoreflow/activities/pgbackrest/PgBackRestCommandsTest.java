@@ -60,7 +60,7 @@ class PgBackRestCommandsTest {
   void backupStartsFastWithTheConfiguredProcessesAndCompressionOrTheRequestedOne() {
     List<String> argv = PgBackRestCommands.backup(MAIN, "diff", null);
     assertEquals(List.of("--type=diff", "--start-fast", "--process-max=2", "--compress-type=zst",
-        "--log-level-console=info", "backup"), argv.subList(argv.size() - 6, argv.size()));
+        "--log-level-console=detail", "backup"), argv.subList(argv.size() - 6, argv.size()));
     assertTrue(PgBackRestCommands.backup(MAIN, "full", "lz4").contains("--compress-type=lz4"));
     assertFalse(PgBackRestCommands.backup(WITH_FILE, "incr", null).stream()
         .anyMatch(a -> a.startsWith("--compress-type") || a.startsWith("--process-max")));

@@ -70,8 +70,8 @@ final class LedgerFigures {
     stepDurations.forEach((labels, h) ->
         text.histogram("restoreflow_step_duration_seconds", labels, h));
     text.family("restoreflow_backup_bytes_total", "counter",
-        "Bytes of the backups TakeBackup made, as the engine reports them (pg_probackup: data;"
-            + " basebackup: stored, compressed).");
+        "Bytes of the backups TakeBackup made, as the engine reports them, exactly (pg_probackup:"
+            + " data; pgBackRest: copied; basebackup, pgdump, mysqltables: stored, compressed).");
     backedUp.forEach((labels, n) -> text.sample("restoreflow_backup_bytes_total", labels, n));
     text.family("restoreflow_restore_bytes_written_total", "counter",
         "Bytes restore steps wrote into data directories, where the step reports them (FetchS3,"

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * ProbackupRestore, PgBackRestRestore). N may have thousands separators. Restore steps now say
  * what they wrote for people, "1.6 GiB written" ({@code Sizes.human}): that reads as 1.6 × 2^30,
  * close (within half the last digit) rather than exact; ledgers of older workers say "N bytes
- * written" and read exactly.
+ * written" and read exactly. TakeBackup's details say their size for people too, with the exact
+ * count beside it ({@code BackupSizeWords}: "1.6 GiB (1,717,986,919 bytes) of data"), so that the
+ * backup-bytes metric stays exact: the first "<N> bytes" is that count.
  */
 final class StepBytes {
 
