@@ -46,6 +46,10 @@ record StepBeat(long bytesDone, long bytesTotal, long counted, String text) {
       return new StepBeat(0, 0, done, "backup " + id + (details.get("lastLine") instanceof String
           line && !line.isBlank() ? ": " + line : ""));
     }
+    if (details.get("said") instanceof String said && !said.isBlank()) {   // pgdump, mysqltables
+      return new StepBeat(0, 0, done, said + (done > 0 ? " (" + Bytes.human(done) + " done)"
+          : ""));
+    }
     long downloaded = number(details, "downloaded");   // FetchS3's checkpoint
     if (downloaded > 0) {
       return new StepBeat(0, 0, downloaded, Bytes.human(downloaded) + " downloaded");

@@ -30,12 +30,14 @@ class WordsAndBytesBeatTest {
     StepBeat beat = StepBeat.of(details(WordsAndBytes.of("full dump of shop", 5 << 20, 0)));
     assertFalse(beat.hasBytes(), "no invented percent");
     assertEquals(5 << 20, beat.counted(), "the count the rate is taken from");
-    assertEquals("5.0 MiB done", beat.text());
+    assertEquals("full dump of shop (5.0 MiB done)", beat.text(), "the step's words and its count");
   }
 
   @Test
-  void wordsAloneDrawNothing() {
-    assertNull(StepBeat.of(details(WordsAndBytes.words("extracting 2 tables"))));
+  void wordsAloneAreShownAsTheyAre() {
+    StepBeat beat = StepBeat.of(details(WordsAndBytes.words("extracting 2 tables")));
+    assertFalse(beat.hasBytes());
+    assertEquals("extracting 2 tables", beat.text());
   }
 
   @SuppressWarnings("unchecked")

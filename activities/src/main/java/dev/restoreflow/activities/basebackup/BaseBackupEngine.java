@@ -2,6 +2,7 @@ package dev.restoreflow.activities.basebackup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreflow.activities.Aside;
+import dev.restoreflow.activities.BackupSizeWords;
 import dev.restoreflow.activities.DiskFull;
 import dev.restoreflow.activities.Failures;
 import dev.restoreflow.activities.Heartbeats;
@@ -242,9 +243,9 @@ public final class BaseBackupEngine implements Engine {
 
   private static TakenBackup taken(BackupMeta meta, long started, String note) {
     return new TakenBackup(meta.id(), FULL, meta.storedBytes(), started,
-        System.currentTimeMillis(), "basebackup " + meta.id() + ": " + meta.storedBytes()
-            + " bytes stored (" + meta.compression() + "), WAL " + meta.startLsn() + " .. "
-            + meta.stopLsn() + note);
+        System.currentTimeMillis(), "basebackup " + meta.id() + ": "
+            + BackupSizeWords.of(meta.storedBytes()) + " stored (" + meta.compression()
+            + "), WAL " + meta.startLsn() + " .. " + meta.stopLsn() + note);
   }
 
   @Override

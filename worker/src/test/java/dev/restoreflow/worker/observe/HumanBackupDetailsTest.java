@@ -23,6 +23,8 @@ class HumanBackupDetailsTest {
         + " 000000010000000000000004 .. 000000010000000000000004"));
     assertEquals(OptionalLong.of(BYTES), StepBytes.backedUp("full dump 20261130T150000Z of db1: "
         + BackupSizeWords.of(BYTES) + ", 3 of 3 tables' data, 1000 rows in all; asked for"));
+    assertEquals(OptionalLong.of(BYTES), StepBytes.backedUp("basebackup 20261130T150000Z: "
+        + BackupSizeWords.of(BYTES) + " stored (zstd), WAL 0/2000028 .. 0/2000100"));
     assertEquals(OptionalLong.of(512), StepBytes.backedUp("archive /a/x.7z: "
         + BackupSizeWords.of(512) + ", tables t (1 rows)"));
   }
