@@ -224,15 +224,16 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
    * Every file the manifest check covers now holds the backup's content: their stamps let the
    * next delta restore of this backup keep them without reading them ({@link FileStamps}).
    * Nothing writes the stopped cluster's directory until this step has ended, and the clock's
-   * tick is waited out: any later change is a new stamp.
+   * tick (or second) is waited out: any later change is a new stamp.
    */
   private static void keepStamps(Path pgdata, String backupId) {
     try {
-      new FileStamps(pgdata).save(backupId, FileStamps.take(pgdata));
+      Map<String, FileStamps.Stamp> stamps = FileStamps.take(pgdata);
+      new FileStamps(pgdata).save(backupId, stamps);
+      FileStamps.letTheClockTurn(stamps);
     } catch (IOException e) {
       log.warn("no file stamps kept for backup {}: {}", backupId, e.getMessage());
     }
-    FileStamps.letTheClockTurn();
   }
 
   private static void writeRecoverySettings(Path pgdata, String backupId, RecoveryTarget target,

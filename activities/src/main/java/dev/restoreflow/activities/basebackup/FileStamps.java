@@ -47,10 +47,12 @@ final class FileStamps {
   static final int KEPT = 3;
 
   /**
-   * The kernel stamps a change with a clock that moves in ticks (a few ms): once stamps are
-   * taken, waiting longer than a tick makes the next change to any of them a new ctime.
+   * The kernel stamps a change with a clock that moves in ticks (a few ms; whole seconds on a
+   * file system without sub-second times, such as ext4 with 128-byte inodes): see
+   * {@link #letTheClockTurn}.
    */
   private static final long TICK_MILLIS = 20;
+  private static final long SECOND_NANOS = 1_000_000_000L;
   private static final Logger log = LoggerFactory.getLogger(FileStamps.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ATTRIBUTES = "unix:dev,ino,size,ctime";
@@ -122,7 +124,7 @@ final class FileStamps {
   static Map<String, Stamp> beforeBackup(Path pgdata) {
     try {
       Map<String, Stamp> stamps = take(pgdata);
-      letTheClockTurn();
+      letTheClockTurn(stamps);
       return stamps;
     } catch (IOException | RuntimeException e) {
       log.info("no file stamps for the backup of {}: {}", pgdata, e.getMessage());
@@ -156,13 +158,29 @@ final class FileStamps {
     return same;
   }
 
-  /** Waits out the clock tick: see {@link #TICK_MILLIS}. */
-  static void letTheClockTurn() {
+  /**
+   * Waits until a change made from now on cannot have the ctime of any of these stamps: past the
+   * newest one's tick — or, when none of them has a fraction of a second (a file system with
+   * whole-second times), past its second. Stamps are only believed if nothing could write the
+   * files between their taking and this wait's end: a stopped cluster's directory in the step
+   * that restored it, or before pg_basebackup starts reading.
+   */
+  static void letTheClockTurn(Map<String, Stamp> stamps) {
+    long millis = waitMillis(stamps.values(), System.currentTimeMillis());
     try {
-      Thread.sleep(TICK_MILLIS);
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** How long {@link #letTheClockTurn} waits, at {@code nowMillis}. */
+  static long waitMillis(java.util.Collection<Stamp> stamps, long nowMillis) {
+    long newest = stamps.stream().mapToLong(Stamp::ctimeNanos).max().orElse(0);
+    boolean subSecond = stamps.stream().anyMatch(s -> s.ctimeNanos() % SECOND_NANOS != 0);
+    long until = subSecond ? newest / 1_000_000 + TICK_MILLIS
+        : (newest / SECOND_NANOS + 1) * 1000 + TICK_MILLIS;
+    return Math.max(TICK_MILLIS, until - nowMillis);
   }
 
   /**

@@ -181,7 +181,7 @@ class DeltaFetcherTest {
     PgControlLast.publish(ConfinedDirectory.ownedLikeRoot(pgdata));
     Map<String, String> restored = tree(pgdata);
     Map<String, FileStamps.Stamp> stamps = FileStamps.take(pgdata);
-    FileStamps.letTheClockTurn();
+    FileStamps.letTheClockTurn(stamps);
 
     try (var file = new java.io.RandomAccessFile(pgdata.resolve("base/1/big").toFile(), "rw")) {
       file.seek(7L * BLOCK);

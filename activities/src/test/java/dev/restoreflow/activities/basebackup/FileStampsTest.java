@@ -45,7 +45,7 @@ class FileStampsTest {
   @Test
   void aWriteAChmodOrAReplacementChangesAStampNothingElseDoes() throws Exception {
     Map<String, FileStamps.Stamp> before = FileStamps.take(pgdata);
-    FileStamps.letTheClockTurn();
+    FileStamps.letTheClockTurn(before);
     Files.readString(pgdata.resolve("PG_VERSION"));
     Files.writeString(pgdata.resolve("base/1/a"), "relation A");   // same size, other bytes
     Files.setPosixFilePermissions(pgdata.resolve("base/1/b"),
@@ -115,5 +115,22 @@ class FileStampsTest {
     FileStamps stamps = new FileStamps(pgdata);
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> stamps.load("../../etc/passwd"));
+  }
+
+  /**
+   * A change made after the wait cannot carry a stamp's ctime: past the newest one's tick, or
+   * its whole second where no stamp has a fraction of one (whole-second file systems).
+   */
+  @Test
+  void theWaitOutlastsTheNewestStampsTickOrSecond() {
+    long second = 1_000_000_000L;
+    FileStamps.Stamp fine = new FileStamps.Stamp(1, 2, 3, 1_000 * second + 500_000_000L);
+    FileStamps.Stamp older = new FileStamps.Stamp(1, 3, 3, 990 * second);
+    assertEquals(20, FileStamps.waitMillis(java.util.List.of(fine, older), 1_000_500L),
+        "a tick past the newest");
+    assertEquals(20, FileStamps.waitMillis(java.util.List.of(fine), 1_000_900L), "at least a tick");
+    FileStamps.Stamp whole = new FileStamps.Stamp(1, 2, 3, 1_000 * second);
+    assertEquals(1_001_020 - 1_000_100, FileStamps.waitMillis(java.util.List.of(whole, older),
+        1_000_100L), "to the next second, and a tick");
   }
 }
