@@ -8,6 +8,7 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads facts out of a workflow's history, and its running activities out of its description. */
@@ -56,5 +57,23 @@ final class Histories {
   static <T> T heartbeatDetails(PendingActivityInfo activity, Class<T> type) {
     return DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
         Optional.of(activity.getHeartbeatDetails()), type, type);
+  }
+
+  /**
+   * {bytesDone, bytesTotal} of the pending activity {@code type}'s last heartbeat; empty until it
+   * has sent one with both.
+   */
+  static Optional<long[]> heartbeatBytes(WorkflowClient client, String workflowId, String type) {
+    for (PendingActivityInfo activity : pendingActivities(client, workflowId)) {
+      if (activity.getActivityType().getName().equals(type) && activity.hasHeartbeatDetails()) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> details = heartbeatDetails(activity, Map.class);
+        if (details.get("bytesDone") instanceof Number done
+            && details.get("bytesTotal") instanceof Number total) {
+          return Optional.of(new long[] {done.longValue(), total.longValue()});
+        }
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -17,9 +17,6 @@ import dev.restoreflow.workflows.model.BackupResult;
 import dev.restoreflow.workflows.model.JobState;
 import dev.restoreflow.workflows.model.RestoreRequest;
 import dev.restoreflow.workflows.model.RestoreResult;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.common.converter.DefaultDataConverter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -95,7 +91,8 @@ class MysqlTablesLoadBytesIT {
         long deadline = System.nanoTime() + JOB_LIMIT.toNanos();
         while (System.nanoTime() < deadline
             && !temporal.restoreflow.progress(job.jobId()).state().isFinal()) {
-          loadBytes(temporal, job.workflowId()).ifPresent(bytes -> {
+          Histories.heartbeatBytes(temporal.client, job.workflowId(),
+              MysqlTablesActivities.RESTORE_STEP).ifPresent(bytes -> {
             if (seen.isEmpty() || seen.get(seen.size() - 1)[0] != bytes[0]) {
               seen.add(bytes);
             }
@@ -126,27 +123,6 @@ class MysqlTablesLoadBytesIT {
         }
       }
     }
-  }
-
-  /** MysqlTablesRestore's {bytesDone, bytesTotal} as its last heartbeat says, while it runs. */
-  private static Optional<long[]> loadBytes(ItTemporal temporal, String workflowId) {
-    List<PendingActivityInfo> pending = temporal.service.blockingStub()
-        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace("default")
-            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                .setWorkflowId(workflowId))
-            .build()).getPendingActivitiesList();
-    for (PendingActivityInfo activity : pending) {
-      if (activity.getActivityType().getName().equals(MysqlTablesActivities.RESTORE_STEP)
-          && activity.hasHeartbeatDetails()) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
-            Optional.of(activity.getHeartbeatDetails()), Map.class, Map.class);
-        return Optional.of(new long[] {((Number) details.get("bytesDone")).longValue(),
-            ((Number) details.get("bytesTotal")).longValue()});
-      }
-    }
-    return Optional.empty();
   }
 
   /**

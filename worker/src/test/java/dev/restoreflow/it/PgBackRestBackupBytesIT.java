@@ -12,9 +12,6 @@ import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.BackupResult;
 import dev.restoreflow.workflows.model.JobState;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.common.converter.DefaultDataConverter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,8 +19,6 @@ import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,7 +77,8 @@ class PgBackRestBackupBytesIT {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline
             && !temporal.restoreflow.progress(job.jobId()).state().isFinal()) {
-          takeBackupBytes(temporal, job.workflowId()).ifPresent(bytes -> {
+          Histories.heartbeatBytes(temporal.client, job.workflowId(),
+              Steps.TAKE_BACKUP).ifPresent(bytes -> {
             if (seen.isEmpty() || seen.get(seen.size() - 1)[0] != bytes[0]) {
               seen.add(bytes);
             }
@@ -117,27 +113,6 @@ class PgBackRestBackupBytesIT {
             + " copied of \\d+\\.\\d (KiB|MiB|GiB), .*"), detail);
       }
     }
-  }
-
-  /** TakeBackup's {bytesDone, bytesTotal} as its last heartbeat says, while it runs. */
-  private static Optional<long[]> takeBackupBytes(ItTemporal temporal, String workflowId) {
-    List<PendingActivityInfo> pending = temporal.service.blockingStub()
-        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace("default")
-            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                .setWorkflowId(workflowId))
-            .build()).getPendingActivitiesList();
-    for (PendingActivityInfo activity : pending) {
-      if (activity.getActivityType().getName().equals(Steps.TAKE_BACKUP)
-          && activity.hasHeartbeatDetails()) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
-            Optional.of(activity.getHeartbeatDetails()), Map.class, Map.class);
-        return Optional.of(new long[] {((Number) details.get("bytesDone")).longValue(),
-            ((Number) details.get("bytesTotal")).longValue()});
-      }
-    }
-    return Optional.empty();
   }
 
   /** pgbackrest, whose backups' output is read a line at a time with a pause. */

@@ -9,15 +9,10 @@ import dev.restoreflow.workflows.Steps;
 import dev.restoreflow.workflows.model.BackupRequest;
 import dev.restoreflow.workflows.model.BackupResult;
 import dev.restoreflow.workflows.model.JobState;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.common.converter.DefaultDataConverter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,7 +51,8 @@ class ProbackupBackupBytesIT {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline
             && !temporal.restoreflow.progress(job.jobId()).state().isFinal()) {
-          takeBackupBytes(temporal, job.workflowId()).ifPresent(bytes -> {
+          Histories.heartbeatBytes(temporal.client, job.workflowId(),
+              Steps.TAKE_BACKUP).ifPresent(bytes -> {
             if (seen.isEmpty() || seen.get(seen.size() - 1)[0] != bytes[0]) {
               seen.add(bytes);
             }
@@ -84,28 +80,5 @@ class ProbackupBackupBytesIT {
             + " of data, status OK"), detail);
       }
     }
-  }
-
-  /** TakeBackup's {bytesDone, bytesTotal} as its last heartbeat says, while it runs. */
-  private static Optional<long[]> takeBackupBytes(ItTemporal temporal, String workflowId) {
-    List<PendingActivityInfo> pending = temporal.service.blockingStub()
-        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace("default")
-            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                .setWorkflowId(workflowId))
-            .build()).getPendingActivitiesList();
-    for (PendingActivityInfo activity : pending) {
-      if (activity.getActivityType().getName().equals(Steps.TAKE_BACKUP)
-          && activity.hasHeartbeatDetails()) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
-            Optional.of(activity.getHeartbeatDetails()), Map.class, Map.class);
-        if (details.get("bytesDone") instanceof Number done
-            && details.get("bytesTotal") instanceof Number total) {
-          return Optional.of(new long[] {done.longValue(), total.longValue()});
-        }
-      }
-    }
-    return Optional.empty();
   }
 }
