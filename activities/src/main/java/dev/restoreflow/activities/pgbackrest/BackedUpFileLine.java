@@ -31,19 +31,7 @@ record BackedUpFileLine(String path, long bytes, double percent) {
     if (!m.find()) {
       return Optional.empty();
     }
-    return Optional.of(new BackedUpFileLine(m.group(1), bytes(Double.parseDouble(m.group(2)),
+    return Optional.of(new BackedUpFileLine(m.group(1), RestoredFileLine.bytes(Double.parseDouble(m.group(2)),
         m.group(3)), Double.parseDouble(m.group(4))));
-  }
-
-  private static long bytes(double amount, String unit) {
-    int power = switch (unit) {
-      case "B" -> 0;
-      case "KB" -> 1;
-      case "MB" -> 2;
-      case "GB" -> 3;
-      case "TB" -> 4;
-      default -> 5;
-    };
-    return Math.round(amount * Math.pow(1024, power));
   }
 }

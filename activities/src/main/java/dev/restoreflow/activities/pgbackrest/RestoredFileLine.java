@@ -36,7 +36,8 @@ record RestoredFileLine(String path, boolean kept, long bytes, double percent) {
         Double.parseDouble(m.group(5))));
   }
 
-  private static long bytes(double amount, String unit) {
+  /** pgBackRest's sizes ({@code 8KB}, {@code 1.5MB}: powers of 1024) in bytes. */
+  static long bytes(double amount, String unit) {
     int power = switch (unit) {
       case "B" -> 0;
       case "KB" -> 1;
