@@ -59,7 +59,7 @@ final class BaseBackupPlanner {
     }
   }
 
-  /** "s3://bucket/prefix/main1/backups/ID/base.tar.zst" (and "+ n more" for tablespaces). */
+  /** "s3://bucket/prefix/main1/backups/ID/base.tar.zst" (" and n more" when there are more). */
   static String source(HostStep step, String instance, BackupMeta backup) {
     String repository = step.instance().settings(BaseBackupConfig.class).repository()
         .replaceAll("/+$", "");
