@@ -189,8 +189,11 @@ class DiskFullIT {
         assertEquals(JobState.SUCCEEDED, again.state());
         assertEquals(atBackup, sandbox.sandbox.fingerprint());
         assertFalse(Files.exists(marker), "a finished restore is not marked");
-        assertEquals(besideData, outside(mount, pgdata), "nothing beside the data directory"
-            + " changed");
+        Path stamps = pgdata.resolveSibling("." + NAME + ".restoreflow-stamps");
+        assertEquals(besideData, outside(mount, pgdata, stamps), "nothing beside the data"
+            + " directory changed but the restored files' stamps (a basebackup's), kept for a"
+            + " delta restore");
+        assertEquals(engine.equals("basebackup"), Files.isDirectory(stamps), "stamps");
       }
     } finally {
       try {
@@ -244,10 +247,17 @@ class DiskFullIT {
    * beside it, which the restore writes and removes: path, size and modification time.
    */
   private static Map<String, String> outside(Path mount, Path pgdata) throws IOException {
+    return outside(mount, pgdata, pgdata);
+  }
+
+  /** What is beside {@code pgdata} on the mount, but what is under {@code alsoLeftOut}. */
+  private static Map<String, String> outside(Path mount, Path pgdata, Path alsoLeftOut)
+      throws IOException {
     Map<String, String> entries = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(mount)) {
       // the mount point itself changes with the marker written and removed in it
-      for (Path p : walk.filter(p -> !p.startsWith(pgdata) && !p.equals(mount)).toList()) {
+      for (Path p : walk.filter(p -> !p.startsWith(pgdata) && !p.startsWith(alsoLeftOut)
+          && !p.equals(mount)).toList()) {
         if (p.getFileName().toString().equals(pgdata.getFileName() + UnfinishedRestore.SUFFIX)) {
           continue;
         }
