@@ -8,7 +8,10 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
+import dev.restoreflow.client.Submission;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,6 +36,25 @@ final class ItTemporal implements AutoCloseable {
     this.ledger = ledger;
     this.factory = factory;
     this.restoreflow = new RestoreflowClient(client);
+  }
+
+  /**
+   * Polls a job until it ends (or {@code limit}), keeping each new {bytesDone, bytesTotal} that
+   * the pending activity {@code type}'s heartbeat says.
+   */
+  List<long[]> heartbeatBytesUntilEnd(Submission job, String type, Duration limit,
+      Duration every) throws InterruptedException {
+    List<long[]> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline && !restoreflow.progress(job.jobId()).state().isFinal()) {
+      Histories.heartbeatBytes(client, job.workflowId(), type).ifPresent(bytes -> {
+        if (seen.isEmpty() || seen.get(seen.size() - 1)[0] != bytes[0]) {
+          seen.add(bytes);
+        }
+      });
+      Thread.sleep(every.toMillis());
+    }
+    return seen;
   }
 
   static ItServer startServer() {

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -87,18 +86,8 @@ class MysqlTablesLoadBytesIT {
         Files.writeString(loadDelay, "0.02");
         Submission job = temporal.restoreflow.submit(RestoreRequest.of("m1")
             .withBackupId(backup.backupId()).withTables(List.of("t1", "t2")).withHost("local"));
-        List<long[]> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + JOB_LIMIT.toNanos();
-        while (System.nanoTime() < deadline
-            && !temporal.restoreflow.progress(job.jobId()).state().isFinal()) {
-          Histories.heartbeatBytes(temporal.client, job.workflowId(),
-              MysqlTablesActivities.RESTORE_STEP).ifPresent(bytes -> {
-            if (seen.isEmpty() || seen.get(seen.size() - 1)[0] != bytes[0]) {
-              seen.add(bytes);
-            }
-          });
-          Thread.sleep(300);
-        }
+        List<long[]> seen = temporal.heartbeatBytesUntilEnd(job, MysqlTablesActivities.RESTORE_STEP, JOB_LIMIT,
+            Duration.ofMillis(300));
         RestoreResult result = temporal.restoreflow.await(job.jobId(), JOB_LIMIT);
         assertEquals(JobState.SUCCEEDED, result.state(), result.message());
 

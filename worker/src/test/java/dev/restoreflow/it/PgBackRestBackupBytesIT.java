@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -73,18 +72,8 @@ class PgBackRestBackupBytesIT {
               state.resolve("worker-process.log"))) {
         Submission job = temporal.restoreflow.submitBackup(BackupRequest.of("main1")
             .withType("full"));
-        List<long[]> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline
-            && !temporal.restoreflow.progress(job.jobId()).state().isFinal()) {
-          Histories.heartbeatBytes(temporal.client, job.workflowId(),
-              Steps.TAKE_BACKUP).ifPresent(bytes -> {
-            if (seen.isEmpty() || seen.get(seen.size() - 1)[0] != bytes[0]) {
-              seen.add(bytes);
-            }
-          });
-          Thread.sleep(300);
-        }
+        List<long[]> seen = temporal.heartbeatBytesUntilEnd(job, Steps.TAKE_BACKUP, Duration.ofMinutes(2),
+            Duration.ofMillis(300));
         BackupResult backup = temporal.restoreflow.awaitBackup(job.jobId(), Duration.ofMinutes(1));
         assertEquals(JobState.SUCCEEDED, backup.state(), backup.message());
 

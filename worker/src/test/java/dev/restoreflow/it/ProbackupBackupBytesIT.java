@@ -11,7 +11,6 @@ import dev.restoreflow.workflows.model.BackupResult;
 import dev.restoreflow.workflows.model.JobState;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -47,18 +46,8 @@ class ProbackupBackupBytesIT {
               main1.stateDir().resolve("worker-process.log"))) {
         Submission job = temporal.restoreflow.submitBackup(BackupRequest.of("main1")
             .withType("FULL"));
-        List<long[]> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline
-            && !temporal.restoreflow.progress(job.jobId()).state().isFinal()) {
-          Histories.heartbeatBytes(temporal.client, job.workflowId(),
-              Steps.TAKE_BACKUP).ifPresent(bytes -> {
-            if (seen.isEmpty() || seen.get(seen.size() - 1)[0] != bytes[0]) {
-              seen.add(bytes);
-            }
-          });
-          Thread.sleep(500);
-        }
+        List<long[]> seen = temporal.heartbeatBytesUntilEnd(job, Steps.TAKE_BACKUP, Duration.ofMinutes(2),
+            Duration.ofMillis(500));
         BackupResult backup = temporal.restoreflow.awaitBackup(job.jobId(), Duration.ofMinutes(1));
         assertEquals(JobState.SUCCEEDED, backup.state(), backup.message());
 
